@@ -1,0 +1,45 @@
+import type { OSInfo, Package, ReportError } from "../model/index.js";
+
+/** A file handed to an analyzer: the core opens, reads (up to the analyzer's cap) and closes it. */
+export interface AnalyzerFile {
+  /** Path relative to the image root, no leading slash, e.g. `var/lib/dpkg/status`. */
+  path: string;
+  content: Buffer;
+  mode: number;
+}
+
+/**
+ * What an analyzer extracts from one file. Must be JSON-serialisable: it is cached per layer
+ * by diffID + analyzer versions.
+ */
+export interface FileAnalysis {
+  os?: OSInfo;
+  /** Packages found in this file. `purl` may be left empty: `finalize` fills it once the OS is known. */
+  packages?: Package[];
+  /** Files owned by a package (dpkg info/*.list and the like), keyed by package name (or name:arch). */
+  owners?: { package: string; files: string[] }[];
+  /** Non-fatal problems in this file (corrupt entries skipped, …). */
+  errors?: string[];
+}
+
+export interface FinalizeContext {
+  os: OSInfo | null;
+  /** Owner lists collected from every surviving file of the same analyzer family. */
+  owners: Map<string, string[]>;
+}
+
+export interface Analyzer {
+  /** Stable id, e.g. `os/dpkg`; part of the cache key. */
+  id: string;
+  /** Bump when output changes: part of the cache key. */
+  version: number;
+  /** Largest file this analyzer accepts; larger ones are recorded as errors, never buffered. */
+  maxFileSize?: number;
+  /** Cheap path test: does this analyzer want the file? */
+  required(path: string): boolean;
+  analyze(file: AnalyzerFile): FileAnalysis | null | Promise<FileAnalysis | null>;
+  /** After squashing: build purls, attach owned files, drop duplicates. */
+  finalize?(packages: Package[], ctx: FinalizeContext): Package[];
+}
+
+export type { OSInfo, Package, ReportError };
