@@ -1,0 +1,33 @@
+// Lint: typescript-eslint's recommended rules plus import boundaries that keep the layout in
+// docs/architecture.md honest (plain no-restricted-imports patterns, one block per area).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const area = (files, patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
+const forbid = (dirs, why) => ({ regex: `(^|/)(${dirs.join("|")})(/|$)`, message: why });
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "**/testdata/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  area(["src/model/**"], [{ regex: ".*", message: "model/ holds plain types and imports nothing" }]),
+  area(["src/layers/**"], [forbid(["image", "analyzers", "scan", "report", "cli", "vulndb", "match"], "layers/ may import only model/ and errors")]),
+  area(["src/image/**"], [forbid(["analyzers", "scan", "report", "cli", "vulndb", "match"], "image/ may import only model/, layers/ and errors")]),
+  area(["src/analyzers/**"], [
+    forbid(["image", "layers", "scan", "report", "cli", "vulndb", "match"], "analyzers import only model/ and their own types"),
+    { regex: "^\\.\\./(?!\\.\\./|shared/)[^/]+/", message: "an analyzer folder must not import another analyzer (use analyzers/shared/)" },
+  ]),
+  area(["src/report/**"], [forbid(["image", "layers", "analyzers", "scan", "cli", "vulndb", "match"], "report writers take a Report and import only model/")]),
+  area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
+  {
+    files: ["**/*.test.ts", "test/**", "bench/**"],
+    rules: { "no-restricted-imports": "off", "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+);

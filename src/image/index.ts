@@ -1,0 +1,29 @@
+import { UserError } from "../errors.js";
+import { openDockerArchive } from "./docker-archive.js";
+import { openOciArchive, openOciLayout } from "./oci.js";
+import { openRegistryImage } from "./registry/index.js";
+import { detectArchive, type Target } from "./target.js";
+import type { Image, OpenOptions } from "./types.js";
+
+export { parseTarget, type Target, type Transport } from "./target.js";
+export { parsePlatform, formatPlatform } from "./platform.js";
+export { walkRootfs, assertDirectory, type RootfsEntry } from "./rootfs.js";
+export type { Image, ImageLayer, ImageConfig, OpenOptions, Platform, ProgressEvent } from "./types.js";
+
+/** Opens an image target (not dir: or sbom:, which are not images). */
+export async function openImage(target: Target, opts: OpenOptions): Promise<Image> {
+  let transport: string = target.transport;
+  if (transport === "archive-auto") transport = await detectArchive(target.ref);
+  switch (transport) {
+    case "docker-archive":
+      return openDockerArchive(target.ref, target.selector, target.raw);
+    case "oci":
+      return openOciLayout(target.ref, target.selector, target.raw, opts);
+    case "oci-archive":
+      return openOciArchive(target.ref, target.selector, target.raw, opts);
+    case "registry":
+      return openRegistryImage(target.ref, opts);
+    default:
+      throw new UserError("USAGE", `${target.raw}: not an image target`);
+  }
+}

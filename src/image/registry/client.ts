@@ -1,0 +1,252 @@
+// An HTTP client for one registry: scheme choice, retries with backoff, redirects (credentials stay
+// on the registry's origin), and the 401 → challenge → retry dance.
+import http, { STATUS_CODES } from "node:http";
+import https from "node:https";
+import { setTimeout as sleep } from "node:timers/promises";
+import { UserError } from "../../errors.js";
+import { Authorizer, authFailure } from "./auth.js";
+import { resolveCredentials } from "./credentials.js";
+import {
+  DEFAULT_TIMEOUTS, TransportError, discard, readBody, registryErrorText, send, type Timeouts,
+} from "./transport.js";
+
+export interface RegistryClientOptions {
+  /** Allow plain HTTP and unverified TLS for this registry. */
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+  dockerConfigPath?: string;
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  timeouts?: Partial<Timeouts>;
+  /** Debug lines: methods, URLs without query strings, statuses. Never headers or secrets. */
+  log?: (line: string) => void;
+}
+
+export interface RegistryRequest {
+  method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** A path under the registry ("/v2/…") or an absolute URL (upload locations). */
+  target: string;
+  repository: string;
+  /** Token scope actions; "pull" unless pushing. */
+  actions?: "pull" | "pull,push";
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+const USER_AGENT = "bulwark";
+const MAX_REDIRECTS = 5;
+const MAX_RETRY_AFTER_MS = 60_000;
+const ERROR_BODY_CAP = 64 * 1024;
+const TOKEN_BODY_CAP = 1 << 20;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const RETRYABLE = new Set([
+  "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH",
+  "ENETDOWN", "ECONNABORTED",
+]);
+const TLS_TRUST_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|ERR_TLS_CERT_ALTNAME_INVALID$)/;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** origin + path: query strings may hold signed-URL secrets or upload state. */
+export function redactUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+export class RegistryClient {
+  readonly registry: string;
+  readonly timeouts: Timeouts;
+  private readonly attempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly log: (line: string) => void;
+  private readonly relaxed: boolean;
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+    httpsUnverified: new https.Agent({ keepAlive: true, rejectUnauthorized: false }),
+  };
+  private readonly auth: Authorizer;
+  private base: Promise<URL> | undefined;
+
+  constructor(registry: string, private readonly opts: RegistryClientOptions = {}) {
+    this.registry = registry;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.attempts = Math.max(1, opts.retry?.attempts ?? 4);
+    this.baseDelayMs = opts.retry?.baseDelayMs ?? 500;
+    this.maxDelayMs = opts.retry?.maxDelayMs ?? 10_000;
+    this.log = opts.log ?? (() => undefined);
+    // Docker treats loopback registries as insecure: plain HTTP is allowed there.
+    this.relaxed = opts.insecure === true || isLoopbackHost(new URL(`http://${registry}`).hostname);
+    this.auth = new Authorizer({
+      registry,
+      loadCredentials: () => resolveCredentials(registry, { ...opts, warn: (m) => this.log(m) }),
+      transport: (req) => this.tokenExchange(req),
+      plainHttpAllowed: (host) => this.relaxed || isLoopbackHost(host),
+    });
+  }
+
+  /** The registry's base URL: HTTPS, unless it is insecure/loopback and HTTPS does not answer. */
+  baseUrl(): Promise<URL> {
+    this.base ??= this.chooseScheme();
+    return this.base;
+  }
+
+  private async chooseScheme(): Promise<URL> {
+    const secure = new URL(`https://${this.registry}/`);
+    if (!this.relaxed) return secure;
+    try {
+      const res = await send({
+        method: "GET",
+        url: new URL("/v2/", secure),
+        headers: { "user-agent": USER_AGENT },
+        agent: this.agents.httpsUnverified,
+        timeouts: { ...this.timeouts, connectMs: Math.min(this.timeouts.connectMs, 5000), headersMs: Math.min(this.timeouts.headersMs, 10_000) },
+      });
+      discard(res);
+      return secure;
+    } catch (e) {
+      this.log(`${this.registry}: HTTPS unavailable (${(e as TransportError).code}); using plain HTTP`);
+      return new URL(`http://${this.registry}/`);
+    }
+  }
+
+  private agentFor(url: URL, base: URL): http.Agent {
+    if (url.protocol === "http:") return this.agents.http;
+    const unverified = this.opts.insecure === true || (this.relaxed && url.host === base.host);
+    return unverified ? this.agents.httpsUnverified : this.agents.https;
+  }
+
+  private backoff(attempt: number): number {
+    const exp = this.baseDelayMs * 2 ** (attempt - 1);
+    return Math.min(this.maxDelayMs, exp * (0.5 + Math.random())); // jitter: 0.5x–1.5x
+  }
+
+  /** One request with retries on connection failures, 429 and 5xx. */
+  private async exchange(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, base: URL): Promise<http.IncomingMessage> {
+    const what = `${method} ${redactUrl(url)}`;
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      let res: http.IncomingMessage;
+      try {
+        res = await send({ method, url, headers, ...(body ? { body } : {}), agent: this.agentFor(url, base), timeouts: this.timeouts });
+      } catch (e) {
+        const err = e as TransportError;
+        this.log(`${what} failed: ${err.code} (attempt ${attempt}/${this.attempts})`);
+        if (!RETRYABLE.has(err.code) || attempt >= this.attempts) throw networkFailure(url.host, err, attempt);
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      const status = res.statusCode ?? 0;
+      this.log(`${what} -> ${status} (${Date.now() - started} ms)`);
+      if (status !== 429 && status < 500) return res;
+      if (attempt < this.attempts) {
+        const delay = retryAfterMs(res.headers["retry-after"]) ?? this.backoff(attempt);
+        discard(res);
+        await sleep(Math.min(delay, MAX_RETRY_AFTER_MS));
+        continue;
+      }
+      const text = registryErrorText(await readBody(res, ERROR_BODY_CAP, what, this.timeouts.idleMs).catch(() => Buffer.alloc(0)));
+      const why = status === 429 ? "is rate-limiting us (429 Too Many Requests)" : `answered ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd();
+      throw new UserError("NETWORK", `${url.host} ${why} to ${method} ${url.pathname} after ${attempt} attempts${text ? `: ${text}` : ""}`);
+    }
+  }
+
+  /** Sends, following redirects; Authorization goes only to the registry's own origin. */
+  private async follow(req: RegistryRequest, start: URL, authorization: string | undefined, base: URL): Promise<{ res: http.IncomingMessage; url: URL }> {
+    let url = start;
+    let method: string = req.method;
+    let body = req.body;
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = { "user-agent": USER_AGENT, ...req.headers };
+      if (authorization && url.origin === base.origin) headers["authorization"] = authorization;
+      const res = await this.exchange(method, url, headers, body, base);
+      const location = res.headers.location;
+      if (!REDIRECTS.has(res.statusCode ?? 0) || !location) return { res, url };
+      discard(res);
+      if (hop >= MAX_REDIRECTS) throw new UserError("NETWORK", `too many redirects for ${req.method} ${redactUrl(start)}`);
+      url = new URL(location, url);
+      if (url.protocol !== "http:" && url.protocol !== "https:") {
+        throw new UserError("NETWORK", `${this.registry} redirected to an unsupported URL scheme ${url.protocol}`);
+      }
+      this.log(`redirected to ${redactUrl(url)}`);
+      if (res.statusCode === 303 && method !== "HEAD") {
+        method = "GET";
+        body = undefined;
+      }
+    }
+  }
+
+  /**
+   * A request to the registry with auth. Throws UserError AUTH on refusal and NETWORK when retries
+   * run out; any other status is returned for the caller to interpret.
+   */
+  async request(req: RegistryRequest): Promise<http.IncomingMessage> {
+    const base = await this.baseUrl();
+    const actions = req.actions ?? "pull";
+    const start = new URL(req.target, base);
+    for (let renewed = false; ; renewed = true) {
+      const auth = await this.auth.authorize(req.repository, actions);
+      const { res, url } = await this.follow(req, start, auth.header, base);
+      const status = res.statusCode ?? 0;
+      if (status !== 401 && status !== 403) return res;
+      const text = await this.errorText(res);
+      if (url.origin !== base.origin) {
+        throw new UserError("NETWORK", `${url.host} (redirected from ${this.registry}) refused ${req.method} ${url.pathname} with ${status}`);
+      }
+      if (status === 401 && !renewed && (await this.auth.learn(res.headers["www-authenticate"], req.repository, actions))) continue;
+      const reason = `${this.registry} answered ${status} ${STATUS_CODES[status] ?? ""}${text ? ` (${text})` : ""}`;
+      throw authFailure(this.registry, req.repository, auth.credentialed, reason);
+    }
+  }
+
+  private async tokenExchange(req: { method: string; url: URL; headers: Record<string, string>; body?: Buffer }): Promise<{ status: number; body: Buffer }> {
+    const base = await this.baseUrl();
+    const headers = { "user-agent": USER_AGENT, accept: "application/json", ...req.headers };
+    const res = await this.exchange(req.method, req.url, headers, req.body, base);
+    const body = await readBody(res, TOKEN_BODY_CAP, `token response from ${req.url.host}`, this.timeouts.idleMs);
+    return { status: res.statusCode ?? 0, body };
+  }
+
+  /** Reads a small body with the client's idle timeout. */
+  readBody(res: http.IncomingMessage, cap: number, what: string): Promise<Buffer> {
+    return readBody(res, cap, what, this.timeouts.idleMs);
+  }
+
+  private async errorText(res: http.IncomingMessage): Promise<string> {
+    const body = await readBody(res, ERROR_BODY_CAP, "error body", this.timeouts.idleMs).catch(() => Buffer.alloc(0));
+    return registryErrorText(body);
+  }
+
+  /** A UserError for an unexpected status (404 → NOT_FOUND, other 4xx → INPUT). Consumes the body. */
+  async failure(res: http.IncomingMessage, context: string): Promise<UserError> {
+    const status = res.statusCode ?? 0;
+    const text = await this.errorText(res);
+    const message = `${context}: ${this.registry} answered ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + (text ? ` (${text})` : "");
+    return new UserError(status === 404 ? "NOT_FOUND" : status >= 400 && status < 500 ? "INPUT" : "NETWORK", message);
+  }
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+    this.agents.httpsUnverified.destroy();
+  }
+}
+
+function retryAfterMs(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function networkFailure(host: string, err: TransportError, attempts: number): UserError {
+  if (TLS_TRUST_CODES.test(err.code)) {
+    return new UserError("NETWORK", `the TLS certificate of ${host} is not trusted (${err.code}); add its CA with NODE_EXTRA_CA_CERTS, or allow an insecure registry`);
+  }
+  if (err.code === "ENOTFOUND") return new UserError("NETWORK", `cannot resolve registry host ${host}`);
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+  return new UserError("NETWORK", `cannot reach ${host}: ${err.message}${tries}`, { cause: err });
+}

@@ -1,0 +1,86 @@
+// Target syntax: TRANSPORT:REFERENCE, or a bare path (auto-detected) or registry reference.
+import { existsSync, statSync } from "node:fs";
+import { UserError } from "../errors.js";
+import { TarArchive } from "./archive.js";
+
+export type Transport = "docker-archive" | "oci" | "oci-archive" | "registry" | "dir" | "sbom" | "archive-auto";
+
+export interface Target {
+  transport: Transport;
+  /** Path or registry reference. */
+  ref: string;
+  /** `@N`, `@sha256:…` or a tag, for archives and layouts. */
+  selector?: string;
+  /** The target as written. */
+  raw: string;
+}
+
+const PREFIXES: Record<string, Transport> = {
+  "docker-archive": "docker-archive",
+  oci: "oci",
+  "oci-archive": "oci-archive",
+  registry: "registry",
+  docker: "registry",
+  dir: "dir",
+  rootfs: "dir",
+  sbom: "sbom",
+};
+
+export function parseTarget(raw: string): Target {
+  if (!raw) throw new UserError("USAGE", "no target given");
+  const m = /^([a-z-]+):(.*)$/.exec(raw);
+  if (m && PREFIXES[m[1]!] && !existsSync(raw)) {
+    const transport = PREFIXES[m[1]!]!;
+    const rest = m[2]!;
+    if (transport === "registry") return { transport, ref: rest.replace(/^\/\//, ""), raw };
+    if (!rest) throw new UserError("USAGE", `${raw}: missing path after "${m[1]}:"`);
+    if (transport === "dir" || transport === "sbom") return { transport, ref: rest, raw };
+    return { transport, ...splitSelector(rest), raw };
+  }
+  return detect(raw);
+}
+
+/** Splits `PATH[:TAG|@DIGEST|@N]`, preferring the longest prefix that exists on disk. */
+function splitSelector(rest: string): { ref: string; selector?: string } {
+  if (existsSync(rest)) return { ref: rest };
+  const at = rest.lastIndexOf("@");
+  if (at > 0 && existsSync(rest.slice(0, at))) return { ref: rest.slice(0, at), selector: rest.slice(at) };
+  for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
+    if (existsSync(rest.slice(0, i))) return { ref: rest.slice(0, i), selector: rest.slice(i + 1) };
+  }
+  return { ref: rest };
+}
+
+function looksLikePath(s: string): boolean {
+  return /^(\.{0,2}\/|~)/.test(s) || /\.(tar|tgz|tar\.gz)$/i.test(s);
+}
+
+function detect(raw: string): Target {
+  if (existsSync(raw)) {
+    const st = statSync(raw);
+    if (st.isDirectory()) {
+      return existsSync(`${raw}/oci-layout`) || existsSync(`${raw}/index.json`)
+        ? { transport: "oci", ref: raw, raw }
+        : { transport: "dir", ref: raw, raw };
+    }
+    return { transport: "archive-auto", ref: raw, raw };
+  }
+  const split = splitSelector(raw);
+  if (split.selector !== undefined && existsSync(split.ref)) {
+    return { ...detect(split.ref), selector: split.selector, raw };
+  }
+  if (looksLikePath(raw)) throw new UserError("NOT_FOUND", `${raw}: no such file or directory`);
+  return { transport: "registry", ref: raw, raw };
+}
+
+/** Decides docker-archive vs oci-archive for a bare tar file by looking at its members. */
+export async function detectArchive(path: string): Promise<"docker-archive" | "oci-archive"> {
+  const a = await TarArchive.open(path);
+  try {
+    if (a.has("manifest.json")) return "docker-archive";
+    if (a.has("index.json") || a.has("oci-layout")) return "oci-archive";
+    throw new UserError("INPUT", `${path}: a tar archive, but neither a docker archive (manifest.json) nor an OCI archive (index.json)`);
+  } finally {
+    await a.close();
+  }
+}

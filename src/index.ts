@@ -1,0 +1,10 @@
+// Bulwark's public library API. The CLI (and later the server) import only from here.
+export { scan, type ScanOptions } from "./scan/index.js";
+export { scan as sbom } from "./scan/index.js";
+export { getWriter, reportFormats, type ReportWriter, type WriteOptions } from "./report/index.js";
+export { BulwarkError, UserError, isUserError, type ErrorCode } from "./errors.js";
+export { parseTarget, parsePlatform, openImage, type Image, type ImageLayer, type ProgressEvent, type Target } from "./image/index.js";
+export { analyzers } from "./analyzers/registry.js";
+export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js";
+export { toolVersion } from "./version.js";
+export type * from "./model/index.js";

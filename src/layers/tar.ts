@@ -1,0 +1,305 @@
+// A pull-based tar reader. We keep our own (rather than tar-stream) because we need two things
+// it does not offer: skipping unwanted bodies without pushing them through a stream per entry,
+// and indexing an archive file by seeking (see ../image/archive.ts). Both share parseHeader.
+import { UserError } from "../errors.js";
+
+export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "other";
+
+export interface TarHeader {
+  path: string;
+  type: TarEntryType;
+  size: number;
+  mode: number;
+  linkname: string;
+  /** Raw type flag, for meta entries (pax 'x'/'g', GNU 'L'/'K'). */
+  flag: string;
+}
+
+const BLOCK = 512;
+/** Pax and GNU long-name records larger than this are hostile. */
+export const MAX_META_SIZE = 1 << 20;
+
+function cstring(buf: Buffer, start: number, len: number): string {
+  const end = buf.indexOf(0, start);
+  return buf.toString("utf8", start, end === -1 || end > start + len ? start + len : end);
+}
+
+function octal(buf: Buffer, start: number, len: number): number {
+  // GNU base-256 for values that do not fit in octal (sizes ≥ 8 GiB).
+  if ((buf[start]! & 0x80) !== 0) {
+    let v = 0;
+    for (let i = start + 1; i < start + len; i++) v = v * 256 + buf[i]!;
+    return v;
+  }
+  const s = cstring(buf, start, len).trim();
+  if (s === "") return 0;
+  if (!/^[0-7]+$/.test(s)) return NaN;
+  return parseInt(s, 8);
+}
+
+export function isZeroBlock(buf: Buffer, offset = 0): boolean {
+  for (let i = offset; i < offset + BLOCK; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+/** Parses one 512-byte header block. Returns null for a zero block; throws on a corrupt header. */
+export function parseHeader(block: Buffer, offset = 0): TarHeader | null {
+  if (block.length - offset < BLOCK) throw new UserError("INPUT", "truncated tar header");
+  if (isZeroBlock(block, offset)) return null;
+  const stored = octal(block, offset + 148, 8);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : block[offset + i]!;
+  if (stored !== sum) throw new UserError("INPUT", "not a tar archive (bad header checksum)");
+  const flag = String.fromCharCode(block[offset + 156]!);
+  let name = cstring(block, offset, 100);
+  const magic = block.toString("latin1", offset + 257, offset + 262);
+  if (magic === "ustar") {
+    const prefix = cstring(block, offset + 345, 155);
+    if (prefix) name = `${prefix}/${name}`;
+  }
+  const size = octal(block, offset + 124, 12);
+  const mode = octal(block, offset + 100, 8);
+  if (!Number.isSafeInteger(size) || size < 0) throw new UserError("INPUT", "corrupt tar header (bad size)");
+  return {
+    path: name,
+    type: typeOf(flag, name),
+    size: flag === "1" || flag === "2" || flag === "5" ? 0 : size,
+    mode: Number.isNaN(mode) ? 0 : mode,
+    linkname: cstring(block, offset + 157, 100),
+    flag,
+  };
+}
+
+function typeOf(flag: string, name: string): TarEntryType {
+  switch (flag) {
+    case "0":
+    case "\0":
+    case "7":
+      return name.endsWith("/") ? "dir" : "file";
+    case "1":
+      return "hardlink";
+    case "2":
+      return "symlink";
+    case "5":
+      return "dir";
+    default:
+      return "other";
+  }
+}
+
+/** Parses pax extended header records ("LEN key=value\n"). */
+export function parsePax(buf: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pos = 0;
+  while (pos < buf.length) {
+    const sp = buf.indexOf(0x20, pos);
+    if (sp === -1) break;
+    const len = parseInt(buf.toString("latin1", pos, sp), 10);
+    if (!Number.isSafeInteger(len) || len <= sp - pos || pos + len > buf.length) break;
+    const rec = buf.toString("utf8", sp + 1, pos + len - 1);
+    const eq = rec.indexOf("=");
+    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    pos += len;
+  }
+  return out;
+}
+
+/** Applies pending long-name/pax overrides to a real entry's header. */
+export function applyMeta(h: TarHeader, meta: { path?: string; linkname?: string; size?: number }): TarHeader {
+  const out = { ...h };
+  if (meta.path !== undefined) out.path = meta.path;
+  if (meta.linkname !== undefined) out.linkname = meta.linkname;
+  if (meta.size !== undefined && out.type === "file") out.size = meta.size;
+  if (meta.path !== undefined) out.type = typeOf(h.flag, out.path);
+  return out;
+}
+
+export const padded = (size: number): number => Math.ceil(size / BLOCK) * BLOCK;
+
+export interface MetaState {
+  path?: string;
+  linkname?: string;
+  size?: number;
+}
+
+/** Folds a meta entry (pax 'x', GNU 'L'/'K') into the pending state; 'g' global headers are ignored. */
+export function foldMeta(h: TarHeader, body: Buffer, state: MetaState): void {
+  if (h.flag === "L") state.path = cstring(body, 0, body.length);
+  else if (h.flag === "K") state.linkname = cstring(body, 0, body.length);
+  else if (h.flag === "x") {
+    const pax = parsePax(body);
+    if (pax.path !== undefined) state.path = pax.path;
+    if (pax.linkpath !== undefined) state.linkname = pax.linkpath;
+    if (pax.size !== undefined) {
+      const n = Number(pax.size);
+      if (Number.isSafeInteger(n) && n >= 0) state.size = n;
+    }
+  }
+}
+
+export const isMeta = (flag: string): boolean => flag === "L" || flag === "K" || flag === "x" || flag === "g";
+
+/** Reads exact byte counts from an async chunk source without copying where it can. */
+export class ByteReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private done = false;
+  private readonly it: AsyncIterator<Buffer>;
+  /** Total bytes consumed so far. */
+  position = 0;
+
+  constructor(source: AsyncIterable<Buffer>) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  private async fill(): Promise<boolean> {
+    if (this.done) return false;
+    const r = await this.it.next();
+    if (r.done) {
+      this.done = true;
+      return false;
+    }
+    const c = r.value;
+    if (c.length > 0) {
+      this.chunks.push(c);
+      this.buffered += c.length;
+    }
+    return true;
+  }
+
+  /** Returns exactly n bytes, or fewer at end of input. */
+  async read(n: number): Promise<Buffer> {
+    while (this.buffered < n && (await this.fill()));
+    const take = Math.min(n, this.buffered);
+    let out: Buffer;
+    const first = this.chunks[0];
+    if (first && first.length >= take) {
+      out = first.subarray(0, take);
+      if (first.length === take) this.chunks.shift();
+      else this.chunks[0] = first.subarray(take);
+    } else {
+      out = Buffer.allocUnsafe(take);
+      let off = 0;
+      while (off < take) {
+        const c = this.chunks[0]!;
+        const k = Math.min(c.length, take - off);
+        c.copy(out, off, 0, k);
+        off += k;
+        if (k === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(k);
+      }
+    }
+    this.buffered -= take;
+    this.position += take;
+    return out;
+  }
+
+  /** Yields the next n bytes chunk by chunk (for streaming a body). */
+  async *stream(n: number): AsyncGenerator<Buffer> {
+    let left = n;
+    while (left > 0) {
+      if (this.buffered === 0 && !(await this.fill())) throw truncated();
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, left);
+      const piece = c.subarray(0, k);
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+      this.buffered -= k;
+      this.position += k;
+      left -= k;
+      yield piece;
+    }
+  }
+
+  /** Skips n bytes; returns false if input ended first. */
+  async skip(n: number): Promise<boolean> {
+    let left = n;
+    while (left > 0) {
+      if (this.buffered === 0 && !(await this.fill())) return false;
+      const c = this.chunks[0]!;
+      if (c.length <= left) {
+        this.chunks.shift();
+        left -= c.length;
+        this.buffered -= c.length;
+        this.position += c.length;
+      } else {
+        this.chunks[0] = c.subarray(left);
+        this.buffered -= left;
+        this.position += left;
+        left = 0;
+      }
+    }
+    return true;
+  }
+
+  /** Drains the rest of the source (so hashes over the whole stream complete). */
+  async drain(): Promise<void> {
+    this.chunks = [];
+    this.buffered = 0;
+    while (await this.fill()) {
+      this.chunks = [];
+      this.buffered = 0;
+    }
+  }
+}
+
+const truncated = (): UserError => new UserError("INPUT", "truncated tar archive");
+
+export interface TarEntry extends TarHeader {
+  /** Reads the whole body (callers check `size` against their cap first). */
+  read(): Promise<Buffer>;
+  /** Streams the body. */
+  stream(): AsyncGenerator<Buffer>;
+}
+
+/**
+ * Iterates the entries of a tar stream. An entry's body must be consumed (read/stream) before
+ * asking for the next entry, or it is skipped automatically.
+ */
+export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
+  const r = new ByteReader(source);
+  let meta: MetaState = {};
+  let zeroBlocks = 0;
+  for (;;) {
+    const block = await r.read(BLOCK);
+    if (block.length === 0) break; // EOF without end marker: tolerated, as GNU tar does
+    if (block.length < BLOCK) throw truncated();
+    const raw = parseHeader(block);
+    if (raw === null) {
+      if (++zeroBlocks === 2) break;
+      continue;
+    }
+    zeroBlocks = 0;
+    const bodyStart = r.position;
+    if (isMeta(raw.flag)) {
+      if (raw.size > MAX_META_SIZE) throw new UserError("LIMIT", `tar extended header too large (${raw.size} bytes)`);
+      const body = await r.read(padded(raw.size));
+      if (body.length < padded(raw.size)) throw truncated();
+      foldMeta(raw, body.subarray(0, raw.size), meta);
+      continue;
+    }
+    const h = applyMeta(raw, meta);
+    meta = {};
+    let consumed = false;
+    const entry: TarEntry = {
+      ...h,
+      read: async () => {
+        consumed = true;
+        const b = await r.read(h.size);
+        if (b.length < h.size) throw truncated();
+        return b;
+      },
+      stream: () => {
+        consumed = true;
+        return r.stream(h.size);
+      },
+    };
+    yield entry;
+    // Skip whatever the consumer left of the body, plus padding.
+    const end = bodyStart + padded(h.size);
+    if (!consumed || r.position < end) {
+      if (!(await r.skip(end - r.position))) throw truncated();
+    }
+  }
+  await r.drain();
+}

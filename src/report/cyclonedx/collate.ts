@@ -1,0 +1,38 @@
+import type { Serialize } from "@cyclonedx/cyclonedx-library";
+import { compareText } from "../common/compare.js";
+
+type Bom = Serialize.JSON.Types.Normalized.Bom;
+type Component = Serialize.JSON.Types.Normalized.Component;
+type License = Serialize.JSON.Types.Normalized.License;
+
+// With sortLists the library sorts with String#localeCompare, whose order follows the
+// process locale: under cs_CZ "chrony" sorts after "hostname". Re-sorting those lists by code
+// point after normalisation makes the bytes independent of the machine that wrote them.
+
+function licenseKey(l: License): string {
+  if ("expression" in l) return l.expression;
+  return "id" in l.license ? l.license.id : l.license.name;
+}
+
+function collateComponent(c: Component): void {
+  c.properties?.sort((a, b) => compareText(a.name ?? "", b.name ?? "") || compareText(a.value ?? "", b.value ?? ""));
+  c.licenses?.sort((a, b) => compareText(licenseKey(a), licenseKey(b)));
+  c.components?.forEach(collateComponent);
+  c.components?.sort(compareComponents);
+}
+
+function compareComponents(a: Component, b: Component): number {
+  return compareText(a["bom-ref"] ?? "", b["bom-ref"] ?? "") || compareText(a.name, b.name);
+}
+
+export function collate(bom: Bom): Bom {
+  bom.components?.forEach(collateComponent);
+  bom.components?.sort(compareComponents);
+  const { metadata } = bom;
+  if (metadata?.component) collateComponent(metadata.component);
+  const tools = metadata?.tools;
+  if (tools && !Array.isArray(tools)) tools.components?.forEach(collateComponent);
+  for (const d of bom.dependencies ?? []) d.dependsOn?.sort(compareText);
+  bom.dependencies?.sort((a, b) => compareText(a.ref, b.ref));
+  return bom;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { Package, Report } from "../../model/index.js";
+import { alpineReport, debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
+import { jsonWriter } from "./json-writer.js";
+
+const parse = (text: string) => JSON.parse(text) as Report;
+const fixtures = { debian: debianReport, alpine: alpineReport, empty: emptyReport };
+
+describe("json writer", () => {
+  it.each(Object.entries(fixtures))("%s: same bytes for the same report, whatever the input order", (_, make) => {
+    const first = jsonWriter.write(make());
+    expect(jsonWriter.write(make())).toBe(first);
+    expect(jsonWriter.write(shuffled(make()))).toBe(first);
+    expect(first.endsWith("}\n")).toBe(true);
+  });
+
+  it("keeps the Report shape: schemaVersion 1 and every top-level field", () => {
+    const out = parse(jsonWriter.write(debianReport()));
+    expect(Object.keys(out)).toEqual([
+      "schemaVersion",
+      "tool",
+      "artifact",
+      "packages",
+      "vulnerabilities",
+      "secrets",
+      "misconfigurations",
+      "errors",
+    ]);
+    expect(out.schemaVersion).toBe(1);
+    expect(out.vulnerabilities).toEqual([]);
+    expect(out.secrets).toEqual([]);
+    expect(out.misconfigurations).toEqual([]);
+  });
+
+  it("loses nothing: the output is the report, reordered", () => {
+    const report = debianReport();
+    const out = parse(jsonWriter.write(report));
+    expect(out.artifact).toEqual(report.artifact);
+    const key = (p: Package) => JSON.stringify([p.purl, p.locations.map((l) => l.path)]);
+    expect(out.packages.map(key).sort()).toEqual(report.packages.map(key).sort());
+    expect(out.errors).toEqual(report.errors);
+  });
+
+  it("sorts packages by type, name, version, purl", () => {
+    const out = parse(jsonWriter.write(shuffled(debianReport(), 3)));
+    const keys = out.packages.map((p) => [p.type, p.name, p.version, p.purl]);
+    const sorted = [...keys].sort((a, b) => {
+      for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return (a[i] as string) < (b[i] as string) ? -1 : 1;
+      return 0;
+    });
+    expect(keys).toEqual(sorted);
+    expect(out.packages[0]?.name).toBe("base-files");
+    expect(out.packages.at(-1)?.name).toBe("type-fest");
+  });
+
+  it("sorts locations and files, keeps layer order", () => {
+    const report = debianReport();
+    const libc = report.packages.find((p) => p.name === "libc6")!;
+    libc.locations = [
+      { path: "/var/lib/dpkg/status.d/libc6" },
+      { path: "/var/lib/dpkg/status", layer: libc.locations[0]!.layer! },
+    ];
+    const out = parse(jsonWriter.write(report));
+    const written = out.packages.find((p) => p.name === "libc6")!;
+    expect(written.locations.map((l) => l.path)).toEqual(["/var/lib/dpkg/status", "/var/lib/dpkg/status.d/libc6"]);
+    expect(written.files).toEqual([...libc.files!].sort());
+    expect(out.artifact.layers.map((l) => l.diffId)).toEqual(report.artifact.layers.map((l) => l.diffId));
+  });
+
+  it("writes keys in model order whatever order the producer used", () => {
+    const report = debianReport();
+    const p = report.packages[0]!;
+    report.packages[0] = {
+      locations: p.locations,
+      licenses: p.licenses,
+      source: p.source,
+      arch: p.arch!,
+      purl: p.purl,
+      version: p.version,
+      name: p.name,
+      type: p.type,
+    };
+    expect(jsonWriter.write(report)).toBe(jsonWriter.write(debianReport()));
+    const text = jsonWriter.write(report);
+    expect(text.indexOf('"type": "deb"')).toBeLessThan(text.indexOf('"name": "base-files"'));
+  });
+
+  it("sorts the keys of findings from later scanners but keeps their order", () => {
+    const report = emptyReport();
+    report.vulnerabilities = [{ z: 1, a: { y: 2, b: 3 } }, { id: "CVE-2024-0001" }];
+    const text = jsonWriter.write(report);
+    expect(parse(text).vulnerabilities).toEqual(report.vulnerabilities);
+    expect(text.indexOf('"a"')).toBeLessThan(text.indexOf('"z"'));
+    expect(text.indexOf('"b"')).toBeLessThan(text.indexOf('"y"'));
+  });
+});

@@ -1,0 +1,157 @@
+// The orchestrator: target → image or root filesystem → per-layer analysis (cached) → merge →
+// report. The only module that reaches across areas.
+import { analyzers as defaultAnalyzers } from "../analyzers/registry.js";
+import type { Analyzer } from "../analyzers/types.js";
+import { UserError } from "../errors.js";
+import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, type Image, type ImageLayer, type OpenOptions, type Platform, type ProgressEvent } from "../image/index.js";
+import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
+import { readTar } from "../layers/tar.js";
+import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError } from "../model/index.js";
+import { toolVersion } from "../version.js";
+import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
+import { analyzeEntries } from "./layer.js";
+import { merge, type LayerInput } from "./merge.js";
+
+export interface ScanOptions {
+  /** `os/arch[/variant]` for multi-platform images (default linux/amd64). */
+  platform?: string | Platform;
+  cacheDir?: string;
+  noCache?: boolean;
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+  dockerConfigPath?: string;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Layers analysed at once. */
+  concurrency?: number;
+  /** Reference date for end-of-life flags. */
+  now?: Date;
+  limits?: LayerLimits;
+  analyzers?: Analyzer[];
+}
+
+export async function scan(targetText: string, opts: ScanOptions = {}): Promise<Report> {
+  // Options are checked before the target is touched, so usage errors come first.
+  const platform = typeof opts.platform === "string" ? parsePlatform(opts.platform) : opts.platform;
+  const target = parseTarget(targetText);
+  const analyzers = opts.analyzers ?? defaultAnalyzers;
+  const now = opts.now ?? new Date();
+  if (target.transport === "sbom") throw new UserError("UNSUPPORTED", `${targetText}: scanning SBOMs is not available yet`);
+  if (target.transport === "dir") {
+    await assertDirectory(target.ref);
+    const errors: ReportError[] = [];
+    const entries = walkRootfs(target.ref, (p) => analyzers.some((a) => a.required(p)), (path, e) => {
+      if (errors.length < 100) errors.push({ source: "rootfs", message: (e as Error).message, path: "/" + path });
+    });
+    const analysis = await analyzeEntries(entries, analyzers, target.ref);
+    const merged = merge([{ analysis }], analyzers, now);
+    return report({ target: targetText, type: "dir", os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
+  }
+
+  const openOpts: OpenOptions = {};
+  if (platform) openOpts.platform = platform;
+  if (opts.insecure) openOpts.insecure = true;
+  if (opts.username !== undefined) openOpts.username = opts.username;
+  if (opts.password !== undefined) openOpts.password = opts.password;
+  if (opts.dockerConfigPath) openOpts.dockerConfigPath = opts.dockerConfigPath;
+  if (opts.onProgress) openOpts.onProgress = opts.onProgress;
+  const image = await openImage(target, openOpts);
+  try {
+    return await scanImage(image, analyzers, opts, now);
+  } finally {
+    await image.close();
+  }
+}
+
+async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions, now: Date): Promise<Report> {
+  const cache = opts.noCache ? null : new LayerCache(opts.cacheDir ?? defaultCacheDir(), analyzers);
+  const results: CachedLayer[] = new Array(image.layers.length);
+  const progress = opts.onProgress;
+  await pool(image.layers.length, opts.concurrency ?? 3, async (i) => {
+    const layer = image.layers[i]!;
+    const hit = cache?.get(layer.diffId);
+    if (hit) {
+      results[i] = hit;
+      progress?.({ kind: "layer-done", digest: layer.digest, cached: true });
+      return;
+    }
+    progress?.({ kind: "layer-start", digest: layer.digest, ...(layer.size !== undefined ? { size: layer.size } : {}) });
+    const analysis = await analyzeLayer(layer, analyzers, opts.limits ?? DEFAULT_LIMITS);
+    results[i] = analysis;
+    cache?.put(layer.diffId, analysis);
+    progress?.({ kind: "layer-done", digest: layer.digest, cached: false });
+  });
+
+  const infos: LayerInfo[] = image.layers.map((l, i) => {
+    const info: LayerInfo = { digest: results[i]?.digest ?? l.digest, diffId: l.diffId };
+    if (l.createdBy !== undefined) info.createdBy = l.createdBy;
+    if (l.size !== undefined) info.size = l.size;
+    if (l.mediaType !== undefined) info.mediaType = l.mediaType;
+    return info;
+  });
+  const inputs: LayerInput[] = results.map((analysis, i) => {
+    const info = infos[i]!;
+    const ref: LayerRef = { digest: info.digest, diffId: info.diffId };
+    if (info.createdBy !== undefined) ref.createdBy = info.createdBy;
+    return { ref, analysis };
+  });
+  const merged = merge(inputs, analyzers, now);
+  const artifact: Artifact = { target: image.target, type: image.type, os: merged.os, layers: infos };
+  if (image.digest) artifact.digest = image.digest;
+  else if (image.configDigest) artifact.digest = image.configDigest;
+  if (image.names.length) artifact.names = [...image.names];
+  if (image.platform) artifact.platform = image.platform;
+  if (image.config.created) artifact.created = image.config.created;
+  const errors = results.flatMap((r) => r.errors);
+  return report(artifact, merged.packages, [...errors, ...merged.errors]);
+}
+
+async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: LayerLimits): Promise<CachedLayer> {
+  const blob = await layer.open();
+  const status: LayerStreamResult = { compression: "none", digest: "", uncompressedBytes: 0 };
+  // For docker archives the digest is only a stand-in for the diffID: check what we can.
+  const check = { ...(layer.digest !== layer.diffId ? { digest: layer.digest } : {}), diffId: layer.diffId, limits };
+  try {
+    const tar = layerTarStream(blob as AsyncIterable<Buffer>, check, status);
+    const analysis: CachedLayer = await analyzeEntries(readTar(tar), analyzers, layer.diffId);
+    if (status.digest && status.digest !== layer.digest) analysis.digest = status.digest;
+    return analysis;
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.code as Exclude<typeof e.code, "INTERNAL">, `layer ${short(layer.diffId)}: ${e.message}`, { cause: e });
+    throw e;
+  } finally {
+    (blob as { destroy?: () => void }).destroy?.();
+  }
+}
+
+const short = (d: string): string => d.replace(/^sha256:/, "").slice(0, 12);
+
+async function pool(n: number, width: number, run: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < n && failed === undefined) {
+      const i = next++;
+      try {
+        await run(i);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
+  if (failed !== undefined) throw failed;
+}
+
+function report(artifact: Artifact, packages: Package[], errors: ReportError[]): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: "bulwark", version: toolVersion() },
+    artifact,
+    packages,
+    vulnerabilities: [],
+    secrets: [],
+    misconfigurations: [],
+    errors,
+  };
+}

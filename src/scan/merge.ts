@@ -1,0 +1,87 @@
+// Squashes per-layer analyses into the final image view (OCI whiteout rules), then turns the
+// surviving file results into an OS and a package list, each package tagged with its layer.
+import { combineOS, type FoundOS } from "../analyzers/os/os-release/index.js";
+import type { Analyzer, FileAnalysis } from "../analyzers/types.js";
+import { isUnder } from "../layers/paths.js";
+import type { LayerRef, OSInfo, Package, ReportError } from "../model/index.js";
+import type { LayerAnalysis } from "./layer.js";
+
+export interface LayerInput {
+  ref?: LayerRef;
+  analysis: LayerAnalysis;
+}
+
+interface Surviving {
+  path: string;
+  analyzer: string;
+  result: FileAnalysis;
+  /** Layer index where each package of this file first appeared in an unbroken run. */
+  starts: Map<string, number>;
+}
+
+const pkgKey = (p: Package): string => `${p.type}\0${p.name}\0${p.version}\0${p.arch ?? ""}`;
+
+export function squash(layers: LayerInput[]): Map<string, Surviving> {
+  const live = new Map<string, Surviving>();
+  const drop = (pred: (path: string) => boolean): void => {
+    for (const [k, v] of live) if (pred(v.path)) live.delete(k);
+  };
+  layers.forEach(({ analysis: a }, i) => {
+    // Whiteouts and opaque markers hide lower layers only, so apply them before this layer's files.
+    for (const dir of a.opaqueDirs) drop((p) => p !== dir && isUnder(p, dir));
+    for (const w of a.whiteouts) drop((p) => isUnder(p, w));
+    if (a.shadowed.length) {
+      const s = new Set(a.shadowed);
+      drop((p) => s.has(p));
+    }
+    for (const f of a.files) {
+      const key = `${f.analyzer}\0${f.path}`;
+      const prev = live.get(key);
+      const starts = new Map<string, number>();
+      for (const p of f.result.packages ?? []) {
+        const k = pkgKey(p);
+        starts.set(k, prev?.starts.get(k) ?? i);
+      }
+      live.set(key, { path: f.path, analyzer: f.analyzer, result: f.result, starts });
+    }
+  });
+  return live;
+}
+
+export interface Merged {
+  os: OSInfo | null;
+  packages: Package[];
+  errors: ReportError[];
+}
+
+export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): Merged {
+  const live = [...squash(layers).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const errors: ReportError[] = [];
+  const found: FoundOS[] = [];
+  for (const s of live) if (s.result.os) found.push({ path: s.path, os: s.result.os });
+  const os = combineOS(found, now);
+
+  const packages: Package[] = [];
+  for (const a of analyzers) {
+    const mine = live.filter((s) => s.analyzer === a.id);
+    const owners = new Map<string, string[]>();
+    const pkgs: Package[] = [];
+    for (const s of mine) {
+      for (const o of s.result.owners ?? []) owners.set(o.package, o.files);
+      for (const msg of s.result.errors ?? []) errors.push({ source: a.id, message: msg, path: "/" + s.path });
+      for (const p of s.result.packages ?? []) {
+        const start = s.starts.get(pkgKey(p));
+        const ref = start === undefined ? undefined : layers[start]?.ref;
+        pkgs.push({ ...p, locations: p.locations.map((l) => (ref ? { ...l, layer: ref } : l)) });
+      }
+    }
+    if (pkgs.length === 0) continue;
+    try {
+      packages.push(...(a.finalize ? a.finalize(pkgs, { os, owners }) : pkgs));
+    } catch (e) {
+      errors.push({ source: a.id, message: `finalize failed: ${(e as Error).message}` });
+      packages.push(...pkgs);
+    }
+  }
+  return { os, packages, errors };
+}

@@ -1,0 +1,112 @@
+// Runs a real registry (distribution's `docker-registry`) on 127.0.0.1 for tests.
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+
+export function findOnPath(program: string): string | undefined {
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, program);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+export const registryBinary = findOnPath("docker-registry");
+export const htpasswdBinary = findOnPath("htpasswd");
+export const skipReason = registryBinary ? undefined : "docker-registry is not on PATH (apt-get install docker-registry)";
+
+export interface RegistryServer {
+  /** "127.0.0.1:<port>" */
+  host: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRegistry(opts: { htpasswd?: { user: string; password: string } } = {}): Promise<RegistryServer> {
+  if (!registryBinary) throw new Error(skipReason);
+  const dir = mkdtempSync(join(tmpdir(), "bw-registry-"));
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  mkdirSync(join(dir, "data"));
+  const lines = [
+    "version: 0.1",
+    "log:",
+    "  level: warn",
+    "  accesslog:",
+    "    disabled: true",
+    "storage:",
+    "  filesystem:",
+    `    rootdirectory: ${JSON.stringify(join(dir, "data"))}`,
+    "  delete:",
+    "    enabled: true",
+    "http:",
+    `  addr: ${host}`,
+    `  secret: ${randomBytes(16).toString("hex")}`,
+  ];
+  if (opts.htpasswd) {
+    if (!htpasswdBinary) throw new Error("htpasswd is not on PATH (apt-get install apache2-utils)");
+    const entry = execFileSync(htpasswdBinary, ["-Bbn", opts.htpasswd.user, opts.htpasswd.password], { encoding: "utf8" });
+    writeFileSync(join(dir, "htpasswd"), entry.trim() + "\n");
+    lines.push("auth:", "  htpasswd:", "    realm: bulwark-test", `    path: ${JSON.stringify(join(dir, "htpasswd"))}`);
+  }
+  const configFile = join(dir, "config.yml");
+  writeFileSync(configFile, lines.join("\n") + "\n");
+
+  const child = spawn(registryBinary, ["serve", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-4000);
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once("exit", () => { exited = true; resolve(); }));
+
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exit;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`docker-registry exited during startup: ${stderr}`);
+    }
+    try {
+      const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200 || res.status === 401) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`docker-registry did not answer on ${host}: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { host, stop };
+}
