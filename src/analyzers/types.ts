@@ -18,6 +18,8 @@ export interface FileAnalysis {
   packages?: Package[];
   /** Files owned by a package (dpkg info/*.list and the like), keyed by package name (or name:arch). */
   owners?: { package: string; files: string[] }[];
+  /** Licenses declared for a package in a side file (dpkg's usr/share/doc/<pkg>/copyright). */
+  licenses?: { package: string; licenses: string[] }[];
   /** Non-fatal problems in this file (corrupt entries skipped, …). */
   errors?: string[];
 }
@@ -26,6 +28,8 @@ export interface FinalizeContext {
   os: OSInfo | null;
   /** Owner lists collected from every surviving file of the same analyzer family. */
   owners: Map<string, string[]>;
+  /** License lists from side files, keyed by package name. */
+  licenses?: Map<string, string[]>;
 }
 
 export interface Analyzer {

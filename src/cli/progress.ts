@@ -3,11 +3,18 @@ import type { ProgressEvent } from "../index.js";
 
 export function progressReporter(enabled: boolean): ((e: ProgressEvent) => void) | undefined {
   if (!enabled) return undefined;
-  let started = 0;
+  // Sources and the scanner may both announce a layer: count each digest once.
+  const running = new Map<string, { bytes: number; size?: number }>();
   let done = 0;
   let cached = 0;
   const draw = (msg: string): void => {
     process.stderr.write(`\r\x1b[2K${msg}`);
+  };
+  const status = (): string => {
+    let bytes = 0;
+    for (const r of running.values()) bytes += r.bytes;
+    const mb = bytes > 0 ? `, ${(bytes / 2 ** 20).toFixed(1)} MiB pulled` : "";
+    return `layers: ${done} done (${cached} cached), ${running.size} in progress${mb}`;
   };
   process.once("exit", () => process.stderr.write("\r\x1b[2K"));
   return (e) => {
@@ -16,15 +23,20 @@ export function progressReporter(enabled: boolean): ((e: ProgressEvent) => void)
         draw(e.message);
         break;
       case "layer-start":
-        started++;
-        draw(`analysing layers: ${done} done, ${started - done} running`);
+        if (!running.has(e.digest)) running.set(e.digest, { bytes: 0, ...(e.size !== undefined ? { size: e.size } : {}) });
+        draw(status());
         break;
-      case "layer-bytes":
+      case "layer-bytes": {
+        const r = running.get(e.digest);
+        if (r) r.bytes = e.bytes;
+        draw(status());
         break;
+      }
       case "layer-done":
+        running.delete(e.digest);
         done++;
         if (e.cached) cached++;
-        draw(`analysing layers: ${done} done (${cached} cached), ${Math.max(0, started - (done - cached))} running`);
+        draw(status());
         break;
     }
   };

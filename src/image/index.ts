@@ -21,8 +21,11 @@ export async function openImage(target: Target, opts: OpenOptions): Promise<Imag
       return openOciLayout(target.ref, target.selector, target.raw, opts);
     case "oci-archive":
       return openOciArchive(target.ref, target.selector, target.raw, opts);
-    case "registry":
-      return openRegistryImage(target.ref, opts);
+    case "registry": {
+      const image = await openRegistryImage(target.ref, opts);
+      image.target = target.raw; // as the user wrote it, like the other transports
+      return image;
+    }
     default:
       throw new UserError("USAGE", `${target.raw}: not an image target`);
   }

@@ -65,9 +65,11 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
   for (const a of analyzers) {
     const mine = live.filter((s) => s.analyzer === a.id);
     const owners = new Map<string, string[]>();
+    const licenses = new Map<string, string[]>();
     const pkgs: Package[] = [];
     for (const s of mine) {
       for (const o of s.result.owners ?? []) owners.set(o.package, o.files);
+      for (const l of s.result.licenses ?? []) licenses.set(l.package, l.licenses);
       for (const msg of s.result.errors ?? []) errors.push({ source: a.id, message: msg, path: "/" + s.path });
       for (const p of s.result.packages ?? []) {
         const start = s.starts.get(pkgKey(p));
@@ -77,7 +79,7 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
     }
     if (pkgs.length === 0) continue;
     try {
-      packages.push(...(a.finalize ? a.finalize(pkgs, { os, owners }) : pkgs));
+      packages.push(...(a.finalize ? a.finalize(pkgs, { os, owners, licenses }) : pkgs));
     } catch (e) {
       errors.push({ source: a.id, message: `finalize failed: ${(e as Error).message}` });
       packages.push(...pkgs);

@@ -183,3 +183,30 @@ describe("layer cache", () => {
     expect(readFileSync(join(cacheDir, "layers", readdirSync(join(cacheDir, "layers"))[0]!), "utf8").startsWith("{\"files\"")).toBe(true);
   });
 });
+
+describe("root filesystems", () => {
+  const fixture = new URL("../../src/analyzers/os/dpkg/testdata/bookworm", import.meta.url).pathname;
+
+  it("scans dir: targets with the same analyzers, without layers", async () => {
+    const r = await scan(`dir:${fixture}`, opts);
+    expect(r.artifact.type).toBe("dir");
+    expect(r.artifact.layers).toEqual([]);
+    expect(r.packages.length).toBeGreaterThan(5);
+    expect(r.packages.every((p) => p.type === "deb" && p.locations[0]?.layer === undefined)).toBe(true);
+    expect((await scan(`rootfs:${fixture}`, opts)).packages).toEqual(r.packages);
+  });
+
+  it("never follows symlinks out of the root", async () => {
+    const { symlinkSync, mkdirSync: mk } = await import("node:fs");
+    const root = tmp("rootfs");
+    mk(join(root, "var/lib/dpkg"), { recursive: true });
+    mk(join(root, "etc"), { recursive: true });
+    // Points at the host's real dpkg database: must not be read.
+    symlinkSync("/var/lib/dpkg/status", join(root, "var/lib/dpkg/status"));
+    symlinkSync("/", join(root, "hostroot"));
+    writeFileSync(join(root, "etc/os-release"), DEBIAN_OS_RELEASE);
+    const r = await scan(`dir:${root}`, opts);
+    expect(r.packages).toEqual([]);
+    expect(r.artifact.os?.family).toBe("debian");
+  });
+});

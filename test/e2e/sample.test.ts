@@ -19,11 +19,17 @@ function stanzas(names: string[]): { status: string; lists: { path: string; cont
   const lists = picked.flatMap((s) => {
     const name = /^Package: (.+)$/m.exec(s)![1]!;
     const arch = /^Architecture: (.+)$/m.exec(s)![1]!;
+    const out = [];
     for (const f of [`${name}:${arch}.list`, `${name}.list`]) {
       const p = `/var/lib/dpkg/info/${f}`;
-      if (existsSync(p)) return [{ path: `var/lib/dpkg/info/${f}`, content: readFileSync(p, "utf8") }];
+      if (existsSync(p)) {
+        out.push({ path: `var/lib/dpkg/info/${f}`, content: readFileSync(p, "utf8") });
+        break;
+      }
     }
-    return [];
+    const copyright = `/usr/share/doc/${name}/copyright`;
+    if (existsSync(copyright)) out.push({ path: copyright.slice(1), content: readFileSync(copyright, "utf8") });
+    return out;
   });
   return { status: picked.join("\n\n") + "\n", lists };
 }

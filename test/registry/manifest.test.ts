@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPlatform, parseManifest, selectPlatform, type Descriptor } from "../../src/image/registry/manifest.js";
+import { parseManifest, type Descriptor } from "../../src/image/registry/manifest.js";
 
 const d = (n: number): string => "sha256:" + String(n).repeat(64).slice(0, 64);
 const entry = (n: number, os: string, architecture: string, variant?: string): Descriptor => ({
@@ -30,41 +30,5 @@ describe("parseManifest", () => {
     expect(() => parseManifest(json({ schemaVersion: 2, config, layers: [{ digest: "sha256:zz", size: 1 }] }), undefined, "x")).toThrow(expect.objectContaining({ code: "INPUT" }));
     expect(() => parseManifest(json({ schemaVersion: 2, config: { ...config, size: -1 }, layers: [] }), undefined, "x")).toThrow(expect.objectContaining({ code: "INPUT" }));
     expect(() => parseManifest(json({ schemaVersion: 2, mediaType: "text/plain" }), undefined, "x")).toThrow(expect.objectContaining({ code: "UNSUPPORTED" }));
-  });
-});
-
-describe("selectPlatform", () => {
-  const index = [
-    entry(1, "linux", "amd64"),
-    entry(2, "linux", "arm", "v6"),
-    entry(3, "linux", "arm", "v7"),
-    entry(4, "linux", "arm64"),
-    entry(5, "windows", "amd64"),
-    { ...entry(6, "unknown", "unknown"), annotations: { "vnd.docker.reference.type": "attestation-manifest" } },
-  ];
-  it.each([
-    [{ os: "linux", architecture: "amd64" }, 1],
-    [{ os: "linux", architecture: "x86_64" }, 1],
-    [{ os: "linux", architecture: "arm64" }, 4],
-    [{ os: "linux", architecture: "arm64", variant: "v8" }, 4],
-    [{ os: "linux", architecture: "aarch64", variant: "8" }, 4],
-    [{ os: "linux", architecture: "arm" }, 3],
-    [{ os: "linux", architecture: "arm", variant: "v6" }, 2],
-    [{ os: "windows", architecture: "amd64" }, 5],
-  ])("%j", (want, n) => {
-    expect(selectPlatform(index, want, "img").digest).toBe(d(n));
-  });
-
-  it("lists the available platforms when none matches", () => {
-    for (const want of [{ os: "linux", architecture: "s390x" }, { os: "linux", architecture: "arm64", variant: "v9" }, { os: "linux", architecture: "arm", variant: "v5" }]) {
-      expect(() => selectPlatform(index, want, "img")).toThrow(expect.objectContaining({
-        code: "NOT_FOUND",
-        message: `img has no image for platform ${formatPlatform(want)}; available: linux/amd64, linux/arm/v6, linux/arm/v7, linux/arm64, windows/amd64`,
-      }));
-    }
-  });
-
-  it("prefers an explicit v8 arm64 entry over others", () => {
-    expect(selectPlatform([entry(7, "linux", "arm64", "v9"), entry(8, "linux", "arm64", "v8")], { os: "linux", architecture: "arm64" }, "x").digest).toBe(d(8));
   });
 });

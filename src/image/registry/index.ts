@@ -1,13 +1,12 @@
 // Opens an image straight from a registry over the OCI distribution API (no Docker daemon).
 import { UserError } from "../../errors.js";
-import type { Image, ImageConfig, ImageLayer, OpenOptions } from "../types.js";
+import { buildImage, parseConfig } from "../manifest.js";
+import { formatPlatform, platformMatches, selectPlatform } from "../platform.js";
+import type { Image, ImageConfig, OpenOptions } from "../types.js";
 import { getBlob, openBlob } from "./blob.js";
 import { RegistryClient, type RegistryClientOptions } from "./client.js";
 import { digestOf, parseDigest, verifyBytes } from "./digest.js";
-import {
-  DEFAULT_PLATFORM, MANIFEST_ACCEPT, formatPlatform, parseManifest, platformMatches, selectPlatform,
-  type Descriptor, type Manifest,
-} from "./manifest.js";
+import { IMAGE_TYPES, MANIFEST_ACCEPT, parseManifest, type Descriptor, type Manifest } from "./manifest.js";
 import { formatReference, manifestReference, parseReference, type ImageReference } from "./reference.js";
 
 export { parseReference, formatReference, type ImageReference } from "./reference.js";
@@ -40,20 +39,17 @@ export async function fetchManifest(client: RegistryClient, repository: string, 
   }
   if (res.statusCode !== 200) throw await client.failure(res, `fetching manifest ${what}`);
   const bytes = await client.readBody(res, MANIFEST_CAP, `manifest ${what}`);
-  const contentType = res.headers["content-type"];
   // Parse first: schema 1 manifests are refused before their (signature-stripped) digest is checked.
-  const manifest = parseManifest(bytes, contentType, what);
-  let digest: string;
+  const manifest = parseManifest(bytes, res.headers["content-type"], what);
   if (parseDigest(reference)) {
     verifyBytes(bytes, reference, `manifest ${what}`);
-    digest = reference;
-  } else {
-    const told = res.headers["docker-content-digest"];
-    const algorithm = typeof told === "string" ? parseDigest(told)?.algorithm : undefined;
-    digest = digestOf(bytes, algorithm ?? "sha256");
-    if (algorithm && told !== digest) {
-      throw new UserError("DIGEST_MISMATCH", `manifest ${what}: the registry says its digest is ${told}, but the content hashes to ${digest}`);
-    }
+    return { manifest, digest: reference };
+  }
+  const told = res.headers["docker-content-digest"];
+  const algorithm = typeof told === "string" ? parseDigest(told)?.algorithm : undefined;
+  const digest = digestOf(bytes, algorithm ?? "sha256");
+  if (algorithm && told !== digest) {
+    throw new UserError("DIGEST_MISMATCH", `manifest ${what}: the registry says its digest is ${told}, but the content hashes to ${digest}`);
   }
   return { manifest, digest };
 }
@@ -78,44 +74,38 @@ async function open(client: RegistryClient, target: string, ref: ImageReference,
   let image = top.manifest;
   let chosen: Descriptor | undefined;
   if (image.kind === "index") {
-    chosen = selectPlatform(image.manifests, opts.platform ?? DEFAULT_PLATFORM, name);
+    // Nested indexes are not offered as choices: only image manifests can be pulled here.
+    const pullable = image.manifests.filter((m) => !m.mediaType || IMAGE_TYPES.has(m.mediaType));
+    chosen = selectPlatform(pullable, opts.platform, name);
     progress?.({ kind: "resolve", message: `selected ${formatPlatform(chosen.platform ?? {})} manifest ${chosen.digest}` });
     image = (await fetchManifest(client, ref.repository, chosen.digest, `${name} (${chosen.digest})`)).manifest;
     if (image.kind !== "image") throw new UserError("UNSUPPORTED", `${name}: nested image indexes are not supported`);
   }
+  const layers = image.layers;
 
   const config = await fetchConfig(client, ref.repository, image.config, name);
-  if (opts.platform && !chosen && !platformMatches(config, opts.platform)) {
+  if (opts.platform && !chosen && (config.os || config.architecture) && !platformMatches(opts.platform, config)) {
     throw new UserError("NOT_FOUND", `${name} is a single-platform image for ${formatPlatform(config)}, not ${formatPlatform(opts.platform)}`);
   }
 
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== image.layers.length) {
-    throw new UserError("INPUT", `${name}: the config lists ${diffIds.length} diff_ids but the manifest has ${image.layers.length} layers`);
-  }
-  // History entries that made a layer, in order; empty_layer ones (ENV, CMD, …) made none.
-  const history = (config.history ?? []).filter((h) => !h.empty_layer);
-  const layers: ImageLayer[] = image.layers.map((d, i) => ({
-    digest: d.digest,
-    diffId: diffIds[i]!,
-    mediaType: d.mediaType,
-    size: d.size,
-    ...(history[i]?.created_by !== undefined ? { createdBy: history[i]!.created_by } : {}),
-    open: () => openLayer(client, ref.repository, d, opts),
-  }));
-
-  const platform = config.os && config.architecture ? formatPlatform(config) : chosen?.platform ? formatPlatform(chosen.platform) : undefined;
-  return {
-    target,
-    type: "registry",
-    digest: top.digest,
-    names: [name],
-    ...(platform ? { platform } : {}),
+  const built = buildImage(
+    {
+      target,
+      type: "registry",
+      names: [name],
+      what: name,
+      digest: top.digest,
+      openBlob: (digest) => openLayer(client, ref.repository, layers.find((l) => l.digest === digest) ?? { digest }, opts),
+      close: async () => client.close(),
+    },
     config,
-    configDigest: image.config.digest,
+    image.config.digest,
     layers,
-    close: async () => client.close(),
-  };
+    (i) => openLayer(client, ref.repository, layers[i]!, opts),
+  );
+  // A config without os/architecture: fall back to what the index said.
+  if (!built.platform && chosen?.platform) built.platform = formatPlatform(chosen.platform);
+  return built;
 }
 
 async function fetchConfig(client: RegistryClient, repository: string, d: Descriptor, name: string): Promise<ImageConfig> {
@@ -123,23 +113,14 @@ async function fetchConfig(client: RegistryClient, repository: string, d: Descri
   const res = await getBlob(client, { repository, digest: d.digest, size: d.size, kind: "config" });
   const bytes = await client.readBody(res, CONFIG_CAP, `config of ${name}`);
   verifyBytes(bytes, d.digest, `config of ${name}`);
-  let config: unknown;
-  try {
-    config = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw new UserError("INPUT", `${name}: the image config is not valid JSON`);
-  }
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new UserError("INPUT", `${name}: the image config is not a JSON object`);
-  }
-  return config as ImageConfig;
+  return parseConfig(bytes, name);
 }
 
-async function openLayer(client: RegistryClient, repository: string, d: Descriptor, opts: RegistryOpenOptions) {
+async function openLayer(client: RegistryClient, repository: string, d: { digest: string; size?: number }, opts: RegistryOpenOptions) {
   const progress = opts.onProgress;
   progress?.({ kind: "layer-start", digest: d.digest, size: d.size });
   let reported = 0;
-  return openBlob(client, { repository, digest: d.digest, size: d.size, kind: "layer" }, progress ? {
+  return openBlob(client, { repository, digest: d.digest, ...(d.size !== undefined ? { size: d.size } : {}), kind: "layer" }, progress ? {
     // `bytes` is the running total for the layer.
     onBytes: (total) => {
       if (total - reported >= PROGRESS_STEP || total === d.size) {

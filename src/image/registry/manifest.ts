@@ -1,15 +1,17 @@
-// Manifest media types, parsing (image manifest vs index) and platform selection in an index.
+// Registry manifests: what we Accept, and strict parsing of what comes back (image manifest or
+// index), since a registry is less trusted than a local layout. Platform choice is shared with the
+// other transports (../platform.ts).
 import { UserError } from "../../errors.js";
-import type { Platform } from "../types.js";
+import { MEDIA } from "../manifest.js";
 import { parseDigest } from "./digest.js";
 
 export const MediaType = {
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerSchema1: "application/vnd.docker.distribution.manifest.v1+json",
-  dockerSchema1Signed: "application/vnd.docker.distribution.manifest.v1+prettyjws",
+  ociManifest: MEDIA.ociManifest,
+  ociIndex: MEDIA.ociIndex,
+  dockerManifest: MEDIA.dockerManifest,
+  dockerManifestList: MEDIA.dockerList,
+  dockerSchema1: MEDIA.dockerSchema1,
+  dockerSchema1Signed: MEDIA.dockerSchema1Signed,
   ociConfig: "application/vnd.oci.image.config.v1+json",
   dockerConfig: "application/vnd.docker.container.image.v1+json",
 } as const;
@@ -18,8 +20,8 @@ export const MANIFEST_ACCEPT = [
   MediaType.ociManifest, MediaType.ociIndex, MediaType.dockerManifest, MediaType.dockerManifestList,
 ].join(", ");
 
-const INDEX_TYPES = new Set<string>([MediaType.ociIndex, MediaType.dockerManifestList]);
-const IMAGE_TYPES = new Set<string>([MediaType.ociManifest, MediaType.dockerManifest]);
+export const INDEX_TYPES = new Set<string>([MediaType.ociIndex, MediaType.dockerManifestList]);
+export const IMAGE_TYPES = new Set<string>([MediaType.ociManifest, MediaType.dockerManifest]);
 const CONFIG_TYPES = new Set<string>([MediaType.ociConfig, MediaType.dockerConfig]);
 
 export interface Descriptor {
@@ -75,54 +77,4 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
     return { kind: "image", mediaType, config, layers: json["layers"].map((l) => descriptor(l, what)) };
   }
   throw new UserError("UNSUPPORTED", `${what}: unsupported manifest media type "${mediaType || "(none)"}"`);
-}
-
-export const DEFAULT_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
-
-const ARCH_ALIASES: Record<string, string> = { x86_64: "amd64", "x86-64": "amd64", aarch64: "arm64", i386: "386" };
-/** Variant assumed when none is written: arm64 is v8; 32-bit arm most often v7. */
-const DEFAULT_VARIANT: Record<string, string> = { arm64: "v8", arm: "v7" };
-
-function normArch(arch: string | undefined): string {
-  const a = (arch ?? "").toLowerCase();
-  return ARCH_ALIASES[a] ?? a;
-}
-
-function normVariant(arch: string, variant: string | undefined): string {
-  const v = (variant ?? "").toLowerCase();
-  if (v === "") return DEFAULT_VARIANT[arch] ?? "";
-  return /^\d+$/.test(v) ? `v${v}` : v;
-}
-
-export function formatPlatform(p: { os?: string; architecture?: string; variant?: string }): string {
-  return [p.os ?? "unknown", p.architecture ?? "unknown", ...(p.variant ? [p.variant] : [])].join("/");
-}
-
-/** Picks the index entry for `want`; NOT_FOUND listing the available platforms when none fits. */
-export function selectPlatform(manifests: Descriptor[], want: Platform, what: string): Descriptor {
-  const arch = normArch(want.architecture);
-  const candidates = manifests.filter((m) =>
-    m.platform !== undefined && (m.platform.os ?? "").toLowerCase() === want.os.toLowerCase()
-    && normArch(m.platform.architecture) === arch
-    && (!m.mediaType || IMAGE_TYPES.has(m.mediaType)));
-  const wantVariant = want.variant ? normVariant(arch, want.variant) : undefined;
-  const preferred = wantVariant ?? DEFAULT_VARIANT[arch] ?? "";
-  const exact = candidates.find((m) => normVariant(arch, m.platform?.variant) === preferred);
-  const chosen = exact ?? (wantVariant === undefined ? candidates[0] : undefined);
-  if (chosen) return chosen;
-  const available = manifests
-    .filter((m) => m.platform?.os && m.platform.os !== "unknown")
-    .map((m) => formatPlatform(m.platform!));
-  throw new UserError(
-    "NOT_FOUND",
-    `${what} has no image for platform ${formatPlatform(want)}; available: ${available.length ? [...new Set(available)].join(", ") : "none"}`,
-  );
-}
-
-/** Whether an image config's platform matches an explicitly requested one. */
-export function platformMatches(have: { os?: string; architecture?: string; variant?: string }, want: Platform): boolean {
-  const arch = normArch(want.architecture);
-  if ((have.os ?? "").toLowerCase() !== want.os.toLowerCase() || normArch(have.architecture) !== arch) return false;
-  if (!want.variant || !have.variant) return true;
-  return normVariant(arch, have.variant) === normVariant(arch, want.variant);
 }

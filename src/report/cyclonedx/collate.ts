@@ -31,7 +31,10 @@ export function collate(bom: Bom): Bom {
   const { metadata } = bom;
   if (metadata?.component) collateComponent(metadata.component);
   const tools = metadata?.tools;
-  if (tools && !Array.isArray(tools)) tools.components?.forEach(collateComponent);
+  if (tools && !Array.isArray(tools)) {
+    tools.components?.forEach(collateComponent);
+    tools.components?.sort(compareComponents);
+  }
   for (const d of bom.dependencies ?? []) d.dependsOn?.sort(compareText);
   bom.dependencies?.sort((a, b) => compareText(a.ref, b.ref));
   return bom;

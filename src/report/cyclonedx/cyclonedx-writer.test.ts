@@ -2,6 +2,7 @@ import { PackageURL } from "packageurl-js";
 import { describe, expect, it } from "vitest";
 import { alpineReport, debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
 import { cyclonedxErrors } from "../test-support/schemas.js";
+import { collate } from "./collate.js";
 import { cyclonedxWriter } from "./cyclonedx-writer.js";
 
 interface Property {
@@ -43,6 +44,42 @@ describe("cyclonedx writer", () => {
     expect(cyclonedxWriter.write(make())).toBe(first);
     expect(cyclonedxWriter.write(shuffled(make()))).toBe(first);
     expect(cyclonedxWriter.write(shuffled(make(), 99), { timestamp })).toBe(cyclonedxWriter.write(make(), { timestamp }));
+  });
+
+  it("orders lists by code point, not by the process locale", () => {
+    // en-US collation would put "alpha" before "Zeta" and "_x" first; cs-CZ puts "chrony"
+    // after "hostname". Code-point order is the same everywhere.
+    const report = debianReport();
+    const base = report.packages[0]!;
+    for (const name of ["Zeta", "alpha", "_x", "chrony", "hostname"]) {
+      report.packages.push({ ...base, type: "generic", name, purl: `pkg:generic/${name}@1` });
+    }
+    const bom = parse(cyclonedxWriter.write(report));
+    const refs = bom.components.map((c) => c["bom-ref"]);
+    expect(refs).toEqual([...refs].sort());
+    for (const c of bom.components) {
+      const keys = (c.properties ?? []).map((p) => `${p.name}\u0000${p.value}`);
+      expect(keys).toEqual([...keys].sort());
+    }
+    const deps = bom.dependencies.map((d) => d.ref);
+    expect(deps).toEqual([...deps].sort());
+  });
+
+  it("collate re-sorts what a locale-aware sort left in another order", () => {
+    const czech = {
+      bomFormat: "CycloneDX" as const,
+      specVersion: "1.6",
+      version: 1,
+      components: [
+        { type: "library" as const, name: "hostname", "bom-ref": "pkg:deb/debian/hostname@1" },
+        { type: "library" as const, name: "chrony", "bom-ref": "pkg:deb/debian/chrony@1" },
+      ],
+      dependencies: [{ ref: "b", dependsOn: ["pkg:deb/debian/hostname@1", "pkg:deb/debian/chrony@1"] }, { ref: "a" }],
+    };
+    const out = collate(czech as Parameters<typeof collate>[0]);
+    expect(out.components!.map((c) => c.name)).toEqual(["chrony", "hostname"]);
+    expect(out.dependencies!.map((d) => d.ref)).toEqual(["a", "b"]);
+    expect(out.dependencies![1]!.dependsOn).toEqual(["pkg:deb/debian/chrony@1", "pkg:deb/debian/hostname@1"]);
   });
 
   it("adds serial number and timestamp only when asked", () => {

@@ -19,5 +19,5 @@ export const plain: Palette = { bold: same, dim: same, red: same, yellow: same }
  * characters stops a hostile image from sending escape sequences to the user's terminal.
  */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  return text.replace(/\p{Cc}/gu, "?");
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { alpineReport, debianReport, emptyReport, largeReport, shuffled } from "../test-support/sample-report.js";
 import { tableWriter } from "./table-writer.js";
 
-const ANSI = /\u001b\[/;
+const ESC = "\u001b[";
 
 describe("table writer", () => {
   it("prints the header block", () => {
@@ -50,9 +50,9 @@ describe("table writer", () => {
   });
 
   it("uses ANSI colour only when asked", () => {
-    for (const make of [debianReport, alpineReport, emptyReport]) expect(tableWriter.write(make())).not.toMatch(ANSI);
+    for (const make of [debianReport, alpineReport, emptyReport]) expect(tableWriter.write(make())).not.toContain(ESC);
     const colored = tableWriter.write(alpineReport(), { color: true });
-    expect(colored).toMatch(ANSI);
+    expect(colored).toContain(ESC);
     expect(colored).toContain("\u001b[31mEOL since 2024-05-23\u001b[39m");
   });
 
@@ -61,7 +61,7 @@ describe("table writer", () => {
     report.packages[0]!.name = "evil\u001b]0;pwned\u0007pkg";
     report.errors[0]!.message = "bad\u001b[2Jthing";
     const text = tableWriter.write(report);
-    expect(text).not.toMatch(ANSI);
+    expect(text).not.toContain("\u001b");
     expect(text).not.toContain("\u0007");
     expect(text).toContain("evil?]0;pwned?pkg");
   });

@@ -16,7 +16,7 @@ function load(path: string): AnySchemaObject {
 
 /** Percent-encodes non-ASCII so an IRI can be checked with the URI grammar (RFC 3987 §3.1). */
 function iriToUri(value: string): string {
-  return value.replace(/[^\x00-\x7f]+/gu, (s) => encodeURIComponent(s));
+  return value.replace(/\P{ASCII}+/gu, (s) => encodeURIComponent(s));
 }
 
 const uriReference = fullFormats["uri-reference"] as RegExp;

@@ -23,6 +23,9 @@ export function finalizeDpkg(packages: Package[], ctx: FinalizeContext): Package
     // Multi-Arch: same packages own `name:arch.list`, the others `name.list`.
     const files = (pkg.arch ? ctx.owners.get(`${pkg.name}:${pkg.arch}`) : undefined) ?? ctx.owners.get(pkg.name);
     if (files) pkg.files = [...files];
+    // Copyright files live under the package name (Multi-Arch packages share one directory).
+    const licenses = ctx.licenses?.get(pkg.name);
+    if (licenses && pkg.licenses.length === 0) pkg.licenses = [...licenses];
     pkg.purl = debPurl(pkg, ctx.os);
   }
   return out.sort(comparePackages);

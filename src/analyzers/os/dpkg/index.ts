@@ -1,5 +1,6 @@
 // Debian packages: var/lib/dpkg/status, distroless status.d files and info/*.list owners.
 import type { Analyzer, AnalyzerFile, FileAnalysis } from "../../types.js";
+import { copyrightOwner, parseCopyright } from "./copyright.js";
 import { finalizeDpkg } from "./finalize.js";
 import { ownerFromListPath, parseList } from "./list.js";
 import { parseStatus } from "./status.js";
@@ -30,11 +31,16 @@ function isInfoList(path: string): boolean {
 
 export const dpkgAnalyzer: Analyzer = {
   id: "os/dpkg",
-  version: 1,
+  version: 2,
   maxFileSize: 64 * 1024 * 1024,
-  required: (path) => path === STATUS || isStatusD(path) || isInfoList(path),
+  required: (path) => path === STATUS || isStatusD(path) || isInfoList(path) || copyrightOwner(path) !== null,
   analyze(file: AnalyzerFile): FileAnalysis | null {
     const text = file.content.toString("utf8");
+    const owner = copyrightOwner(file.path);
+    if (owner !== null) {
+      const licenses = parseCopyright(text);
+      return licenses.length ? { licenses: [{ package: owner, licenses }] } : null;
+    }
     if (isInfoList(file.path)) {
       return { owners: [{ package: ownerFromListPath(file.path), files: parseList(text) }] };
     }

@@ -29,6 +29,11 @@ function vendorNamespace(vendor: string): string | undefined {
   return VENDORS.find(([re]) => re.test(vendor))?.[1];
 }
 
+/**
+ * pkg:rpm/<namespace>/<name>@<version>-<release>?arch=&epoch=&distro=. Unknown parts are left
+ * out. `epoch` follows the version convention (package.ts): present whenever the header had
+ * an EPOCH tag, so `epoch=0` appears for an explicit Epoch: 0.
+ */
 export function rpmPurl(pkg: Package, os: OSInfo | null): string {
   const { epoch, versionRelease } = splitEvr(pkg.version);
   const qualifiers: Record<string, string> = {};

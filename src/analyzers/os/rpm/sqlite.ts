@@ -67,8 +67,8 @@ function openFromBuffer(buf: Buffer): Database.Database {
   if (buf.length < 100) throw new RpmDbError("SQLite header truncated");
   // rpm runs SQLite in WAL mode (file format bytes 18/19 = 2), and an in-memory (deserialised)
   // database cannot be opened in WAL mode. Mark it as a rollback-journal file for the duration of
-  // the (synchronous) open, then restore the caller's bytes: better-sqlite3 copies the buffer, so
-  // this costs nothing, where copying a large database first would double the memory.
+  // the (synchronous) open, then restore the caller's bytes. better-sqlite3 takes its own copy
+  // while opening, so patching a copy of ours instead would hold the database three times.
   // (Uncheckpointed WAL content lives in rpmdb.sqlite-wal, which we are never given.)
   const r = buf[18];
   const w = buf[19];
