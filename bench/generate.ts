@@ -78,7 +78,6 @@ export async function ensureBenchImage(root: string): Promise<BenchImage> {
   const PKGS = 1200;
   const TARGET_PER_LAYER = 90 * 2 ** 20;
   let files = 0;
-  let uncompressed = 0;
   const layers = [];
   for (let l = 0; l < LAYERS; l++) {
     process.stderr.write(`bench: generating layer ${l + 1}/${LAYERS}\n`);
@@ -101,7 +100,6 @@ export async function ensureBenchImage(root: string): Promise<BenchImage> {
       f++;
     }
     files += entries.length;
-    uncompressed += bytes;
     layers.push({ entries, createdBy: `RUN /bin/sh -c build-step-${l}`, compression: "gzip" as const });
   }
   const img = await buildImage({ layers, tags: ["bench"] });

@@ -47,42 +47,52 @@ export function detectCompression(head: Buffer): Compression {
  * Returns the tar bytes of a layer blob. `result` is filled in as the stream is consumed; the
  * digest comparison happens at the end of the stream and throws DIGEST_MISMATCH.
  */
-export function layerTarStream(blob: AsyncIterable<Buffer>, check: LayerCheck, result: LayerStreamResult): AsyncGenerator<Buffer> {
+export function layerTarStream(blob: AsyncIterable<Buffer> | Readable, check: LayerCheck, result: LayerStreamResult): AsyncGenerator<Buffer> {
   return run(blob, check, result);
 }
 
-async function* run(blob: AsyncIterable<Buffer>, check: LayerCheck, result: LayerStreamResult): AsyncGenerator<Buffer> {
+/** Resolves with the first chunk of a Readable without consuming the stream (it is unshifted back). */
+async function peek(blob: Readable): Promise<Buffer> {
+  for (;;) {
+    const c = blob.read() as Buffer | null;
+    if (c !== null) {
+      blob.unshift(c);
+      return c;
+    }
+    if (blob.readableEnded || blob.destroyed) return Buffer.alloc(0);
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        blob.off("readable", done);
+        blob.off("end", done);
+        blob.off("error", fail);
+        resolve();
+      };
+      const fail = (e: Error): void => {
+        blob.off("readable", done);
+        blob.off("end", done);
+        reject(e);
+      };
+      blob.once("readable", done);
+      blob.once("end", done);
+      blob.once("error", fail);
+    });
+  }
+}
+
+async function* run(blob: AsyncIterable<Buffer> | Readable, check: LayerCheck, result: LayerStreamResult): AsyncGenerator<Buffer> {
   const limits = check.limits ?? DEFAULT_LIMITS;
   const hash = createHash("sha256");
-  const it = blob[Symbol.asyncIterator]();
-  let compressedBytes = 0;
-  // Peek enough bytes for the magic numbers.
-  const head: Buffer[] = [];
-  let headLen = 0;
-  while (headLen < 4) {
-    const r = await it.next();
-    if (r.done) break;
-    head.push(r.value);
-    headLen += r.value.length;
-  }
-  const first = Buffer.concat(head);
+  // A Readable is piped natively into gunzip (no async-iterator hop per chunk), which keeps
+  // zlib's thread busy; hashing rides along on 'data' events.
+  const source = blob instanceof Readable ? blob : Readable.from(blob, { objectMode: false });
+  const first = await peek(source);
   const compression = detectCompression(first);
   result.compression = compression;
-
-  async function* hashed(): AsyncGenerator<Buffer> {
-    if (first.length) {
-      hash.update(first);
-      compressedBytes += first.length;
-      yield first;
-    }
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      hash.update(r.value);
-      compressedBytes += r.value.length;
-      yield r.value;
-    }
-  }
+  let compressedBytes = 0;
+  source.on("data", (c: Buffer) => {
+    hash.update(c);
+    compressedBytes += c.length;
+  });
 
   let out = 0;
   const account = (n: number): void => {
@@ -96,30 +106,32 @@ async function* run(blob: AsyncIterable<Buffer>, check: LayerCheck, result: Laye
     }
   };
 
-  if (compression === "none") {
-    for await (const c of hashed()) {
-      account(c.length);
-      yield c;
-    }
-  } else if (compression === "gzip") {
-    const src = Readable.from(hashed(), { objectMode: false });
-    const gunzip = createGunzip({ chunkSize: 128 * 1024 });
-    src.on("error", (e) => gunzip.destroy(e));
-    src.pipe(gunzip);
-    try {
-      for await (const c of gunzip as AsyncIterable<Buffer>) {
+  try {
+    if (compression === "none") {
+      for await (const c of source as AsyncIterable<Buffer>) {
         account(c.length);
         yield c;
       }
-    } catch (e) {
-      if (e instanceof UserError) throw e;
-      throw new UserError("INPUT", `corrupt gzip layer: ${(e as Error).message}`, { cause: e });
-    } finally {
-      src.destroy();
-      gunzip.destroy();
+    } else if (compression === "gzip") {
+      const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+      source.on("error", (e) => gunzip.destroy(e));
+      source.pipe(gunzip);
+      try {
+        for await (const c of gunzip as AsyncIterable<Buffer>) {
+          account(c.length);
+          yield c;
+        }
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw new UserError("INPUT", `corrupt gzip layer: ${(e as Error).message}`, { cause: e });
+      } finally {
+        gunzip.destroy();
+      }
+    } else {
+      yield* zstd(source as AsyncIterable<Buffer>, account);
     }
-  } else {
-    yield* zstd(hashed(), account);
+  } finally {
+    source.destroy();
   }
 
   result.digest = "sha256:" + hash.digest("hex");

@@ -287,7 +287,9 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
         consumed = true;
         const b = await r.read(h.size);
         if (b.length < h.size) throw truncated();
-        return b;
+        // A small body is usually a view into a large decompressed chunk: copy it so keeping
+        // the file does not keep the whole chunk alive.
+        return b.buffer.byteLength > 2 * b.length + 4096 ? Buffer.from(b) : b;
       },
       stream: () => {
         consumed = true;

@@ -67,7 +67,9 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   const cache = opts.noCache ? null : new LayerCache(opts.cacheDir ?? defaultCacheDir(), analyzers);
   const results: CachedLayer[] = new Array(image.layers.length);
   const progress = opts.onProgress;
-  await pool(image.layers.length, opts.concurrency ?? 3, async (i) => {
+  // Inflate runs on libuv's thread pool (4 threads): four layers at once keep both cores busy while
+  // the main thread parses tar and runs analyzers.
+  await pool(image.layers.length, opts.concurrency ?? 4, async (i) => {
     const layer = image.layers[i]!;
     const hit = cache?.get(layer.diffId);
     if (hit) {

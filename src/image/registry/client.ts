@@ -6,8 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { UserError } from "../../errors.js";
 import { Authorizer, authFailure } from "./auth.js";
 import { resolveCredentials } from "./credentials.js";
+import type { TransportError} from "./transport.js";
 import {
-  DEFAULT_TIMEOUTS, TransportError, discard, readBody, registryErrorText, send, type Timeouts,
+  DEFAULT_TIMEOUTS, discard, readBody, registryErrorText, send, type Timeouts,
 } from "./transport.js";
 
 export interface RegistryClientOptions {
