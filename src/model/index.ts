@@ -1,4 +1,5 @@
 // Plain data types shared by every area. This module imports nothing.
+export type * from "./osv.js";
 
 /** A layer of an image, as reported. */
 export interface LayerInfo {
@@ -93,8 +94,60 @@ export interface Report {
   tool: { name: "bulwark"; version: string };
   artifact: Artifact;
   packages: Package[];
-  vulnerabilities: unknown[];
+  vulnerabilities: Vulnerability[];
+  /** Findings hidden by .bulwarkignore or VEX, with the reason. */
+  suppressed?: SuppressedVulnerability[];
   secrets: unknown[];
   misconfigurations: unknown[];
   errors: ReportError[];
+}
+
+export type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNKNOWN";
+
+export interface CvssScore {
+  /** "2.0", "3.0", "3.1", "4.0" */
+  version: string;
+  vector: string;
+  score: number;
+  /** Who scored it: the advisory's own severity or an alias's. */
+  source?: string;
+}
+
+/** One vulnerability affecting one package. */
+export interface Vulnerability {
+  /** The CVE where the advisory has one, else the advisory id. */
+  id: string;
+  /** Every other identifier of the same vulnerability (GHSA, DSA, USN, …), sorted. */
+  aliases: string[];
+  package: { type: string; name: string; version: string; purl: string; layer?: LayerRef };
+  installedVersion: string;
+  /** Per affected range, the lowest fix above the installed version. */
+  fixedVersions: string[];
+  status: "fixed" | "affected" | "will_not_fix";
+  severity: Severity;
+  cvss: CvssScore[];
+  title?: string;
+  description?: string;
+  references: string[];
+  publishedAt?: string;
+  modifiedAt?: string;
+  /** The advisory record that matched (its OSV id) and the ecosystem it was matched in. */
+  source: { id: string; ecosystem: string };
+  /** What was compared: a binary package may match through its source package. */
+  matchedBy?: { name: string; version: string };
+  malicious?: boolean;
+}
+
+export interface Suppression {
+  by: "ignore-file" | "vex";
+  reason: string;
+  /** File the rule came from. */
+  file?: string;
+  expires?: string;
+  /** VEX status (not_affected, fixed, …) when by = vex. */
+  vexStatus?: string;
+}
+
+export interface SuppressedVulnerability extends Vulnerability {
+  suppression: Suppression;
 }

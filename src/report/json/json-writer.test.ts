@@ -87,7 +87,7 @@ describe("json writer", () => {
 
   it("sorts the keys of findings from later scanners but keeps their order", () => {
     const report = emptyReport();
-    report.vulnerabilities = [{ z: 1, a: { y: 2, b: 3 } }, { id: "CVE-2024-0001" }];
+    report.vulnerabilities = [{ z: 1, a: { y: 2, b: 3 } }, { id: "CVE-2024-0001" }] as unknown as typeof report.vulnerabilities;
     const text = jsonWriter.write(report);
     expect(parse(text).vulnerabilities).toEqual(report.vulnerabilities);
     expect(text.indexOf('"a"')).toBeLessThan(text.indexOf('"z"'));

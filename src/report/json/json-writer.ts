@@ -77,7 +77,8 @@ export function canonicalReport(report: Report): Report {
     tool: { name: report.tool.name, version: report.tool.version },
     artifact: artifact(report.artifact),
     packages: canonicalPackages(report.packages),
-    vulnerabilities: report.vulnerabilities.map(sortKeysDeep),
+    vulnerabilities: report.vulnerabilities.map(sortKeysDeep) as Report["vulnerabilities"],
+    ...(report.suppressed ? { suppressed: report.suppressed.map(sortKeysDeep) as NonNullable<Report["suppressed"]> } : {}),
     secrets: report.secrets.map(sortKeysDeep),
     misconfigurations: report.misconfigurations.map(sortKeysDeep),
     // Errors arrive in whatever order layers and analyzers finished.
