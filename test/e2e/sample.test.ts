@@ -59,6 +59,13 @@ async function regenerate(): Promise<void> {
           { path: "var/lib/apt/lists/.wh..wh..opq" },
         ],
       },
+      {
+        createdBy: "RUN /bin/sh -c python3 -m venv /app/venv && /app/venv/bin/pip install jinja2==3.1.4 # buildkit",
+        entries: ["jinja2-3.1.4", "MarkupSafe-2.1.5"].map((d) => ({
+          path: `app/venv/lib/python3.11/site-packages/${d}.dist-info/METADATA`,
+          content: readFileSync(new URL(`../../src/analyzers/lang/python/testdata/venv/app/venv/lib/python3.11/site-packages/${d}.dist-info/METADATA`, import.meta.url)),
+        })),
+      },
     ],
   }, "docker");
   await writeDockerArchive(SAMPLE, [img]);
@@ -76,7 +83,10 @@ describe("bundled sample image", () => {
     expect(scrubbed).toBe(readFileSync(GOLDEN, "utf8"));
     expect(report.artifact.os).toMatchObject({ family: "debian", version: "12", codename: "bookworm" });
     expect(report.packages.length).toBeGreaterThanOrEqual(30);
-    expect(report.packages.every((p) => p.purl.startsWith("pkg:deb/debian/") && p.purl.includes("distro=debian-12"))).toBe(true);
+    const debs = report.packages.filter((p) => p.type === "deb");
+    expect(debs.length).toBeGreaterThanOrEqual(30);
+    expect(debs.every((p) => p.purl.startsWith("pkg:deb/debian/") && p.purl.includes("distro=debian-12"))).toBe(true);
+    expect(report.packages.filter((p) => p.type === "pypi").map((p) => p.purl)).toEqual(["pkg:pypi/jinja2@3.1.4", "pkg:pypi/markupsafe@2.1.5"]);
     expect(report.packages.find((p) => p.name === "curl")?.locations[0]?.layer?.createdBy).toMatch(/apt-get install -y curl git/);
     expect(report.packages.find((p) => p.name === "bash")?.locations[0]?.layer?.diffId).toBe(report.artifact.layers[0]?.diffId);
   });
