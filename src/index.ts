@@ -1,6 +1,11 @@
 // Bulwark's public library API. The CLI (and later the server) import only from here.
-export { scan, type ScanOptions } from "./scan/index.js";
-export { scan as sbom } from "./scan/index.js";
+export { scan, inventory, SCANNERS, type ScanOptions, type VulnScanOptions } from "./scan/index.js";
+export { inventory as sbom } from "./scan/index.js";
+export { addVulnerabilities } from "./scan/vulns.js";
+export { compareVersions, evaluateAffected, normalizeName } from "./versioning/index.js";
+export { AdvisoryDB, importPaths, updateDb, dbStatus, defaultDbPath, type DbStatus, type UpdateProgress } from "./vulndb/index.js";
+export { matchPackages, ecosystemsFor, applyFilters, applySuppressions, loadIgnoreFile, loadVexFile } from "./match/index.js";
+export { readSbom } from "./sbom/index.js";
 export { getWriter, reportFormats, type ReportWriter, type WriteOptions } from "./report/index.js";
 export { BulwarkError, UserError, isUserError, type ErrorCode } from "./errors.js";
 export { parseTarget, parsePlatform, openImage, type Image, type ImageLayer, type ProgressEvent, type Target } from "./image/index.js";

@@ -1,5 +1,5 @@
 // Progress on stderr, only when stderr is a terminal and not --quiet.
-import type { ProgressEvent } from "../index.js";
+import type { ProgressEvent, UpdateProgress } from "../index.js";
 
 export function progressReporter(enabled: boolean): ((e: ProgressEvent) => void) | undefined {
   if (!enabled) return undefined;
@@ -39,5 +39,16 @@ export function progressReporter(enabled: boolean): ((e: ProgressEvent) => void)
         draw(status());
         break;
     }
+  };
+}
+
+/** Progress for advisory DB updates. */
+export function dbProgress(enabled: boolean): ((p: UpdateProgress) => void) | undefined {
+  if (!enabled) return undefined;
+  process.once("exit", () => process.stderr.write("\r\x1b[2K"));
+  return (p) => {
+    const total = p.total ? `/${p.total}` : "";
+    const unit = p.phase === "download" ? " bytes" : " records";
+    process.stderr.write(`\r\x1b[2Kadvisories ${p.ecosystem}: ${p.phase} ${p.done}${total}${unit}`);
   };
 }

@@ -1,10 +1,13 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
 import { Command, CommanderError, Option } from "commander";
-import { getWriter, isUserError, reportFormats, scan, toolVersion, type ScanOptions } from "../index.js";
+import {
+  dbStatus, defaultDbPath, getWriter, importPaths, isUserError, reportFormats, scan, toolVersion, updateDb, UserError,
+  type Report, type ScanOptions, type Severity, type VulnScanOptions,
+} from "../index.js";
 import { writeOutput } from "./output.js";
-import { progressReporter } from "./progress.js";
+import { dbProgress, progressReporter } from "./progress.js";
 
-interface CommonFlags {
+interface ImageFlags {
   format: string;
   output?: string;
   platform?: string;
@@ -16,25 +19,42 @@ interface CommonFlags {
   dockerConfig?: string;
   quiet?: boolean;
   debug?: boolean;
-  scanners?: string;
 }
 
-const SCANNERS = ["package"];
+interface ScanFlags extends ImageFlags {
+  scanners: string;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  exitCode?: string;
+  ignorefile?: string;
+  vex?: string[];
+  db?: string;
+  dbRepository?: string;
+  offline?: boolean;
+  skipDbUpdate?: boolean;
+  matchOsOwned?: boolean;
+}
+
+const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+
+/** Thrown to leave with a chosen exit code after output was written. */
+class Exit {
+  constructor(readonly code: number) {}
+}
 
 export async function run(argv: string[]): Promise<number> {
   let debug = argv.includes("--debug");
   const program = new Command("bulwark")
-    .description("Container security scanner: image inventory, SBOMs and (soon) vulnerabilities")
+    .description("Container security scanner: image inventory, SBOMs and vulnerabilities")
     .version(toolVersion(), "-v, --version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
 
-  let result = 0;
-  const addCommon = (cmd: Command, defaultFormat: string): Command =>
+  const imageOptions = (cmd: Command, defaultFormat: string, formats: string[]): Command =>
     cmd
-      .argument("<target>", "image or path: docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, dir:PATH")
-      .addOption(new Option("-f, --format <format>", "output format").choices(reportFormats()).default(defaultFormat))
+      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, dir:PATH, sbom:PATH")
+      .addOption(new Option("-f, --format <format>", "output format").choices(formats).default(defaultFormat))
       .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
       .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
       .option("--cache-dir <dir>", "layer cache directory (default: $XDG_CACHE_HOME/bulwark)")
@@ -46,12 +66,8 @@ export async function run(argv: string[]): Promise<number> {
       .option("-q, --quiet", "no progress output")
       .option("--debug", "show stack traces on errors");
 
-  const action = async (target: string, flags: CommonFlags): Promise<void> => {
+  const baseOptions = async (flags: ImageFlags): Promise<ScanOptions> => {
     debug = !!flags.debug;
-    if (flags.scanners) {
-      const bad = flags.scanners.split(",").filter((s) => s && !SCANNERS.includes(s.trim()));
-      if (bad.length) throw new CommanderError(2, "bulwark.usage", `unknown scanner(s): ${bad.join(", ")} (available: ${SCANNERS.join(", ")})`);
-    }
     const opts: ScanOptions = { noCache: !flags.cache };
     if (flags.platform) opts.platform = flags.platform;
     if (flags.cacheDir) opts.cacheDir = flags.cacheDir;
@@ -61,25 +77,118 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
     const progress = progressReporter(!flags.quiet && process.stderr.isTTY === true);
     if (progress) opts.onProgress = progress;
-    const writer = getWriter(flags.format);
-    const report = await scan(target, opts);
-    const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    writeOutput(writer.write(report, { color }), flags.output);
-    result = 0;
+    return opts;
   };
 
-  addCommon(program.command("sbom").description("inventory an image or root filesystem and write an SBOM"), "cyclonedx-json").action(action);
-  addCommon(program.command("scan").description("scan an image or root filesystem"), "table")
-    .option("--scanners <list>", `comma-separated scanners to run (${SCANNERS.join(", ")})`, "package")
-    .action(action);
+  const emit = (report: Report, flags: ImageFlags): void => {
+    const writer = getWriter(flags.format);
+    const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    writeOutput(writer.write(report, { color }), flags.output);
+  };
+
+  imageOptions(program.command("sbom").description("inventory an image, root filesystem or SBOM and write an SBOM"), "cyclonedx-json", ["json", "cyclonedx-json", "spdx-json", "table"])
+    .action(async (target: string, flags: ImageFlags) => {
+      const opts = await baseOptions(flags);
+      emit(await scan(target, opts), flags);
+    });
+
+  imageOptions(program.command("scan").description("scan an image, root filesystem or SBOM for vulnerabilities"), "table", reportFormats())
+    .option("--scanners <list>", "comma-separated scanners: vuln, package", "vuln")
+    .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
+    .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
+    .option("--exit-code <n>", "exit with this code when any vulnerability is reported (0 otherwise)")
+    .option("--ignorefile <file>", "ignore rules (YAML); default ./.bulwarkignore when present")
+    .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
+    .option("--db-repository <url|dir>", "where advisory updates come from (https base URL, file:// URL or mirror directory)")
+    .option("--offline", "never touch the network for advisories")
+    .option("--skip-db-update", "use the advisory database as it is")
+    .option("--match-os-owned", "also match language packages owned by OS packages as language packages")
+    .action(async (target: string, flags: ScanFlags) => {
+      const opts = await baseOptions(flags);
+      opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
+      if (!opts.scanners.includes("package")) opts.scanners.push("package");
+      const vuln: VulnScanOptions = {};
+      if (flags.severity) vuln.severities = parseSeverities(flags.severity);
+      if (flags.ignoreUnfixed) vuln.ignoreUnfixed = true;
+      if (flags.ignorefile) vuln.ignoreFile = flags.ignorefile;
+      if (flags.vex) vuln.vex = flags.vex;
+      if (flags.db) vuln.db = flags.db;
+      if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;
+      if (flags.offline) vuln.offline = true;
+      if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
+      if (flags.matchOsOwned) vuln.matchOsOwned = true;
+      if (opts.onProgress) vuln.onDbProgress = dbProgress(true);
+      opts.vuln = vuln;
+      const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
+      const report = await scan(target, opts);
+      // The table shows warnings itself; machine formats get them on stderr.
+      const tableOnStdout = flags.format === "table" && !flags.output;
+      if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
+      emit(report, flags);
+      if (exitCode !== 0 && report.vulnerabilities.length > 0) throw new Exit(exitCode);
+    });
+
+  const db = program.command("db").description("manage the advisory database (OSV)");
+  db.command("update")
+    .description("download advisories (full all.zip the first time, then only what changed)")
+    .option("--ecosystems <list>", "OSV ecosystems, e.g. Debian,Alpine,npm,PyPI (default: those already in the DB)")
+    .option("--db <path>", "advisory database path")
+    .option("--db-repository <url|dir>", "base URL, file:// URL or mirror directory laid out as osv.dev's bucket")
+    .option("-q, --quiet", "no progress output")
+    .option("--debug", "show stack traces on errors")
+    .action(async (flags: { ecosystems?: string; db?: string; dbRepository?: string; quiet?: boolean; debug?: boolean }) => {
+      debug = !!flags.debug;
+      const path = flags.db ?? defaultDbPath();
+      const ecosystems = flags.ecosystems ? splitList(flags.ecosystems) : dbStatus(path).ecosystems.map((e) => e.ecosystem);
+      if (ecosystems.length === 0) throw new UserError("USAGE", "the database is empty: name what to fetch with --ecosystems, e.g. --ecosystems Debian,npm,PyPI");
+      const opts: Parameters<typeof updateDb>[1] = { ecosystems };
+      if (flags.dbRepository) opts.repository = flags.dbRepository;
+      const progress = dbProgress(!flags.quiet && process.stderr.isTTY === true);
+      if (progress) opts.onProgress = progress;
+      const results = await updateDb(path, opts);
+      for (const r of results) process.stdout.write(`${r.ecosystem}: ${r.mode} update, ${r.records} records\n`);
+    });
+  db.command("import")
+    .description("import OSV records from directories, zip archives or JSON files (air-gapped)")
+    .argument("<paths...>")
+    .option("--db <path>", "advisory database path")
+    .option("--debug", "show stack traces on errors")
+    .action(async (paths: string[], flags: { db?: string; debug?: boolean }) => {
+      debug = !!flags.debug;
+      const r = await importPaths(flags.db ?? defaultDbPath(), paths);
+      process.stdout.write(`imported ${r.imported} records, skipped ${r.skipped}, ${r.errors.length} errors\n`);
+      for (const e of r.errors.slice(0, 20)) process.stderr.write(`bulwark: warning: ${e}\n`);
+      if (r.errors.length > 20) process.stderr.write(`bulwark: warning: … and ${r.errors.length - 20} more\n`);
+    });
+  db.command("status")
+    .description("show ecosystems, record counts, last update and age")
+    .option("--db <path>", "advisory database path")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action((flags: { db?: string; format: string }) => {
+      const s = dbStatus(flags.db ?? defaultDbPath());
+      if (flags.format === "json") {
+        process.stdout.write(JSON.stringify(s, null, 2) + "\n");
+        return;
+      }
+      if (!s.exists) {
+        process.stdout.write(`no advisory database at ${s.path}\n`);
+        return;
+      }
+      process.stdout.write(`database: ${s.path}\nrecords:  ${s.records}\nbuilt:    ${s.builtAt ?? "unknown"}${s.ageHours !== undefined ? ` (${s.ageHours.toFixed(1)} h ago)` : ""}\n\n`);
+      const w = Math.max(9, ...s.ecosystems.map((e) => e.ecosystem.length));
+      process.stdout.write(`${"ECOSYSTEM".padEnd(w)}  ${"RECORDS".padStart(8)}  UPDATED\n`);
+      for (const e of s.ecosystems) process.stdout.write(`${e.ecosystem.padEnd(w)}  ${String(e.records).padStart(8)}  ${e.updatedAt ?? "-"}\n`);
+      if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
+    });
 
   try {
     await program.parseAsync(argv, { from: "user" });
-    return result;
+    return 0;
   } catch (e) {
+    if (e instanceof Exit) return e.code;
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-      if (e.code === "bulwark.usage") process.stderr.write(`bulwark: ${e.message}\n`);
       return 2;
     }
     if (isUserError(e)) {
@@ -92,6 +201,24 @@ export async function run(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
     return 2;
   }
+}
+
+function splitList(s: string): string[] {
+  return s.split(",").map((x) => x.trim()).filter(Boolean);
+}
+
+function parseSeverities(s: string): Severity[] {
+  const out = splitList(s).map((x) => x.toUpperCase());
+  const bad = out.filter((x) => !SEVERITIES.includes(x as Severity));
+  if (bad.length) throw new UserError("USAGE", `unknown severity ${bad.join(", ")} (use ${SEVERITIES.join(",")})`);
+  return out as Severity[];
+}
+
+function parseExitCode(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UserError("USAGE", `--exit-code must be an integer 0-255, got "${s}"`);
+  if (n === 2) throw new UserError("USAGE", "--exit-code 2 is reserved for errors; choose another code (1 is usual)");
+  return n;
 }
 
 async function readStdin(): Promise<string> {

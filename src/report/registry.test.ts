@@ -4,8 +4,8 @@ import { getWriter, reportFormats } from "./registry.js";
 import { debianReport } from "./test-support/sample-report.js";
 
 describe("writer registry", () => {
-  it("knows the four formats", () => {
-    expect(reportFormats()).toEqual(["json", "cyclonedx-json", "spdx-json", "table"]);
+  it("knows the five formats", () => {
+    expect(reportFormats()).toEqual(["json", "cyclonedx-json", "spdx-json", "table", "sarif"]);
     for (const format of reportFormats()) {
       const writer = getWriter(format);
       expect(writer.format).toBe(format);
@@ -22,7 +22,7 @@ describe("writer registry", () => {
     }
     expect(isUserError(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'Unknown report format "spdx-xml". Valid formats: json, cyclonedx-json, spdx-json, table',
+      'Unknown report format "spdx-xml". Valid formats: json, cyclonedx-json, spdx-json, table, sarif',
     );
   });
 });

@@ -1,13 +1,14 @@
 import { UserError } from "../errors.js";
 import { cyclonedxWriter } from "./cyclonedx/cyclonedx-writer.js";
 import { jsonWriter } from "./json/json-writer.js";
+import { sarifWriter } from "./sarif/sarif-writer.js";
 import { spdxWriter } from "./spdx/spdx-writer.js";
 import { tableWriter } from "./table/table-writer.js";
 import type { ReportWriter } from "./types.js";
 
 // An explicit list rather than self-registration: adding a format is one visible line here.
 const writers: ReadonlyMap<string, ReportWriter> = new Map(
-  [jsonWriter, cyclonedxWriter, spdxWriter, tableWriter].map((w) => [w.format, w]),
+  [jsonWriter, cyclonedxWriter, spdxWriter, tableWriter, sarifWriter].map((w) => [w.format, w]),
 );
 
 /** Format names in the order they are listed in help and errors. */

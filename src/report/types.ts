@@ -9,6 +9,11 @@ export interface WriteOptions {
    * SOURCE_DATE_EPOCH or the image's creation time; see spdx/created.ts).
    */
   timestamp?: Date;
+  /**
+   * The report comes from a vulnerability scan (table only): findings are shown instead of the
+   * package list, and an empty result says "No vulnerabilities found.".
+   */
+  vulnerabilities?: boolean;
 }
 
 export interface ReportWriter {

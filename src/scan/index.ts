@@ -7,10 +7,14 @@ import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, typ
 import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
 import { readTar } from "../layers/tar.js";
 import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError } from "../model/index.js";
+import { readSbom } from "../sbom/index.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
 import { analyzeEntries } from "./layer.js";
 import { merge, type LayerInput } from "./merge.js";
+import { addVulnerabilities, type VulnScanOptions } from "./vulns.js";
+
+export type { VulnScanOptions } from "./vulns.js";
 
 export interface ScanOptions {
   /** `os/arch[/variant]` for multi-platform images (default linux/amd64). */
@@ -28,15 +32,38 @@ export interface ScanOptions {
   now?: Date;
   limits?: LayerLimits;
   analyzers?: Analyzer[];
+  /** Scanners to run: "package" (inventory, always) and "vuln". Default: ["package"]. */
+  scanners?: string[];
+  /** Options of the vulnerability scanner. */
+  vuln?: VulnScanOptions;
 }
 
+export const SCANNERS = ["package", "vuln"] as const;
+
 export async function scan(targetText: string, opts: ScanOptions = {}): Promise<Report> {
+  const scanners = opts.scanners ?? ["package"];
+  const unknown = scanners.filter((s) => !(SCANNERS as readonly string[]).includes(s));
+  if (unknown.length) throw new UserError("USAGE", `unknown scanner(s): ${unknown.join(", ")} (available: ${SCANNERS.join(", ")})`);
+  const now = opts.now ?? new Date();
+  const report = await inventory(targetText, opts);
+  if (scanners.includes("vuln")) await addVulnerabilities(report, opts.vuln ?? {}, now);
+  return report;
+}
+
+/** Reads the target and lists what is installed: the part of a scan worth storing. */
+export async function inventory(targetText: string, opts: ScanOptions = {}): Promise<Report> {
   // Options are checked before the target is touched, so usage errors come first.
   const platform = typeof opts.platform === "string" ? parsePlatform(opts.platform) : opts.platform;
   const target = parseTarget(targetText);
   const analyzers = opts.analyzers ?? defaultAnalyzers;
   const now = opts.now ?? new Date();
-  if (target.transport === "sbom") throw new UserError("UNSUPPORTED", `${targetText}: scanning SBOMs is not available yet`);
+  if (target.transport === "sbom") {
+    const inv = await readSbom(target.ref);
+    const errors: ReportError[] = inv.skipped ? [{ source: "sbom", message: `${inv.skipped} components without a usable purl were skipped`, path: target.ref }] : [];
+    const artifact: Artifact = { target: targetText, type: "sbom", os: inv.os, layers: [] };
+    if (inv.name) artifact.names = [inv.name];
+    return report(artifact, inv.packages, errors);
+  }
   if (target.transport === "dir") {
     await assertDirectory(target.ref);
     const errors: ReportError[] = [];

@@ -210,3 +210,18 @@ describe("root filesystems", () => {
     expect(r.artifact.os?.family).toBe("debian");
   });
 });
+
+describe("sbom: targets", () => {
+  it("inventories a CycloneDX SBOM written by bulwark itself", async () => {
+    const { getWriter } = await import("../../src/report/index.js");
+    const sample = new URL("../../examples/sample-image.tar", import.meta.url).pathname;
+    const r = await scan(sample, opts);
+    const file = tmp("sbom.cdx.json");
+    writeFileSync(file, getWriter("cyclonedx-json").write(r));
+    const s = await scan(`sbom:${file}`, opts);
+    expect(s.artifact.type).toBe("sbom");
+    expect(s.artifact.os).toMatchObject({ family: "debian", version: "12" });
+    expect(s.packages.map((p) => p.purl).sort()).toEqual(r.packages.map((p) => p.purl).sort());
+    await expect(scan("sbom:/no/such.json", opts)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

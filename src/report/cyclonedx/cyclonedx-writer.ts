@@ -8,6 +8,7 @@ import { uuidV5 } from "../common/uuid.js";
 import type { ReportWriter, WriteOptions } from "../types.js";
 import { collate } from "./collate.js";
 import { cyclonedxLicenses } from "./licenses.js";
+import { addVulnerabilities, type PackageComponent } from "./vulnerabilities.js";
 
 /** The library's JSON serialiser, with list order made independent of the locale. */
 class CollatedJsonSerializer extends Serialize.JsonSerializer {
@@ -86,11 +87,14 @@ function buildBom(report: Report, packages: Package[]): Models.Bom {
   );
   const parts: Models.Component[] = [];
   if (report.artifact.os) parts.push(osComponent(report.artifact.os, refs));
-  for (const pkg of packages) parts.push(packageComponent(pkg, refs));
+  const components: PackageComponent[] = packages.map((pkg) => ({ pkg, component: packageComponent(pkg, refs) }));
+  parts.push(...components.map((c) => c.component));
   for (const part of parts) {
     bom.components.add(part);
     image.dependencies.add(part.bomRef);
   }
+  // Findings of a vulnerability scan, suppressed ones included with their analysis (VEX).
+  addVulnerabilities(bom, [...report.vulnerabilities, ...(report.suppressed ?? [])], components, refs);
   return bom;
 }
 

@@ -3,6 +3,7 @@ import { compareText } from "../common/compare.js";
 import { canonicalPackages } from "../common/packages.js";
 import type { ReportWriter, WriteOptions } from "../types.js";
 import { colors, type Palette, plain, printable } from "./ansi.js";
+import { vulnerabilitySection } from "./vulnerabilities.js";
 
 const COLUMNS = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER"] as const;
 const GAP = "  ";
@@ -88,12 +89,20 @@ function footer(report: Report, c: Palette): string[] {
   return lines;
 }
 
-/** Plain text for people: header, one line per package, totals and warnings. */
+/**
+ * Plain text for people: header, then either the findings of a vulnerability scan (grouped by
+ * package, with totals and layers) or one line per package; package totals and warnings last.
+ */
 export const tableWriter: ReportWriter = {
   format: "table",
   write(report: Report, options: WriteOptions = {}): string {
     const c = options.color ? colors : plain;
-    const body = report.packages.length > 0 ? packageTable(report, c) : ["No packages found."];
+    const vulnerabilityScan = options.vulnerabilities === true || report.vulnerabilities.length > 0 || report.suppressed !== undefined;
+    const body = vulnerabilityScan
+      ? vulnerabilitySection(report, c)
+      : report.packages.length > 0
+        ? packageTable(report, c)
+        : ["No packages found."];
     return [...header(report, c), "", ...body, "", ...footer(report, c)].join("\n") + "\n";
   },
 };

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { alpineReport, debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
+import { sarifWriter } from "./sarif-writer.js";
+import { sarifErrors } from "./test-support/sarif-schema.js";
+import { vulnerableReport } from "./test-support/vulnerable-report.js";
+
+interface Result {
+  ruleId: string;
+  ruleIndex: number;
+  level: string;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: { fullyQualifiedName: string; kind: string }[] }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: string; status: string; justification: string }[];
+  properties: Record<string, unknown>;
+}
+interface Rule {
+  id: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  helpUri: string;
+  help: { text: string; markdown: string };
+  properties: { "security-severity"?: string; tags: string[] };
+}
+interface Sarif {
+  version: string;
+  runs: { tool: { driver: { name: string; version: string; informationUri: string; rules: Rule[] } }; results: Result[] }[];
+}
+
+const parse = (text: string) => JSON.parse(text) as Sarif;
+const run = (text: string) => parse(text).runs[0]!;
+
+describe("sarif writer", () => {
+  it.each([
+    ["vulnerable", vulnerableReport],
+    ["debian", debianReport],
+    ["alpine", alpineReport],
+    ["empty", emptyReport],
+  ])("%s: valid SARIF 2.1.0", (_, make) => {
+    expect(sarifErrors(parse(sarifWriter.write(make())))).toEqual([]);
+  });
+
+  it("the schema check can fail", () => {
+    const doc = parse(sarifWriter.write(vulnerableReport())) as unknown as { runs: { results: { level: string }[] }[] };
+    doc.runs[0]!.results[0]!.level = "fatal";
+    expect(sarifErrors(doc).length).toBeGreaterThan(0);
+  });
+
+  it("names the tool and writes one run", () => {
+    const sarif = parse(sarifWriter.write(vulnerableReport()));
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs).toHaveLength(1);
+    expect(sarif.runs[0]!.tool.driver).toMatchObject({ name: "bulwark", version: "0.1.0", informationUri: "https://bulwark.dev/" });
+  });
+
+  it("writes one rule per vulnerability id, with GitHub's security-severity and tags", () => {
+    const { tool } = run(sarifWriter.write(vulnerableReport()));
+    const rules = tool.driver.rules;
+    expect(rules.map((r) => r.id)).toEqual(["CVE-2020-8203", "CVE-2023-31484", "CVE-2023-45853", "CVE-2024-0727", "CVE-2025-4802", "DLA-3051-1"]);
+    const zlib = rules.find((r) => r.id === "CVE-2023-45853")!;
+    expect(zlib).toMatchObject({
+      shortDescription: { text: "MiniZip integer overflow in zipOpenNewFileInZip4_64" },
+      helpUri: "https://osv.dev/vulnerability/CVE-2023-45853",
+      properties: { "security-severity": "9.8", tags: ["security", "vulnerability", "CRITICAL"] },
+    });
+    expect(zlib.help.markdown).toContain("| zlib1g | 1:1.2.13.dfsg-1 | none | CRITICAL |");
+    // The v3.1 score, not the v4 one, as for severity.
+    expect(rules.find((r) => r.id === "CVE-2024-0727")!.properties["security-severity"]).toBe("5.5");
+    // No score and no severity: GitHub falls back to the level.
+    expect(rules.find((r) => r.id === "DLA-3051-1")!.properties["security-severity"]).toBeUndefined();
+  });
+
+  it("writes one result per finding, pointing at the package database and the purl", () => {
+    const report = vulnerableReport();
+    const { results, tool } = run(sarifWriter.write(report));
+    expect(results).toHaveLength(7);
+    for (const r of results) expect(tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    const libc = results.find((r) => r.ruleId === "CVE-2025-4802")!;
+    expect(libc.level).toBe("error");
+    expect(libc.message.text).toBe(
+      "libc6 2.36-9+deb12u7 → 2.36-9+deb12u11: CVE-2025-4802 (HIGH) Static setuid binary dlopen may search LD_LIBRARY_PATH. Fixed in 2.36-9+deb12u11.",
+    );
+    expect(libc.locations[0]!.physicalLocation.artifactLocation.uri).toBe("var/lib/dpkg/status");
+    const purl = report.packages.find((p) => p.name === "libc6")!.purl;
+    expect(libc.locations[0]!.logicalLocations[0]).toMatchObject({ fullyQualifiedName: purl, kind: "package" });
+    expect(results.find((r) => r.ruleId === "CVE-2024-0727")!.level).toBe("warning");
+    expect(results.find((r) => r.ruleId === "CVE-2023-45853")!.message.text).toContain("The distribution will not fix it.");
+    // Each lodash copy points at its own package.json.
+    expect(results.filter((r) => r.ruleId === "CVE-2020-8203").map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri).sort()).toEqual([
+      "app/node_modules/lodash/package.json",
+      "usr/share/nodejs/npm/node_modules/lodash/package.json",
+    ]);
+  });
+
+  it("uses the target when the package is not in the report, percent-encoding it", () => {
+    const report = vulnerableReport();
+    report.packages = [];
+    const uris = run(sarifWriter.write(report)).results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(new Set(uris)).toEqual(new Set(["registry.example.com/team/web-app%3A1.4.2"]));
+  });
+
+  it("keeps suppressed findings, marked as suppressed", () => {
+    const { results } = run(sarifWriter.write(vulnerableReport()));
+    const perl = results.find((r) => r.ruleId === "CVE-2023-31484")!;
+    expect(perl.suppressions).toEqual([
+      { kind: "external", status: "accepted", justification: "vex: vulnerable_code_not_in_execute_path: CPAN is never run in the image" },
+    ]);
+    expect(results.filter((r) => r.suppressions).length).toBe(2);
+  });
+
+  it("fingerprints are stable per (id, purl) and differ otherwise", () => {
+    const fingerprints = (text: string) => run(text).results.map((r) => `${r.ruleId} ${r.partialFingerprints["bulwarkFinding/v1"]}`);
+    const first = fingerprints(sarifWriter.write(vulnerableReport()));
+    expect(first.every((f) => /^\S+ [0-9a-f]{64}$/.test(f))).toBe(true);
+    const report = vulnerableReport();
+    report.vulnerabilities.reverse();
+    report.vulnerabilities[0]!.title = "a retitled advisory";
+    expect(fingerprints(sarifWriter.write(report))).toEqual(first);
+    const zlib = first.filter((f) => f.startsWith("CVE-2023-45853"));
+    const libc = first.filter((f) => f.startsWith("CVE-2025-4802"));
+    expect(zlib[0]!.split(" ")[1]).not.toBe(libc[0]!.split(" ")[1]);
+  });
+
+  it("is deterministic whatever the input order", () => {
+    const first = sarifWriter.write(vulnerableReport());
+    const report = shuffled(vulnerableReport());
+    report.vulnerabilities.reverse();
+    report.suppressed!.reverse();
+    expect(sarifWriter.write(report)).toBe(first);
+  });
+
+  it("writes an empty run for a report without findings", () => {
+    const { tool, results } = run(sarifWriter.write(debianReport()));
+    expect(tool.driver.rules).toEqual([]);
+    expect(results).toEqual([]);
+  });
+});

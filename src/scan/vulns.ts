@@ -1,0 +1,105 @@
+// The vulnerability step: make sure the advisory DB has what the target needs (updating only
+// those ecosystems, only when stale), match, then apply suppressions and gates. Matching is kept
+// apart from inventory so stored inventories can be re-matched when advisories change.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../errors.js";
+import { applyFilters, applySuppressions, ecosystemsFor, loadIgnoreFile, loadVexFile, matchPackages, type SuppressionRule } from "../match/index.js";
+import type { Report, ReportError, Severity } from "../model/index.js";
+import { AdvisoryDB, dbStatus, DEFAULT_REPOSITORY, defaultDbPath, updateDb, type UpdateProgress } from "../vulndb/index.js";
+
+export interface VulnScanOptions {
+  /** Advisory DB path (default: $BULWARK_DB or the user cache dir). */
+  db?: string;
+  /** Where `db update` fetches from: an https base URL, a file:// URL or a local mirror directory. */
+  dbRepository?: string;
+  /** Never touch the network. */
+  offline?: boolean;
+  /** Use the DB as it is. */
+  skipDbUpdate?: boolean;
+  /** Only report these severities. */
+  severities?: Severity[];
+  ignoreUnfixed?: boolean;
+  /** `.bulwarkignore` path; default: ./.bulwarkignore when it exists; false to disable. */
+  ignoreFile?: string | false;
+  /** OpenVEX or CycloneDX VEX documents. */
+  vex?: string[];
+  /** Also match language packages owned by an OS package. */
+  matchOsOwned?: boolean;
+  onDbProgress?: (p: UpdateProgress) => void;
+}
+
+const STALE_MS = 24 * 3600_000;
+
+export async function addVulnerabilities(report: Report, opts: VulnScanOptions, now: Date): Promise<void> {
+  const dbPath = opts.db ?? defaultDbPath();
+  const warn = (message: string, source = "vulndb"): void => {
+    report.errors.push({ source, message });
+  };
+  const needed = ecosystemsFor(report.packages, report.artifact.os, { matchOsOwned: !!opts.matchOsOwned });
+  if (!opts.offline && !opts.skipDbUpdate && needed.length > 0) await refresh(dbPath, needed, opts, warn);
+  if (!existsSync(dbPath)) {
+    throw new UserError("NOT_FOUND", `no advisory database at ${dbPath}: run "bulwark db update" (or "bulwark db import PATH" offline)`);
+  }
+  const db = AdvisoryDB.open(dbPath);
+  try {
+    const have = new Map(db.ecosystems().map((e) => [e.ecosystem, e]));
+    const missing = needed.filter((e) => !have.has(e));
+    if (missing.length) warn(`the advisory database has no ${missing.join(", ")} records: those packages were not checked`);
+    const stale = needed.filter((e) => {
+      const at = have.get(e)?.updatedAt;
+      return at !== undefined && now.getTime() - Date.parse(at) > STALE_MS;
+    });
+    if (stale.length && (opts.offline || opts.skipDbUpdate)) warn(`advisories for ${stale.join(", ")} are more than 24 h old`);
+    const found = matchPackages(report.packages, report.artifact.os, db, { now, matchOsOwned: !!opts.matchOsOwned });
+    const rules: SuppressionRule[] = [];
+    const ignorePath = opts.ignoreFile === false ? undefined : (opts.ignoreFile ?? (existsSync(".bulwarkignore") ? ".bulwarkignore" : undefined));
+    if (ignorePath) rules.push(...loadIgnoreFile(ignorePath));
+    for (const f of opts.vex ?? []) rules.push(...loadVexFile(f));
+    const { kept, suppressed, warnings } = applySuppressions(found, rules, now);
+    for (const w of warnings) warn(w, "suppression");
+    const filterOpts: { severities?: Severity[]; ignoreUnfixed?: boolean } = {};
+    if (opts.severities) filterOpts.severities = opts.severities;
+    if (opts.ignoreUnfixed) filterOpts.ignoreUnfixed = true;
+    report.vulnerabilities = applyFilters(kept, filterOpts);
+    report.suppressed = suppressed;
+  } finally {
+    db.close();
+  }
+}
+
+/** How the DB labels a repository: a URL without trailing slash, or an absolute directory. */
+function repositoryLabel(repo: string): string {
+  if (/^https?:\/\//i.test(repo)) return repo.replace(/\/+$/, "");
+  if (/^file:/i.test(repo)) return resolve(fileURLToPath(repo));
+  return resolve(repo);
+}
+
+async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, warn: (m: string) => void): Promise<void> {
+  const status = dbStatus(dbPath);
+  const known = new Map(status.ecosystems.map((e) => [e.ecosystem, e]));
+  const want = repositoryLabel(opts.dbRepository ?? DEFAULT_REPOSITORY);
+  const due = needed.filter((e) => {
+    const s = known.get(e);
+    if (!s?.updatedAt || Date.now() - Date.parse(s.updatedAt) > STALE_MS) return true;
+    // Records from another repository (say, the bundled demo mirror) do not satisfy this one.
+    return s.source !== undefined && s.source.replace(/\/+$/, "") !== want;
+  });
+  const updated = new Map(status.ecosystems.map((e) => [e.ecosystem, e.updatedAt]));
+  // One ecosystem at a time, so one unavailable ecosystem (say, a mirror without it) does not
+  // stop the others; each update is atomic on its own.
+  for (const eco of due) {
+    try {
+      const upd: Parameters<typeof updateDb>[1] = { ecosystems: [eco] };
+      if (opts.dbRepository) upd.repository = opts.dbRepository;
+      if (opts.onDbProgress) upd.onProgress = opts.onDbProgress;
+      await updateDb(dbPath, upd);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      warn(`could not update ${eco} advisories: ${e.message}${updated.has(eco) ? " (using the existing ones)" : ""}`);
+    }
+  }
+}
+
+export type { ReportError };
