@@ -10,8 +10,8 @@ import type { MatchOptions } from "./types.js";
 export interface Lookup {
   /** Query base for AdvisorySource.query. */
   base: string;
-  /** Names to query (the normalised name first). */
-  queryNames: string[];
+  /** Name to query. */
+  queryName: string;
   /** Version to evaluate. */
   version: string;
   /** Whether an affected entry is about this package in this ecosystem. */
@@ -42,7 +42,7 @@ function osLookups(pkg: Package, eco: OsEcosystem): Lookup[] {
     const headerOnly = name !== pkg.name && isHeaderOnly(pkg.name);
     return {
       base: eco.base,
-      queryNames: [name],
+      queryName: name,
       version,
       accepts: (entry) =>
         entry.package?.name === name &&
@@ -90,7 +90,8 @@ function languageLookup(pkg: Package, ecosystem: string): Lookup {
   const version = languageVersion(pkg, ecosystem);
   return {
     base: ecosystem,
-    queryNames: name === raw ? [name] : [name, raw],
+    // The database keys names the same way (normalizeName), so one query covers every spelling.
+    queryName: name,
     version,
     // `Packagist:https://packages.drupal.org/8`-style entries share the ecosystem's base.
     accepts: (entry) =>

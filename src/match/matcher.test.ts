@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { OSInfo, OsvRecord, Vulnerability } from "../model/index.js";
 import { ecosystemsFor } from "./ecosystems.js";
 import { matchPackages } from "./matcher.js";
-import { apiSnapshotRecords, goRecords, localRecords, memorySource, pkg, ubuntuSample } from "./test-support/advisories.js";
+import { allGoRecords, apiSnapshotRecords, goRecords, localRecords, memorySource, pkg, ubuntuSample } from "./test-support/advisories.js";
 
 const debian9: OSInfo = { family: "debian", version: "9", codename: "stretch" };
 const debian12: OSInfo = { family: "debian", version: "12" };
@@ -164,6 +164,57 @@ describe("kernel advisories and header-only packages", () => {
       memorySource([ubuntuKernel]),
     );
     expect(vulns.map((v) => [v.id, v.package.name, v.fixedVersions])).toEqual([["CVE-2026-2000", "linux-libc-dev", ["5.15.0-140.150"]]]);
+  });
+});
+
+describe("RPM distributions (binary names, then the source RPM)", () => {
+  // Shaped like Red Hat's OSV export (RHSA ids, streams in the ecosystem, epoch in versions,
+  // every CVE fixed in `upstream`); no RHSA record is in the data available to the tests.
+  const rhsa: OsvRecord = {
+    id: "RHSA-2024:2447",
+    modified: "2024-05-01T00:00:00Z",
+    upstream: ["CVE-2023-5678", "CVE-2024-0727"],
+    summary: "Moderate: openssl security update",
+    severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H" }],
+    affected: [
+      ...["Red Hat:enterprise_linux:9::appstream", "Red Hat:enterprise_linux:9::baseos"].map((ecosystem) => ({
+        package: { ecosystem, name: "openssl" },
+        ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1:3.0.7-27.el9" }] }],
+      })),
+      {
+        package: { ecosystem: "Red Hat:rhel_eus:9.2::baseos", name: "openssl" },
+        ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1:3.0.7-20.el9_2" }] }],
+      },
+    ],
+  };
+  const rhel9: OSInfo = { family: "rhel", version: "9.3" };
+
+  it("matches a binary by name and a subpackage through its source RPM, one finding per CVE", () => {
+    const packages = [
+      pkg({ type: "rpm", name: "openssl", version: "1:3.0.7-24.el9", source: ["openssl", "1:3.0.7-24.el9"] }, "redhat"),
+      pkg({ type: "rpm", name: "openssl-libs", version: "1:3.0.7-24.el9", source: ["openssl", "1:3.0.7-24.el9"] }, "redhat"),
+    ];
+    const vulns = matchPackages(packages, rhel9, memorySource([rhsa]));
+    expect(vulns.map((v) => [v.id, v.package.name, v.aliases, v.fixedVersions, v.severity, v.matchedBy?.name])).toEqual([
+      ["CVE-2023-5678", "openssl", ["RHSA-2024:2447"], ["1:3.0.7-27.el9"], "HIGH", undefined],
+      ["CVE-2023-5678", "openssl-libs", ["RHSA-2024:2447"], ["1:3.0.7-27.el9"], "HIGH", "openssl"],
+      ["CVE-2024-0727", "openssl", ["RHSA-2024:2447"], ["1:3.0.7-27.el9"], "HIGH", undefined],
+      ["CVE-2024-0727", "openssl-libs", ["RHSA-2024:2447"], ["1:3.0.7-27.el9"], "HIGH", "openssl"],
+    ]);
+    // The EUS stream's older fix is another product's.
+    expect(matchPackages([packages[0]!], { family: "rhel", version: "8.9" }, memorySource([rhsa]))).toEqual([]);
+  });
+
+  it("does not report kernel advisories against kernel-headers through the source RPM", () => {
+    const kernel: OsvRecord = {
+      id: "RHSA-2024:3138",
+      modified: "2024-05-22T00:00:00Z",
+      upstream: ["CVE-2024-26602"],
+      affected: [{ package: { ecosystem: "Red Hat:enterprise_linux:9::baseos", name: "kernel" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "0:5.14.0-427.16.1.el9_4" }] }] }],
+    };
+    const headers = pkg({ type: "rpm", name: "kernel-headers", version: "0:5.14.0-362.8.1.el9_3", source: ["kernel", "0:5.14.0-362.8.1.el9_3"] }, "redhat");
+    const core = pkg({ type: "rpm", name: "kernel-core", version: "0:5.14.0-362.8.1.el9_3", source: ["kernel", "0:5.14.0-362.8.1.el9_3"] }, "redhat");
+    expect(matchPackages([headers, core], rhel9, memorySource([kernel])).map((v) => v.package.name)).toEqual(["kernel-core"]);
   });
 });
 
@@ -335,6 +386,28 @@ describe("matchPackages as a whole", () => {
     const vulns = matchPackages(binaries, ubuntu2204, source);
     expect(vulns).toHaveLength(15);
     expect(source.queries).toEqual(["Ubuntu/glibc"]);
+  });
+
+  it("reports each vulnerability once per package across all of go-vulndb", () => {
+    const source = memorySource(allGoRecords());
+    const packages = [
+      pkg({ type: "golang", name: "stdlib", version: "go1.20.0", purl: "pkg:golang/stdlib@1.20.0" }),
+      pkg({ type: "golang", name: "golang.org/x/net", version: "v0.1.0", purl: "pkg:golang/golang.org/x/net@v0.1.0" }),
+      pkg({ type: "golang", name: "golang.org/x/crypto", version: "v0.1.0", purl: "pkg:golang/golang.org/x/crypto@v0.1.0" }),
+    ];
+    const vulns = matchPackages(packages, null, source, { now: new Date("2026-09-01T00:00:00Z") });
+    expect(vulns.length).toBeGreaterThan(50);
+    for (const name of ["stdlib", "golang.org/x/net", "golang.org/x/crypto"]) {
+      const mine = vulns.filter((v) => v.package.name === name);
+      expect(mine.length, name).toBeGreaterThan(3);
+      const names = mine.flatMap((v) => [v.id, ...v.aliases]);
+      expect(new Set(names).size, name).toBe(names.length);
+    }
+    for (const v of vulns) {
+      expect(v.id === v.source.id || v.aliases.includes(v.source.id)).toBe(true);
+      expect(v.status === "fixed").toBe(v.fixedVersions.length > 0);
+    }
+    expect(matchPackages([...packages].reverse(), null, source, { now: new Date("2026-09-01T00:00:00Z") })).toEqual(vulns);
   });
 
   it("matches nothing for OS packages without a known OS", () => {

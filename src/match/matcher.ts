@@ -64,28 +64,24 @@ function evaluate(version: string, entry: OsvAffected): { affected: boolean; fix
   }
 }
 
-function hitsFor(pkg: Package, lookups: Lookup[], query: (base: string, name: string) => OsvRecord[], now: Date): Hit[] {
+function hitsFor(lookups: Lookup[], query: (base: string, name: string) => OsvRecord[], now: Date): Hit[] {
   const hits: Hit[] = [];
   for (const lookup of lookups) {
-    const seen = new Set<string>();
-    for (const name of lookup.queryNames) {
-      for (const record of query(lookup.base, name)) {
-        if (seen.has(record.id) || isWithdrawn(record, now)) continue;
-        seen.add(record.id);
-        for (const entry of record.affected ?? []) {
-          if (!entry.package || !lookup.accepts(entry)) continue;
-          const result = evaluate(lookup.version, entry);
-          if (!result.affected) continue;
-          for (const ids of splitIds(record, entry)) {
-            hits.push({
-              record,
-              entry,
-              ecosystem: entry.package.ecosystem,
-              fixed: result.fixed,
-              ...ids,
-              ...(lookup.matchedBy ? { matchedBy: lookup.matchedBy } : {}),
-            });
-          }
+    for (const record of query(lookup.base, lookup.queryName)) {
+      if (isWithdrawn(record, now)) continue;
+      for (const entry of record.affected ?? []) {
+        if (!entry.package || !lookup.accepts(entry)) continue;
+        const result = evaluate(lookup.version, entry);
+        if (!result.affected) continue;
+        for (const ids of splitIds(record, entry)) {
+          hits.push({
+            record,
+            entry,
+            ecosystem: entry.package.ecosystem,
+            fixed: result.fixed,
+            ...ids,
+            ...(lookup.matchedBy ? { matchedBy: lookup.matchedBy } : {}),
+          });
         }
       }
     }
@@ -216,7 +212,7 @@ export function matchPackages(
   for (const pkg of packages) {
     const lookups = lookupsFor(pkg, os, opts);
     if (lookups.length === 0) continue;
-    const hits = hitsFor(pkg, lookups, query, now);
+    const hits = hitsFor(lookups, query, now);
     for (const group of groupHits(hits)) out.push(toVulnerability(pkg, group));
   }
   return out.sort(compareVulnerabilities);

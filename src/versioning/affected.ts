@@ -64,7 +64,8 @@ function sortEvents(events: Event[], c: VersionComparator): Event[] {
       const rank = (e: Event): number => (!e.special ? 0 : e.kind === "introduced" ? -1 : 1);
       if (rank(x) !== rank(y)) return rank(x) - rank(y);
     } else {
-      const d = c.compare(x.version, y.version);
+      // Every event was ordered against the installed version already, so this cannot throw in practice.
+      const d = tryCompare(c, x.version, y.version) ?? 0;
       if (d !== 0) return d;
     }
     return TIE_ORDER[x.kind] - TIE_ORDER[y.kind];
@@ -99,7 +100,7 @@ function evaluateRange(version: string, range: OsvRange, c: VersionComparator): 
     let best: string | undefined;
     for (const e of events) {
       if (e.kind !== kind || e.special || !above(e.rel)) continue;
-      if (best === undefined || c.compare(e.version, best) < 0) best = e.version;
+      if (best === undefined || tryCompare(c, e.version, best) === -1) best = e.version;
     }
     return best;
   };
@@ -119,9 +120,9 @@ export interface Comparators {
  * Unparsable installed versions never throw. A version the ecosystem's comparator
  * cannot order, or that its own tooling would refuse (valid() is false, e.g. a
  * pre-PEP 440 Python version, or Go's "(devel)"), is NOT affected by ECOSYSTEM
- * ranges: there is no defined place for it in the order. SEMVER ranges use the
- * lenient SemVer parse on their own. Such a version is still affected when it is
- * literally listed in `versions`.
+ * ranges: there is no defined place for it in the order. Likewise a version the
+ * (lenient) SemVer parse cannot read is not affected by SEMVER ranges. Either way
+ * the version is still affected when it is literally listed in `versions`.
  */
 export function evaluateWith(version: string, affected: OsvAffected, cmps: Comparators): AffectedResult {
   const fixed: string[] = [];

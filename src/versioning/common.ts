@@ -1,10 +1,6 @@
 // Small helpers shared by the comparators.
 import type { Cmp } from "./types.js";
 
-export function sign(n: number): Cmp {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}
-
 /** Byte-wise (UTF-16 code unit) string order, as C's strcmp gives for ASCII. */
 export function compareStrings(a: string, b: string): Cmp {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -25,7 +25,7 @@ export interface ImportResult {
 
 const MAX_ERRORS = 1000;
 /** Plain JSON files can hold a whole array of records, so they may be bigger than zip entries. */
-const MAX_JSON_FILE_BYTES = 512 * 2 ** 20;
+const MAX_JSON_FILE_BYTES = 256 * 2 ** 20;
 const PROGRESS_EVERY = 1000;
 
 /** Feeds parsed JSON into a DbWriter and keeps the counts. */

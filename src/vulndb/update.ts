@@ -6,14 +6,13 @@
 //   <base>/<ECOSYSTEM>/<ID>.json         one record
 // The first update of an ecosystem (or one after a lot of churn) reads all.zip; later ones
 // read the CSV and fetch only the records modified since the newest one we have.
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, rmSync } from "node:fs";
 import { UserError } from "../errors.js";
-import { httpDownload, httpText, type HttpOptions } from "./http.js";
+import type { HttpOptions } from "./http.js";
 import { RecordSink, addZip } from "./import.js";
 import { AdvisoryDB, type EcosystemSummary } from "./store.js";
 import { ecosystemBase } from "./schema.js";
+import { sourceFor, type Source } from "./source.js";
 import { tempPathFor, withDbWriter, type DbWriter } from "./writer.js";
 
 export const DEFAULT_REPOSITORY = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -45,60 +44,10 @@ export interface UpdateResult {
   records: number;
 }
 
-const MAX_ZIP_BYTES = 16 * 2 ** 30;
 const MAX_CSV_BYTES = 256 * 2 ** 20;
 const MAX_RECORD_BYTES = 16 * 2 ** 20;
 // osv.dev ids: letters, digits and . _ : + - (e.g. GHSA-xxxx, RHSA-2024:0001, openSUSE-SU-2024:1-1).
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,199}$/;
-
-/** Where records come from: an HTTP base URL or a directory. `rel` parts are unencoded. */
-interface Source {
-  label: string;
-  where(eco: string, file: string): string;
-  text(eco: string, file: string, maxBytes: number): Promise<string>;
-  /** A local path to the zip; `tmp` is where to put it if it has to be downloaded. */
-  zip(eco: string, file: string, tmp: string, onBytes: (n: number) => void): Promise<string>;
-}
-
-function httpSource(base: string, http: HttpOptions): Source {
-  const root = base.replace(/\/+$/, "");
-  const where = (eco: string, file: string): string => `${root}/${encodeURIComponent(eco)}/${encodeURIComponent(file)}`;
-  return {
-    label: root,
-    where,
-    text: (eco, file, max) => httpText(where(eco, file), max, http),
-    zip: async (eco, file, tmp, onBytes) => {
-      await httpDownload(where(eco, file), tmp, MAX_ZIP_BYTES, http, onBytes);
-      return tmp;
-    },
-  };
-}
-
-function dirSource(dir: string): Source {
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError("NOT_FOUND", `advisory repository ${dir} is not a directory`);
-  const where = (eco: string, file: string): string => join(dir, eco, file);
-  const mustExist = (p: string): string => {
-    if (!existsSync(p)) throw new UserError("NOT_FOUND", `${p} not found`);
-    return p;
-  };
-  return {
-    label: dir,
-    where,
-    text: async (eco, file, max) => {
-      const p = mustExist(where(eco, file));
-      if (statSync(p).size > max) throw new UserError("LIMIT", `${p} is over the ${max}-byte limit`);
-      return readFileSync(p, "utf8");
-    },
-    zip: async (eco, file) => mustExist(where(eco, file)),
-  };
-}
-
-function sourceFor(repository: string, http: HttpOptions): Source {
-  if (/^https?:\/\//i.test(repository)) return httpSource(repository, http);
-  if (/^file:/i.test(repository)) return dirSource(resolve(fileURLToPath(repository)));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repository)) throw new UserError("USAGE", `unsupported advisory repository ${repository} (use https://, file:// or a directory)`);
-  return dirSource(resolve(repository));
-}
 
 function checkEcosystemName(eco: string): void {
   if (!eco || eco === "." || eco === ".." || /[/\\\0-\x1f]/.test(eco)) throw new UserError("USAGE", `invalid ecosystem name ${JSON.stringify(eco)}`);

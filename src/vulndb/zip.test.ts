@@ -63,7 +63,8 @@ describe("forEachJsonEntry", () => {
     const q = join(dir, "crc.zip");
     writeZip(q, [["a.json", '{"id":"X"}']]);
     const flipped = readFileSync(q);
-    flipped[30 + "a.json".length + 2] ^= 1; // one bit of the stored data
+    const at = 30 + "a.json".length + 2; // one bit of the stored data
+    flipped[at] = flipped[at]! ^ 1;
     writeFileSync(q, flipped);
     await expect(collect(q)).rejects.toMatchObject({ code: "INPUT", message: expect.stringMatching(/CRC/) });
   });

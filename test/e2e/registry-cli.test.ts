@@ -55,7 +55,7 @@ describe.skipIf(skipReason !== undefined || !existsSync(BIN))("CLI with a real r
   it("reads credentials from a docker config.json", () => {
     const cfg = join(work, "cfg.json");
     writeFileSync(cfg, JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${user.user}:${user.password}`).toString("base64") } } }));
-    const r = bulwark(["scan", `registry:${reg.host}/team/app@${img.manifest.digest}`, "--docker-config", cfg, "--format", "json"]);
+    const r = bulwark(["scan", `registry:${reg.host}/team/app@${img.manifest.digest}`, "--scanners", "package", "--docker-config", cfg, "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).packages).toHaveLength(4);
   });

@@ -6,12 +6,14 @@
 // order they occur gives the same answers for well-formed versions and lets us
 // define something sensible for the malformed ones that do exist in advisory data.
 //
-// Malformed input. apk itself stops at the first bad character; the shared test
-// vectors (osv-scalibr, checked against apk) pin these rules, which we follow:
+// Malformed input. apk itself stops at the first bad character. osv-scalibr's
+// hand-written vectors (the generated ones come from apk itself) pin these rules
+// for it, and we follow them:
 //   - when BOTH versions break the grammar before the revision, plain string order;
 //   - otherwise compare the parts that did parse, then a version with leftovers
 //     sorts below the same version without (two leftovers tie);
-//   - "-r" with no digits counts as revision 0, and no revision at all equals -r0.
+//   - "-r" with no digits counts as revision 0, and no revision at all equals -r0
+//     (apk would put 1 below 1-r0; real Alpine versions always carry -rN).
 import { compareDigits, compareStrings } from "../common.js";
 import { InvalidVersionError, type Cmp, type VersionComparator } from "../types.js";
 

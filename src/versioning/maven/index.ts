@@ -53,7 +53,15 @@ function normalize(list: Item[]): void {
   }
 }
 
-export function parseMaven(version: string): Item[] {
+export interface MavenOptions {
+  /**
+   * maven-artifact 3.8.7 and later read a word right after "." as if after "-"
+   * (1.2.RC1 = 1.2-RC1). Off by default: advisory data was ordered by 3.8.6.
+   */
+  dotWordStartsSection?: boolean;
+}
+
+export function parseMaven(version: string, options: MavenOptions = {}): Item[] {
   const v = version.toLowerCase();
   const root: Item[] = [];
   const lists: Item[][] = [root];
@@ -77,6 +85,7 @@ export function parseMaven(version: string): Item[] {
       if (c === 45) open();
     } else if (isDigit(c)) {
       if (!inDigits && k > start) {
+        if (options.dotWordStartsSection && list.length > 0) open();
         list.push(strItem(v.slice(start, k), true));
         start = k;
         open();
@@ -91,7 +100,10 @@ export function parseMaven(version: string): Item[] {
       inDigits = false;
     }
   }
-  if (v.length > start) list.push(item(inDigits, v.slice(start)));
+  if (v.length > start) {
+    if (options.dotWordStartsSection && !inDigits && list.length > 0) open();
+    list.push(item(inDigits, v.slice(start)));
+  }
   for (let k = lists.length - 1; k >= 0; k--) {
     const l = lists[k]!;
     normalize(l);
@@ -133,9 +145,9 @@ function compareItem(a: Item, b: Item | undefined): Cmp {
   return compareStrings(qualifierRank(a.str), qualifierRank(b.str));
 }
 
-export function compareMaven(a: string, b: string): Cmp {
+export function compareMaven(a: string, b: string, options?: MavenOptions): Cmp {
   if (a === b) return 0;
-  return compareItem(parseMaven(a), parseMaven(b));
+  return compareItem(parseMaven(a, options), parseMaven(b, options));
 }
 
 /** Maven accepts any string; we only refuse empty ones and whitespace. */
@@ -143,4 +155,4 @@ export function validMaven(v: string): boolean {
   return v.length > 0 && !/\s/.test(v);
 }
 
-export const maven: VersionComparator = { ecosystem: "Maven", compare: compareMaven, valid: validMaven };
+export const maven: VersionComparator = { ecosystem: "Maven", compare: (a, b) => compareMaven(a, b), valid: validMaven };

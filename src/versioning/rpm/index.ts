@@ -2,7 +2,7 @@
 // first, then rpmvercmp() on the version, then on the release. Used for Red Hat and
 // every RPM-based distribution (Rocky, Alma, SUSE, openSUSE, Mageia, Photon OS,
 // Azure Linux, openEuler).
-import { compareDigits } from "../common.js";
+import { compareDigits, compareStrings } from "../common.js";
 import type { Cmp, VersionComparator } from "../types.js";
 
 const TILDE = 126;
@@ -55,17 +55,13 @@ export function rpmvercmp(a: string, b: string): Cmp {
     while (je < b.length && same(b.charCodeAt(je))) je++;
     // b has the other kind of segment here: a number is newer than letters.
     if (je === j) return numeric ? 1 : -1;
-    const d = numeric ? compareDigits(a.slice(i, ie), b.slice(j, je)) : cmp(a.slice(i, ie), b.slice(j, je));
+    const d = numeric ? compareDigits(a.slice(i, ie), b.slice(j, je)) : compareStrings(a.slice(i, ie), b.slice(j, je));
     if (d !== 0) return d;
     i = ie;
     j = je;
   }
   if (i >= a.length && j >= b.length) return 0;
   return i >= a.length ? -1 : 1;
-}
-
-function cmp(x: string, y: string): Cmp {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 interface Evr {
