@@ -4,8 +4,21 @@ import type { OSInfo, Package, ReportError } from "../model/index.js";
 export interface AnalyzerFile {
   /** Path relative to the image root, no leading slash, e.g. `var/lib/dpkg/status`. */
   path: string;
+  /** The whole file, for `input: "buffer"` analyzers; empty for `input: "file"` ones. */
   content: Buffer;
   mode: number;
+  size?: number;
+  /**
+   * For `input: "file"` analyzers: a readable file holding the content (the real file of a
+   * root filesystem, or a temporary spool of a layer entry that is removed afterwards).
+   */
+  localPath?: string;
+}
+
+/** What `required` may look at besides the path: cheap facts from the tar header or lstat. */
+export interface FileInfo {
+  mode: number;
+  size: number;
 }
 
 /**
@@ -39,8 +52,13 @@ export interface Analyzer {
   version: number;
   /** Largest file this analyzer accepts; larger ones are recorded as errors, never buffered. */
   maxFileSize?: number;
-  /** Cheap path test: does this analyzer want the file? */
-  required(path: string): boolean;
+  /** Cheap test on the path (and header facts): does this analyzer want the file? */
+  required(path: string, info?: FileInfo): boolean;
+  /**
+   * "buffer" (default): the file arrives in memory, up to maxFileSize. "file": large inputs
+   * (jars, binaries) arrive as a local file path for random access, never held in memory.
+   */
+  input?: "buffer" | "file";
   analyze(file: AnalyzerFile): FileAnalysis | null | Promise<FileAnalysis | null>;
   /** After squashing: build purls, attach owned files, drop duplicates. */
   finalize?(packages: Package[], ctx: FinalizeContext): Package[];

@@ -15,6 +15,8 @@ export interface RootfsEntry {
   linkname: string;
   read(): Promise<Buffer>;
   stream(): AsyncIterable<Buffer>;
+  /** The file itself, for analyzers that want random access. */
+  localPath?: string;
 }
 
 const SKIP_TOP = new Set(["proc", "sys", "dev", "run"]);
@@ -29,7 +31,11 @@ export async function assertDirectory(root: string): Promise<void> {
   if (!st.isDirectory()) throw new UserError("INPUT", `${root}: not a directory`);
 }
 
-export async function* walkRootfs(root: string, wanted: (path: string) => boolean, onError: (path: string, e: unknown) => void): AsyncGenerator<RootfsEntry> {
+export async function* walkRootfs(
+  root: string,
+  wanted: (path: string, info: { mode: number; size: number }) => boolean,
+  onError: (path: string, e: unknown) => void,
+): AsyncGenerator<RootfsEntry> {
   const stack: string[] = [""];
   while (stack.length) {
     const rel = stack.pop()!;
@@ -47,12 +53,13 @@ export async function* walkRootfs(root: string, wanted: (path: string) => boolea
         if (!(rel === "" && SKIP_TOP.has(d.name))) subdirs.push(path);
         continue;
       }
-      if (!wanted(path)) continue;
       const full = join(root, path);
       try {
         const st = await lstat(full);
+        if (!wanted(path, { mode: st.mode & 0o7777, size: st.size })) continue;
         const type: TarEntryType = st.isFile() ? "file" : st.isSymbolicLink() ? "symlink" : "other";
         yield {
+          ...(type === "file" ? { localPath: full } : {}),
           path,
           type,
           size: type === "file" ? st.size : 0,

@@ -116,7 +116,7 @@ export function languageEcosystem(pkg: Package): string | null {
 
 /** Whether a language package is skipped because an OS package owns it (see MatchOptions). */
 export function skippedAsOsOwned(pkg: Package, opts: MatchOptions): boolean {
-  return Boolean(pkg.metadata?.ownedBy) && !opts.matchOsOwned;
+  return Boolean(pkg.ownedBy ?? pkg.metadata?.ownedBy) && !opts.matchOsOwned;
 }
 
 /**

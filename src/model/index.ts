@@ -46,6 +46,10 @@ export interface Package {
   locations: Location[];
   /** Files installed by the package, where its database lists them. */
   files?: string[];
+  /** purl of the OS package whose files include this language package (Debian's python3-*, …). */
+  ownedBy?: string;
+  /** Marked by lockfiles that know it: a development-only dependency. */
+  dev?: boolean;
   /** Extra facts for SBOM properties (maintainer, size, …). */
   metadata?: Record<string, string>;
 }

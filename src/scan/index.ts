@@ -67,7 +67,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   if (target.transport === "dir") {
     await assertDirectory(target.ref);
     const errors: ReportError[] = [];
-    const entries = walkRootfs(target.ref, (p) => analyzers.some((a) => a.required(p)), (path, e) => {
+    const entries = walkRootfs(target.ref, (p, info) => analyzers.some((a) => a.required(p, info)), (path, e) => {
       if (errors.length < 100) errors.push({ source: "rootfs", message: (e as Error).message, path: "/" + path });
     });
     const analysis = await analyzeEntries(entries, analyzers, target.ref);
