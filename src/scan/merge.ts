@@ -79,11 +79,77 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
     }
     if (pkgs.length === 0) continue;
     try {
-      packages.push(...(a.finalize ? a.finalize(pkgs, { os, owners, licenses }) : pkgs));
+      const done = a.finalize ? a.finalize(pkgs, { os, owners, licenses }) : pkgs;
+      const index = analyzers.indexOf(a);
+      for (const p of done) producedBy.set(p, index);
+      packages.push(...done);
     } catch (e) {
       errors.push({ source: a.id, message: `finalize failed: ${(e as Error).message}` });
       packages.push(...pkgs);
     }
   }
-  return { os, packages, errors };
+  return { os, packages: markOwned(mergeAcrossAnalyzers(packages)), errors };
+}
+
+const OS_TYPES = new Set(["deb", "rpm", "apk"]);
+
+/**
+ * The same package seen by two analyzers (a lockfile and node_modules, say) is one package with
+ * every location. Copies found by one analyzer at different places stay separate entries.
+ */
+export function mergeAcrossAnalyzers(packages: Package[]): Package[] {
+  const first = new Map<string, { pkg: Package; index: number }>();
+  const out: Package[] = [];
+  packages.forEach((p) => {
+    const key = `${p.type}\0${p.name}\0${p.version}`;
+    const seen = first.get(key);
+    if (seen && seen.index !== analyzerIndex(p) && !OS_TYPES.has(p.type)) {
+      for (const l of p.locations) if (!seen.pkg.locations.some((x) => x.path === l.path)) seen.pkg.locations.push(l);
+      if (seen.pkg.licenses.length === 0 && p.licenses.length) seen.pkg.licenses = [...p.licenses];
+      // Dev only if every source says so.
+      if (seen.pkg.dev && !p.dev) delete seen.pkg.dev;
+      return;
+    }
+    if (!seen) first.set(key, { pkg: p, index: analyzerIndex(p) });
+    out.push(p);
+  });
+  return out;
+}
+
+// Set by merge() while collecting: which analyzer produced a package (not part of the output).
+const producedBy = new WeakMap<Package, number>();
+const analyzerIndex = (p: Package): number => producedBy.get(p) ?? -1;
+
+/**
+ * Language packages whose files belong to an OS package (Debian's python3-*, default gems, jars
+ * in /usr/share/java, modules in /usr/share/nodejs) are marked with that package's purl: they stay
+ * in the inventory, and the matcher leaves them to the OS package's advisories.
+ */
+export function markOwned(packages: Package[]): Package[] {
+  const owner = new Map<string, string>();
+  for (const p of packages) {
+    if (!OS_TYPES.has(p.type) || !p.files) continue;
+    for (const f of p.files) owner.set(f, p.purl);
+  }
+  if (owner.size === 0) return packages;
+  for (const p of packages) {
+    if (OS_TYPES.has(p.type)) continue;
+    for (const l of p.locations) {
+      // `outer.jar!/inner.jar`: the file on disk is the outer archive.
+      const onDisk = l.path.split("!/")[0]!;
+      const o = owner.get(onDisk) ?? ownerOfDistInfo(onDisk, owner);
+      if (o) {
+        p.ownedBy = o;
+        break;
+      }
+    }
+  }
+  return packages;
+}
+
+// dpkg lists a Python distribution's directory and files; METADATA itself may be missing from
+// older .list files, so the directory entry counts too.
+function ownerOfDistInfo(path: string, owner: Map<string, string>): string | undefined {
+  const m = /^(.*\.(?:dist-info|egg-info))\/[^/]+$/.exec(path);
+  return m ? owner.get(m[1]!) : undefined;
 }

@@ -40,6 +40,8 @@ export function canonicalPackage(pkg: Package): Package {
     licenses: sortedText(pkg.licenses),
     locations: pkg.locations.map(canonicalLocation).sort(compareLocations),
   };
+  if (pkg.ownedBy !== undefined) out.ownedBy = pkg.ownedBy;
+  if (pkg.dev !== undefined) out.dev = pkg.dev;
   if (pkg.files !== undefined) out.files = sortedText(pkg.files);
   if (pkg.metadata !== undefined) out.metadata = sortedRecord(pkg.metadata);
   return out;

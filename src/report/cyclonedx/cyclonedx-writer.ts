@@ -69,6 +69,8 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
       ["bulwark:package:arch", pkg.arch],
       ["bulwark:source:name", pkg.source?.name],
       ["bulwark:source:version", pkg.source?.version],
+      ["bulwark:ownedBy", pkg.ownedBy],
+      ["bulwark:dev", pkg.dev ? "true" : undefined],
       ...[...new Set(layers.map((l) => l.digest))].map((d): [string, string] => ["bulwark:layer:digest", d]),
       ...[...new Set(layers.map((l) => l.diffId))].map((d): [string, string] => ["bulwark:layer:diffId", d]),
       ...pkg.locations.map((l): [string, string] => ["bulwark:location:path", l.path]),
@@ -92,6 +94,12 @@ function buildBom(report: Report, packages: Package[]): Models.Bom {
   for (const part of parts) {
     bom.components.add(part);
     image.dependencies.add(part.bomRef);
+  }
+  // An OS package that installed a language package (python3-yaml → PyYAML) depends on it.
+  const byPurl = new Map(components.filter((c) => c.pkg.purl).map((c) => [c.pkg.purl, c.component]));
+  for (const c of components) {
+    const owner = c.pkg.ownedBy ? byPurl.get(c.pkg.ownedBy) : undefined;
+    if (owner && owner !== c.component) owner.dependencies.add(c.component.bomRef);
   }
   // Findings of a vulnerability scan, suppressed ones included with their analysis (VEX).
   addVulnerabilities(bom, [...report.vulnerabilities, ...(report.suppressed ?? [])], components, refs);

@@ -125,10 +125,19 @@ export function spdxDocument(report: Report, options: WriteOptions = {}): SpdxDo
     spdxPackages.push(osPackage(report.artifact.os));
     contains(OS_ID);
   }
+  const idByPurl = new Map<string, string>();
+  const owned: [string, string][] = [];
   for (const pkg of packages) {
     const id = ids.take(packageSpdxId(pkg.type, pkg.name, JSON.stringify(pkg)));
     spdxPackages.push(libraryPackage(pkg, id, licenses));
     contains(id);
+    if (pkg.purl && !idByPurl.has(pkg.purl)) idByPurl.set(pkg.purl, id);
+    if (pkg.ownedBy) owned.push([pkg.ownedBy, id]);
+  }
+  // The OS package that installed a language package CONTAINS it.
+  for (const [ownerPurl, id] of owned) {
+    const ownerId = idByPurl.get(ownerPurl);
+    if (ownerId && ownerId !== id) relationships.push({ spdxElementId: ownerId, relationshipType: "CONTAINS", relatedSpdxElement: id });
   }
   const extracted = licenses.extracted();
   return {
