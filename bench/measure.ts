@@ -1,11 +1,14 @@
 // Child process for the benchmark: one run through the library, timed, with its peak RSS.
 //   measure.js TARGET CACHE_DIR cold|warm|nocache        sbom (inventory + CycloneDX)
 //   measure.js TARGET CACHE_DIR vuln DB                  inventory, then vulnerability matching timed apart
-import { addVulnerabilities, getWriter, inventory } from "../src/index.js";
+//   measure.js TARGET CACHE_DIR without ID,ID            cold inventory without those analyzers
+import { addVulnerabilities, analyzers, getWriter, inventory } from "../src/index.js";
 
-const [target, cacheDir, mode, db] = process.argv.slice(2) as [string, string, string, string | undefined];
+const [target, cacheDir, mode, arg] = process.argv.slice(2) as [string, string, string, string | undefined];
+const db = arg;
+const skip = new Set(mode === "without" ? (arg ?? "").split(",").filter(Boolean) : []);
 const t0 = performance.now();
-const report = await inventory(target, { cacheDir, noCache: mode === "nocache" });
+const report = await inventory(target, { cacheDir, noCache: mode === "nocache" || mode === "without", analyzers: analyzers.filter((a) => !skip.has(a.id)) });
 const inventoryMs = performance.now() - t0;
 let matchMs = 0;
 if (mode === "vuln") {

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import Database from "better-sqlite3";
 import { AdvisoryDB, type Package } from "../src/index.js";
+import { ensureAppImage } from "./app-layer.js";
 import { ensureBenchImage } from "./generate.js";
 import { benchMatch, generatePackages } from "./match.js";
 import { benchVulndb } from "./vulndb.js";
@@ -125,3 +126,33 @@ const rows2 = [
   ["bench image: vulnerability matching", `${(vulnMatch / 1000).toFixed(3)} s = ${((100 * vulnMatch) / vulnInv).toFixed(1)}% of the scan (target < 10%), ${vulnRuns[0]!.vulnerabilities} findings`],
 ];
 for (const [k, v] of rows2) console.log(`${k!.padEnd(56)} ${v}`);
+
+// Application layer (issue 4): added scan time per ecosystem, measured by leaving its analyzers out.
+console.log("");
+const app = await ensureAppImage(root, img.dir);
+const appTarget = `oci:${app.dir}`;
+const coldWithout = (without: string): Run => {
+  const runs = [0, 1, 2].map(() => measure(appTarget, tmpdir(), "without", without));
+  return runs.sort((a, b) => a.ms - b.ms)[1]!;
+};
+const present = new Set((await import("../src/index.js")).analyzers.map((a) => a.id));
+const groups: [string, string[]][] = [
+  ["npm (node_modules + package-lock)", ["lang/npm", "lang/npm-lock"]],
+  ["Java (100 MB fat jar, nested jars)", ["lang/java"]],
+  [`Go binary (${app.goBinary ?? "none found"})`, ["lang/gobinary"]],
+];
+const all = coldWithout("");
+console.log(`app image: base + 1 layer (${app.npmPackages} npm packages, ${(app.jarBytes / 2 ** 20).toFixed(0)} MiB fat jar, Go binary ${app.goBinary ? "yes" : "no"})`);
+console.log(`${"cold sbom, every analyzer".padEnd(56)} ${(all.ms / 1000).toFixed(2)} s, ${all.packages} packages, peak RSS ${all.maxRssMB.toFixed(0)} MB`);
+const allIds = groups.flatMap(([, ids]) => ids.filter((id) => present.has(id)));
+const none = coldWithout(allIds.join(","));
+console.log(`${"cold sbom, without the three ecosystems' analyzers".padEnd(56)} ${(none.ms / 1000).toFixed(2)} s`);
+for (const [label, ids] of groups) {
+  const have = ids.filter((id) => present.has(id));
+  if (have.length === 0) {
+    console.log(`${label.padEnd(56)} analyzer not present`);
+    continue;
+  }
+  const r = coldWithout(have.join(","));
+  console.log(`${("added by " + label).padEnd(56)} ${((all.ms - r.ms) / 1000).toFixed(2)} s (${all.packages - r.packages} packages)`);
+}

@@ -89,6 +89,12 @@ describe("parseToml", () => {
     expect(() => parseToml("a = 1 b")).toThrow(/end of line/);
     expect(() => parseToml("a = " + "[".repeat(100_000))).toThrow(/too deep/);
     expect(() => parseToml("\x00\xff{}")).toThrow(/TOML line 1/);
+    expect(() => parseToml("a = 'x\n'")).toThrow(/unterminated/);
+    // many strings on one long line stay linear
+    const t0 = performance.now();
+    const big = parseToml("a = [" + "'x', \"y\", ".repeat(300_000) + "]");
+    expect((big["a"] as unknown[]).length).toBe(600_000);
+    expect(performance.now() - t0).toBeLessThan(3000);
   });
 
   it("agrees with Python's tomllib on every TOML lockfile in the shared samples", () => {

@@ -245,9 +245,9 @@ class Reader {
 
   private literalString(): string {
     const end = this.s.indexOf("'", this.i + 1);
-    const nl = this.s.indexOf("\n", this.i + 1);
-    if (end === -1 || (nl !== -1 && nl < end)) this.fail("unterminated string");
-    const out = this.s.slice(this.i + 1, end);
+    const out = end === -1 ? "" : this.s.slice(this.i + 1, end);
+    // Only the string's own span is searched for a newline: linear over many strings.
+    if (end === -1 || out.includes("\n")) this.fail("unterminated string");
     this.i = end + 1;
     return out;
   }
@@ -276,7 +276,10 @@ class Reader {
     for (;;) {
       const c = this.s[this.i];
       if (c === " " || c === "\t" || (lines && c === "\r")) this.i++;
-      else if (lines && c === "\n") this.i++, this.line++;
+      else if (lines && c === "\n") {
+        this.i++;
+        this.line++;
+      }
       else if (c === "#") {
         const nl = this.s.indexOf("\n", this.i);
         this.i = nl === -1 ? this.s.length : nl;

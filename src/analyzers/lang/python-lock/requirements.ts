@@ -14,6 +14,7 @@ export interface Requirements {
 }
 
 const MAX_LINES = 200_000;
+const MAX_SPEC = 1024;
 const PIN = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/;
 
 /** pip's join_lines: a line ending in backslash continues, unless it is a comment line. */
@@ -28,26 +29,46 @@ function logicalLines(text: string): string[] {
         out.push(pending.join("") + (commentLine ? " " + line : line));
         pending = [];
       } else out.push(line);
-    } else pending.push(line.replace(/^\\+|\\+$/g, ""));
+    } else pending.push(trimBackslashes(line));
   }
   if (pending.length) out.push(pending.join(""));
   return out;
+}
+
+function trimBackslashes(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a] === "\\") a++;
+  while (b > a && s[b - 1] === "\\") b--;
+  return s.slice(a, b);
+}
+
+/** Drop a comment: "#" at the start or after whitespace (pip's rule), without regex backtracking. */
+function stripComment(line: string): string {
+  for (let i = line.indexOf("#"); i !== -1; i = line.indexOf("#", i + 1)) {
+    if (i === 0 || /\s/.test(line[i - 1]!)) return line.slice(0, i);
+  }
+  return line;
 }
 
 export function parseRequirements(text: string): Requirements {
   const pins: Pin[] = [];
   const includes: string[] = [];
   for (const raw of logicalLines(text)) {
-    const line = raw.replace(/(^|\s+)#.*$/, "").trim();
+    const line = stripComment(raw).trim();
     if (!line) continue;
     if (line.startsWith("-")) {
-      const inc = /^(?:-r|-c|--requirements?|--constraints?)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S+)/.exec(line);
+      const inc = /^(?:--(?:requirements?|constraints?)(?:=|\s+)|-[rc]\s*=?\s*)(\S+)/.exec(line);
       if (inc) includes.push(inc[1]!);
       continue; // -e editable installs, index options and the like: nothing pinned
     }
     // Environment markers and per-requirement options (--hash, --global-option) follow.
-    const spec = line.split(";")[0]!.split(/\s+--?[A-Za-z]/)[0]!.trim();
-    const m = PIN.exec(spec);
+    let spec = line.split(";", 1)[0]!;
+    const opt = spec.search(/\s--?[A-Za-z]/);
+    if (opt !== -1) spec = spec.slice(0, opt);
+    spec = spec.trim();
+    // A real requirement is short; refusing long ones keeps the pattern below linear.
+    const m = spec.length <= MAX_SPEC ? PIN.exec(spec) : null;
     if (m) pins.push({ name: m[1]!, version: m[2]! });
   }
   return { pins, includes };

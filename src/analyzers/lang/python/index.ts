@@ -1,24 +1,24 @@
-// Installed Python distributions: *.dist-info/METADATA, *.egg-info/PKG-INFO (directory) and
-// *.egg-info files, in site-packages or dist-packages of any interpreter.
+// Installed Python distributions: *.dist-info/METADATA, *.egg-info/PKG-INFO (directory),
+// *.egg-info files and unzipped eggs (*.egg/EGG-INFO/PKG-INFO), in site-packages or
+// dist-packages of any interpreter. Zipped .egg files are lang/python-egg's (file input).
 import { PackageURL } from "packageurl-js";
+import { parseMetadata, pep503 } from "../../shared/python-metadata.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
-import { parseMetadata } from "./metadata.js";
+
+export { pep503 };
 
 const PKG_DIR = /(^|\/)(site|dist)-packages\//;
-const WANTED = /\.(dist-info\/METADATA|egg-info\/PKG-INFO|egg-info)$/;
+// Suffixes are matched case-insensitively: setuptools on case-insensitive file systems
+// has written EGG-INFO / DIST-INFO spellings.
+const WANTED = /\.(dist-info\/METADATA|egg-info\/PKG-INFO|egg-info|egg\/EGG-INFO\/PKG-INFO)$/i;
 
 export function wantedPath(path: string): boolean {
-  return PKG_DIR.test(path) && WANTED.test(path);
-}
-
-/** PEP 503: lowercase, runs of -, _ and . become one -. */
-export function pep503(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
+  return path.includes("-packages/") && WANTED.test(path) && PKG_DIR.test(path);
 }
 
 export const pythonAnalyzer: Analyzer = {
   id: "lang/python",
-  version: 1,
+  version: 2,
   maxFileSize: 4 * 2 ** 20,
   required: wantedPath,
   analyze(file: AnalyzerFile): FileAnalysis | null {

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { pep503, pythonAnalyzer, wantedPath } from "./index.js";
 
@@ -12,6 +13,44 @@ describe("python analyzer", () => {
     expect(wantedPath("usr/lib/python3.11/site-packages/foo-1.0.egg-info")).toBe(true);
     expect(wantedPath("src/project.egg-info/PKG-INFO")).toBe(false);
     expect(wantedPath("usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/RECORD")).toBe(false);
+    expect(wantedPath("usr/lib/python3.11/site-packages/requests-2.22.0-py3.11.egg/EGG-INFO/PKG-INFO")).toBe(true);
+    expect(wantedPath("usr/lib/python3.11/site-packages/w.EGG-INFO/PKG-INFO")).toBe(true);
+    expect(wantedPath("usr/lib/python3.11/site-packages/v.DIST-INFO/METADATA")).toBe(true);
+    expect(wantedPath("usr/lib/python3.11/site-packages/six-1.16.0-py3.11.egg")).toBe(false); // lang/python-egg
+  });
+
+  it("reads unzipped eggs and plain .egg-info files", async () => {
+    const dir = "usr/local/lib/python3.11/site-packages/";
+    for (const path of [dir + "requests-2.22.0-py3.11.egg/EGG-INFO/PKG-INFO", dir + "requests-2.22.0-py3.11.egg-info"]) {
+      const r = await run("eggs", path);
+      expect(r.packages, path).toEqual([
+        { type: "pypi", name: "requests", version: "2.22.0", purl: "", source: null, licenses: ["Apache Software License"], locations: [{ path: "/" + path }] },
+      ]);
+    }
+  });
+
+  it("agrees with importlib.metadata on this machine's /usr/lib/python3/dist-packages", async () => {
+    const root = "/usr/lib/python3/dist-packages";
+    if (!existsSync(root) || !existsSync("/usr/bin/python3")) return; // no Debian Python here
+    const script = "import importlib.metadata as m, json, sys; print(json.dumps(sorted([d.metadata['Name'], d.version] for d in m.distributions(path=[sys.argv[1]]))))";
+    let expected: [string, string][];
+    try {
+      expected = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, root], { encoding: "utf8" })) as [string, string][];
+    } catch {
+      return; // interpreter without importlib.metadata
+    }
+    const found: [string, string][] = [];
+    for (const name of readdirSync(root)) {
+      for (const rel of [name, `${name}/METADATA`, `${name}/PKG-INFO`, `${name}/EGG-INFO/PKG-INFO`]) {
+        const path = `${root}/${rel}`.slice(1);
+        if (!wantedPath(path) || !existsSync("/" + path) || !statSync("/" + path).isFile()) continue;
+        const r = await pythonAnalyzer.analyze({ path, content: readFileSync("/" + path), mode: 0o644 });
+        for (const p of r?.packages ?? []) found.push([p.name, p.version]);
+      }
+    }
+    found.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+    expect(found).toEqual(expected);
+    expect(found.length).toBeGreaterThan(0);
   });
 
   it("reads real Debian dist-info and egg-info metadata", async () => {

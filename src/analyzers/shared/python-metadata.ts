@@ -1,4 +1,5 @@
-// Core metadata (PEP 241/314/345/566/639): RFC 822 headers, then a body we ignore.
+// Python core metadata (dist-info METADATA, PKG-INFO) and PEP 503 names, shared by the
+// installed-package analyzers (lang/python, lang/python-egg) and lang/python-lock.
 
 export interface PythonMetadata {
   name?: string;
@@ -44,4 +45,9 @@ function licenses(h: Map<string, string[]>): string[] {
   // Some packages paste the whole license text here: keep only short values.
   if (lic && lic !== "UNKNOWN" && lic.length <= 80 && !lic.includes("\n")) return [lic];
   return [];
+}
+
+/** PEP 503: lowercase, runs of -, _ and . become one -. */
+export function pep503(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }

@@ -1,0 +1,53 @@
+// .NET applications: *.deps.json written next to the app by the SDK. Its `libraries` map
+// keys "Name/Version" to a type: NuGet packages are "package"; the app itself and its
+// project references are "project", framework facades "referenceassembly" — not NuGet
+// packages, so skipped.
+import { PackageURL } from "packageurl-js";
+import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+
+export function wantedPath(path: string): boolean {
+  return path.endsWith(".deps.json");
+}
+
+export const dotnetAnalyzer: Analyzer = {
+  id: "lang/dotnet",
+  version: 1,
+  maxFileSize: 32 * 2 ** 20,
+  required: wantedPath,
+  analyze(file: AnalyzerFile): FileAnalysis | null {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(file.content.toString("utf8"));
+    } catch (e) {
+      return { errors: [`${file.path}: not JSON: ${(e as Error).message}`] };
+    }
+    const libraries = (doc as { libraries?: unknown } | null)?.libraries;
+    if (typeof libraries !== "object" || libraries === null || Array.isArray(libraries)) {
+      return { errors: [`${file.path}: no "libraries" object`] };
+    }
+    const packages: Package[] = [];
+    for (const [key, lib] of Object.entries(libraries)) {
+      if ((lib as { type?: unknown } | null)?.type !== "package") continue;
+      const slash = key.lastIndexOf("/");
+      const name = key.slice(0, slash);
+      const version = key.slice(slash + 1);
+      if (slash <= 0 || !version) continue;
+      const pkg: Package = { type: "nuget", name, version, purl: "", source: null, licenses: [], locations: [{ path: "/" + file.path }] };
+      const sha512 = (lib as { sha512?: unknown }).sha512;
+      if (typeof sha512 === "string" && sha512) pkg.metadata = { sha512 };
+      packages.push(pkg);
+    }
+    return { packages };
+  },
+  finalize(packages: Package[]): Package[] {
+    for (const p of packages) {
+      try {
+        p.purl = new PackageURL("nuget", undefined, p.name, p.version, undefined, undefined).toString();
+      } catch {
+        p.purl = "";
+      }
+    }
+    const key = (p: Package): string => `${p.name.toLowerCase()}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
+    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  },
+};

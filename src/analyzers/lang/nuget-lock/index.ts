@@ -1,0 +1,57 @@
+// NuGet lockfiles: packages.lock.json, `dependencies` per target framework (and runtime),
+// each package with the version NuGet resolved. Project references are skipped.
+import { PackageURL } from "packageurl-js";
+import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
+import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+
+export function wantedPath(path: string): boolean {
+  return baseName(path) === "packages.lock.json" && lockfileDiscoverable(path);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export const nugetLockAnalyzer: Analyzer = {
+  id: "lang/nuget-lock",
+  version: 1,
+  maxFileSize: 32 * 2 ** 20,
+  required: wantedPath,
+  analyze(file: AnalyzerFile): FileAnalysis | null {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(file.content.toString("utf8"));
+    } catch (e) {
+      return { errors: [`${file.path}: not JSON: ${(e as Error).message}`] };
+    }
+    if (!isObject(doc) || !isObject(doc["dependencies"])) return { errors: [`${file.path}: no "dependencies" object`] };
+    // The same package under several frameworks is one package, listing its frameworks.
+    const byKey = new Map<string, { pkg: Package; frameworks: string[] }>();
+    for (const [framework, deps] of Object.entries(doc["dependencies"])) {
+      if (!isObject(deps)) continue;
+      for (const [name, dep] of Object.entries(deps)) {
+        if (!isObject(dep) || dep["type"] === "Project") continue;
+        const version = dep["resolved"];
+        if (typeof version !== "string" || !version) continue;
+        const key = `${name.toLowerCase()}@${version}`;
+        let entry = byKey.get(key);
+        if (!entry) {
+          const pkg: Package = { type: "nuget", name, version, purl: "", source: null, licenses: [], locations: [{ path: "/" + file.path }] };
+          byKey.set(key, (entry = { pkg, frameworks: [] }));
+        }
+        if (!entry.frameworks.includes(framework)) entry.frameworks.push(framework);
+      }
+    }
+    const packages = [...byKey.values()].map(({ pkg, frameworks }) => ({ ...pkg, metadata: { frameworks: frameworks.join(",") } }));
+    return { packages };
+  },
+  finalize(packages: Package[]): Package[] {
+    for (const p of packages) {
+      try {
+        p.purl = new PackageURL("nuget", undefined, p.name, p.version, undefined, undefined).toString();
+      } catch {
+        p.purl = "";
+      }
+    }
+    const key = (p: Package): string => `${p.name.toLowerCase()}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
+    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  },
+};

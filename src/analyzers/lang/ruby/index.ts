@@ -1,0 +1,47 @@
+// Installed gems: specifications/*.gemspec (and specifications/default/*.gemspec for default
+// gems) under any gem home — usr/lib/ruby/gems/<ver>/, var/lib/gems/<ver>/, usr/local/bundle/ …
+import { PackageURL } from "packageurl-js";
+import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+import { parseGemspec } from "./gemspec.js";
+
+const SPEC = /(^|\/)specifications\/(default\/)?[^/]+\.gemspec$/;
+
+export function wantedPath(path: string): boolean {
+  return path.endsWith(".gemspec") && SPEC.test(path);
+}
+
+export const rubyAnalyzer: Analyzer = {
+  id: "lang/ruby",
+  version: 1,
+  maxFileSize: 4 * 2 ** 20,
+  required: wantedPath,
+  analyze(file: AnalyzerFile): FileAnalysis | null {
+    const spec = parseGemspec(file.content.toString("utf8"));
+    if (!spec.name || !spec.version) return { errors: [`no name/version in ${file.path}`] };
+    const pkg: Package = {
+      type: "gem",
+      name: spec.name,
+      version: spec.version,
+      purl: "",
+      source: null,
+      licenses: spec.licenses,
+      locations: [{ path: "/" + file.path }],
+    };
+    const metadata: Record<string, string> = {};
+    if (spec.platform) metadata["platform"] = spec.platform;
+    if (/(^|\/)specifications\/default\//.test(file.path)) metadata["defaultGem"] = "true";
+    if (Object.keys(metadata).length) pkg.metadata = metadata;
+    return { packages: [pkg] };
+  },
+  finalize(packages: Package[]): Package[] {
+    for (const p of packages) {
+      try {
+        p.purl = new PackageURL("gem", undefined, p.name, p.version, undefined, undefined).toString();
+      } catch {
+        p.purl = "";
+      }
+    }
+    const key = (p: Package): string => `${p.name}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
+    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  },
+};
