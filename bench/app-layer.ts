@@ -7,20 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildLayer, sha256, type EntrySpec } from "../test/support/image-builder.js";
 import { ZipWriter } from "../test/vulndb/zip-writer.js";
+import { rng } from "./rng.js";
 
 const VERSION = "1";
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 function npmTree(count: number): { entries: EntrySpec[]; lock: object } {
   const entries: EntrySpec[] = [];

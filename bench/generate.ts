@@ -3,21 +3,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildImage, writeOciLayout, type EntrySpec } from "../test/support/image-builder.js";
+import { rng } from "./rng.js";
 
 const GENERATOR_VERSION = "1";
 
-/** Deterministic xorshift PRNG so every machine builds the same image. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 const WORDS = "lib usr share doc init config main module value error return static const function struct int char void include define if else for while switch case break default".split(" ");
 

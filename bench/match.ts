@@ -5,19 +5,8 @@
 import { pathToFileURL } from "node:url";
 import { matchPackages, type AdvisorySource } from "../src/match/index.js";
 import type { OSInfo, OsvRecord, Package } from "../src/model/index.js";
+import { rng } from "./rng.js";
 
-/** Deterministic xorshift PRNG so every run matches the same packages. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 const DEBIAN_12: OSInfo = { family: "debian", version: "12", codename: "bookworm" };
 

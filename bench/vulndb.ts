@@ -8,23 +8,12 @@ import type { OsvAffected, OsvRecord } from "../src/model/osv.js";
 import { importPaths } from "../src/vulndb/index.js";
 import { apitesterAnswers, goRecords } from "../test/vulndb/data.js";
 import { ZipWriter } from "../test/vulndb/zip-writer.js";
+import { rng } from "./rng.js";
 
 export const BENCH_RECORDS = 120_000;
 /** Our test zip writer has no zip64, so the records are spread over several archives. */
 const PER_ZIP = 40_000;
 
-/** Deterministic xorshift PRNG so every run imports the same data. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 interface Eco {
   ecosystem: (r: () => number) => string;

@@ -27,4 +27,17 @@ import { gradleLockAnalyzer } from "./lang/gradle-lock/index.js";
 import { jdkAnalyzer } from "./lang/jdk/index.js";
 import type { Analyzer } from "./types.js";
 
-export const analyzers: Analyzer[] = [osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer, pythonAnalyzer, pythonEggAnalyzer, pythonLockAnalyzer, rubyAnalyzer, gemfileLockAnalyzer, composerAnalyzer, composerLockAnalyzer, dotnetAnalyzer, nugetLockAnalyzer, npmAnalyzer, npmLockAnalyzer, yarnAnalyzer, pnpmAnalyzer, gobinaryAnalyzer, gomodAnalyzer, rustAnalyzer, cargoLockAnalyzer, runtimeAnalyzer, javaAnalyzer, mavenPomAnalyzer, gradleLockAnalyzer, jdkAnalyzer];
+export const analyzers: Analyzer[] = [
+  // OS
+  osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer,
+  // Python
+  pythonAnalyzer, pythonEggAnalyzer, pythonLockAnalyzer,
+  // Ruby, PHP, .NET
+  rubyAnalyzer, gemfileLockAnalyzer, composerAnalyzer, composerLockAnalyzer, dotnetAnalyzer, nugetLockAnalyzer,
+  // JavaScript
+  npmAnalyzer, npmLockAnalyzer, yarnAnalyzer, pnpmAnalyzer,
+  // Go, Rust, runtimes
+  gobinaryAnalyzer, gomodAnalyzer, rustAnalyzer, cargoLockAnalyzer, runtimeAnalyzer,
+  // Java
+  javaAnalyzer, mavenPomAnalyzer, gradleLockAnalyzer, jdkAnalyzer,
+];

@@ -2,6 +2,7 @@
 import { composerPackage, finalizeComposer } from "../../shared/composer-package.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+import { parseJsonFile } from "../../shared/json.js";
 
 export function wantedPath(path: string): boolean {
   return baseName(path) === "composer.lock" && lockfileDiscoverable(path);
@@ -13,12 +14,9 @@ export const composerLockAnalyzer: Analyzer = {
   maxFileSize: 64 * 2 ** 20,
   required: wantedPath,
   analyze(file: AnalyzerFile): FileAnalysis | null {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      return { errors: [`${file.path}: not JSON: ${(e as Error).message}`] };
-    }
+    const parsed = parseJsonFile(file);
+    if (!parsed.ok) return { errors: [parsed.error] };
+    const doc = parsed.value;
     if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return { errors: [`${file.path}: not a JSON object`] };
     const packages: Package[] = [];
     let skipped = 0;

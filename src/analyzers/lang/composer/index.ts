@@ -2,6 +2,7 @@
 // Composer 2 ({ packages: [...], dev, dev-package-names }).
 import { composerPackage, finalizeComposer } from "../../shared/composer-package.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+import { parseJsonFile } from "../../shared/json.js";
 
 export function wantedPath(path: string): boolean {
   return path.endsWith("vendor/composer/installed.json") && /(^|\/)vendor\/composer\/installed\.json$/.test(path);
@@ -13,12 +14,9 @@ export const composerAnalyzer: Analyzer = {
   maxFileSize: 64 * 2 ** 20,
   required: wantedPath,
   analyze(file: AnalyzerFile): FileAnalysis | null {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      return { errors: [`${file.path}: not JSON: ${(e as Error).message}`] };
-    }
+    const parsed = parseJsonFile(file);
+    if (!parsed.ok) return { errors: [parsed.error] };
+    const doc = parsed.value;
     let entries: unknown[];
     let devNames = new Set<string>();
     if (Array.isArray(doc)) entries = doc;

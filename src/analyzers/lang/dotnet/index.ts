@@ -4,6 +4,7 @@
 // packages, so skipped.
 import { PackageURL } from "packageurl-js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+import { parseJsonFile } from "../../shared/json.js";
 
 export function wantedPath(path: string): boolean {
   return path.endsWith(".deps.json");
@@ -15,12 +16,9 @@ export const dotnetAnalyzer: Analyzer = {
   maxFileSize: 32 * 2 ** 20,
   required: wantedPath,
   analyze(file: AnalyzerFile): FileAnalysis | null {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      return { errors: [`${file.path}: not JSON: ${(e as Error).message}`] };
-    }
+    const parsed = parseJsonFile(file);
+    if (!parsed.ok) return { errors: [parsed.error] };
+    const doc = parsed.value;
     const libraries = (doc as { libraries?: unknown } | null)?.libraries;
     if (typeof libraries !== "object" || libraries === null || Array.isArray(libraries)) {
       return { errors: [`${file.path}: no "libraries" object`] };

@@ -3,6 +3,7 @@
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import { addUnique, finalizeNpm, npmLicenses, npmPackage } from "../../shared/npm-package.js";
+import { parseJsonFile } from "../../shared/json.js";
 
 const NAMES = new Set(["package-lock.json", "npm-shrinkwrap.json"]);
 /** v1 trees nest one level per node_modules folder; real ones stay far below this. */
@@ -21,12 +22,9 @@ export const npmLockAnalyzer: Analyzer = {
   maxFileSize: 64 * 2 ** 20,
   required: (path) => wantedPath(path),
   analyze(file: AnalyzerFile): FileAnalysis | null {
-    let json: unknown;
-    try {
-      json = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      throw new Error(`invalid JSON in ${file.path}: ${(e as Error).message}`);
-    }
+    const parsed = parseJsonFile(file);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const json = parsed.value;
     if (!isObj(json)) throw new Error(`${file.path} is not a JSON object`);
     const seen = new Map<string, Package>();
     const errors: string[] = [];

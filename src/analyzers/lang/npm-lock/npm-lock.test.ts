@@ -110,8 +110,8 @@ describe("npm-lock analyzer", () => {
   it("returns nothing for empty lockfiles and throws clear errors for broken ones", async () => {
     expect(await run("osv/empty.v1.json")).toEqual([]);
     expect(await run("osv/empty.v2.json")).toEqual([]);
-    await expect(analyze(fixture("osv/not-json.txt"))).rejects.toThrow(/invalid JSON in app\/package-lock.json/);
-    await expect(analyze(fixture("syft/corrupt-package-lock.json"))).rejects.toThrow(/invalid JSON/);
+    await expect(analyze(fixture("osv/not-json.txt"))).rejects.toThrow(/app\/package-lock.json: not JSON/);
+    await expect(analyze(fixture("syft/corrupt-package-lock.json"))).rejects.toThrow(/not JSON/);
     await expect(analyze("[]")).rejects.toThrow(/not a JSON object/);
     expect((await analyze('{"packages": {"node_modules/x": 5, "node_modules/y": {"version": 7}}}')).packages).toEqual([]);
   });

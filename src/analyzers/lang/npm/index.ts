@@ -3,6 +3,7 @@
 // under usr/share/nodejs, usr/lib/nodejs and usr/lib/<triplet>/nodejs.
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { finalizeNpm, npmLicenses, npmPackage } from "../../shared/npm-package.js";
+import { parseJsonFile } from "../../shared/json.js";
 
 const DEBIAN_ROOT = /^usr\/(share\/nodejs|lib\/nodejs|lib\/[^/]+\/nodejs)\//;
 
@@ -52,12 +53,9 @@ export const npmAnalyzer: Analyzer = {
   maxFileSize: 4 * 2 ** 20,
   required: (path) => wantedPath(path),
   analyze(file: AnalyzerFile): FileAnalysis | null {
-    let json: unknown;
-    try {
-      json = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      return { errors: [`invalid JSON in ${file.path}: ${(e as Error).message}`] };
-    }
+    const parsed = parseJsonFile(file);
+    if (!parsed.ok) return { errors: [parsed.error] };
+    const json = parsed.value;
     if (!json || typeof json !== "object" || Array.isArray(json)) return { errors: [`${file.path} is not a JSON object`] };
     const m = json as Record<string, unknown>;
     // Folders with a package.json but no name/version are not published packages.

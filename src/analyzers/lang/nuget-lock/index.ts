@@ -3,6 +3,7 @@
 import { PackageURL } from "packageurl-js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
+import { parseJsonFile } from "../../shared/json.js";
 
 export function wantedPath(path: string): boolean {
   return baseName(path) === "packages.lock.json" && lockfileDiscoverable(path);
@@ -16,12 +17,9 @@ export const nugetLockAnalyzer: Analyzer = {
   maxFileSize: 32 * 2 ** 20,
   required: wantedPath,
   analyze(file: AnalyzerFile): FileAnalysis | null {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      return { errors: [`${file.path}: not JSON: ${(e as Error).message}`] };
-    }
+    const parsed = parseJsonFile(file);
+    if (!parsed.ok) return { errors: [parsed.error] };
+    const doc = parsed.value;
     if (!isObject(doc) || !isObject(doc["dependencies"])) return { errors: [`${file.path}: no "dependencies" object`] };
     // The same package under several frameworks is one package, listing its frameworks.
     const byKey = new Map<string, { pkg: Package; frameworks: string[] }>();
