@@ -68,3 +68,23 @@ describe("ownership in SBOMs", () => {
     expect(spdx.relationships).toContainEqual({ spdxElementId: ids["python3-yaml"], relationshipType: "CONTAINS", relatedSpdxElement: ids.PyYAML });
   });
 });
+
+describe("packages seen by several analyzers", () => {
+  it("merges a lockfile entry with the installed package, keeping both locations", async () => {
+    const lock = { name: "app", version: "1.0.0", lockfileVersion: 3, packages: { "": { name: "app" }, "node_modules/left-pad": { version: "1.3.0" }, "node_modules/jest": { version: "29.7.0", dev: true } } };
+    const entries: EntrySpec[] = [
+      { path: "app/package-lock.json", content: JSON.stringify(lock) },
+      { path: "app/node_modules/left-pad/package.json", content: JSON.stringify({ name: "left-pad", version: "1.3.0", license: "WTFPL" }) },
+      // A second copy elsewhere, found by the same analyzer: a separate entry.
+      { path: "opt/tool/node_modules/left-pad/package.json", content: JSON.stringify({ name: "left-pad", version: "1.3.0" }) },
+    ];
+    const dir = join(work, "merge");
+    writeOciLayout(dir, [await buildImage({ layers: [{ entries }] })]);
+    const r = await scan(dir, { noCache: true });
+    const pads = r.packages.filter((p) => p.name === "left-pad");
+    expect(pads).toHaveLength(2);
+    const paths = pads.map((p) => p.locations.map((l) => l.path).sort());
+    expect(paths).toContainEqual(["/app/node_modules/left-pad/package.json", "/app/package-lock.json"].sort());
+    expect(r.packages.find((p) => p.name === "jest")).toMatchObject({ dev: true });
+  });
+});
