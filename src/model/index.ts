@@ -101,8 +101,8 @@ export interface Report {
   vulnerabilities: Vulnerability[];
   /** Findings hidden by .bulwarkignore or VEX, with the reason. */
   suppressed?: SuppressedVulnerability[];
-  secrets: unknown[];
-  misconfigurations: unknown[];
+  secrets: SecretFinding[];
+  misconfigurations: Misconfiguration[];
   errors: ReportError[];
 }
 
@@ -154,4 +154,55 @@ export interface Suppression {
 
 export interface SuppressedVulnerability extends Vulnerability {
   suppression: Suppression;
+}
+
+export type RuleSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
+
+/** Equivalent controls in well-known frameworks. */
+export interface RuleReferences {
+  /** Pod Security Standards control name and level, e.g. { control: "Privileged Containers", level: "baseline" }. */
+  pss?: { control: string; level: "baseline" | "restricted" };
+  /** CIS Docker / Kubernetes benchmark section, e.g. "CIS Docker 4.1". */
+  cis?: string;
+  /** NSA/CISA Kubernetes hardening guide section. */
+  nsa?: string;
+  /** Trivy/AVD check id, e.g. "KSV017", "DS002". */
+  avd?: string;
+  /** Kubescape control id, e.g. "C-0057". */
+  kubescape?: string;
+  /** Hadolint rule, e.g. "DL3002". */
+  hadolint?: string;
+  urls?: string[];
+}
+
+/** A misconfiguration finding (Dockerfile, Kubernetes, Compose, image config). */
+export interface Misconfiguration {
+  ruleId: string;
+  severity: RuleSeverity;
+  title: string;
+  /** Specific to the resource: what is wrong here. */
+  message: string;
+  /** The file as scanned, relative to the scan root. */
+  path: string;
+  line?: number;
+  endLine?: number;
+  /** kind/namespace/name, and the container where relevant. */
+  resource?: { kind: string; name: string; namespace?: string; container?: string };
+  remediation: string;
+  references: RuleReferences;
+  layer?: LayerRef;
+}
+
+/** A secret found in a file, image config or history. The match is always redacted. */
+export interface SecretFinding {
+  ruleId: string;
+  severity: RuleSeverity;
+  title: string;
+  path: string;
+  line?: number;
+  /** The matched line with the secret replaced by `*****`. */
+  match: string;
+  layer?: LayerRef;
+  /** True when a later layer deletes the file (it still ships inside the image). */
+  deleted?: boolean;
 }

@@ -79,8 +79,8 @@ export function canonicalReport(report: Report): Report {
     packages: canonicalPackages(report.packages),
     vulnerabilities: report.vulnerabilities.map(sortKeysDeep) as Report["vulnerabilities"],
     ...(report.suppressed ? { suppressed: report.suppressed.map(sortKeysDeep) as NonNullable<Report["suppressed"]> } : {}),
-    secrets: report.secrets.map(sortKeysDeep),
-    misconfigurations: report.misconfigurations.map(sortKeysDeep),
+    secrets: report.secrets.map(sortKeysDeep) as Report["secrets"],
+    misconfigurations: report.misconfigurations.map(sortKeysDeep) as Report["misconfigurations"],
     // Errors arrive in whatever order layers and analyzers finished.
     errors: report.errors.map(error).sort(compareErrors),
   };
