@@ -6,6 +6,8 @@ export { compareVersions, evaluateAffected, normalizeName } from "./versioning/i
 export { AdvisoryDB, importPaths, updateDb, dbStatus, defaultDbPath, type DbStatus, type UpdateProgress } from "./vulndb/index.js";
 export { matchPackages, ecosystemsFor, applyFilters, applySuppressions, loadIgnoreFile, loadVexFile } from "./match/index.js";
 export { readSbom } from "./sbom/index.js";
+export { scanConfig, type ConfigScanOptions } from "./scan/config.js";
+export { listRules, type RuleInfo } from "./scan/rules.js";
 export { getWriter, reportFormats, type ReportWriter, type WriteOptions } from "./report/index.js";
 export { BulwarkError, UserError, isUserError, type ErrorCode } from "./errors.js";
 export { parseTarget, parsePlatform, openImage, type Image, type ImageLayer, type ProgressEvent, type Target } from "./image/index.js";

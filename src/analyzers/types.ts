@@ -1,4 +1,4 @@
-import type { OSInfo, Package, ReportError } from "../model/index.js";
+import type { OSInfo, Package, ReportError, SecretFinding } from "../model/index.js";
 
 /** A file handed to an analyzer: the core opens, reads (up to the analyzer's cap) and closes it. */
 export interface AnalyzerFile {
@@ -33,6 +33,8 @@ export interface FileAnalysis {
   owners?: { package: string; files: string[] }[];
   /** Licenses declared for a package in a side file (dpkg's usr/share/doc/<pkg>/copyright). */
   licenses?: { package: string; licenses: string[] }[];
+  /** Secrets found in this file (reported from every layer, even when a later layer deletes it). */
+  secrets?: SecretFinding[];
   /** Non-fatal problems in this file (corrupt entries skipped, …). */
   errors?: string[];
 }

@@ -1,8 +1,8 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
 import { Command, CommanderError, Option } from "commander";
 import {
-  dbStatus, defaultDbPath, getWriter, importPaths, isUserError, reportFormats, scan, toolVersion, updateDb, UserError,
-  type Report, type ScanOptions, type Severity, type VulnScanOptions,
+  dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, scanConfig, toolVersion, updateDb, UserError,
+  type ConfigScanOptions, type Report, type ScanOptions, type Severity, type VulnScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, progressReporter } from "./progress.js";
@@ -127,6 +127,47 @@ export async function run(argv: string[]): Promise<number> {
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
       emit(report, flags);
       if (exitCode !== 0 && report.vulnerabilities.length > 0) throw new Exit(exitCode);
+    });
+
+  program
+    .command("config")
+    .description("check Dockerfiles, Kubernetes manifests and Compose files for misconfigurations")
+    .argument("<paths...>", "files or directories (walked recursively)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "sarif"]).default("table"))
+    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
+    .option("--severity <list>", "report only these severities (CRITICAL,HIGH,MEDIUM,LOW)")
+    .option("--exit-code <n>", "exit with this code when any misconfiguration is reported (0 otherwise)")
+    .option("--ignorefile <file>", "ignore rules (YAML, by rule id); default ./.bulwarkignore when present")
+    .option("-q, --quiet", "no warnings on stderr")
+    .option("--debug", "show stack traces on errors")
+    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; quiet?: boolean; debug?: boolean }) => {
+      debug = !!flags.debug;
+      const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
+      const opts: ConfigScanOptions = {};
+      if (flags.severity) opts.severities = parseSeverities(flags.severity);
+      if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
+      const report = await scanConfig(paths, opts);
+      if (!flags.quiet) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.path ? e.path + ": " : ""}${e.message}\n`);
+      emit(report, { ...flags, cache: true });
+      if (exitCode !== 0 && report.misconfigurations.length > 0) throw new Exit(exitCode);
+    });
+
+  program
+    .command("rules")
+    .description("list the misconfiguration and secret rules")
+    .command("list")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action((flags: { format: string }) => {
+      const rules = listRules();
+      if (flags.format === "json") {
+        process.stdout.write(JSON.stringify(rules, null, 2) + "\n");
+        return;
+      }
+      const w = Math.max(...rules.map((r) => r.id.length));
+      for (const r of rules) {
+        const refs = Object.entries(r.references).filter(([k]) => k !== "urls").map(([k, v]) => `${k}:${typeof v === "object" ? `${(v as { control: string }).control} (${(v as { level: string }).level})` : v}`).join(" ");
+        process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.title}${refs ? `  [${refs}]` : ""}\n`);
+      }
     });
 
   const db = program.command("db").description("manage the advisory database (OSV)");

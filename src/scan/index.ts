@@ -6,8 +6,12 @@ import { UserError } from "../errors.js";
 import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, type Image, type ImageLayer, type OpenOptions, type Platform, type ProgressEvent } from "../image/index.js";
 import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
 import { readTar } from "../layers/tar.js";
-import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError } from "../model/index.js";
+import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError, SecretFinding } from "../model/index.js";
+import { scanImageConfig } from "../misconfig/image-config/index.js";
 import { readSbom } from "../sbom/index.js";
+import { scanKeyValues } from "../secrets/index.js";
+import { scanConfig } from "./config.js";
+import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
 import { analyzeEntries } from "./layer.js";
@@ -38,7 +42,7 @@ export interface ScanOptions {
   vuln?: VulnScanOptions;
 }
 
-export const SCANNERS = ["package", "vuln"] as const;
+export const SCANNERS = ["package", "vuln", "secret", "misconfig"] as const;
 
 export async function scan(targetText: string, opts: ScanOptions = {}): Promise<Report> {
   const scanners = opts.scanners ?? ["package"];
@@ -47,6 +51,12 @@ export async function scan(targetText: string, opts: ScanOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const report = await inventory(targetText, opts);
   if (scanners.includes("vuln")) await addVulnerabilities(report, opts.vuln ?? {}, now);
+  if (scanners.includes("misconfig") && report.artifact.type === "dir") {
+    // A project tree: its Dockerfiles, manifests and Compose files.
+    const cfg = await scanConfig([parseTarget(targetText).ref]);
+    report.misconfigurations.push(...cfg.misconfigurations);
+    report.errors.push(...cfg.errors);
+  }
   return report;
 }
 
@@ -55,7 +65,8 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   // Options are checked before the target is touched, so usage errors come first.
   const platform = typeof opts.platform === "string" ? parsePlatform(opts.platform) : opts.platform;
   const target = parseTarget(targetText);
-  const analyzers = opts.analyzers ?? defaultAnalyzers;
+  const scanners = opts.scanners ?? ["package"];
+  const analyzers = [...(opts.analyzers ?? defaultAnalyzers), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
   const now = opts.now ?? new Date();
   if (target.transport === "sbom") {
     const inv = await readSbom(target.ref);
@@ -72,7 +83,9 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     });
     const analysis = await analyzeEntries(entries, analyzers, target.ref);
     const merged = merge([{ analysis }], analyzers, now);
-    return report({ target: targetText, type: "dir", os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
+    const r = report({ target: targetText, type: "dir", os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
+    r.secrets = merged.secrets;
+    return r;
   }
 
   const openOpts: OpenOptions = {};
@@ -84,7 +97,10 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   if (opts.onProgress) openOpts.onProgress = opts.onProgress;
   const image = await openImage(target, openOpts);
   try {
-    return await scanImage(image, analyzers, opts, now);
+    const r = await scanImage(image, analyzers, opts, now);
+    if (scanners.includes("misconfig")) r.misconfigurations.push(...scanImageConfig(image.config, image.target));
+    if (scanners.includes("secret")) r.secrets.push(...configSecrets(image));
+    return r;
   } finally {
     await image.close();
   }
@@ -132,7 +148,9 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   if (image.platform) artifact.platform = image.platform;
   if (image.config.created) artifact.created = image.config.created;
   const errors = results.flatMap((r) => r.errors);
-  return report(artifact, merged.packages, [...errors, ...merged.errors]);
+  const r = report(artifact, merged.packages, [...errors, ...merged.errors]);
+  r.secrets = merged.secrets;
+  return r;
 }
 
 async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: LayerLimits): Promise<CachedLayer> {
@@ -151,6 +169,21 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   } finally {
     (blob as { destroy?: () => void }).destroy?.();
   }
+}
+
+/** Env, labels and history lines of the image config: secrets there ship with every container. */
+function configSecrets(image: Image): SecretFinding[] {
+  const c = image.config;
+  const entries: { key: string; value: string; where: string }[] = [];
+  for (const e of c.config?.Env ?? []) {
+    const i = e.indexOf("=");
+    if (i > 0) entries.push({ key: e.slice(0, i), value: e.slice(i + 1), where: "config: Env" });
+  }
+  for (const [k, v] of Object.entries(c.config?.Labels ?? {})) entries.push({ key: k, value: String(v), where: "config: Labels" });
+  (c.history ?? []).forEach((h, i) => {
+    if (h.created_by) entries.push({ key: `history[${i}]`, value: h.created_by, where: `config: history[${i}]` });
+  });
+  return scanKeyValues(entries);
 }
 
 const short = (d: string): string => d.replace(/^sha256:/, "").slice(0, 12);

@@ -3,7 +3,7 @@
 import { combineOS, type FoundOS } from "../analyzers/os/os-release/index.js";
 import type { Analyzer, FileAnalysis } from "../analyzers/types.js";
 import { isUnder } from "../layers/paths.js";
-import type { LayerRef, OSInfo, Package, ReportError } from "../model/index.js";
+import type { LayerRef, OSInfo, Package, ReportError, SecretFinding } from "../model/index.js";
 import type { LayerAnalysis } from "./layer.js";
 
 export interface LayerInput {
@@ -51,11 +51,36 @@ export function squash(layers: LayerInput[]): Map<string, Surviving> {
 export interface Merged {
   os: OSInfo | null;
   packages: Package[];
+  secrets: SecretFinding[];
   errors: ReportError[];
+}
+
+/**
+ * Secrets from every layer, not just the final view: a file a later layer deletes still ships
+ * inside the image. A secret seen again in a higher layer is reported once, at the lowest.
+ */
+export function collectSecrets(layers: LayerInput[], live: Set<string>): SecretFinding[] {
+  const seen = new Set<string>();
+  const out: SecretFinding[] = [];
+  for (const { ref, analysis } of layers) {
+    for (const f of analysis.files) {
+      for (const s of f.result.secrets ?? []) {
+        const key = `${s.ruleId}\0${s.path}\0${s.line ?? ""}\0${s.match}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const finding: SecretFinding = { ...s };
+        if (ref) finding.layer = ref;
+        if (!live.has(f.path)) finding.deleted = true;
+        out.push(finding);
+      }
+    }
+  }
+  return out;
 }
 
 export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): Merged {
   const live = [...squash(layers).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const secrets = collectSecrets(layers, new Set(live.map((s) => s.path)));
   const errors: ReportError[] = [];
   const found: FoundOS[] = [];
   for (const s of live) if (s.result.os) found.push({ path: s.path, os: s.result.os });
@@ -88,7 +113,7 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
       packages.push(...pkgs);
     }
   }
-  return { os, packages: markOwned(mergeAcrossAnalyzers(packages)), errors };
+  return { os, packages: markOwned(mergeAcrossAnalyzers(packages)), secrets, errors };
 }
 
 const OS_TYPES = new Set(["deb", "rpm", "apk"]);

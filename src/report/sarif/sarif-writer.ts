@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { Package, Report, Severity, SuppressedVulnerability, Vulnerability } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
 import type { ReportWriter } from "../types.js";
+import { findingsPart } from "./findings.js";
 
 const SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI = "https://bulwark.dev/";
@@ -154,6 +155,7 @@ export function sarifDocument(report: Report): Json {
   const index = new Map(ids.map((id, i) => [id, i]));
   const byPurl = new Map<string, Package[]>();
   for (const p of report.packages) byPurl.set(p.purl, [...(byPurl.get(p.purl) ?? []), p]);
+  const extra = findingsPart(report);
   return {
     $schema: SCHEMA_URI,
     version: "2.1.0",
@@ -164,10 +166,13 @@ export function sarifDocument(report: Report): Json {
             name: report.tool.name,
             version: report.tool.version,
             informationUri: INFORMATION_URI,
-            rules: ids.map((id) => rule(id, byId.get(id) as Finding[])),
+            rules: [...ids.map((id) => rule(id, byId.get(id) as Finding[])), ...extra.rules],
           },
         },
-        results: findings.map((f) => result(f, index.get(f.id) as number, report.artifact.target, byPurl)),
+        results: [
+          ...findings.map((f) => result(f, index.get(f.id) as number, report.artifact.target, byPurl)),
+          ...extra.results((id) => ids.length + extra.rules.findIndex((r) => r.id === id)),
+        ],
         columnKind: "utf16CodeUnits",
         properties: {
           target: report.artifact.target,

@@ -3,6 +3,7 @@ import { compareText } from "../common/compare.js";
 import { canonicalPackages } from "../common/packages.js";
 import type { ReportWriter, WriteOptions } from "../types.js";
 import { colors, type Palette, plain, printable } from "./ansi.js";
+import { misconfigSection, secretSection } from "./findings.js";
 import { vulnerabilitySection } from "./vulnerabilities.js";
 
 const COLUMNS = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER"] as const;
@@ -97,12 +98,20 @@ export const tableWriter: ReportWriter = {
   format: "table",
   write(report: Report, options: WriteOptions = {}): string {
     const c = options.color ? colors : plain;
+    if (report.artifact.type === "config") {
+      const warn = report.errors.length ? footer({ ...report, packages: [] }, c).slice(1) : [];
+      return [`${c.bold("Target:".padEnd(8))}${printable(report.artifact.target)}`, "", ...misconfigSection(report.misconfigurations, c), ...warn].join("\n") + "\n";
+    }
+    const extra = [
+      ...(report.misconfigurations.length ? ["", ...misconfigSection(report.misconfigurations, c)] : []),
+      ...(report.secrets.length ? ["", ...secretSection(report.secrets, c)] : []),
+    ];
     const vulnerabilityScan = options.vulnerabilities === true || report.vulnerabilities.length > 0 || report.suppressed !== undefined;
     const body = vulnerabilityScan
       ? vulnerabilitySection(report, c)
       : report.packages.length > 0
         ? packageTable(report, c)
         : ["No packages found."];
-    return [...header(report, c), "", ...body, "", ...footer(report, c)].join("\n") + "\n";
+    return [...header(report, c), "", ...body, ...extra, "", ...footer(report, c)].join("\n") + "\n";
   },
 };

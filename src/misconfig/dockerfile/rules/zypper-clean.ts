@@ -1,0 +1,16 @@
+import type { Rule } from "../../types.js";
+import type { DockerfileDoc } from "../doc.js";
+import { missingClean } from "./rpm.js";
+
+export const zypperClean: Rule<DockerfileDoc> = {
+  id: "BW-DS-039",
+  title: "zypper install without zypper clean",
+  severity: "LOW",
+  remediation: "End the same RUN with `&& zypper clean` (or remove /var/cache/zypp).",
+  references: { avd: "DS020", hadolint: "DL3036" },
+  check: (doc) => missingClean(doc, ["zypper"], ["clean", "cc"], "/var/cache/zypp", "zypper clean"),
+  examples: {
+    good: ["FROM opensuse/leap:15.6\nRUN zypper install -y bash && zypper clean"],
+    bad: ["FROM opensuse/leap:15.6\nRUN zypper install bash\nUSER mike"],
+  },
+};

@@ -1,0 +1,32 @@
+// Checks on an image's config and history (no Dockerfile needed).
+import type { Misconfiguration } from "../../model/index.js";
+import { toFinding } from "../types.js";
+import { imageConfigRules } from "./rules/index.js";
+import type { ImageConfigLike, ImageDoc } from "./types.js";
+
+export type { ImageConfigLike, ImageDoc } from "./types.js";
+export { imageConfigRules } from "./rules/index.js";
+
+/** Build the rule view of a config, tolerating missing or odd-shaped fields. */
+export function imageDoc(config: ImageConfigLike, target: string): ImageDoc {
+  const c = config && typeof config === "object" && config.config && typeof config.config === "object" ? config.config : {};
+  const history = Array.isArray(config?.history) ? config.history : [];
+  return {
+    config: {
+      ...c,
+      Env: Array.isArray(c.Env) ? c.Env : [],
+      Labels: c.Labels && typeof c.Labels === "object" ? c.Labels : null,
+      ExposedPorts: c.ExposedPorts && typeof c.ExposedPorts === "object" ? c.ExposedPorts : null,
+      User: typeof c.User === "string" ? c.User : "",
+    },
+    history: history.map((h, i) => ({ index: i + 1, createdBy: typeof h?.created_by === "string" ? h.created_by : "" })),
+    target,
+  };
+}
+
+export function scanImageConfig(config: ImageConfigLike, target: string): Misconfiguration[] {
+  const doc = imageDoc(config, target);
+  const out: Misconfiguration[] = [];
+  for (const rule of imageConfigRules) for (const h of rule.check(doc)) out.push(toFinding(rule, h, target));
+  return out;
+}

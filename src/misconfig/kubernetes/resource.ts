@@ -1,0 +1,56 @@
+// Kubernetes resources as parsed from files: the plain object plus what is needed for line numbers.
+import type { LineCounter } from "yaml";
+import type { Misconfiguration } from "../../model/index.js";
+import { lineAt } from "./yamlnodes.js";
+import type { PathStep } from "./yamlnodes.js";
+
+export type Obj = Record<string, unknown>;
+
+export interface Resource {
+  path: string;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  obj: Obj;
+  /** The yaml node of this resource (a document's root or a List item). */
+  node: unknown;
+  lc: LineCounter;
+}
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function asObj(v: unknown): Obj {
+  return isObj(v) ? v : {};
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+}
+
+/** Line of a field in the resource, falling back to the `kind:` line. */
+export function line(res: Resource, path: readonly PathStep[]): number | undefined {
+  return lineAt(res.node, path, res.lc) ?? kindLine(res);
+}
+
+export function kindLine(res: Resource): number | undefined {
+  return lineAt(res.node, ["kind"], res.lc) ?? lineAt(res.node, [], res.lc);
+}
+
+export function resourceRef(res: Resource, container?: string): NonNullable<Misconfiguration["resource"]> {
+  const ref: NonNullable<Misconfiguration["resource"]> = { kind: res.kind, name: res.name };
+  if (res.namespace !== undefined) ref.namespace = res.namespace;
+  if (container !== undefined) ref.container = container;
+  return ref;
+}
+
+/** "Deployment web" or "Deployment shop/web". */
+export function label(res: Resource): string {
+  return `${res.kind} ${res.namespace ? `${res.namespace}/` : ""}${res.name}`;
+}

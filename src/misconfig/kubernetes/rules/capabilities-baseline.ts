@@ -1,0 +1,34 @@
+// Baseline PSS allows adding only capabilities that Docker grants by default anyway.
+import type { K8sRule } from "../context.js";
+import { eachContainer, hit, podYaml } from "../checks.js";
+import { asArray, label, str } from "../resource.js";
+import { containerFieldLine, describe } from "../workload.js";
+
+const ALLOWED = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
+// These give near-root control of the node, so they are reported as HIGH.
+const DANGEROUS = new Set(["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "NET_ADMIN", "BPF", "DAC_READ_SEARCH", "SYS_BOOT"]);
+
+export function normalizeCap(cap: string): string {
+  return cap.toUpperCase().replace(/^CAP_/, "");
+}
+
+export const capabilitiesBaseline: K8sRule = {
+  id: "BW-K8S-005",
+  title: "Container adds capabilities beyond the baseline set",
+  severity: "MEDIUM",
+  remediation: "Remove the extra entries from `securityContext.capabilities.add`; only the default set (e.g. NET_BIND_SERVICE, CHOWN) may be added.",
+  references: { pss: { control: "Capabilities", level: "baseline" }, avd: "KSV022", cis: "CIS Kubernetes 5.2.9", kubescape: "C-0046" },
+  check: (doc) =>
+    eachContainer(doc, (c) => {
+      const caps = asArray((c.securityContext.capabilities as Record<string, unknown> | undefined)?.add);
+      const extra = caps.map(str).filter((x): x is string => !!x).map(normalizeCap).filter((x) => !ALLOWED.has(x));
+      if (extra.length === 0) return undefined;
+      const h = hit(doc.res, containerFieldLine(doc.res, c, ["securityContext", "capabilities", "add"]), `${describe(c)} of ${label(doc.res)} adds ${extra.join(", ")}`, c.name);
+      if (extra.some((x) => DANGEROUS.has(x))) h.severity = "HIGH";
+      return h;
+    }),
+  examples: {
+    good: [podYaml({}), podYaml({ container: ["securityContext:", "  capabilities:", "    add: [NET_BIND_SERVICE]"] })],
+    bad: [podYaml({ container: ["securityContext:", "  capabilities:", "    add: [SYS_ADMIN]"] }), podYaml({ container: ["securityContext:", "  capabilities:", "    add:", "      - NET_RAW"] })],
+  },
+};

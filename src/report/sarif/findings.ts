@@ -1,0 +1,84 @@
+// SARIF rules and results for misconfigurations and secrets (vulnerabilities are in sarif-writer).
+import type { Misconfiguration, Report, SecretFinding } from "../../model/index.js";
+import { compareText } from "../common/compare.js";
+
+type Json = Record<string, unknown>;
+
+const LEVEL: Record<string, string> = { CRITICAL: "error", HIGH: "error", MEDIUM: "warning", LOW: "note" };
+// GitHub ranks alerts by security-severity: a representative score per band.
+const SCORE: Record<string, string> = { CRITICAL: "9.5", HIGH: "8.0", MEDIUM: "5.5", LOW: "2.0" };
+
+function uri(path: string): string {
+  return path.replace(/^\/+/, "") || ".";
+}
+
+function region(line: number | undefined, endLine: number | undefined): Json | undefined {
+  if (line === undefined || line < 1) return undefined;
+  return { startLine: line, ...(endLine !== undefined && endLine >= line ? { endLine } : {}) };
+}
+
+export interface SarifPart {
+  rules: Json[];
+  results: (ruleIndex: (id: string) => number) => Json[];
+}
+
+export function findingsPart(report: Report): SarifPart {
+  const mis = [...report.misconfigurations].sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0));
+  const sec = [...report.secrets].sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0));
+  const rules = new Map<string, Json>();
+  for (const m of mis) if (!rules.has(m.ruleId)) rules.set(m.ruleId, misconfigRule(m));
+  for (const s of sec) if (!rules.has(s.ruleId)) rules.set(s.ruleId, secretRule(s));
+  return {
+    rules: [...rules.values()],
+    results: (ruleIndex) => [...mis.map((m) => misconfigResult(m, ruleIndex(m.ruleId))), ...sec.map((s) => secretResult(s, ruleIndex(s.ruleId)))],
+  };
+}
+
+function misconfigRule(m: Misconfiguration): Json {
+  const refs = Object.entries(m.references).filter(([k]) => k !== "urls").map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+  return {
+    id: m.ruleId,
+    name: m.ruleId.replace(/[^A-Za-z0-9]/g, ""),
+    shortDescription: { text: m.title },
+    fullDescription: { text: `${m.title}. ${m.remediation}` },
+    help: { text: [m.remediation, ...refs].join("\n"), markdown: [m.remediation, ...refs.map((r) => `- ${r}`)].join("\n") },
+    ...(m.references.urls?.[0] ? { helpUri: m.references.urls[0] } : {}),
+    defaultConfiguration: { level: LEVEL[m.severity] ?? "warning" },
+    properties: { "security-severity": SCORE[m.severity] ?? "5.0", tags: ["security", "misconfiguration", m.severity] },
+  };
+}
+
+function secretRule(s: SecretFinding): Json {
+  return {
+    id: s.ruleId,
+    name: s.ruleId.replace(/[^A-Za-z0-9]/g, ""),
+    shortDescription: { text: s.title },
+    fullDescription: { text: `${s.title}: a credential stored in a file ships with the artifact. Remove it and rotate it.` },
+    defaultConfiguration: { level: LEVEL[s.severity] ?? "error" },
+    properties: { "security-severity": SCORE[s.severity] ?? "8.0", tags: ["security", "secret", s.severity] },
+  };
+}
+
+function misconfigResult(m: Misconfiguration, ruleIndex: number): Json {
+  const r = region(m.line, m.endLine);
+  return {
+    ruleId: m.ruleId,
+    ruleIndex,
+    level: LEVEL[m.severity] ?? "warning",
+    message: { text: m.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: uri(m.path) }, ...(r ? { region: r } : {}) } }],
+    partialFingerprints: { "bulwark/v1": `${m.ruleId}|${m.path}|${m.resource ? `${m.resource.kind}/${m.resource.namespace ?? ""}/${m.resource.name}/${m.resource.container ?? ""}` : m.line ?? ""}` },
+  };
+}
+
+function secretResult(s: SecretFinding, ruleIndex: number): Json {
+  const r = region(s.line, undefined);
+  return {
+    ruleId: s.ruleId,
+    ruleIndex,
+    level: LEVEL[s.severity] ?? "error",
+    message: { text: `${s.title} in ${s.path}${s.line ? `:${s.line}` : ""}: ${s.match}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: uri(s.path) }, ...(r ? { region: r } : {}) } }],
+    partialFingerprints: { "bulwark/v1": `${s.ruleId}|${s.path}|${s.line ?? ""}` },
+  };
+}

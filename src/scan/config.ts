@@ -1,0 +1,127 @@
+// `bulwark config PATH…`: Dockerfiles, Kubernetes manifests and Compose files, from files or
+// directories walked recursively (node_modules and VCS folders skipped).
+import { lstat, opendir, readFile } from "node:fs/promises";
+import { basename, join, relative } from "node:path";
+import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
+import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
+import { isKubernetesCandidate, scanKubernetesDetailed } from "../misconfig/kubernetes/index.js";
+import { existsSync } from "node:fs";
+import { UserError } from "../errors.js";
+import { isExpired, loadIgnoreFile } from "../match/index.js";
+import type { Misconfiguration, Report, ReportError } from "../model/index.js";
+import { toolVersion } from "../version.js";
+
+const SKIP_DIRS = new Set(["node_modules", ".git", ".hg", ".svn", "vendor", ".terraform"]);
+const MAX_FILE = 10 * 2 ** 20;
+
+interface Found {
+  kind: "dockerfile" | "compose" | "kubernetes";
+  path: string;
+  /** As reported: relative to the scan root. */
+  rel: string;
+}
+
+async function collect(root: string, out: Found[], errors: ReportError[]): Promise<void> {
+  let st;
+  try {
+    st = await lstat(root);
+  } catch (e) {
+    throw new UserError("NOT_FOUND", `${root}: no such file or directory (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const classify = (path: string, rel: string): void => {
+    const name = basename(path);
+    if (isDockerfile(name)) out.push({ kind: "dockerfile", path, rel });
+    else if (isComposeFile(name)) out.push({ kind: "compose", path, rel });
+    else if (isKubernetesCandidate(name)) out.push({ kind: "kubernetes", path, rel });
+  };
+  if (st.isFile()) {
+    classify(root, basename(root));
+    return;
+  }
+  if (!st.isDirectory()) throw new UserError("INPUT", `${root}: not a file or directory`);
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch (e) {
+      errors.push({ source: "config", message: (e as Error).message, path: dir });
+      continue;
+    }
+    const subdirs: string[] = [];
+    for await (const d of handle) {
+      const full = join(dir, d.name);
+      if (d.isDirectory()) {
+        if (!SKIP_DIRS.has(d.name)) subdirs.push(full);
+      } else if (d.isFile()) classify(full, relative(root, full));
+    }
+    stack.push(...subdirs.sort().reverse());
+  }
+}
+
+export interface ConfigScanOptions {
+  severities?: string[];
+  /** `.bulwarkignore` (entries by rule id); default ./.bulwarkignore when present; false: none. */
+  ignoreFile?: string | false;
+  now?: Date;
+}
+
+export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}): Promise<Report> {
+  if (paths.length === 0) throw new UserError("USAGE", "no files or directories given");
+  const found: Found[] = [];
+  const errors: ReportError[] = [];
+  for (const p of paths) await collect(p, found, errors);
+  const misconfigurations: Misconfiguration[] = [];
+  const k8s: { path: string; text: string }[] = [];
+  for (const f of found) {
+    let text: string;
+    try {
+      const buf = await readFile(f.path);
+      if (buf.length > MAX_FILE) {
+        errors.push({ source: "config", message: `skipped: larger than ${MAX_FILE} bytes`, path: f.rel });
+        continue;
+      }
+      text = buf.toString("utf8");
+    } catch (e) {
+      errors.push({ source: "config", message: (e as Error).message, path: f.rel });
+      continue;
+    }
+    try {
+      if (f.kind === "dockerfile") {
+        const dockerignore = await lstat(join(f.path, "..", ".dockerignore")).then(() => true, () => false);
+        misconfigurations.push(...scanDockerfile(text, f.rel, { hasDockerignore: dockerignore }));
+      } else if (f.kind === "compose") misconfigurations.push(...scanCompose(text, f.rel));
+      else k8s.push({ path: f.rel, text });
+    } catch (e) {
+      errors.push({ source: f.kind, message: (e as Error).message, path: f.rel });
+    }
+  }
+  const k = scanKubernetesDetailed(k8s);
+  misconfigurations.push(...k.findings);
+  for (const e of k.errors) errors.push({ source: "kubernetes", message: e.message, path: e.path });
+  const kept = suppressByIgnoreFile(misconfigurations, opts, errors).filter((m) => !opts.severities || opts.severities.includes(m.severity));
+  kept.sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.ruleId, b.ruleId));
+  return {
+    schemaVersion: 1,
+    tool: { name: "bulwark", version: toolVersion() },
+    artifact: { target: paths.join(" "), type: "config", os: null, layers: [] },
+    packages: [],
+    vulnerabilities: [],
+    secrets: [],
+    misconfigurations: kept,
+    errors,
+  };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function suppressByIgnoreFile(found: Misconfiguration[], opts: ConfigScanOptions, errors: ReportError[]): Misconfiguration[] {
+  const file = opts.ignoreFile === false ? undefined : (opts.ignoreFile ?? (existsSync(".bulwarkignore") ? ".bulwarkignore" : undefined));
+  if (!file) return found;
+  const now = opts.now ?? new Date();
+  const rules = loadIgnoreFile(file);
+  for (const r of rules) if (isExpired(r, now)) errors.push({ source: "suppression", message: `${file}: ignore entry for ${r.id} expired on ${r.expires}; it no longer suppresses` });
+  const active = rules.filter((r) => !isExpired(r, now));
+  return found.filter((m) => !active.some((r) => r.id.toUpperCase() === m.ruleId.toUpperCase() && (!r.package || m.path === r.package || m.resource?.name === r.package)));
+}

@@ -1,0 +1,16 @@
+// Secret scanning as an analyzer: every small text file of every layer (and of dir: targets).
+// Enabled only with the "secret" scanner, so inventory scans do not read every file.
+import type { Analyzer } from "../analyzers/types.js";
+import { isScannableText, scanText, SECRET_MAX_FILE } from "../secrets/index.js";
+
+export const secretAnalyzer: Analyzer = {
+  id: "secret/files",
+  version: 1,
+  maxFileSize: SECRET_MAX_FILE,
+  required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, Buffer.alloc(0)),
+  analyze(file) {
+    if (!isScannableText(file.path, file.content.subarray(0, 8192))) return null;
+    const secrets = scanText(file.content.toString("utf8"), "/" + file.path);
+    return secrets.length ? { secrets } : null;
+  },
+};

@@ -1,0 +1,190 @@
+// The scanning engine: a keyword pass over the whole text picks candidate lines, then only the
+// rules whose keywords occur on a line run their regexes there.
+import type { SecretFinding } from "../model/index.js";
+import { allowedValue, entropy, GENERIC_LINE_ALLOW } from "./allow.js";
+import { KeywordIndex } from "./keywords.js";
+import { secretRules } from "./rules/index.js";
+import type { LineContext, SecretRule } from "./types.js";
+
+const MAX_MATCH = 200;
+const MAX_FINDINGS_PER_FILE = 500;
+const REDACTED = "*****";
+
+interface Compiled {
+  rule: SecretRule;
+  regex: RegExp;
+}
+
+interface Hit {
+  rule: SecretRule;
+  start: number;
+  end: number;
+  secret: string;
+}
+
+const compiled: Compiled[] = secretRules.map((rule) => ({
+  rule,
+  // "d" gives group offsets, so the redaction replaces exactly the secret.
+  regex: new RegExp(rule.regex.source, rule.regex.flags.replace(/[gyd]/g, "") + "gd"),
+}));
+
+const KEYWORDS = new KeywordIndex(secretRules.flatMap((r) => r.keywords));
+
+// keyword -> indexes of the rules that list it, so a line only visits its own rules.
+const RULES_BY_KEYWORD = new Map<string, number[]>();
+compiled.forEach(({ rule }, i) => {
+  for (const k of rule.keywords) RULES_BY_KEYWORD.set(k, [...(RULES_BY_KEYWORD.get(k) ?? []), i]);
+});
+
+/** Indexes of the rules to run on a line, in priority order. */
+function rulesFor(present: Set<string>): number[] {
+  const out = new Set<number>();
+  for (const k of present) for (const i of RULES_BY_KEYWORD.get(k) ?? []) out.add(i);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Runs the rules on one line and returns the accepted hits, earlier rules first. */
+function scanLine(line: string, path: string | null, ctx: LineContext, fileContext: (re: RegExp) => boolean): Hit[] {
+  const present = KEYWORDS.present(line);
+  const hits: Hit[] = [];
+  if (present.size === 0) return hits;
+  for (const i of rulesFor(present)) {
+    const { rule, regex } = compiled[i]!;
+    if (rule.path && (path === null || !rule.path.test(path))) continue;
+    if (rule.allowLine?.some((re) => re.test(line))) continue;
+    if (rule.generic && GENERIC_LINE_ALLOW.some((re) => re.test(line))) continue;
+    regex.lastIndex = 0;
+    for (const m of line.matchAll(regex)) {
+      const span = m.indices?.groups?.secret ?? m.indices?.[0];
+      if (!span) continue;
+      const secret = line.slice(span[0], span[1]);
+      if (!accept(rule, secret, line, ctx, fileContext)) continue;
+      // A span already claimed by an earlier (more specific) rule is not reported twice.
+      if (hits.some((h) => overlaps(h, span[0], span[1]))) continue;
+      hits.push({ rule, start: span[0], end: span[1], secret });
+      if (m[0].length === 0) break;
+    }
+  }
+  return hits;
+}
+
+function overlaps(h: Hit, start: number, end: number): boolean {
+  if (start === end || h.start === h.end) return start === h.start;
+  return start < h.end && h.start < end;
+}
+
+function accept(rule: SecretRule, secret: string, line: string, ctx: LineContext, fileContext: (re: RegExp) => boolean): boolean {
+  if (secret.trim() !== "") {
+    if (allowedValue(secret, rule.generic === true)) return false;
+    if (rule.allow?.some((re) => re.test(secret))) return false;
+    if (rule.entropy !== undefined && entropy(secret) < rule.entropy) return false;
+  }
+  if (rule.fileContext && !fileContext(rule.fileContext)) return false;
+  if (rule.confirm && !rule.confirm(secret, line, ctx)) return false;
+  return true;
+}
+
+/** The line with every secret on it replaced, cut to at most 200 characters around `focus`. */
+function redact(line: string, hits: Hit[], focus: Hit): string {
+  let out = "";
+  let pos = 0;
+  let focusAt = 0;
+  for (const h of [...hits].sort((a, b) => a.start - b.start)) {
+    if (h.start < pos) continue;
+    out += line.slice(pos, h.start);
+    if (h === focus) focusAt = out.length;
+    out += REDACTED;
+    pos = h.end;
+  }
+  out += line.slice(pos);
+  // Belt and braces: another copy of a secret elsewhere on the line is hidden too.
+  for (const h of hits) if (h.secret.trim().length >= 4) out = out.split(h.secret).join(REDACTED);
+  const trimmedStart = out.length - out.trimStart().length;
+  out = out.trim();
+  focusAt = Math.max(0, focusAt - trimmedStart);
+  if (out.length <= MAX_MATCH) return out;
+  const from = Math.max(0, Math.min(focusAt - 80, out.length - MAX_MATCH));
+  return out.slice(from, from + MAX_MATCH);
+}
+
+function toFindings(hits: Hit[], line: string, path: string, lineNo: number | undefined): SecretFinding[] {
+  return hits.map((h) => {
+    const f: SecretFinding = { ruleId: h.rule.id, severity: h.rule.severity, title: h.rule.title, path, match: redact(line, hits, h) };
+    if (lineNo !== undefined) f.line = lineNo;
+    return f;
+  });
+}
+
+/** An AWS key id and secret in the same file are a usable credential: say so. */
+function pairAws(findings: SecretFinding[]): void {
+  const ids = findings.filter((f) => f.ruleId === "BW-SECRET-AWS-ACCESS-KEY");
+  const secrets = findings.filter((f) => f.ruleId === "BW-SECRET-AWS-SECRET-KEY");
+  if (ids.length === 0 || secrets.length === 0) return;
+  const where = (fs: SecretFinding[]): string => fs.map((f) => f.line).filter((n) => n !== undefined).join(", ");
+  for (const f of ids) {
+    f.severity = "CRITICAL";
+    f.title = `AWS access key ID, paired with a secret access key (line ${where(secrets)})`;
+  }
+  for (const f of secrets) f.title = `AWS secret access key, paired with access key ID (line ${where(ids)})`;
+}
+
+/** Scans one text file. Findings carry the 1-based line and a redacted copy of it. */
+export function scanText(text: string, path: string): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  const normPath = path.replace(/\\/g, "/").replace(/^(?:\.\/|\/)+/, "");
+  const contextCache = new Map<RegExp, boolean>();
+  const fileContext = (re: RegExp): boolean => {
+    let v = contextCache.get(re);
+    if (v === undefined) contextCache.set(re, (v = re.test(text)));
+    return v;
+  };
+
+  let lineNo = 1;
+  let counted = 0; // offset up to which newlines were counted into lineNo
+  for (let at = KEYWORDS.next(text, 0); at >= 0; ) {
+    const start = text.lastIndexOf("\n", at) + 1;
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    for (let i = text.indexOf("\n", counted); i >= 0 && i < start; i = text.indexOf("\n", i + 1)) lineNo++;
+    counted = start;
+    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    const ctx: LineContext = {
+      text,
+      following(n) {
+        const out: string[] = [];
+        let p = end + 1;
+        while (out.length < n && p <= text.length) {
+          let e = text.indexOf("\n", p);
+          if (e < 0) e = text.length;
+          out.push(text.slice(p, e).replace(/\r$/, ""));
+          p = e + 1;
+        }
+        return out;
+      },
+    };
+    const hits = scanLine(line, normPath, ctx, fileContext);
+    findings.push(...toFindings(hits, line, path, lineNo));
+    if (findings.length >= MAX_FINDINGS_PER_FILE) break;
+    // The whole line was handled: continue after it.
+    at = KEYWORDS.next(text, end + 1);
+  }
+  pairAws(findings);
+  return findings;
+}
+
+/**
+ * Scans image config values: environment variables, labels and history lines. `key` is the
+ * variable or label name ("" for free text such as a history line); `where` becomes the path.
+ */
+export function scanKeyValues(entries: { key: string; value: string; where: string }[]): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  const ctx: LineContext = { text: "", following: () => [] };
+  for (const e of entries) {
+    const line = e.key ? `${e.key}=${e.value}` : e.value;
+    // Rules that need a file name or the rest of a file do not apply to a single value.
+    const hits = scanLine(line, null, ctx, () => false);
+    findings.push(...toFindings(hits, line, e.where, undefined));
+  }
+  pairAws(findings);
+  return findings;
+}
