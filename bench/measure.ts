@@ -2,13 +2,19 @@
 //   measure.js TARGET CACHE_DIR cold|warm|nocache        sbom (inventory + CycloneDX)
 //   measure.js TARGET CACHE_DIR vuln DB                  inventory, then vulnerability matching timed apart
 //   measure.js TARGET CACHE_DIR without ID,ID            cold inventory without those analyzers
+//   measure.js TARGET CACHE_DIR secret                   cold inventory plus secret scanning
 import { addVulnerabilities, analyzers, getWriter, inventory } from "../src/index.js";
 
 const [target, cacheDir, mode, arg] = process.argv.slice(2) as [string, string, string, string | undefined];
 const db = arg;
 const skip = new Set(mode === "without" ? (arg ?? "").split(",").filter(Boolean) : []);
 const t0 = performance.now();
-const report = await inventory(target, { cacheDir, noCache: mode === "nocache" || mode === "without", analyzers: analyzers.filter((a) => !skip.has(a.id)) });
+const report = await inventory(target, {
+  cacheDir,
+  noCache: mode === "nocache" || mode === "without" || mode === "secret",
+  analyzers: analyzers.filter((a) => !skip.has(a.id)),
+  ...(mode === "secret" ? { scanners: ["package", "secret"] } : {}),
+});
 const inventoryMs = performance.now() - t0;
 let matchMs = 0;
 if (mode === "vuln") {

@@ -2,7 +2,7 @@
 // one run: Node's own zlib gunzipping the layer blobs (the floor), a cold `sbom`, a warm
 // (cached) rescan, and peak RSS. Each `sbom` runs in a fresh process.
 import { execFileSync } from "node:child_process";
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -156,3 +156,52 @@ for (const [label, ids] of groups) {
   const r = coldWithout(have.join(","));
   console.log(`${("added by " + label).padEnd(56)} ${((all.ms - r.ms) / 1000).toFixed(2)} s (${all.packages - r.packages} packages)`);
 }
+
+// Secure configuration (issue 5): secret scanning of the bench image, and `config` on 10,000
+// generated Kubernetes documents.
+console.log("");
+const plainRuns = [0, 1, 2].map(() => measure(target, tmpdir(), "without", ""));
+const secretRuns = [0, 1, 2].map(() => measure(target, tmpdir(), "secret"));
+const plainMs = median(plainRuns.map((r) => r.ms));
+const secretMs = median(secretRuns.map((r) => r.ms));
+console.log(`${"bench image: cold sbom".padEnd(56)} ${(plainMs / 1000).toFixed(2)} s`);
+console.log(`${"bench image: cold sbom + secret scanning".padEnd(56)} ${(secretMs / 1000).toFixed(2)} s (+${((100 * (secretMs - plainMs)) / plainMs).toFixed(0)}%, target < 30%)`);
+const k8sDir = join(root, "k8s-10k");
+rmSync(k8sDir, { recursive: true, force: true });
+mkdirSync(k8sDir, { recursive: true });
+for (let f = 0; f < 10; f++) {
+  const docs: string[] = [];
+  for (let d = 0; d < 1000; d++) {
+    const n = f * 1000 + d;
+    docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-${n}
+  namespace: team-${n % 20}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: app-${n} }
+  template:
+    metadata:
+      labels: { app: app-${n} }
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/app-${n}:${n % 3 === 0 ? "latest" : "1." + (n % 10)}
+          ports: [{ containerPort: 8080 }]
+          securityContext:
+            privileged: ${n % 7 === 0}
+            runAsNonRoot: ${n % 2 === 0}
+          resources:
+            limits: { cpu: 500m, memory: 256Mi }
+`);
+  }
+  writeFileSync(join(k8sDir, `manifests-${f}.yaml`), docs.join("---\n"));
+}
+const configRuns = [0, 1, 2].map(() => {
+  const t = performance.now();
+  execFileSync(process.execPath, [join(here, "..", "src", "cli", "main.js"), "config", k8sDir, "--format", "json", "-o", join(tmpdir(), "bw-bench-config.json"), "-q"]);
+  return performance.now() - t;
+});
+console.log(`${"bulwark config on 10,000 Kubernetes documents (CLI)".padEnd(56)} ${(median(configRuns) / 1000).toFixed(2)} s (target < 5 s)`);
