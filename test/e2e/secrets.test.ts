@@ -46,3 +46,20 @@ describe("secret scanning in images", () => {
     for (const raw of [AKID, AWS_SECRET, GH]) expect(json).not.toContain(raw);
   });
 });
+
+describe("ignoring secret findings", () => {
+  it("drops findings whose rule id an ignore file names, optionally narrowed to a path", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const dir = join(work, "img2");
+    writeOciLayout(dir, [await buildImage({ layers: [{ entries: [
+      { path: "app/a.env", content: `GH=${GH}\n` },
+      { path: "app/b.env", content: `GH=${GH}\n` },
+    ] }] })]);
+    const first = await scan(dir, { noCache: true, scanners: ["package", "secret"], vuln: { ignoreFile: false } });
+    const rule = first.secrets.find((s) => s.path === "/app/a.env")!.ruleId;
+    const ignore = join(work, "ignore.yaml");
+    writeFileSync(ignore, `- id: ${rule}\n  package: /app/a.env\n  reason: rotated, test credential\n`);
+    const r = await scan(dir, { noCache: true, scanners: ["package", "secret"], vuln: { ignoreFile: ignore } });
+    expect(r.secrets.map((s) => s.path)).toEqual(["/app/b.env"]);
+  });
+});
