@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     return opts;
   };
 
-  const emit = (report: Report, flags: ImageFlags): void => {
+  const emit = (report: Report, flags: { format: string; output?: string }): void => {
     const writer = getWriter(flags.format);
     const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
     writeOutput(writer.write(report, { color }), flags.output);
@@ -148,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
       const report = await scanConfig(paths, opts);
       if (!flags.quiet) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.path ? e.path + ": " : ""}${e.message}\n`);
-      emit(report, { ...flags, cache: true });
+      emit(report, flags);
       if (exitCode !== 0 && report.misconfigurations.length > 0) throw new Exit(exitCode);
     });
 

@@ -5,9 +5,8 @@ import { basename, join, relative } from "node:path";
 import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
 import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
 import { isKubernetesCandidate, scanKubernetesDetailed } from "../misconfig/kubernetes/index.js";
-import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
-import { isExpired, loadIgnoreFile } from "../match/index.js";
+import { dropIgnoredFindings } from "./ignore.js";
 import type { Misconfiguration, Report, ReportError } from "../model/index.js";
 import { toolVersion } from "../version.js";
 
@@ -100,28 +99,21 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
   const k = scanKubernetesDetailed(k8s);
   misconfigurations.push(...k.findings);
   for (const e of k.errors) errors.push({ source: "kubernetes", message: e.message, path: e.path });
-  const kept = suppressByIgnoreFile(misconfigurations, opts, errors).filter((m) => !opts.severities || opts.severities.includes(m.severity));
-  kept.sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.ruleId, b.ruleId));
-  return {
+  const report: Report = {
     schemaVersion: 1,
     tool: { name: "bulwark", version: toolVersion() },
     artifact: { target: paths.join(" "), type: "config", os: null, layers: [] },
     packages: [],
     vulnerabilities: [],
     secrets: [],
-    misconfigurations: kept,
+    misconfigurations,
     errors,
   };
+  dropIgnoredFindings(report, opts.ignoreFile, opts.now ?? new Date());
+  report.misconfigurations = report.misconfigurations
+    .filter((m) => !opts.severities || opts.severities.includes(m.severity))
+    .sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.ruleId, b.ruleId));
+  return report;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function suppressByIgnoreFile(found: Misconfiguration[], opts: ConfigScanOptions, errors: ReportError[]): Misconfiguration[] {
-  const file = opts.ignoreFile === false ? undefined : (opts.ignoreFile ?? (existsSync(".bulwarkignore") ? ".bulwarkignore" : undefined));
-  if (!file) return found;
-  const now = opts.now ?? new Date();
-  const rules = loadIgnoreFile(file);
-  for (const r of rules) if (isExpired(r, now)) errors.push({ source: "suppression", message: `${file}: ignore entry for ${r.id} expired on ${r.expires}; it no longer suppresses` });
-  const active = rules.filter((r) => !isExpired(r, now));
-  return found.filter((m) => !active.some((r) => r.id.toUpperCase() === m.ruleId.toUpperCase() && (!r.package || m.path === r.package || m.resource?.name === r.package)));
-}

@@ -7,12 +7,11 @@ import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, typ
 import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
 import { readTar } from "../layers/tar.js";
 import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError, SecretFinding } from "../model/index.js";
-import { existsSync } from "node:fs";
-import { isExpired, loadIgnoreFile } from "../match/index.js";
 import { scanImageConfig } from "../misconfig/image-config/index.js";
 import { readSbom } from "../sbom/index.js";
 import { scanKeyValues } from "../secrets/index.js";
 import { scanConfig } from "./config.js";
+import { dropIgnoredFindings } from "./ignore.js";
 import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
@@ -53,7 +52,7 @@ export async function scan(targetText: string, opts: ScanOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const report = await inventory(targetText, opts);
   if (scanners.includes("vuln")) await addVulnerabilities(report, opts.vuln ?? {}, now);
-  if (report.secrets.length || report.misconfigurations.length) dropIgnoredFindings(report, opts.vuln?.ignoreFile, now);
+  if (report.secrets.length || report.misconfigurations.length) dropIgnoredFindings(report, opts.vuln?.ignoreFile, now, !scanners.includes("vuln"));
   if (scanners.includes("misconfig") && report.artifact.type === "dir") {
     // A project tree: its Dockerfiles, manifests and Compose files.
     const cfg = await scanConfig([parseTarget(targetText).ref]);
@@ -172,21 +171,6 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   } finally {
     (blob as { destroy?: () => void }).destroy?.();
   }
-}
-
-/**
- * `.bulwarkignore` entries name secret and misconfiguration rules by id too (`package:` then
- * narrows to a path); expired entries stop suppressing and are warned about.
- */
-function dropIgnoredFindings(report: Report, ignoreFile: string | false | undefined, now: Date): void {
-  const file = ignoreFile === false ? undefined : (ignoreFile ?? (existsSync(".bulwarkignore") ? ".bulwarkignore" : undefined));
-  if (!file) return;
-  const rules = loadIgnoreFile(file);
-  const active = rules.filter((r) => !isExpired(r, now));
-  const ignored = (ruleId: string, path: string): boolean =>
-    active.some((r) => r.id.toUpperCase() === ruleId.toUpperCase() && (!r.package || r.package === path));
-  report.secrets = report.secrets.filter((s) => !ignored(s.ruleId, s.path));
-  report.misconfigurations = report.misconfigurations.filter((m) => !ignored(m.ruleId, m.path));
 }
 
 /** Env, labels and history lines of the image config: secrets there ship with every container. */

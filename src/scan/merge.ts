@@ -86,7 +86,7 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
   for (const s of live) if (s.result.os) found.push({ path: s.path, os: s.result.os });
   const os = combineOS(found, now);
 
-  const packages: Package[] = [];
+  const groups: Package[][] = [];
   for (const a of analyzers) {
     const mine = live.filter((s) => s.analyzer === a.id);
     const owners = new Map<string, string[]>();
@@ -104,16 +104,13 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
     }
     if (pkgs.length === 0) continue;
     try {
-      const done = a.finalize ? a.finalize(pkgs, { os, owners, licenses }) : pkgs;
-      const index = analyzers.indexOf(a);
-      for (const p of done) producedBy.set(p, index);
-      packages.push(...done);
+      groups.push(a.finalize ? a.finalize(pkgs, { os, owners, licenses }) : pkgs);
     } catch (e) {
       errors.push({ source: a.id, message: `finalize failed: ${(e as Error).message}` });
-      packages.push(...pkgs);
+      groups.push(pkgs);
     }
   }
-  return { os, packages: markOwned(mergeAcrossAnalyzers(packages)), secrets, errors };
+  return { os, packages: markOwned(mergeAcrossAnalyzers(groups)), secrets, errors };
 }
 
 const OS_TYPES = new Set(["deb", "rpm", "apk"]);
@@ -122,28 +119,26 @@ const OS_TYPES = new Set(["deb", "rpm", "apk"]);
  * The same package seen by two analyzers (a lockfile and node_modules, say) is one package with
  * every location. Copies found by one analyzer at different places stay separate entries.
  */
-export function mergeAcrossAnalyzers(packages: Package[]): Package[] {
-  const first = new Map<string, { pkg: Package; index: number }>();
+export function mergeAcrossAnalyzers(groups: Package[][]): Package[] {
+  const first = new Map<string, { pkg: Package; group: number }>();
   const out: Package[] = [];
-  packages.forEach((p) => {
-    const key = `${p.type}\0${p.name}\0${p.version}`;
-    const seen = first.get(key);
-    if (seen && seen.index !== analyzerIndex(p) && !OS_TYPES.has(p.type)) {
-      for (const l of p.locations) if (!seen.pkg.locations.some((x) => x.path === l.path)) seen.pkg.locations.push(l);
-      if (seen.pkg.licenses.length === 0 && p.licenses.length) seen.pkg.licenses = [...p.licenses];
-      // Dev only if every source says so.
-      if (seen.pkg.dev && !p.dev) delete seen.pkg.dev;
-      return;
+  groups.forEach((packages, group) => {
+    for (const p of packages) {
+      const key = `${p.type}\0${p.name}\0${p.version}`;
+      const seen = first.get(key);
+      if (seen && seen.group !== group && !OS_TYPES.has(p.type)) {
+        for (const l of p.locations) if (!seen.pkg.locations.some((x) => x.path === l.path)) seen.pkg.locations.push(l);
+        if (seen.pkg.licenses.length === 0 && p.licenses.length) seen.pkg.licenses = [...p.licenses];
+        // Dev only if every source says so.
+        if (seen.pkg.dev && !p.dev) delete seen.pkg.dev;
+        continue;
+      }
+      if (!seen) first.set(key, { pkg: p, group });
+      out.push(p);
     }
-    if (!seen) first.set(key, { pkg: p, index: analyzerIndex(p) });
-    out.push(p);
   });
   return out;
 }
-
-// Set by merge() while collecting: which analyzer produced a package (not part of the output).
-const producedBy = new WeakMap<Package, number>();
-const analyzerIndex = (p: Package): number => producedBy.get(p) ?? -1;
 
 /**
  * Language packages whose files belong to an OS package (Debian's python3-*, default gems, jars

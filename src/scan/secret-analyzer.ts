@@ -3,11 +3,13 @@
 import type { Analyzer } from "../analyzers/types.js";
 import { isScannableText, scanText, SECRET_MAX_FILE } from "../secrets/index.js";
 
+const NO_HEAD = Buffer.alloc(0);
+
 export const secretAnalyzer: Analyzer = {
   id: "secret/files",
   version: 1,
   maxFileSize: SECRET_MAX_FILE,
-  required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, Buffer.alloc(0)),
+  required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
   analyze(file) {
     if (!isScannableText(file.path, file.content.subarray(0, 8192))) return null;
     const secrets = scanText(file.content.toString("utf8"), "/" + file.path);

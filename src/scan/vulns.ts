@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
 import { applyFilters, applySuppressions, ecosystemsFor, loadIgnoreFile, loadVexFile, matchPackages, type SuppressionRule } from "../match/index.js";
 import type { Report, ReportError, Severity } from "../model/index.js";
+import { ignoreFilePath } from "./ignore.js";
 import { AdvisoryDB, dbStatus, DEFAULT_REPOSITORY, defaultDbPath, updateDb, type UpdateProgress } from "../vulndb/index.js";
 
 export interface VulnScanOptions {
@@ -54,7 +55,7 @@ export async function addVulnerabilities(report: Report, opts: VulnScanOptions, 
     if (stale.length && (opts.offline || opts.skipDbUpdate)) warn(`advisories for ${stale.join(", ")} are more than 24 h old`);
     const found = matchPackages(report.packages, report.artifact.os, db, { now, matchOsOwned: !!opts.matchOsOwned });
     const rules: SuppressionRule[] = [];
-    const ignorePath = opts.ignoreFile === false ? undefined : (opts.ignoreFile ?? (existsSync(".bulwarkignore") ? ".bulwarkignore" : undefined));
+    const ignorePath = ignoreFilePath(opts.ignoreFile);
     if (ignorePath) rules.push(...loadIgnoreFile(ignorePath));
     for (const f of opts.vex ?? []) rules.push(...loadVexFile(f));
     const { kept, suppressed, warnings } = applySuppressions(found, rules, now);
@@ -86,7 +87,6 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
     // Records from another repository (say, the bundled demo mirror) do not satisfy this one.
     return s.source !== undefined && s.source.replace(/\/+$/, "") !== want;
   });
-  const updated = new Map(status.ecosystems.map((e) => [e.ecosystem, e.updatedAt]));
   // One ecosystem at a time, so one unavailable ecosystem (say, a mirror without it) does not
   // stop the others; each update is atomic on its own.
   for (const eco of due) {
@@ -97,7 +97,7 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
       await updateDb(dbPath, upd);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      warn(`could not update ${eco} advisories: ${e.message}${updated.has(eco) ? " (using the existing ones)" : ""}`);
+      warn(`could not update ${eco} advisories: ${e.message}${known.has(eco) ? " (using the existing ones)" : ""}`);
     }
   }
 }

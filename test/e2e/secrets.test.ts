@@ -35,7 +35,6 @@ describe("secret scanning in images", () => {
     writeOciLayout(dir, [img]);
     const r = await scan(dir, { noCache: true, scanners: ["package", "secret"] });
     const inEnv = r.secrets.filter((s) => s.path === "/app/.env");
-    if (process.env.DEBUG_SECRETS) console.log(JSON.stringify(r.secrets, null, 1));
     expect(inEnv.length).toBeGreaterThanOrEqual(1);
     expect(inEnv.every((s) => s.deleted === true && s.layer?.diffId === img.layers[0]!.diffId)).toBe(true);
     expect(inEnv.some((s) => s.line === 2)).toBe(true);

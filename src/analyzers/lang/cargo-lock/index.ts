@@ -4,10 +4,10 @@
 // dependencies). They are not reported: they are not dependencies, and looking them up on
 // crates.io by name would match whatever unrelated crate owns that name there. Crates from
 // git or from another registry are reported with their source in metadata.source.
-import { PackageURL } from "packageurl-js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { readPackages } from "./toml.js";
+import { finalizeWithPurl } from "../../shared/finalize.js";
 
 const CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index";
 
@@ -38,16 +38,6 @@ export const cargoLockAnalyzer: Analyzer = {
     if (unnamed) errors.push(`${unnamed} [[package]] entries without name/version`);
     return { packages, ...(errors.length ? { errors: errors.map((e) => `${file.path}: ${e}`) } : {}) };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("cargo", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""));
-  },
+  finalize: finalizeWithPurl("cargo"),
 };
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -10,9 +10,9 @@
 // - python: `include/python3.X/patchlevel.h` (`#define PY_VERSION "3.11.2"`), installed by
 //   every source build (`make install`) and by distributions' -dev packages. An interpreter
 //   without its headers is not detected.
-import { PackageURL } from "packageurl-js";
 import { openSource, type ByteSource } from "../../shared/elf.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
+import { finalizeWithPurl } from "../../shared/finalize.js";
 
 const NODE_PATH = /(^|\/)bin\/(node|nodejs)$/;
 const PATCHLEVEL = /(^|\/)include\/python\d+\.\d+[a-z]*\/patchlevel\.h$/;
@@ -54,16 +54,7 @@ export const runtimeAnalyzer: Analyzer = {
       await src.close();
     }
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("generic", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""));
-  },
+  finalize: finalizeWithPurl("generic"),
 };
 
 interface Found {
@@ -95,4 +86,3 @@ async function nodeVersion(src: ByteSource): Promise<Found | null> {
   return null;
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,9 +4,9 @@
 // metadata.root = "true") included; build-time crates (proc macros, build scripts) carry
 // metadata.kind = "build". Binaries without the section (most) return null.
 import { inflateSync } from "node:zlib";
-import { PackageURL } from "packageurl-js";
 import { findSection, openSource, readElf, readSection } from "../../shared/elf.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
+import { finalizeWithPurl } from "../../shared/finalize.js";
 
 const MIN_SIZE = 1024;
 const MAX_SIZE = 512 * 2 ** 20;
@@ -50,16 +50,7 @@ export const rustAnalyzer: Analyzer = {
       await src.close();
     }
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("cargo", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""));
-  },
+  finalize: finalizeWithPurl("cargo"),
 };
 
 export function parseAuditData(text: string, location: string): FileAnalysis {
@@ -85,4 +76,3 @@ export function parseAuditData(text: string, location: string): FileAnalysis {
   return { packages, ...(errors.length ? { errors } : {}) };
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
