@@ -29,6 +29,8 @@ export default tseslint.config(
     { regex: "^\\.\\./(?!\\.\\./|shared/)[^/]+/", message: "an analyzer folder must not import another analyzer (use analyzers/shared/)" },
   ]),
   area(["src/report/**"], [forbid(["image", "layers", "analyzers", "scan", "cli", "vulndb", "match"], "report writers take a Report and import only model/")]),
+  area(["src/misconfig/**"], [forbid(["image", "layers", "analyzers", "scan", "report", "cli", "vulndb", "match", "sbom", "secrets"], "misconfig rules read documents and tar-header facts, and import only model/")]),
+  area(["src/secrets/**"], [forbid(["image", "layers", "analyzers", "scan", "report", "cli", "vulndb", "match", "sbom", "misconfig"], "secret rules read text and import only model/")]),
   area(["src/sbom/**"], [forbid(["image", "layers", "analyzers", "scan", "report", "cli", "vulndb", "match"], "sbom/ reads SBOM files into model/ packages")]),
   area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
   {

@@ -103,7 +103,40 @@ export interface Report {
   suppressed?: SuppressedVulnerability[];
   secrets: SecretFinding[];
   misconfigurations: Misconfiguration[];
+  /** Tools an attacker could use, present in the final image (image scans with `misconfig`). */
+  attackSurface?: AttackSurface;
   errors: ReportError[];
+}
+
+export type ToolCategory = "shell" | "package-manager" | "compiler" | "debugger" | "network";
+
+/** One tool in the final image: a path in a bin directory, with the file it resolves to. */
+export interface AttackTool {
+  /** The command name, e.g. `curl`, `sh`. */
+  name: string;
+  category: ToolCategory;
+  /** Absolute path in the image. */
+  path: string;
+  /** The regular file the path resolves to, when it is a link (busybox applets, alternatives). */
+  resolved?: string;
+  /** Bytes of the resolved file (0 when a link cannot be resolved inside the image). */
+  size: number;
+  /** The layer that added the file. */
+  layer?: LayerRef;
+  /** Purl of the OS package that owns the file, when a package file list names it. */
+  package?: string;
+}
+
+export interface AttackSurface {
+  /** Whether the image looks meant to run as a service (ports exposed or a server command). */
+  service: boolean;
+  /** Why `service` is what it is, for people. */
+  reason: string;
+  /** The highest severity over the categories present; absent when there are no tools. */
+  severity?: RuleSeverity;
+  /** Bytes of the distinct files behind the tools. */
+  totalSize: number;
+  tools: AttackTool[];
 }
 
 export type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNKNOWN";
@@ -172,6 +205,8 @@ export interface RuleReferences {
   kubescape?: string;
   /** Hadolint rule, e.g. "DL3002". */
   hadolint?: string;
+  /** Dockle checkpoint, e.g. "CIS-DI-0008", "DKL-DI-0005". */
+  dockle?: string;
   urls?: string[];
 }
 

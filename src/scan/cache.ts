@@ -7,7 +7,7 @@ import type { Analyzer } from "../analyzers/types.js";
 import type { LayerAnalysis } from "./layer.js";
 
 /** Bump when the shape of LayerAnalysis changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export function defaultCacheDir(): string {
   const env = process.env;

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResul
 import { readTar } from "../layers/tar.js";
 import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError, SecretFinding } from "../model/index.js";
 import { scanImageConfig } from "../misconfig/image-config/index.js";
+import { scanImageContents } from "../misconfig/image-contents/index.js";
 import { readSbom } from "../sbom/index.js";
 import { scanKeyValues } from "../secrets/index.js";
 import { scanConfig } from "./config.js";
@@ -99,8 +100,8 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   if (opts.onProgress) openOpts.onProgress = opts.onProgress;
   const image = await openImage(target, openOpts);
   try {
-    const r = await scanImage(image, analyzers, opts, now);
-    if (scanners.includes("misconfig")) r.misconfigurations.push(...scanImageConfig(image.config, image.target));
+    const r = await scanImage(image, analyzers, opts, now, scanners.includes("misconfig"));
+    if (scanners.includes("misconfig")) r.misconfigurations.unshift(...scanImageConfig(image.config, image.target));
     if (scanners.includes("secret")) r.secrets.push(...configSecrets(image));
     return r;
   } finally {
@@ -108,7 +109,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   }
 }
 
-async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions, now: Date): Promise<Report> {
+async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions, now: Date, misconfig: boolean): Promise<Report> {
   const cache = opts.noCache ? null : new LayerCache(opts.cacheDir ?? defaultCacheDir(), analyzers);
   const results: CachedLayer[] = new Array(image.layers.length);
   const progress = opts.onProgress;
@@ -152,7 +153,23 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   const errors = results.flatMap((r) => r.errors);
   const r = report(artifact, merged.packages, [...errors, ...merged.errors]);
   r.secrets = merged.secrets;
+  if (misconfig) {
+    const layers = inputs.map(({ ref, analysis }) => ({ ref, contents: analysis.contents, whiteouts: analysis.whiteouts, opaqueDirs: analysis.opaqueDirs }));
+    const found = scanImageContents({ target: image.target, layers, config: image.config, owners: ownedFiles(merged.packages) });
+    r.misconfigurations.push(...found.findings);
+    r.attackSurface = found.attackSurface;
+  }
   return r;
+}
+
+/** OS package purl by file path (no leading slash), from the package managers' file lists. */
+function ownedFiles(packages: Package[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of packages) {
+    if (p.type !== "deb" && p.type !== "rpm" && p.type !== "apk") continue;
+    for (const f of p.files ?? []) out.set(f.replace(/^\/+/, ""), p.purl);
+  }
+  return out;
 }
 
 async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: LayerLimits): Promise<CachedLayer> {
@@ -162,7 +179,7 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   const check = { ...(layer.digest !== layer.diffId ? { digest: layer.digest } : {}), diffId: layer.diffId, limits };
   try {
     const tar = layerTarStream(blob as AsyncIterable<Buffer>, check, status);
-    const analysis: CachedLayer = await analyzeEntries(readTar(tar), analyzers, layer.diffId);
+    const analysis: CachedLayer = await analyzeEntries(readTar(tar), analyzers, layer.diffId, { contents: true });
     if (status.digest && status.digest !== layer.digest) analysis.digest = status.digest;
     return analysis;
   } catch (e) {

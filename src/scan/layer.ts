@@ -9,6 +9,7 @@ import type { Analyzer, FileAnalysis } from "../analyzers/types.js";
 import { normalizeEntryPath, whiteoutOf } from "../layers/paths.js";
 import type { TarEntryType } from "../layers/tar.js";
 import type { ReportError } from "../model/index.js";
+import { ContentsCollector, type LayerContents } from "../misconfig/image-contents/index.js";
 
 export interface EntryLike {
   path: string;
@@ -38,13 +39,16 @@ export interface LayerAnalysis {
   shadowed: string[];
   errors: ReportError[];
   entries: number;
+  /** Notable entries from the tar headers (image layers only): for the image-contents checks. */
+  contents?: LayerContents;
 }
 
 const MAX_ERRORS = 100;
 const DEFAULT_CAP = 64 * 2 ** 20;
 
-export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzers: Analyzer[], where: string): Promise<LayerAnalysis> {
+export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzers: Analyzer[], where: string, opts: { contents?: boolean } = {}): Promise<LayerAnalysis> {
   const out: LayerAnalysis = { files: [], whiteouts: [], opaqueDirs: [], shadowed: [], errors: [], entries: 0 };
+  const contents = opts.contents ? new ContentsCollector() : undefined;
   const addError = (e: ReportError): void => {
     if (out.errors.length < MAX_ERRORS) out.errors.push(e);
   };
@@ -73,6 +77,7 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
         else out.whiteouts.push(wh.path);
         continue;
       }
+      contents?.add({ path, type: entry.type, mode: entry.mode, size: entry.size, linkname: entry.linkname });
       const info = { mode: entry.mode, size: entry.size };
       const wanted = analyzers.filter((a) => a.required(path, info));
       if (wanted.length === 0) continue;
@@ -123,5 +128,6 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
+  if (contents) out.contents = contents.result();
   return out;
 }

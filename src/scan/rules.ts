@@ -2,6 +2,7 @@
 import { composeRules } from "../misconfig/compose/index.js";
 import { dockerfileRules } from "../misconfig/dockerfile/index.js";
 import { imageConfigRules } from "../misconfig/image-config/index.js";
+import { imageContentsRules } from "../misconfig/image-contents/index.js";
 import { kubernetesRules } from "../misconfig/kubernetes/index.js";
 import type { RuleMeta } from "../misconfig/types.js";
 import type { RuleReferences, RuleSeverity } from "../model/index.js";
@@ -9,7 +10,7 @@ import { secretRules } from "../secrets/index.js";
 
 export interface RuleInfo {
   id: string;
-  kind: "dockerfile" | "image-config" | "kubernetes" | "compose" | "secret";
+  kind: "dockerfile" | "image-config" | "image-contents" | "kubernetes" | "compose" | "secret";
   title: string;
   severity: RuleSeverity;
   remediation?: string;
@@ -22,6 +23,7 @@ export function listRules(): RuleInfo[] {
   return [
     ...meta("dockerfile", dockerfileRules),
     ...meta("image-config", imageConfigRules),
+    ...meta("image-contents", imageContentsRules),
     ...meta("kubernetes", kubernetesRules),
     ...meta("compose", composeRules),
     ...secretRules.map((r): RuleInfo => ({ id: r.id, kind: "secret", title: r.title, severity: r.severity, references: {} })),

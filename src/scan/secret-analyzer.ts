@@ -7,7 +7,7 @@ const NO_HEAD = Buffer.alloc(0);
 
 export const secretAnalyzer: Analyzer = {
   id: "secret/files",
-  version: 1,
+  version: 2,
   maxFileSize: SECRET_MAX_FILE,
   required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
   analyze(file) {

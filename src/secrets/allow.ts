@@ -53,6 +53,14 @@ export function allowedValue(value: string, generic: boolean): boolean {
   return GENERIC_ONLY.some((re) => re.test(v));
 }
 
+/**
+ * A rule's `allow` entry matching exactly the given values: known public keys that are not
+ * secrets (shipped in vendors' own client code and samples), kept as data next to the rule.
+ */
+export function knownValues(values: readonly string[]): RegExp {
+  return new RegExp(`^(?:${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`);
+}
+
 /** Lines that never carry a credential for generic rules (lockfile integrity, public material). */
 export const GENERIC_LINE_ALLOW: RegExp[] = [
   /"?integrity"?\s*[:=]/i,

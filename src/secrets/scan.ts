@@ -48,6 +48,9 @@ function scanLine(line: string, path: string | null, ctx: LineContext, fileConte
   const present = KEYWORDS.present(line);
   const hits: Hit[] = [];
   if (present.size === 0) return hits;
+  // Spans a rule's own allow-list declared not secret (known public values): no later, looser
+  // rule (e.g. a generic "apiKey = ..." rule) reports them either.
+  const cleared: Hit[] = [];
   for (const i of rulesFor(present)) {
     const { rule, regex } = compiled[i]!;
     if (rule.path && (path === null || !rule.path.test(path))) continue;
@@ -58,9 +61,13 @@ function scanLine(line: string, path: string | null, ctx: LineContext, fileConte
       const span = m.indices?.groups?.secret ?? m.indices?.[0];
       if (!span) continue;
       const secret = line.slice(span[0], span[1]);
+      // A span already claimed (or cleared) by an earlier, more specific rule is not reported twice.
+      if (hits.some((h) => overlaps(h, span[0], span[1])) || cleared.some((h) => overlaps(h, span[0], span[1]))) continue;
+      if (secret.trim() !== "" && rule.allow?.some((re) => re.test(secret))) {
+        cleared.push({ rule, start: span[0], end: span[1], secret });
+        continue;
+      }
       if (!accept(rule, secret, line, ctx, fileContext)) continue;
-      // A span already claimed by an earlier (more specific) rule is not reported twice.
-      if (hits.some((h) => overlaps(h, span[0], span[1]))) continue;
       hits.push({ rule, start: span[0], end: span[1], secret });
       if (m[0].length === 0) break;
     }
@@ -76,7 +83,6 @@ function overlaps(h: Hit, start: number, end: number): boolean {
 function accept(rule: SecretRule, secret: string, line: string, ctx: LineContext, fileContext: (re: RegExp) => boolean): boolean {
   if (secret.trim() !== "") {
     if (allowedValue(secret, rule.generic === true)) return false;
-    if (rule.allow?.some((re) => re.test(secret))) return false;
     if (rule.entropy !== undefined && entropy(secret) < rule.entropy) return false;
   }
   if (rule.fileContext && !fileContext(rule.fileContext)) return false;

@@ -25,7 +25,10 @@ export interface SecretRule {
   entropy?: number;
   /** Generic rules also skip test words, placeholders, hashes and code references. */
   generic?: boolean;
-  /** Secret values to ignore. */
+  /**
+   * Secret values to ignore, e.g. `knownValues([...])` for keys that are public by design. The
+   * span is then not reported by a later (looser) rule on the line either.
+   */
   allow?: RegExp[];
   /** Lines to ignore. */
   allowLine?: RegExp[];

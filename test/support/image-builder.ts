@@ -33,6 +33,8 @@ export interface ImageSpec {
   tags?: string[];
   /** Extra history entries with empty_layer (e.g. ENV lines). */
   emptyHistory?: string[];
+  /** More fields of the config's `config` object (ExposedPorts, Cmd, Entrypoint, …). */
+  config?: Record<string, unknown>;
 }
 
 export interface BuiltBlob {
@@ -117,7 +119,7 @@ export async function buildImage(spec: ImageSpec, format: "oci" | "docker" = "oc
   const configJson = {
     ...platform,
     created: spec.created ?? "2024-01-01T00:00:00Z",
-    config: { User: spec.user ?? "", Env: spec.env ?? ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] },
+    config: { User: spec.user ?? "", Env: spec.env ?? ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ...spec.config },
     rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
     history,
   };

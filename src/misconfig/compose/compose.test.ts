@@ -51,6 +51,8 @@ services:
       - GITHUB_TOKEN=ghp_abcdefghijklmnop
 `;
 
+const composeDevices = (dev: string): string => ["services:", "  a:", "    image: x/y:1", "    devices:", `      - "${dev}"`].join("\n");
+
 describe("scanCompose", () => {
   const fs = scanCompose(FILE, "deploy/compose.yaml");
   const at = (id: string) => fs.filter((f) => f.ruleId === id).map((f) => [f.resource?.name, f.line]);
@@ -74,6 +76,47 @@ describe("scanCompose", () => {
     ]);
     expect(at("BW-COMPOSE-009")).toEqual([["agent", 9]]);
     expect(fs.every((f) => f.path === "deploy/compose.yaml")).toBe(true);
+  });
+
+  it("reports host devices and user namespace sharing at their lines, with per-entry severity", () => {
+    const text = [
+      "services:", // 1
+      "  media:", // 2
+      "    image: example/media:2", // 3
+      "    userns_mode: host", // 4
+      "    devices:", // 5
+      "      - /dev/snd:/dev/snd", // 6
+      "      - /dev/nvme0n1:/dev/disk0:r", // 7
+      "      - source: /dev/", // 8
+      "        target: /dev/host", // 9
+      "      - type: bogus", // 10 (no source: ignored)
+      "    device_cgroup_rules:", // 11
+      "      - 'c *:* m'", // 12 (mknod only, Docker's default)
+      "      - 'c 189:* rmw'", // 13
+      "      - 'a *:* rwm'", // 14
+      "  web:", // 15
+      "    image: example/web:2", // 16
+      "    userns_mode: private", // 17
+      "    devices: [/dev/fuse]", // 18
+    ].join("\n");
+    const f = scanCompose(text, "compose.yaml");
+    const got = (id: string) => f.filter((x) => x.ruleId === id).map((x) => [x.resource?.name, x.line, x.severity]);
+    expect(got("BW-COMPOSE-011")).toEqual([
+      ["media", 6, "MEDIUM"],
+      ["media", 7, "HIGH"],
+      ["media", 8, "HIGH"],
+      ["media", 13, "MEDIUM"],
+      ["media", 14, "HIGH"],
+      ["web", 18, "MEDIUM"],
+    ]);
+    expect(f.find((x) => x.ruleId === "BW-COMPOSE-011" && x.line === 8)?.message).toBe('service "media" maps host device /dev into the container');
+    expect(got("BW-COMPOSE-012")).toEqual([["media", 4, "MEDIUM"]]);
+  });
+
+  it("rates raw block devices and kernel memory HIGH, other devices MEDIUM", () => {
+    const sev = (dev: string) => scanCompose(composeDevices(dev), "c.yaml").find((x) => x.ruleId === "BW-COMPOSE-011")?.severity;
+    for (const d of ["/dev/sda", "/dev/sdb1:/dev/sdb1", "/dev/nvme0n1p2", "/dev/mem:/dev/mem:r", "/dev/kmem", "/dev/port", "/dev/disk/by-id/x:/dev/x", "/dev/mapper/vg-root", "/dev"]) expect(sev(d), d).toBe("HIGH");
+    for (const d of ["/dev/fuse", "/dev/net/tun:/dev/net/tun", "/dev/snd", "/dev/dri/renderD128", "/dev/ttyUSB0:/dev/ttyUSB0:rw", "/dev/memory_bandwidth"]) expect(sev(d), d).toBe("MEDIUM");
   });
 
   it("honours bulwark:ignore", () => {

@@ -6,6 +6,8 @@ export interface ImageConfigLike {
     Labels?: Record<string, string> | null;
     ExposedPorts?: Record<string, unknown> | null;
     Healthcheck?: { Test?: string[] } | null;
+    Entrypoint?: string[] | string | null;
+    Cmd?: string[] | string | null;
   };
   history?: { created_by?: string }[];
 }

@@ -81,6 +81,7 @@ export function canonicalReport(report: Report): Report {
     ...(report.suppressed ? { suppressed: report.suppressed.map(sortKeysDeep) as NonNullable<Report["suppressed"]> } : {}),
     secrets: report.secrets.map(sortKeysDeep) as Report["secrets"],
     misconfigurations: report.misconfigurations.map(sortKeysDeep) as Report["misconfigurations"],
+    ...(report.attackSurface ? { attackSurface: sortKeysDeep(report.attackSurface) as NonNullable<Report["attackSurface"]> } : {}),
     // Errors arrive in whatever order layers and analyzers finished.
     errors: report.errors.map(error).sort(compareErrors),
   };

@@ -3,6 +3,7 @@ import { compareText } from "../common/compare.js";
 import { canonicalPackages } from "../common/packages.js";
 import type { ReportWriter, WriteOptions } from "../types.js";
 import { colors, type Palette, plain, printable } from "./ansi.js";
+import { attackSurfaceSection } from "./attack-surface.js";
 import { misconfigSection, secretSection } from "./findings.js";
 import { vulnerabilitySection } from "./vulnerabilities.js";
 
@@ -105,6 +106,7 @@ export const tableWriter: ReportWriter = {
     const extra = [
       ...(report.misconfigurations.length ? ["", ...misconfigSection(report.misconfigurations, c)] : []),
       ...(report.secrets.length ? ["", ...secretSection(report.secrets, c)] : []),
+      ...(report.attackSurface ? ["", ...attackSurfaceSection(report.attackSurface, report.artifact.layers, c)] : []),
     ];
     const vulnerabilityScan = options.vulnerabilities === true || report.vulnerabilities.length > 0 || report.suppressed !== undefined;
     const body = vulnerabilityScan

@@ -1,5 +1,7 @@
 // Google Cloud credentials.
 import type { SecretRule } from "../types.js";
+import { knownValues } from "../allow.js";
+import { GOOGLE_PUBLIC_API_KEYS } from "./known-public.js";
 import { END, re } from "./shape.js";
 
 export const gcpRules: SecretRule[] = [
@@ -18,6 +20,7 @@ export const gcpRules: SecretRule[] = [
     severity: "HIGH",
     keywords: ["aiza"],
     regex: re(String.raw`\b(?<secret>AIza[0-9A-Za-z_-]{35})${END}`),
+    allow: [knownValues(GOOGLE_PUBLIC_API_KEYS)],
   },
   {
     id: "BW-SECRET-GCP-OAUTH-CLIENT-SECRET",

@@ -10,5 +10,7 @@ import { securityOpt } from "./security-opt.js";
 import { envSecrets } from "./env-secrets.js";
 import { imageLatest } from "./image-latest.js";
 import { userRoot } from "./user-root.js";
+import { devices } from "./devices.js";
+import { usernsHost } from "./userns-host.js";
 
-export const composeRules: ComposeRule[] = [privileged, networkHost, pidHost, ipcHost, capAdd, hostMounts, securityOpt, envSecrets, imageLatest, userRoot];
+export const composeRules: ComposeRule[] = [privileged, networkHost, pidHost, ipcHost, capAdd, hostMounts, securityOpt, envSecrets, imageLatest, userRoot, devices, usernsHost];
