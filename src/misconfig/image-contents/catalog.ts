@@ -40,6 +40,7 @@ export function toolCategory(name: string): { name: string; category: ToolCatego
 
 /** Directories whose entries are commands on PATH (or where toolchains keep theirs). */
 export function isBinDir(dir: string): boolean {
+  if (!dir.endsWith("bin")) return false;
   return (
     /^(?:usr\/(?:local\/)?)?s?bin$/.test(dir) ||
     /^usr\/local\/[^/]+\/bin$/.test(dir) ||
@@ -85,7 +86,7 @@ export function sensitiveKind(path: string, base: string, isDir: boolean): Sensi
   if (base === ".env" || (base.startsWith(".env.") && !/\.(?:example|sample|template|dist|defaults?|schema)$/.test(base))) {
     return EXAMPLE_PATH.test(path) || PACKAGE_TREE.test(path) ? null : "dotenv";
   }
-  if (HOST_KEY.test(path)) return "private-key";
+  if (path.startsWith("etc/ssh/") && HOST_KEY.test(path)) return "private-key";
   if (SSH_PRIVATE.test(base) && /(?:^|\/)\.ssh\/[^/]+$/.test(path)) return "private-key";
   if (KEYSTORE.test(base) && !EXAMPLE_PATH.test(path) && !PACKAGE_TREE.test(path) && !/^(?:etc\/ssl|etc\/pki|usr\/lib\/jvm|usr\/share\/ca-certificates)\//.test(path)) {
     return "private-key";
@@ -98,7 +99,7 @@ export function sensitiveKind(path: string, base: string, isDir: boolean): Sensi
       }
     }
   }
-  if (GCLOUD_LEGACY.test(path)) return "credentials";
+  if (path.includes("/gcloud/") && GCLOUD_LEGACY.test(path)) return "credentials";
   return null;
 }
 

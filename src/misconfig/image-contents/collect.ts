@@ -57,7 +57,7 @@ export class ContentsCollector {
     }
 
     if (e.type !== "dir") {
-      if (isBinDir(dir) || /^(?:usr\/(?:local\/)?)?lib\/node_modules\/[^/]+\/bin\//.test(e.path)) {
+      if (isBinDir(dir) || (dir.endsWith("/bin") && /^(?:usr\/(?:local\/)?)?lib\/node_modules\/[^/]+\/bin$/.test(dir))) {
         // Every command is kept so links (busybox applets, alternatives) resolve to a size.
         const tool = toolCategory(base);
         if (tool) note.tool = tool;
