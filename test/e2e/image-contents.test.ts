@@ -6,7 +6,8 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, realpat
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { scan } from "../../src/index.js";
+import { getWriter, scan } from "../../src/index.js";
+import { sarifErrors } from "../../src/report/sarif/test-support/sarif-schema.js";
 import { buildImage, writeOciLayout, type EntrySpec } from "../support/image-builder.js";
 
 const work = mkdtempSync(join(tmpdir(), "bw-contents-"));
@@ -157,6 +158,12 @@ describe("image contents through the layer pipeline", () => {
     expect(cache[0]!.message).toContain("removed by a later layer, but layer 1 (RUN apt-get update && apt-get install -y curl) still ships it");
     expect(cold.attackSurface).toMatchObject({ service: false, severity: "LOW", tools: [{ name: "curl", size: 3000 }] });
     expect(ids("BW-IMG-024")[0]!.severity).toBe("LOW");
+    // Every writer carries them: JSON keeps the attack surface, SARIF stays schema-valid.
+    const json = JSON.parse(await getWriter("json").write(cold)) as typeof cold;
+    expect(json.attackSurface).toEqual(cold.attackSurface);
+    const sarif = JSON.parse(await getWriter("sarif").write(cold)) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarifErrors(sarif)).toEqual([]);
+    expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toEqual(expect.arrayContaining(["BW-IMG-011", "BW-IMG-015", "BW-IMG-017", "BW-IMG-024"]));
     // Without the misconfig scanner there is no attack surface and no contents findings.
     const plain = await scan(dir, { cacheDir, scanners: ["package"] });
     expect(plain.attackSurface).toBeUndefined();

@@ -153,6 +153,24 @@ describe("attack surface", () => {
   });
 });
 
+describe("hostile layers", () => {
+  it("symlink loops and links out of the root resolve to nothing, without hanging", () => {
+    const { attackSurface } = run("lrwxrwxrwx 0 usr/bin/curl -> wget\nlrwxrwxrwx 0 usr/bin/wget -> curl\nlrwxrwxrwx 0 usr/bin/nc -> ../../../../../../bin/nc.openbsd");
+    expect(attackSurface.tools.map((t) => [t.name, t.size, t.resolved])).toEqual([
+      ["curl", 0, "/usr/bin/wget"],
+      ["nc", 0, "/bin/nc.openbsd"],
+      ["wget", 0, "/usr/bin/curl"],
+    ]);
+  });
+
+  it("thousands of world-writable files become 100 findings and one summary", () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `-rw-rw-rw- 1 data/f${i}`).join("\n");
+    const f = run(lines).findings.filter((x) => x.ruleId === "BW-IMG-011");
+    expect(f).toHaveLength(101);
+    expect(f[100]!.message).toBe("4900 more world-writable paths not listed");
+  });
+});
+
 describe("service detection", () => {
   const svc = (c: object) => serviceOf({ config: c });
   it.each([
