@@ -36,15 +36,24 @@ export function buildView(layers: ContentsLayer[]): ContentsView {
     }
   };
   layers.forEach((layer, i) => {
-    const removed = [...layer.opaqueDirs.map((d) => ({ dir: d, opaque: true })), ...layer.whiteouts.map((d) => ({ dir: d, opaque: false }))];
-    // Opaque markers hide what lower layers put inside the directory, not the directory itself.
-    const hides = (path: string): boolean => removed.some((r) => under(path, r.dir) && !(r.opaque && path === r.dir));
-    if (removed.length) {
+    if (layer.whiteouts.length || layer.opaqueDirs.length) {
+      const deletes = new Set(layer.whiteouts);
+      const opaque = new Set(layer.opaqueDirs);
+      // Opaque markers hide what lower layers put inside the directory, not the directory itself.
+      // Ancestors are looked up in sets: a hostile layer may carry many thousands of whiteouts.
+      const hides = (path: string): boolean => {
+        if (deletes.has(path) || opaque.has("")) return true;
+        for (let i = path.lastIndexOf("/"); i > 0; i = path.lastIndexOf("/", i - 1)) {
+          const dir = path.slice(0, i);
+          if (deletes.has(dir) || opaque.has(dir)) return true;
+        }
+        return false;
+      };
       for (const path of [...live.keys()]) if (hides(path)) gone(path);
       for (const c of caches) {
         if (c.deleted) continue;
         const inside = layer.whiteouts.filter((w) => w !== c.dir && under(w, c.dir)).length;
-        if (hides(c.dir) || layer.opaqueDirs.includes(c.dir) || inside >= c.files) c.deleted = true;
+        if (hides(c.dir) || opaque.has(c.dir) || inside >= c.files) c.deleted = true;
       }
     }
     const contents = layer.contents;
