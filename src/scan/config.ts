@@ -4,7 +4,7 @@ import { lstat, opendir, readFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
 import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
-import { isKubernetesCandidate, scanKubernetesDetailed } from "../misconfig/kubernetes/index.js";
+import { KubernetesScanner, isKubernetesCandidate } from "../misconfig/kubernetes/index.js";
 import { UserError } from "../errors.js";
 import { dropIgnoredFindings } from "./ignore.js";
 import type { Misconfiguration, Report, ReportError } from "../model/index.js";
@@ -72,7 +72,8 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
   const errors: ReportError[] = [];
   for (const p of paths) await collect(p, found, errors);
   const misconfigurations: Misconfiguration[] = [];
-  const k8s: { path: string; text: string }[] = [];
+  // Manifests are checked as they are read: no file's text or yaml nodes outlive its turn.
+  const k8s = new KubernetesScanner();
   for (const f of found) {
     let text: string;
     try {
@@ -86,18 +87,21 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
       errors.push({ source: "config", message: (e as Error).message, path: f.rel });
       continue;
     }
+    if (f.kind === "kubernetes") {
+      k8s.add(f.rel, text);
+      continue;
+    }
     try {
       if (f.kind === "dockerfile") {
         const dockerignore = await lstat(join(f.path, "..", ".dockerignore")).then(() => true, () => false);
         misconfigurations.push(...scanDockerfile(text, f.rel, { hasDockerignore: dockerignore }));
-      } else if (f.kind === "compose") misconfigurations.push(...scanCompose(text, f.rel));
-      else k8s.push({ path: f.rel, text });
+      } else misconfigurations.push(...scanCompose(text, f.rel));
     } catch (e) {
       errors.push({ source: f.kind, message: (e as Error).message, path: f.rel });
     }
   }
-  const k = scanKubernetesDetailed(k8s);
-  misconfigurations.push(...k.findings);
+  const k = k8s.finish();
+  for (const m of k.findings) misconfigurations.push(m);
   for (const e of k.errors) errors.push({ source: "kubernetes", message: e.message, path: e.path });
   const report: Report = {
     schemaVersion: 1,

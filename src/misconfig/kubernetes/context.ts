@@ -1,13 +1,21 @@
-// Facts that need every scanned resource (RBAC bindings, NetworkPolicies), built once in O(n)
-// so per-resource rules can look them up without comparing documents pairwise.
+// Facts that need every scanned resource (RBAC bindings, NetworkPolicies), gathered in O(n)
+// so per-resource rules can look them up without comparing documents pairwise. The index holds
+// small facts only, never resources' yaml nodes: those are freed document by document.
 import type { Rule } from "../types.js";
 import type { Resource } from "./resource.js";
-import { asArray, asObj, isObj, str } from "./resource.js";
+import { asArray, asObj, isObj, label, str } from "./resource.js";
 import { isWorkload } from "./workload.js";
+
+/** What a role's findings say about a binding that grants it. */
+export interface BindingFact {
+  /** "RoleBinding shop/dev". */
+  label: string;
+  subjects: unknown[];
+}
 
 export interface ClusterIndex {
   /** RoleBindings/ClusterRoleBindings whose roleRef names the key from `roleKey`. */
-  bindings: Map<string, Resource[]>;
+  bindings: Map<string, BindingFact[]>;
   /** The first workload seen in each namespace ("default" when none is written). */
   firstWorkload: Map<string, Resource>;
   denyIngress: Set<string>;
@@ -57,27 +65,54 @@ export function policyTypes(spec: Record<string, unknown>): Set<string> {
   return types;
 }
 
-export function buildIndex(resources: Resource[]): ClusterIndex {
-  const index: ClusterIndex = { bindings: new Map(), firstWorkload: new Map(), denyIngress: new Set(), denyEgress: new Set() };
-  for (const res of resources) {
-    if (res.kind === "RoleBinding" || res.kind === "ClusterRoleBinding") {
-      const key = bindingTarget(res);
-      if (key) {
-        const list = index.bindings.get(key) ?? [];
-        list.push(res);
-        index.bindings.set(key, list);
-      }
-    } else if (res.kind === "NetworkPolicy") {
-      const spec = asObj(res.obj.spec);
-      if (!isEmptySelector(spec.podSelector)) continue;
-      const types = policyTypes(spec);
-      const ns = effectiveNamespace(res);
-      if (types.has("Ingress") && asArray(spec.ingress).length === 0) index.denyIngress.add(ns);
-      if (types.has("Egress") && asArray(spec.egress).length === 0) index.denyEgress.add(ns);
-    } else if (isWorkload(res)) {
-      const ns = effectiveNamespace(res);
-      if (!index.firstWorkload.has(ns)) index.firstWorkload.set(ns, res);
+export function emptyIndex(): ClusterIndex {
+  return { bindings: new Map(), firstWorkload: new Map(), denyIngress: new Set(), denyEgress: new Set() };
+}
+
+/**
+ * Adds what `res` tells about the cluster. `earlier` is the index of the files before this one
+ * (a file's facts count only once it parsed completely): a namespace's first workload is
+ * recorded only when neither index has one yet.
+ */
+export function indexResource(index: ClusterIndex, res: Resource, earlier?: ClusterIndex): void {
+  if (res.kind === "RoleBinding" || res.kind === "ClusterRoleBinding") {
+    const key = bindingTarget(res);
+    if (key) {
+      const list = index.bindings.get(key) ?? [];
+      list.push({ label: label(res), subjects: asArray(res.obj.subjects) });
+      index.bindings.set(key, list);
     }
+  } else if (res.kind === "NetworkPolicy") {
+    const spec = asObj(res.obj.spec);
+    if (!isEmptySelector(spec.podSelector)) return;
+    const types = policyTypes(spec);
+    const ns = effectiveNamespace(res);
+    if (types.has("Ingress") && asArray(spec.ingress).length === 0) index.denyIngress.add(ns);
+    if (types.has("Egress") && asArray(spec.egress).length === 0) index.denyEgress.add(ns);
+  } else if (isWorkload(res)) {
+    const ns = effectiveNamespace(res);
+    if (!index.firstWorkload.has(ns) && !earlier?.firstWorkload.has(ns)) index.firstWorkload.set(ns, res);
   }
-  return index;
+}
+
+/** Appends the facts of a later file (indexed with `earlier` = `into`). */
+export function mergeIndex(into: ClusterIndex, later: ClusterIndex): void {
+  for (const [key, list] of later.bindings) {
+    const have = into.bindings.get(key);
+    if (have) for (const b of list) have.push(b);
+    else into.bindings.set(key, list);
+  }
+  for (const [ns, res] of later.firstWorkload) if (!into.firstWorkload.has(ns)) into.firstWorkload.set(ns, res);
+  for (const ns of later.denyIngress) into.denyIngress.add(ns);
+  for (const ns of later.denyEgress) into.denyEgress.add(ns);
+}
+
+/**
+ * The resources whose checks read the index: roles (who is bound to them, `bindingNote`) and each
+ * namespace's first workload (NetworkPolicy coverage). They are checked after every file was
+ * indexed; all others as soon as their document is parsed, so a rule that reads the index for
+ * any other resource must be added here.
+ */
+export function readsIndex(res: Resource, index: ClusterIndex): boolean {
+  return res.kind === "Role" || res.kind === "ClusterRole" || index.firstWorkload.get(effectiveNamespace(res)) === res;
 }

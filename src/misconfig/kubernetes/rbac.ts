@@ -44,7 +44,7 @@ export function bindingNote(doc: K8sDoc): string {
   const key = roleKey(doc.res);
   const bindings = key ? (doc.index.bindings.get(key) ?? []) : [];
   if (bindings.length === 0) return "not bound in the scanned files";
-  const shown = bindings.slice(0, 5).map((b) => `${label(b)} (${asArray(b.obj.subjects).slice(0, 5).map(subjectText).join(", ") || "no subjects"})`);
+  const shown = bindings.slice(0, 5).map((b) => `${b.label} (${b.subjects.slice(0, 5).map(subjectText).join(", ") || "no subjects"})`);
   return `bound by ${shown.join("; ")}${bindings.length > 5 ? ` and ${bindings.length - 5} more` : ""}`;
 }
 

@@ -16,7 +16,11 @@ export interface Resource {
   /** The yaml node of this resource (a document's root or a List item). */
   node: unknown;
   lc: LineCounter;
+  /** `resourceRef` results by container name, shared by all findings about them. */
+  refs?: Map<string | undefined, ResourceRef>;
 }
+
+type ResourceRef = NonNullable<Misconfiguration["resource"]>;
 
 export function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -43,10 +47,16 @@ export function kindLine(res: Resource): number | undefined {
   return lineAt(res.node, ["kind"], res.lc) ?? lineAt(res.node, [], res.lc);
 }
 
-export function resourceRef(res: Resource, container?: string): NonNullable<Misconfiguration["resource"]> {
-  const ref: NonNullable<Misconfiguration["resource"]> = { kind: res.kind, name: res.name };
-  if (res.namespace !== undefined) ref.namespace = res.namespace;
-  if (container !== undefined) ref.container = container;
+/** One object per resource and container: a scan can have 100,000 findings to keep until the end. */
+export function resourceRef(res: Resource, container?: string): ResourceRef {
+  res.refs ??= new Map();
+  let ref = res.refs.get(container);
+  if (!ref) {
+    ref = { kind: res.kind, name: res.name };
+    if (res.namespace !== undefined) ref.namespace = res.namespace;
+    if (container !== undefined) ref.container = container;
+    res.refs.set(container, ref);
+  }
   return ref;
 }
 

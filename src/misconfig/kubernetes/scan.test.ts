@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isKubernetesCandidate, scanKubernetes, scanKubernetesDetailed } from "./index.js";
+import { isKubernetesCandidate, kubernetesRules, scanKubernetes, scanKubernetesDetailed } from "./index.js";
 
 const one = (text: string, path = "m.yaml") => scanKubernetes([{ path, text }]);
 const byRule = (fs: ReturnType<typeof one>, id: string) => fs.filter((f) => f.ruleId === id);
@@ -231,5 +231,32 @@ describe("performance", () => {
     console.log(`scanKubernetes: 10,000 documents, ${fs.length} findings in ${ms.toFixed(0)} ms`);
     expect(fs.length).toBeGreaterThan(10_000);
     expect(ms).toBeLessThan(10_000);
+  });
+});
+
+describe("roles and first workloads, checked once every file was read", () => {
+  const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: a:1\n`;
+  const role = (ignore: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n${ignore}  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get]\n`;
+  const binding = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: grant\n  namespace: shop\nroleRef:\n  kind: Role\n  name: reader\nsubjects:\n  - kind: ServiceAccount\n    name: default\n`;
+  const scan = (roleText: string) =>
+    scanKubernetes([
+      { path: "a.yaml", text: [pod("first"), roleText, pod("second")].join("---\n") },
+      { path: "b.yaml", text: binding },
+    ]);
+
+  it("keeps findings in file, document and rule order", () => {
+    const fs = scan(role(""));
+    const blocks = fs.map((f) => f.resource?.name).filter((n, i, all) => n !== all[i - 1]);
+    expect(blocks).toEqual(["first", "reader", "second", "grant"]);
+    const order = new Map(kubernetesRules.map((r, i) => [r.id, i]));
+    const firstRules = fs.filter((f) => f.resource?.name === "first").map((f) => order.get(f.ruleId)!);
+    expect(firstRules).toEqual([...firstRules].sort((a, b) => a - b));
+    expect(byRule(fs, "BW-K8S-044").map((f) => f.resource?.name)).toEqual(["first"]);
+    expect(byRule(fs, "BW-K8S-036")[0]!.message).toContain("bound by RoleBinding shop/grant (ServiceAccount default)");
+  });
+
+  it("applies suppression comments to them", () => {
+    expect(byRule(scan(role("  # bulwark:ignore BW-K8S-036 read-only tooling\n")), "BW-K8S-036")).toEqual([]);
   });
 });

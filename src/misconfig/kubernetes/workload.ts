@@ -1,7 +1,7 @@
 // Where the pod template lives in each workload kind, and the containers inside it.
 import type { Obj, Resource } from "./resource.js";
-import { asArray, asObj, isObj, line, str } from "./resource.js";
-import { lineAt } from "./yamlnodes.js";
+import { asArray, asObj, isObj, kindLine, str } from "./resource.js";
+import { lineAt, nodeAt } from "./yamlnodes.js";
 import type { PathStep } from "./yamlnodes.js";
 
 const POD_PATHS: Record<string, PathStep[]> = {
@@ -24,6 +24,8 @@ export interface Container {
   /** Path from the resource root to this container. */
   path: PathStep[];
   securityContext: Obj;
+  /** Its yaml node, found on first use (null: not found), so field lines do not walk from the root. */
+  node?: unknown;
 }
 
 export interface Pod {
@@ -67,14 +69,21 @@ function buildPod(res: Resource): Pod | undefined {
   return { path: base, specPath, metadata: asObj(cur.metadata), spec, securityContext: asObj(spec.securityContext), containers };
 }
 
+function containerNode(res: Resource, c: Container): unknown {
+  if (c.node === undefined) c.node = nodeAt(res.node, c.path) ?? null;
+  return c.node;
+}
+
 /** The container's `name:` line (or its first line), for findings about a missing field. */
 export function containerLine(res: Resource, c: Container): number | undefined {
-  return line(res, [...c.path, "name"]);
+  return lineAt(containerNode(res, c), ["name"], res.lc) ?? kindLine(res);
 }
 
 /** Line of a container field, falling back to the container's name line. */
 export function containerFieldLine(res: Resource, c: Container, rest: PathStep[]): number | undefined {
-  return lineOrUndefined(res, [...c.path, ...rest]) ?? containerLine(res, c);
+  // An empty `rest` means the container item itself: its line from the root walk.
+  const l = rest.length === 0 ? lineOrUndefined(res, c.path) : lineAt(containerNode(res, c), rest, res.lc);
+  return l ?? containerLine(res, c);
 }
 
 function lineOrUndefined(res: Resource, path: PathStep[]): number | undefined {

@@ -1,28 +1,57 @@
 // Position lookups on `yaml` nodes: rules work on plain objects and ask here for line numbers.
 import { isMap, isScalar, isSeq } from "yaml";
-import type { LineCounter, Node } from "yaml";
+import type { LineCounter, Node, Pair } from "yaml";
 
 export type PathStep = string | number;
+
+/** The first pair whose scalar key reads as `step` (keys may repeat: uniqueKeys is off). */
+function pairFor(items: Pair[], step: string): Pair | undefined {
+  for (const p of items) {
+    const key = p.key as { value?: unknown } | null;
+    const v = key?.value;
+    // The common case first: a string key, compared without String().
+    if (v === step ? isScalar(key) : typeof v !== "string" && isScalar(key) && String(v) === step) return p;
+  }
+  return undefined;
+}
+
+/** One step down from `node`: the child and where the step starts (its key, or the item). */
+function down(node: unknown, step: PathStep): { node: unknown; offset: number | undefined } | undefined {
+  if (typeof step === "number") {
+    if (!isSeq(node)) return undefined;
+    const item = node.items[step];
+    return { node: item, offset: rangeStart(item) };
+  }
+  if (!isMap(node)) return undefined;
+  const pair = pairFor(node.items, step);
+  return pair ? { node: pair.value, offset: rangeStart(pair.key) } : undefined;
+}
 
 /** The line of the key (for a map step) or of the item (for a sequence step) at `path` under `root`. */
 export function lineAt(root: unknown, path: readonly PathStep[], lc: LineCounter): number | undefined {
   let node: unknown = root;
   let offset: number | undefined;
   for (const step of path) {
-    if (typeof step === "number") {
-      if (!isSeq(node)) return undefined;
-      node = node.items[step];
-      offset = rangeStart(node);
-    } else {
-      if (!isMap(node)) return undefined;
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : undefined) === step);
-      if (!pair) return undefined;
-      node = pair.value;
-      offset = rangeStart(pair.key);
-    }
-    if (offset === undefined) return undefined;
+    const next = down(node, step);
+    if (next?.offset === undefined) return undefined;
+    ({ node, offset } = next);
   }
   return offset === undefined ? rangeLine(root, lc) : lc.linePos(offset).line;
+}
+
+/**
+ * The node at `path`, for looking up many fields below it without walking from the root each
+ * time: `lineAt(nodeAt(root, p), q)` is `lineAt(root, [...p, ...q])` for a non-empty `q`.
+ * Undefined wherever that lineAt would give up along `p`.
+ */
+export function nodeAt(root: unknown, path: readonly PathStep[]): unknown {
+  let node: unknown = root;
+  for (const step of path) {
+    const next = down(node, step);
+    if (next?.offset === undefined) return undefined;
+    node = next.node;
+  }
+  return node;
 }
 
 function rangeStart(node: unknown): number | undefined {
@@ -44,7 +73,7 @@ export function endLineAt(root: unknown, path: readonly PathStep[], lc: LineCoun
       node = node.items[step];
     } else {
       if (!isMap(node)) return undefined;
-      node = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : undefined) === step)?.value;
+      node = pairFor(node.items, step)?.value;
     }
   }
   const range = (node as Node | null | undefined)?.range;

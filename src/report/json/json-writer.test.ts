@@ -93,4 +93,27 @@ describe("json writer", () => {
     expect(text.indexOf('"a"')).toBeLessThan(text.indexOf('"z"'));
     expect(text.indexOf('"b"')).toBeLessThan(text.indexOf('"y"'));
   });
+
+  it("sorts the keys of misconfigurations, shared parts and fields outside the model alike", () => {
+    const report = emptyReport();
+    const references = { urls: ["https://example.com"], cis: "CIS 1.2", avd: "KSV001" };
+    const resource = { namespace: "shop", name: "web", kind: "Pod" };
+    const base = { title: "T", severity: "HIGH", ruleId: "BW-K8S-001", remediation: "R", path: "a.yaml", references };
+    report.misconfigurations = [
+      { ...base, message: "one", line: 3, resource },
+      { ...base, message: "two", resource, line: 9, endLine: 11 },
+      { ...base, message: "three", extra: { z: 1, a: [{ y: 2, b: 3 }] } },
+    ] as unknown as typeof report.misconfigurations;
+    const text = jsonWriter.write(report);
+    const out = parse(text).misconfigurations as unknown as Record<string, Record<string, unknown>>[];
+    expect(out).toEqual(report.misconfigurations);
+    const sorted = (o: object) => expect(Object.keys(o)).toEqual(Object.keys(o).sort());
+    for (const m of out) {
+      sorted(m);
+      sorted(m.references!);
+      if (m.resource) sorted(m.resource);
+    }
+    sorted(out[2]!.extra!);
+    expect(text.indexOf('"b": 3')).toBeLessThan(text.indexOf('"y": 2'));
+  });
 });

@@ -28,9 +28,16 @@ export function findingsPart(report: Report): SarifPart {
   const rules = new Map<string, Json>();
   for (const m of mis) if (!rules.has(m.ruleId)) rules.set(m.ruleId, misconfigRule(m));
   for (const s of sec) if (!rules.has(s.ruleId)) rules.set(s.ruleId, secretRule(s));
+  // Findings share their files: one artifactLocation object per path serves them all.
+  const locations = new Map<string, Json>();
+  const artifactLocation = (path: string): Json => {
+    let l = locations.get(path);
+    if (!l) locations.set(path, (l = { uri: uri(path) }));
+    return l;
+  };
   return {
     rules: [...rules.values()],
-    results: (ruleIndex) => [...mis.map((m) => misconfigResult(m, ruleIndex(m.ruleId))), ...sec.map((s) => secretResult(s, ruleIndex(s.ruleId)))],
+    results: (ruleIndex) => [...mis.map((m) => misconfigResult(m, ruleIndex(m.ruleId), artifactLocation)), ...sec.map((s) => secretResult(s, ruleIndex(s.ruleId), artifactLocation))],
   };
 }
 
@@ -59,26 +66,26 @@ function secretRule(s: SecretFinding): Json {
   };
 }
 
-function misconfigResult(m: Misconfiguration, ruleIndex: number): Json {
+function misconfigResult(m: Misconfiguration, ruleIndex: number, artifactLocation: (path: string) => Json): Json {
   const r = region(m.line, m.endLine);
   return {
     ruleId: m.ruleId,
     ruleIndex,
     level: LEVEL[m.severity] ?? "warning",
     message: { text: m.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: uri(m.path) }, ...(r ? { region: r } : {}) } }],
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(m.path), ...(r ? { region: r } : {}) } }],
     partialFingerprints: { "bulwark/v1": `${m.ruleId}|${m.path}|${m.resource ? `${m.resource.kind}/${m.resource.namespace ?? ""}/${m.resource.name}/${m.resource.container ?? ""}` : m.line ?? ""}` },
   };
 }
 
-function secretResult(s: SecretFinding, ruleIndex: number): Json {
+function secretResult(s: SecretFinding, ruleIndex: number, artifactLocation: (path: string) => Json): Json {
   const r = region(s.line, undefined);
   return {
     ruleId: s.ruleId,
     ruleIndex,
     level: LEVEL[s.severity] ?? "error",
     message: { text: `${s.title} in ${s.path}${s.line ? `:${s.line}` : ""}: ${s.match}` },
-    locations: [{ physicalLocation: { artifactLocation: { uri: uri(s.path) }, ...(r ? { region: r } : {}) } }],
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(s.path), ...(r ? { region: r } : {}) } }],
     partialFingerprints: { "bulwark/v1": `${s.ruleId}|${s.path}|${s.line ?? ""}` },
   };
 }

@@ -156,6 +156,11 @@ export function sarifDocument(report: Report): Json {
   const byPurl = new Map<string, Package[]>();
   for (const p of report.packages) byPurl.set(p.purl, [...(byPurl.get(p.purl) ?? []), p]);
   const extra = findingsPart(report);
+  // A config scan can have 100,000 results: look rule positions up instead of searching.
+  const extraIndex = new Map<unknown, number>();
+  extra.rules.forEach((r, i) => {
+    if (!extraIndex.has(r.id)) extraIndex.set(r.id, i);
+  });
   return {
     $schema: SCHEMA_URI,
     version: "2.1.0",
@@ -171,7 +176,7 @@ export function sarifDocument(report: Report): Json {
         },
         results: [
           ...findings.map((f) => result(f, index.get(f.id) as number, report.artifact.target, byPurl)),
-          ...extra.results((id) => ids.length + extra.rules.findIndex((r) => r.id === id)),
+          ...extra.results((id) => ids.length + (extraIndex.get(id) ?? -1)),
         ],
         columnKind: "utf16CodeUnits",
         properties: {

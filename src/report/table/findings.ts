@@ -18,7 +18,11 @@ function counts(items: { severity: string }[]): string {
 function byFile<T extends { path: string; line?: number; severity: string; ruleId: string }>(items: T[]): Map<string, T[]> {
   const sorted = [...items].sort((a, b) => compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (RANK[a.severity] ?? 9) - (RANK[b.severity] ?? 9) || compareText(a.ruleId, b.ruleId));
   const out = new Map<string, T[]>();
-  for (const i of sorted) out.set(i.path, [...(out.get(i.path) ?? []), i]);
+  for (const i of sorted) {
+    const list = out.get(i.path);
+    if (list) list.push(i);
+    else out.set(i.path, [i]);
+  }
   return out;
 }
 
