@@ -80,16 +80,16 @@ export async function run(argv: string[]): Promise<number> {
     return opts;
   };
 
-  const emit = (report: Report, flags: { format: string; output?: string }): void => {
+  const emit = async (report: Report, flags: { format: string; output?: string }): Promise<void> => {
     const writer = getWriter(flags.format);
     const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    writeOutput(writer.write(report, { color }), flags.output);
+    await writeOutput(writer.writeChunks ? writer.writeChunks(report, { color }) : writer.write(report, { color }), flags.output);
   };
 
   imageOptions(program.command("sbom").description("inventory an image, root filesystem or SBOM and write an SBOM"), "cyclonedx-json", ["json", "cyclonedx-json", "spdx-json", "table"])
     .action(async (target: string, flags: ImageFlags) => {
       const opts = await baseOptions(flags);
-      emit(await scan(target, opts), flags);
+      await emit(await scan(target, opts), flags);
     });
 
   imageOptions(program.command("scan").description("scan an image, root filesystem or SBOM for vulnerabilities"), "table", reportFormats())
@@ -125,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       // The table shows warnings itself; machine formats get them on stderr.
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
-      emit(report, flags);
+      await emit(report, flags);
       if (exitCode !== 0 && report.vulnerabilities.length > 0) throw new Exit(exitCode);
     });
 
@@ -148,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
       const report = await scanConfig(paths, opts);
       if (!flags.quiet) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.path ? e.path + ": " : ""}${e.message}\n`);
-      emit(report, flags);
+      await emit(report, flags);
       if (exitCode !== 0 && report.misconfigurations.length > 0) throw new Exit(exitCode);
     });
 

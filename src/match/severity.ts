@@ -9,7 +9,7 @@
 //      style words (Important, Moderate);
 //   3. UNKNOWN.
 // Malicious-package advisories (MAL-…, or `malicious-packages-origins`) are always CRITICAL.
-import calculator from "ae-cvss-calculator";
+import { createRequire } from "node:module";
 import type { CvssScore, OsvAffected, OsvRecord, OsvSeverity, Severity } from "../model/index.js";
 
 export const SEVERITY_ORDER: readonly Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -37,8 +37,11 @@ interface Scorer {
 }
 type ScorerClass = new (vector: string) => Scorer;
 
-// The package is a UMD bundle: under Node its classes hang off the default export.
-const classes = calculator as unknown as { Cvss2: ScorerClass; Cvss3P0: ScorerClass; Cvss3P1: ScorerClass; Cvss4P0: ScorerClass };
+type Scorers = { Cvss2: ScorerClass; Cvss3P0: ScorerClass; Cvss3P1: ScorerClass; Cvss4P0: ScorerClass };
+let loaded: Scorers | undefined;
+// The package is a UMD bundle (its classes hang off module.exports), loaded on first use: it
+// costs about 40 ms at start-up, and runs without vulnerability matching never need it.
+const scorers = (): Scorers => (loaded ??= createRequire(import.meta.url)("ae-cvss-calculator") as Scorers);
 
 function cvssVersion(vector: string, type: string): string | null {
   if (vector.startsWith("CVSS:3.1/")) return "3.1";
@@ -66,6 +69,7 @@ function computeScore(vector: string, type: string): { version: string; score: n
   const text = vector.trim();
   const version = cvssVersion(text, type);
   if (!version) return null;
+  const classes = scorers();
   const Scorer = { "2.0": classes.Cvss2, "3.0": classes.Cvss3P0, "3.1": classes.Cvss3P1, "4.0": classes.Cvss4P0 }[version];
   if (!Scorer) return null;
   try {

@@ -20,4 +20,9 @@ export interface ReportWriter {
   /** Name used on the command line, e.g. `cyclonedx-json`. */
   format: string;
   write(report: Report, options?: WriteOptions): string;
+  /**
+   * The same text as `write`, in pieces, for reports of tens of MB: the caller can write each
+   * piece while the next is built. Optional; writers without it are written whole.
+   */
+  writeChunks?(report: Report, options?: WriteOptions): Iterable<string>;
 }

@@ -1,6 +1,7 @@
 // Reads YAML (multi-document) and JSON files into Kubernetes resources; anything without
 // apiVersion/kind is not Kubernetes and is skipped without a word.
 import { Composer, LineCounter, Parser, isMap, isSeq } from "yaml";
+import { plainValue } from "./plain.js";
 import type { Resource } from "./resource.js";
 import { asObj, isObj, str } from "./resource.js";
 
@@ -51,7 +52,7 @@ export function eachDocument(path: string, text: string, errors: ParseError[], o
     let value: unknown;
     try {
       // maxAliasCount guards against alias bombs ("billion laughs").
-      value = doc.toJS({ maxAliasCount: 100 });
+      value = (plainValue(doc) ?? { value: doc.toJS({ maxAliasCount: 100 }) }).value;
     } catch (e) {
       fileErrors.push({ path, message: `cannot read YAML document: ${(e as Error).message}` });
       continue;

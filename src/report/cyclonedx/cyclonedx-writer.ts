@@ -1,4 +1,5 @@
-import { Enums, Models, Serialize, Spec } from "@cyclonedx/cyclonedx-library";
+import type { Models, Serialize } from "@cyclonedx/cyclonedx-library";
+import { cdx } from "../common/cyclonedx-lib.js";
 import type { Artifact, OSInfo, Package, Report } from "../../model/index.js";
 import { contentHash } from "../common/digest.js";
 import { imagePurl } from "../common/image-purl.js";
@@ -10,24 +11,30 @@ import { collate } from "./collate.js";
 import { cyclonedxLicenses } from "./licenses.js";
 import { addVulnerabilities, type PackageComponent } from "./vulnerabilities.js";
 
+let serializer: Serialize.JsonSerializer | undefined;
+
 /** The library's JSON serialiser, with list order made independent of the locale. */
-class CollatedJsonSerializer extends Serialize.JsonSerializer {
-  protected override _serialize(bom: Serialize.JSON.Types.Normalized.Bom, options?: Serialize.Types.SerializerOptions): string {
-    return super._serialize(collate(bom), options);
+function collatedSerializer(): Serialize.JsonSerializer {
+  if (serializer) return serializer;
+  const { Serialize: S, Spec } = cdx();
+  class CollatedJsonSerializer extends S.JsonSerializer {
+    protected override _serialize(bom: Serialize.JSON.Types.Normalized.Bom, options?: Serialize.Types.SerializerOptions): string {
+      return super._serialize(collate(bom), options);
+    }
   }
+  serializer = new CollatedJsonSerializer(new S.JSON.Normalize.Factory(Spec.Spec1dot6));
+  return serializer;
 }
 
-const serializer = new CollatedJsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-
 function properties(entries: [string, string | undefined][]): Models.PropertyRepository {
-  const repo = new Models.PropertyRepository();
-  for (const [name, value] of entries) if (value) repo.add(new Models.Property(name, value));
+  const repo = new (cdx().Models).PropertyRepository();
+  for (const [name, value] of entries) if (value) repo.add(new (cdx().Models).Property(name, value));
   return repo;
 }
 
 function imageComponent(artifact: Artifact, refs: UniqueIds): Models.Component {
   const purl = imagePurl(artifact);
-  return new Models.Component(Enums.ComponentType.Container, artifact.target, {
+  return new (cdx().Models).Component(cdx().Enums.ComponentType.Container, artifact.target, {
     bomRef: refs.take(purl ?? `image:${artifact.target}`),
     ...(artifact.digest ? { version: artifact.digest } : {}),
     ...(purl ? { purl } : {}),
@@ -41,7 +48,7 @@ function imageComponent(artifact: Artifact, refs: UniqueIds): Models.Component {
 }
 
 function osComponent(os: OSInfo, refs: UniqueIds): Models.Component {
-  return new Models.Component(Enums.ComponentType.OperatingSystem, os.family, {
+  return new (cdx().Models).Component(cdx().Enums.ComponentType.OperatingSystem, os.family, {
     bomRef: refs.take(`os:${os.family}@${os.version}`),
     version: os.version,
     ...(os.prettyName ? { description: os.prettyName } : {}),
@@ -59,11 +66,11 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
   // for part of it. Without this the library would invent random refs for the duplicates.
   const bomRef = refs.take(pkg.purl || `${pkg.type}:${pkg.name}@${pkg.version}`);
   const layers = pkg.locations.flatMap((l) => (l.layer ? [l.layer] : []));
-  return new Models.Component(Enums.ComponentType.Library, pkg.name, {
+  return new (cdx().Models).Component(cdx().Enums.ComponentType.Library, pkg.name, {
     bomRef,
     ...(pkg.version ? { version: pkg.version } : {}),
     ...(pkg.purl ? { purl: pkg.purl } : {}),
-    licenses: new Models.LicenseRepository(cyclonedxLicenses(pkg.licenses)),
+    licenses: new (cdx().Models).LicenseRepository(cyclonedxLicenses(pkg.licenses)),
     properties: properties([
       ["bulwark:package:type", pkg.type],
       ["bulwark:package:arch", pkg.arch],
@@ -81,11 +88,11 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
 
 function buildBom(report: Report, packages: Package[]): Models.Bom {
   const refs = new UniqueIds("|");
-  const bom = new Models.Bom();
+  const bom = new (cdx().Models).Bom();
   const image = imageComponent(report.artifact, refs);
   bom.metadata.component = image;
   bom.metadata.tools.components.add(
-    new Models.Component(Enums.ComponentType.Application, report.tool.name, { version: report.tool.version }),
+    new (cdx().Models).Component(cdx().Enums.ComponentType.Application, report.tool.name, { version: report.tool.version }),
   );
   const parts: Models.Component[] = [];
   if (report.artifact.os) parts.push(osComponent(report.artifact.os, refs));
@@ -117,6 +124,6 @@ export const cyclonedxWriter: ReportWriter = {
       bom.metadata.timestamp = options.timestamp;
       bom.serialNumber = `urn:uuid:${uuidV5(`${contentHash(report, packages)} ${options.timestamp.toISOString()}`)}`;
     }
-    return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+    return `${collatedSerializer().serialize(bom, { sortLists: true, space: 2 })}\n`;
   },
 };

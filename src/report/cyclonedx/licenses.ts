@@ -1,10 +1,14 @@
-import { Contrib, type Models } from "@cyclonedx/cyclonedx-library";
+import type { Models } from "@cyclonedx/cyclonedx-library";
+import type { Contrib } from "@cyclonedx/cyclonedx-library";
+import { cdx } from "../common/cyclonedx-lib.js";
 import { uniqueText } from "../common/compare.js";
 import { joinWithAnd, parseSpdxExpression, type SpdxExpression } from "../license/spdx-expression.js";
 
-const factory = new Contrib.License.Factories.LicenseFactory((text) => {
-  if (parseSpdxExpression(text) === undefined) throw new RangeError(`not an SPDX expression: ${text}`);
-});
+let made: Contrib.License.Factories.LicenseFactory | undefined;
+const licenseFactory = (): Contrib.License.Factories.LicenseFactory =>
+  (made ??= new (cdx().Contrib.License.Factories.LicenseFactory)((text) => {
+    if (parseSpdxExpression(text) === undefined) throw new RangeError(`not an SPDX expression: ${text}`);
+  }));
 
 /**
  * CycloneDX licenses for one package.
@@ -21,8 +25,8 @@ export function cyclonedxLicenses(licenses: readonly string[]): Models.License[]
   if (parsed.length > 0 && parsed.every((p) => p !== undefined)) {
     // Spellings that differ only in case collapse to one canonical entry.
     const valid = [...new Map((parsed as SpdxExpression[]).map((p) => [p.text, p])).values()];
-    if (valid.every((p) => p.single)) return valid.map((p) => factory.makeSpdxLicense(p.text));
-    return [factory.makeExpression(joinWithAnd(valid))];
+    if (valid.every((p) => p.single)) return valid.map((p) => licenseFactory().makeSpdxLicense(p.text));
+    return [licenseFactory().makeExpression(joinWithAnd(valid))];
   }
-  return texts.map((t) => factory.makeDisjunctive(t));
+  return texts.map((t) => licenseFactory().makeDisjunctive(t));
 }

@@ -1,34 +1,42 @@
 // The CycloneDX 1.6 `vulnerabilities` section, in VEX form: one entry per finding (a CVE in two
 // packages is two entries, so each keeps its own severity, fix and analysis), pointing at the
 // component's bom-ref. Suppressed findings carry an `analysis` saying why.
-import { Enums, Models } from "@cyclonedx/cyclonedx-library";
+import type { Enums, Models } from "@cyclonedx/cyclonedx-library";
+import { cdx } from "../common/cyclonedx-lib.js";
 import type { CvssScore, Package, Severity, SuppressedVulnerability, Suppression, Vulnerability } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
 import type { UniqueIds } from "../common/unique.js";
 
 type Finding = Vulnerability | SuppressedVulnerability;
-const V = Enums.Vulnerability;
 
 /** Where an id is published: NVD for CVEs, GitHub for GHSAs, osv.dev for everything else. */
 function sourceOf(id: string): Models.Vulnerability.Source {
-  if (/^CVE-\d{4}-\d+$/.test(id)) return new Models.Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${id}` });
-  if (id.startsWith("GHSA-")) return new Models.Vulnerability.Source({ name: "GitHub", url: `https://github.com/advisories/${id}` });
-  return new Models.Vulnerability.Source({ name: "OSV", url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` });
+  if (/^CVE-\d{4}-\d+$/.test(id)) return new (cdx().Models).Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${id}` });
+  if (id.startsWith("GHSA-")) return new (cdx().Models).Vulnerability.Source({ name: "GitHub", url: `https://github.com/advisories/${id}` });
+  return new (cdx().Models).Vulnerability.Source({ name: "OSV", url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` });
 }
 
-const METHODS: Record<string, Enums.Vulnerability.RatingMethod> = {
-  "2.0": V.RatingMethod.CVSSv2,
-  "3.0": V.RatingMethod.CVSSv3,
-  "3.1": V.RatingMethod.CVSSv31,
-  "4.0": V.RatingMethod.CVSSv4,
+let methodsTable: Record<string, Enums.Vulnerability.RatingMethod> | undefined;
+const METHODS = (): Record<string, Enums.Vulnerability.RatingMethod> => {
+  const V = cdx().Enums.Vulnerability;
+  return (methodsTable ??= {
+    "2.0": V.RatingMethod.CVSSv2,
+    "3.0": V.RatingMethod.CVSSv3,
+    "3.1": V.RatingMethod.CVSSv31,
+    "4.0": V.RatingMethod.CVSSv4,
+  });
 };
 
-const SEVERITIES: Record<Severity, Enums.Vulnerability.Severity> = {
-  CRITICAL: V.Severity.Critical,
-  HIGH: V.Severity.High,
-  MEDIUM: V.Severity.Medium,
-  LOW: V.Severity.Low,
-  UNKNOWN: V.Severity.Unknown,
+let severitiesTable: Record<Severity, Enums.Vulnerability.Severity> | undefined;
+const SEVERITIES = (): Record<Severity, Enums.Vulnerability.Severity> => {
+  const V = cdx().Enums.Vulnerability;
+  return (severitiesTable ??= {
+    CRITICAL: V.Severity.Critical,
+    HIGH: V.Severity.High,
+    MEDIUM: V.Severity.Medium,
+    LOW: V.Severity.Low,
+    UNKNOWN: V.Severity.Unknown,
+  });
 };
 
 function bandOf(score: number): Severity {
@@ -38,34 +46,42 @@ function bandOf(score: number): Severity {
 function ratings(v: Finding): Models.Vulnerability.Rating[] {
   const out = v.cvss.map(
     (c: CvssScore) =>
-      new Models.Vulnerability.Rating({
-        ...(c.source ? { source: new Models.Vulnerability.Source({ name: c.source }) } : {}),
+      new (cdx().Models).Vulnerability.Rating({
+        ...(c.source ? { source: new (cdx().Models).Vulnerability.Source({ name: c.source }) } : {}),
         score: c.score,
-        severity: SEVERITIES[bandOf(c.score)],
-        method: METHODS[c.version] ?? V.RatingMethod.Other,
+        severity: SEVERITIES()[bandOf(c.score)],
+        method: METHODS()[c.version] ?? cdx().Enums.Vulnerability.RatingMethod.Other,
         vector: c.vector,
       }),
   );
   // Bulwark's severity can come from the source's own rating (no vector) or differ from a
   // vector's band (malicious packages): say it as a rating of its own then.
   if (!v.cvss.some((c) => bandOf(c.score) === v.severity)) {
-    out.push(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: v.source.id }), severity: SEVERITIES[v.severity], method: V.RatingMethod.Other }));
+    out.push(new (cdx().Models).Vulnerability.Rating({ source: new (cdx().Models).Vulnerability.Source({ name: v.source.id }), severity: SEVERITIES()[v.severity], method: cdx().Enums.Vulnerability.RatingMethod.Other }));
   }
   return out;
 }
 
 // OpenVEX justifications in CycloneDX terms, where one fits.
-const JUSTIFICATIONS: Record<string, Enums.Vulnerability.AnalysisJustification> = {
-  component_not_present: V.AnalysisJustification.CodeNotPresent,
-  vulnerable_code_not_present: V.AnalysisJustification.CodeNotPresent,
-  vulnerable_code_not_in_execute_path: V.AnalysisJustification.CodeNotReachable,
-  inline_mitigations_already_exist: V.AnalysisJustification.ProtectedByMitigatingControl,
-  ...Object.fromEntries(Object.values(V.AnalysisJustification).map((j) => [j, j])),
+let justificationsTable: Record<string, Enums.Vulnerability.AnalysisJustification> | undefined;
+const JUSTIFICATIONS = (): Record<string, Enums.Vulnerability.AnalysisJustification> => {
+  const V = cdx().Enums.Vulnerability;
+  return (justificationsTable ??= {
+    component_not_present: V.AnalysisJustification.CodeNotPresent,
+    vulnerable_code_not_present: V.AnalysisJustification.CodeNotPresent,
+    vulnerable_code_not_in_execute_path: V.AnalysisJustification.CodeNotReachable,
+    inline_mitigations_already_exist: V.AnalysisJustification.ProtectedByMitigatingControl,
+    ...Object.fromEntries(Object.values(V.AnalysisJustification).map((j) => [j, j])),
+  });
 };
 
-const STATES: Record<string, Enums.Vulnerability.AnalysisState> = {
-  fixed: V.AnalysisState.Resolved,
-  ...Object.fromEntries(Object.values(V.AnalysisState).map((s) => [s, s])),
+let statesTable: Record<string, Enums.Vulnerability.AnalysisState> | undefined;
+const STATES = (): Record<string, Enums.Vulnerability.AnalysisState> => {
+  const V = cdx().Enums.Vulnerability;
+  return (statesTable ??= {
+    fixed: V.AnalysisState.Resolved,
+    ...Object.fromEntries(Object.values(V.AnalysisState).map((s) => [s, s])),
+  });
 };
 
 /**
@@ -74,11 +90,11 @@ const STATES: Record<string, Enums.Vulnerability.AnalysisState> = {
  * the rule's reason as detail (CycloneDX has no state for "accepted risk").
  */
 function analysis(s: Suppression): Models.Vulnerability.Analysis {
-  const state = s.by === "vex" ? (STATES[s.vexStatus ?? ""] ?? V.AnalysisState.NotAffected) : V.AnalysisState.NotAffected;
-  const justification = s.by === "vex" ? JUSTIFICATIONS[s.reason.split(":")[0]!.trim()] : undefined;
+  const state = s.by === "vex" ? (STATES()[s.vexStatus ?? ""] ?? cdx().Enums.Vulnerability.AnalysisState.NotAffected) : cdx().Enums.Vulnerability.AnalysisState.NotAffected;
+  const justification = s.by === "vex" ? JUSTIFICATIONS()[s.reason.split(":")[0]!.trim()] : undefined;
   const where = s.file ? ` (${s.file})` : "";
   const detail = s.by === "vex" ? `${s.reason}${where}` : `Ignored${where}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ""}`;
-  return new Models.Vulnerability.Analysis({ state, ...(justification ? { justification } : {}), detail });
+  return new (cdx().Models).Vulnerability.Analysis({ state, ...(justification ? { justification } : {}), detail });
 }
 
 function date(value: string | undefined): Date | undefined {
@@ -106,8 +122,8 @@ function recommendation(v: Finding): string | undefined {
 }
 
 function properties(v: Finding): Models.PropertyRepository {
-  const repo = new Models.PropertyRepository();
-  const add = (name: string, value: string | undefined) => value && repo.add(new Models.Property(name, value));
+  const repo = new (cdx().Models).PropertyRepository();
+  const add = (name: string, value: string | undefined) => value && repo.add(new (cdx().Models).Property(name, value));
   add("bulwark:status", v.status);
   for (const f of v.fixedVersions) add("bulwark:fixedVersion", f);
   add("bulwark:advisory", v.source.id);
@@ -154,26 +170,26 @@ export function addVulnerabilities(bom: Models.Bom, findings: readonly Finding[]
     const detail = v.title && v.description && v.description !== v.title ? v.description : undefined;
     const advice = recommendation(v);
     bom.vulnerabilities.add(
-      new Models.Vulnerability.Vulnerability({
+      new (cdx().Models).Vulnerability.Vulnerability({
         bomRef: refs.take(`vulnerability:${v.id}`),
         id: v.id,
         source: sourceOf(v.id),
-        references: new Models.Vulnerability.ReferenceRepository(v.aliases.map((a) => new Models.Vulnerability.Reference(a, sourceOf(a)))),
-        ratings: new Models.Vulnerability.RatingRepository(ratings(v)),
+        references: new (cdx().Models).Vulnerability.ReferenceRepository(v.aliases.map((a) => new (cdx().Models).Vulnerability.Reference(a, sourceOf(a)))),
+        ratings: new (cdx().Models).Vulnerability.RatingRepository(ratings(v)),
         ...(description ? { description } : {}),
         ...(detail ? { detail } : {}),
         ...(advice ? { recommendation: advice } : {}),
-        advisories: new Models.Vulnerability.AdvisoryRepository(advisoryUrls(v.references).map((u) => new Models.Vulnerability.Advisory(u))),
+        advisories: new (cdx().Models).Vulnerability.AdvisoryRepository(advisoryUrls(v.references).map((u) => new (cdx().Models).Vulnerability.Advisory(u))),
         ...(published ? { published } : {}),
         ...(updated ? { updated } : {}),
         ...(suppressed ? { analysis: analysis(v.suppression) } : {}),
-        affects: new Models.Vulnerability.AffectRepository(
+        affects: new (cdx().Models).Vulnerability.AffectRepository(
           component
             ? [
-                new Models.Vulnerability.Affect(component.bomRef, {
-                  versions: new Models.Vulnerability.AffectedVersionRepository([
-                    new Models.Vulnerability.AffectedSingleVersion(v.installedVersion || v.package.version, {
-                      status: suppressed ? V.AffectStatus.Unaffected : V.AffectStatus.Affected,
+                new (cdx().Models).Vulnerability.Affect(component.bomRef, {
+                  versions: new (cdx().Models).Vulnerability.AffectedVersionRepository([
+                    new (cdx().Models).Vulnerability.AffectedSingleVersion(v.installedVersion || v.package.version, {
+                      status: suppressed ? cdx().Enums.Vulnerability.AffectStatus.Unaffected : cdx().Enums.Vulnerability.AffectStatus.Affected,
                     }),
                   ]),
                 }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Package, Report } from "../../model/index.js";
 import { alpineReport, debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
-import { jsonWriter } from "./json-writer.js";
+import { canonicalReport, jsonWriter } from "./json-writer.js";
 
 const parse = (text: string) => JSON.parse(text) as Report;
 const fixtures = { debian: debianReport, alpine: alpineReport, empty: emptyReport };
@@ -115,5 +115,20 @@ describe("json writer", () => {
     }
     sorted(out[2]!.extra!);
     expect(text.indexOf('"b": 3')).toBeLessThan(text.indexOf('"y": 2'));
+  });
+
+  it("writes in pieces exactly what JSON.stringify writes whole, for empty, small and long arrays", () => {
+    const big: Report = { ...debianReport(), misconfigurations: [], attackSurface: { service: true, reason: "exposes 80/tcp", totalSize: 3, tools: [] } };
+    for (let i = 0; i < 1234; i++) {
+      big.misconfigurations.push({ ruleId: `BW-T-${i % 7}`, severity: "LOW", title: "t…", message: `m ${i} "quoted" \u2028`, path: `f${i}.yaml`, line: i, remediation: "r", references: { cis: "x" }, resource: { kind: "Pod", name: `p${i}` } });
+    }
+    for (const report of [emptyReport(), debianReport(), alpineReport(), big]) {
+      const pieces = [...jsonWriter.writeChunks!(report)];
+      const whole = `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
+      expect(pieces.join("")).toBe(whole);
+      expect(jsonWriter.write(report)).toBe(whole);
+    }
+    // Long arrays really are split: no piece holds the whole findings list.
+    expect(Math.max(...[...jsonWriter.writeChunks!(big)].map((p) => p.length))).toBeLessThan(JSON.stringify(big.misconfigurations, null, 2).length / 2);
   });
 });

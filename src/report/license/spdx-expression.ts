@@ -1,4 +1,4 @@
-import { SPDX } from "@cyclonedx/cyclonedx-library";
+import { cdx } from "../common/cyclonedx-lib.js";
 
 // A small parser for SPDX license expressions (SPDX 2.3 annex D). No parser package is
 // installed, and the writers need more than yes/no: the canonical text, whether it is a single
@@ -94,7 +94,7 @@ class Parser {
     const node = simple(token);
     if (operatorOf(this.peek()) === "WITH") {
       this.pos++;
-      const exception = SPDX.fixupSpdxId(this.next());
+      const exception = cdx().SPDX.fixupSpdxId(this.next());
       if (exception === undefined) throw new Invalid();
       node.exception = exception;
     }
@@ -105,11 +105,11 @@ class Parser {
 function simple(token: string): Extract<Node, { kind: "license" | "ref" }> {
   if (token === ")" || operatorOf(token) !== undefined) throw new Invalid();
   if (LICENSE_REF.test(token)) return { kind: "ref", ref: token };
-  const listed = SPDX.fixupSpdxId(token);
+  const listed = cdx().SPDX.fixupSpdxId(token);
   // "GPL-2.0+" is itself a (deprecated) listed id; otherwise "+" means "or later".
   if (listed !== undefined) return { kind: "license", id: listed, plus: false };
   if (token.endsWith("+")) {
-    const stem = SPDX.fixupSpdxId(token.slice(0, -1));
+    const stem = cdx().SPDX.fixupSpdxId(token.slice(0, -1));
     if (stem !== undefined) return { kind: "license", id: stem, plus: true };
   }
   throw new Invalid();
