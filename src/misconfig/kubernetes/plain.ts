@@ -8,6 +8,8 @@ const UNUSUAL = Symbol("unusual");
 
 function plain(node: unknown): unknown {
   if (node === null || node === undefined) return null;
+  // Explicit tags (!!set, !!omap, !!binary, custom ones) may build other JS types.
+  if ((node as { tag?: string }).tag) throw UNUSUAL;
   if (isScalar(node)) {
     const v = node.value;
     // Core-schema scalars only: strings, numbers, booleans and null.
