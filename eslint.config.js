@@ -20,6 +20,7 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  area(["src/common/**"], [{ regex: "^(?!\\./)", message: "common/ holds self-contained helpers and imports nothing outside itself" }]),
   area(["src/model/**"], [{ regex: "^(?!\\./)", message: "model/ holds plain types and imports nothing outside itself" }]),
   area(["src/layers/**"], [forbid(["image", "analyzers", "scan", "report", "cli", "vulndb", "match"], "layers/ may import only model/ and errors")]),
   area(["src/image/**"], [forbid(["analyzers", "scan", "report", "cli", "vulndb", "match"], "image/ may import only model/, layers/ and errors")]),

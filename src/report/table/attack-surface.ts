@@ -1,5 +1,6 @@
 // The attack-surface summary for people: which tools an attacker would find, and how much they weigh.
 import type { AttackSurface, LayerInfo } from "../../model/index.js";
+import { humanBytes } from "../../common/bytes.js";
 import { type Palette, printable } from "./ansi.js";
 
 const LABEL: Record<string, string> = {
@@ -10,17 +11,6 @@ const LABEL: Record<string, string> = {
   network: "network",
 };
 
-export function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
 
 export function attackSurfaceSection(surface: AttackSurface, layers: LayerInfo[], c: Palette): string[] {
   const role = surface.service ? `a service (${surface.reason})` : `not a service (${surface.reason})`;

@@ -20,17 +20,7 @@ export function layerName(doc: ContentsDoc, index: number): string {
   return step ? `layer ${index + 1} (${step.length > 50 ? step.slice(0, 49) + "…" : step})` : `layer ${index + 1}`;
 }
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
+export { humanBytes as bytes } from "../../../common/bytes.js";
 
 /** One hit per sensitive file of a kind, in every layer that shipped it. */
 export function sensitiveHits(doc: ContentsDoc, kind: ShippedEntry["entry"]["sensitive"], what: (s: ShippedEntry) => string | null): ContentsHit[] {
