@@ -1,6 +1,7 @@
 import type { Artifact, LayerInfo, Misconfiguration, OSInfo, Report, ReportError } from "../../model/index.js";
 import { compareText, sortedText } from "../common/compare.js";
 import { canonicalPackages } from "../common/packages.js";
+import { jsonPieces } from "../common/json-pieces.js";
 import type { ReportWriter } from "../types.js";
 
 // Bulwark's own format: the Report object itself. Objects are rebuilt field by field so keys
@@ -115,42 +116,13 @@ export function canonicalReport(report: Report): Report {
   };
 }
 
-/** Array elements serialised per piece: each piece is a few hundred KB of text. */
-const BATCH = 500;
-
-/**
- * `JSON.stringify(canonicalReport(report), null, 2)` and a newline, in pieces. Each field is
- * stringified inside a stand-in object so its indentation is exactly what it has in the whole
- * document; long arrays go in batches of elements.
- */
-function* jsonChunks(report: Report): Generator<string> {
-  const doc = canonicalReport(report) as unknown as Record<string, unknown>;
-  const keys = Object.keys(doc);
-  yield "{\n";
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k]!;
-    const value = doc[key];
-    const sep = k < keys.length - 1 ? ",\n" : "\n";
-    if (!Array.isArray(value) || value.length <= BATCH) {
-      // '{\n  "key": VALUE\n}' without its braces.
-      yield JSON.stringify({ [key]: value }, null, 2).slice(2, -2) + sep;
-      continue;
-    }
-    yield `  ${JSON.stringify(key)}: [\n`;
-    for (let i = 0; i < value.length; i += BATCH) {
-      // '{\n  "k": [\n    ELEMENTS\n  ]\n}' keeps the elements at the array's real depth.
-      const text = JSON.stringify({ k: value.slice(i, i + BATCH) }, null, 2);
-      yield text.slice(11, -6) + (i + BATCH < value.length ? ",\n" : "\n");
-    }
-    yield "  ]" + sep;
-  }
-  yield "}\n";
-}
-
 export const jsonWriter: ReportWriter = {
   format: "json",
   write(report: Report): string {
-    return [...jsonChunks(report)].join("");
+    return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
   },
-  writeChunks: jsonChunks,
+  *writeChunks(report: Report) {
+    yield* jsonPieces(canonicalReport(report));
+    yield "\n";
+  },
 };

@@ -6,6 +6,7 @@ import type { Package, Report, Severity, SuppressedVulnerability, Vulnerability 
 import { compareText } from "../common/compare.js";
 import type { ReportWriter } from "../types.js";
 import { findingsPart } from "./findings.js";
+import { jsonPieces } from "../common/json-pieces.js";
 
 const SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI = "https://bulwark.dev/";
@@ -194,5 +195,9 @@ export const sarifWriter: ReportWriter = {
   format: "sarif",
   write(report: Report): string {
     return `${JSON.stringify(sarifDocument(report), null, 2)}\n`;
+  },
+  *writeChunks(report: Report) {
+    yield* jsonPieces(sarifDocument(report));
+    yield "\n";
   },
 };

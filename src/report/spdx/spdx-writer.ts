@@ -9,6 +9,7 @@ import { creationDate } from "./created.js";
 import type { SpdxDocument, SpdxExternalRef, SpdxPackage, SpdxRelationship } from "./document.js";
 import { idString, packageSpdxId } from "./ids.js";
 import { LicenseCatalog } from "./licenses.js";
+import { jsonPieces } from "../common/json-pieces.js";
 
 const IMAGE_ID = "SPDXRef-Image";
 const OS_ID = "SPDXRef-OperatingSystem";
@@ -161,5 +162,9 @@ export const spdxWriter: ReportWriter = {
   format: "spdx-json",
   write(report: Report, options?: WriteOptions): string {
     return `${JSON.stringify(spdxDocument(report, options), null, 2)}\n`;
+  },
+  *writeChunks(report: Report, options?: WriteOptions) {
+    yield* jsonPieces(spdxDocument(report, options));
+    yield "\n";
   },
 };
