@@ -7,7 +7,6 @@ import { rng } from "./rng.js";
 
 const GENERATOR_VERSION = "1";
 
-
 const WORDS = "lib usr share doc init config main module value error return static const function struct int char void include define if else for while switch case break default".split(" ");
 
 /** File bodies that compress about like real binaries and text (≈ 3:1 under gzip -6). */

@@ -1,12 +1,12 @@
 // Matcher benchmark: 10,000 realistic installed packages (a Debian 12 base plus npm, PyPI,
 // Maven, Go, RubyGems, Cargo, Composer and NuGet dependencies) against an advisory source.
-// Not wired into run.ts: call benchMatch(source, generatePackages()) or run this file, which
-// uses a synthetic in-memory source shaped like the real feeds.
+// run.ts matches against the generated advisory database (vulndb.ts); running this file uses a
+// synthetic in-memory source shaped like the real feeds instead.
 import { pathToFileURL } from "node:url";
-import { matchPackages, type AdvisorySource } from "../src/match/index.js";
+import { LANGUAGE_ECOSYSTEMS, matchPackages, type AdvisorySource } from "../src/match/index.js";
 import type { OSInfo, OsvRecord, Package } from "../src/model/index.js";
+import { normalizeName } from "../src/versioning/index.js";
 import { rng } from "./rng.js";
-
 
 const DEBIAN_12: OSInfo = { family: "debian", version: "12", codename: "bookworm" };
 
@@ -77,17 +77,6 @@ export function generatePackages(count = 10_000, seed = 42): Package[] {
   return out;
 }
 
-const OSV_ECOSYSTEM: Record<string, string> = {
-  npm: "npm",
-  pypi: "PyPI",
-  maven: "Maven",
-  golang: "Go",
-  gem: "RubyGems",
-  cargo: "crates.io",
-  composer: "Packagist",
-  nuget: "NuGet",
-};
-
 /**
  * An in-memory source with a few advisories per Debian source package and one for every
  * `every`-th language package, in the shapes of the real feeds (DSA with `upstream`, GHSA with
@@ -118,9 +107,10 @@ export function syntheticSource(packages: readonly Package[], every = 7): Adviso
     }
   });
   packages.forEach((p, i) => {
-    const ecosystem = OSV_ECOSYSTEM[p.type];
+    const ecosystem = LANGUAGE_ECOSYSTEMS[p.type];
     if (!ecosystem || i % every !== 0) return;
-    add(ecosystem, p.name, {
+    // Keyed as the database keys names (the matcher queries `Py_Package.1` as `py-package-1`).
+    add(ecosystem, normalizeName(ecosystem, p.name), {
       id: `GHSA-bench-${i}`,
       modified: "2024-06-01T00:00:00Z",
       aliases: [`CVE-2023-${20000 + i}`],

@@ -1,6 +1,6 @@
 // Advisory database import benchmark: ≥ 100,000 OSV records generated from real samples
 // (go-vulndb, osv.dev apitester, an Ubuntu USN) and packed like osv.dev's all.zip, then timed
-// through importPaths. Not wired into run.ts; call benchVulndb(dir) or run this file.
+// through importPaths. run.ts calls benchVulndb(dir); this file can also be run on its own.
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,7 +13,6 @@ import { rng } from "./rng.js";
 export const BENCH_RECORDS = 120_000;
 /** Our test zip writer has no zip64, so the records are spread over several archives. */
 const PER_ZIP = 40_000;
-
 
 interface Eco {
   ecosystem: (r: () => number) => string;

@@ -4,14 +4,18 @@ import { closeSync, openSync, renameSync, unlinkSync, write } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import { UserError } from "../index.js";
 
+type Sink = (bytes: Buffer) => Promise<void>;
+
 /** Bytes gathered before a write: large enough to keep system calls few. */
 const PIECE = 1 << 20;
 
 /**
- * Pieces are written while the next ones are built: the write runs on libuv's thread pool, so
- * on a multi-core machine serialising and writing a large report overlap.
+ * Writes the pieces, and a final newline when they do not end with one. Pieces are written
+ * while the next ones are built: the write runs on libuv's thread pool, so on a multi-core
+ * machine serialising and writing a large report overlap. On failure (the writer throwing, or
+ * a write failing) the write in flight is waited for first, so the caller may close the file.
  */
-async function writePieces(pieces: Iterable<string>, sink: (b: Buffer) => Promise<void>): Promise<boolean> {
+async function writePieces(pieces: Iterable<string>, sink: Sink): Promise<void> {
   let pending: Promise<void> = Promise.resolve();
   let parts: string[] = [];
   let size = 0;
@@ -24,19 +28,24 @@ async function writePieces(pieces: Iterable<string>, sink: (b: Buffer) => Promis
     await pending;
     pending = sink(bytes);
   };
-  for (const p of pieces) {
-    if (p.length === 0) continue;
-    parts.push(p);
-    size += p.length;
-    last = p;
-    if (size >= PIECE) await flush();
+  try {
+    for (const p of pieces) {
+      if (p.length === 0) continue;
+      parts.push(p);
+      size += p.length;
+      last = p;
+      if (size >= PIECE) await flush();
+    }
+    if (!last.endsWith("\n")) parts.push("\n");
+    if (parts.length) await flush();
+    await pending;
+  } catch (e) {
+    await pending.catch(() => {});
+    throw e;
   }
-  if (parts.length) await flush();
-  await pending;
-  return last.endsWith("\n");
 }
 
-function fileSink(fd: number): (b: Buffer) => Promise<void> {
+function fileSink(fd: number): Sink {
   return (b) =>
     new Promise((resolve, reject) => {
       const step = (offset: number): void =>
@@ -49,23 +58,41 @@ function fileSink(fd: number): (b: Buffer) => Promise<void> {
     });
 }
 
-const stdoutSink = (b: Buffer): Promise<void> =>
+const stdoutSink: Sink = (b) =>
   new Promise((resolve, reject) => {
     process.stdout.write(b, (err) => (err ? reject(err) : resolve()));
   });
 
+/** A failed system call (open, write, rename…), as opposed to an error of the report writer. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
+}
+
+/**
+ * A writer's own error (a bug) is passed on as it is; failed writes become one-line user errors.
+ * When a writer fails part-way, stdout has the first part; a file is never left behind.
+ */
 export async function writeOutput(text: string | Iterable<string>, file: string | undefined): Promise<void> {
   const pieces = typeof text === "string" ? [text] : text;
   if (!file || file === "-") {
-    if (!(await writePieces(pieces, stdoutSink))) await stdoutSink(Buffer.from("\n"));
+    // Failures arrive through the write callbacks. Without a listener, stdout would also throw
+    // them as an 'error' event: a stack trace for `bulwark … | head`.
+    if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", () => {});
+    try {
+      await writePieces(pieces, stdoutSink);
+    } catch (e) {
+      if (!isSystemError(e)) throw e;
+      // The reader went away (`| head`): the rest is not wanted, and the exit code stays the run's.
+      if (e.code === "EPIPE") return;
+      throw new UserError("INPUT", `cannot write output to stdout (${e.code ?? e.message})`);
+    }
     return;
   }
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const fd = openSync(tmp, "w");
     try {
-      const sink = fileSink(fd);
-      if (!(await writePieces(pieces, sink))) await sink(Buffer.from("\n"));
+      await writePieces(pieces, fileSink(fd));
     } finally {
       closeSync(fd);
     }
@@ -76,6 +103,7 @@ export async function writeOutput(text: string | Iterable<string>, file: string 
     } catch {
       // nothing was written
     }
-    throw new UserError("INPUT", `${file}: cannot write output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    if (!isSystemError(e)) throw e;
+    throw new UserError("INPUT", `${file}: cannot write output (${e.code ?? e.message})`);
   }
 }

@@ -1,7 +1,7 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
 import { Command, CommanderError, Option } from "commander";
 import {
-  dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, scanConfig, toolVersion, updateDb, UserError,
+  dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
   type ConfigScanOptions, type Report, type ScanOptions, type Severity, type VulnScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
@@ -93,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
     });
 
   imageOptions(program.command("scan").description("scan an image, root filesystem or SBOM for vulnerabilities"), "table", reportFormats())
-    .option("--scanners <list>", "comma-separated scanners: vuln, package", "vuln")
+    .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
     .option("--exit-code <n>", "exit with this code when any vulnerability is reported (0 otherwise)")

@@ -41,8 +41,4 @@ export function whiteoutOf(path: string): Whiteout | null {
   return { kind: "delete", path: dir ? `${dir}/${name}` : name };
 }
 
-/** True when `path` is `dir` itself or lies below it ("" is the root). */
-export function isUnder(path: string, dir: string): boolean {
-  if (dir === "") return true;
-  return path === dir || (path.startsWith(dir) && path.charCodeAt(dir.length) === 47);
-}
+export { isUnder } from "../common/paths.js";

@@ -1,10 +1,10 @@
 // What to look up for one installed package: ecosystem, name and version to compare, and
 // which affected[] entries count.
 import { PackageURL } from "packageurl-js";
-import type { OSInfo, OsvAffected, Package } from "../model/index.js";
-import { normalizeName } from "../versioning/index.js";
+import type { OsvAffected, Package } from "../model/index.js";
+import { ecosystemBase, normalizeName } from "../versioning/index.js";
 import { binariesNamed } from "./advisory.js";
-import { OS_PACKAGE_TYPES, languageEcosystem, osEcosystem, skippedAsOsOwned, type OsEcosystem } from "./ecosystems.js";
+import { OS_PACKAGE_TYPES, languageEcosystem, skippedAsOsOwned, type OsEcosystem } from "./ecosystems.js";
 import type { MatchOptions } from "./types.js";
 
 export interface Lookup {
@@ -79,11 +79,6 @@ function languageVersion(pkg: Package, ecosystem: string): string {
   return pkg.version.replace(/^go(?=\d)/, "").replace(/^v(?=\d)/, "");
 }
 
-function baseOf(ecosystem: string): string {
-  const i = ecosystem.indexOf(":");
-  return i < 0 ? ecosystem : ecosystem.slice(0, i);
-}
-
 function languageLookup(pkg: Package, ecosystem: string): Lookup {
   const raw = languageName(pkg);
   const name = normalizeName(ecosystem, raw);
@@ -95,16 +90,16 @@ function languageLookup(pkg: Package, ecosystem: string): Lookup {
     version,
     // `Packagist:https://packages.drupal.org/8`-style entries share the ecosystem's base.
     accepts: (entry) =>
-      !!entry.package && baseOf(entry.package.ecosystem) === ecosystem && normalizeName(ecosystem, entry.package.name) === name,
+      !!entry.package && ecosystemBase(entry.package.ecosystem) === ecosystem && normalizeName(ecosystem, entry.package.name) === name,
   };
 }
 
-/** The lookups for a package: none when its ecosystem is not covered or it is skipped. */
-export function lookupsFor(pkg: Package, os: OSInfo | null, opts: MatchOptions): Lookup[] {
-  if (OS_PACKAGE_TYPES.has(pkg.type)) {
-    const eco = osEcosystem(os, opts);
-    return eco ? osLookups(pkg, eco) : [];
-  }
+/**
+ * The lookups for a package: none when its ecosystem is not covered or it is skipped. `osEco` is
+ * `osEcosystem(os, opts)` of the scanned OS, computed once by the caller.
+ */
+export function lookupsFor(pkg: Package, osEco: OsEcosystem | null, opts: MatchOptions): Lookup[] {
+  if (OS_PACKAGE_TYPES.has(pkg.type)) return osEco ? osLookups(pkg, osEco) : [];
   const ecosystem = languageEcosystem(pkg);
   if (!ecosystem || skippedAsOsOwned(pkg, opts)) return [];
   return [languageLookup(pkg, ecosystem)];

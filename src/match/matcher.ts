@@ -1,7 +1,8 @@
 // Installed packages × advisories → vulnerabilities, one per (vulnerability, package).
-import type { LayerRef, OSInfo, OsvAffected, OsvRecord, OsvSeverity, Package, Vulnerability } from "../model/index.js";
+import type { LayerRef, OSInfo, OsvAffected, OsvRecord, OsvSeverity, Package, Severity, Vulnerability } from "../model/index.js";
 import { compareVersions, evaluateAffected } from "../versioning/index.js";
 import { cvesMap, dateOf, descriptionOf, isWithdrawn, referencesOf, saysWillNotFix, titleOf } from "./advisory.js";
+import { osEcosystem } from "./ecosystems.js";
 import { compareCves, cveOf, IdGroups, isCve } from "./ids.js";
 import { lookupsFor, type Lookup } from "./lookups.js";
 import { assess, maxSeverity, severityRank } from "./severity.js";
@@ -57,7 +58,7 @@ function splitIds(record: OsvRecord, entry: OsvAffected): { nodes: string[]; sev
 
 function evaluate(version: string, entry: OsvAffected): { affected: boolean; fixed: string[] } {
   try {
-    return evaluateAffected(version, entry, entry.package?.ecosystem);
+    return evaluateAffected(version, entry);
   } catch {
     // One malformed range (or an ecosystem without a comparator) must not fail the scan.
     return { affected: false, fixed: [] };
@@ -127,7 +128,7 @@ function toVulnerability(pkg: Package, group: Hit[]): Vulnerability {
   const fixedVersions = sortVersions(primary.ecosystem, hits.flatMap((h) => h.fixed));
   const status = fixedVersions.length > 0 ? "fixed" : hits.some((h) => saysWillNotFix(h.entry)) ? "will_not_fix" : "affected";
 
-  let severity = assess(primary.record, primary.entry, primary.severity).severity;
+  let severity: Severity = "UNKNOWN";
   let malicious = false;
   const cvss: Vulnerability["cvss"] = [];
   for (const h of hits) {
@@ -208,9 +209,10 @@ export function matchPackages(
     if (!records) cache.set(key, (records = source.query(base, name)));
     return records;
   };
+  const osEco = osEcosystem(os, opts);
   const out: Vulnerability[] = [];
   for (const pkg of packages) {
-    const lookups = lookupsFor(pkg, os, opts);
+    const lookups = lookupsFor(pkg, osEco, opts);
     if (lookups.length === 0) continue;
     const hits = hitsFor(lookups, query, now);
     for (const group of groupHits(hits)) out.push(toVulnerability(pkg, group));

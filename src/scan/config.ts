@@ -6,6 +6,7 @@ import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
 import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
 import { KubernetesScanner, isKubernetesCandidate } from "../misconfig/kubernetes/index.js";
 import { UserError } from "../errors.js";
+import { compareText } from "../report/common/compare.js";
 import { dropIgnoredFindings } from "./ignore.js";
 import type { Misconfiguration, Report, ReportError } from "../model/index.js";
 import { toolVersion } from "../version.js";
@@ -91,14 +92,16 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
       k8s.add(f.rel, text);
       continue;
     }
+    const failures: string[] = [];
     try {
       if (f.kind === "dockerfile") {
         const dockerignore = await lstat(join(f.path, "..", ".dockerignore")).then(() => true, () => false);
-        misconfigurations.push(...scanDockerfile(text, f.rel, { hasDockerignore: dockerignore }));
-      } else misconfigurations.push(...scanCompose(text, f.rel));
+        misconfigurations.push(...scanDockerfile(text, f.rel, { hasDockerignore: dockerignore }, failures));
+      } else misconfigurations.push(...scanCompose(text, f.rel, failures));
     } catch (e) {
       errors.push({ source: f.kind, message: (e as Error).message, path: f.rel });
     }
+    for (const message of failures) errors.push({ source: f.kind, message, path: f.rel });
   }
   const k = k8s.finish();
   for (const m of k.findings) misconfigurations.push(m);
@@ -116,8 +119,6 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
   dropIgnoredFindings(report, opts.ignoreFile, opts.now ?? new Date());
   report.misconfigurations = report.misconfigurations
     .filter((m) => !opts.severities || opts.severities.includes(m.severity))
-    .sort((a, b) => cmp(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || cmp(a.ruleId, b.ruleId));
+    .sort((a, b) => compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || compareText(a.ruleId, b.ruleId));
   return report;
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -17,7 +17,7 @@ import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
 import { analyzeEntries } from "./layer.js";
-import { merge, type LayerInput } from "./merge.js";
+import { fileOwners, merge, type LayerInput } from "./merge.js";
 import { addVulnerabilities, type VulnScanOptions } from "./vulns.js";
 
 export type { VulnScanOptions } from "./vulns.js";
@@ -53,13 +53,14 @@ export async function scan(targetText: string, opts: ScanOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const report = await inventory(targetText, opts);
   if (scanners.includes("vuln")) await addVulnerabilities(report, opts.vuln ?? {}, now);
-  if (report.secrets.length || report.misconfigurations.length) dropIgnoredFindings(report, opts.vuln?.ignoreFile, now, !scanners.includes("vuln"));
   if (scanners.includes("misconfig") && report.artifact.type === "dir") {
-    // A project tree: its Dockerfiles, manifests and Compose files.
-    const cfg = await scanConfig([parseTarget(targetText).ref]);
+    // A project tree: its Dockerfiles, manifests and Compose files. The ignore file is applied
+    // below, once for every finding of the scan.
+    const cfg = await scanConfig([parseTarget(targetText).ref], { ignoreFile: false });
     report.misconfigurations.push(...cfg.misconfigurations);
     report.errors.push(...cfg.errors);
   }
+  if (report.secrets.length || report.misconfigurations.length) dropIgnoredFindings(report, opts.vuln?.ignoreFile, now, !scanners.includes("vuln"));
   return report;
 }
 
@@ -101,7 +102,6 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   const image = await openImage(target, openOpts);
   try {
     const r = await scanImage(image, analyzers, opts, now, scanners.includes("misconfig"));
-    if (scanners.includes("misconfig")) r.misconfigurations.unshift(...scanImageConfig(image.config, image.target));
     if (scanners.includes("secret")) r.secrets.push(...configSecrets(image));
     return r;
   } finally {
@@ -155,21 +155,15 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   r.secrets = merged.secrets;
   if (misconfig) {
     const layers = inputs.map(({ ref, analysis }) => ({ ref, contents: analysis.contents, whiteouts: analysis.whiteouts, opaqueDirs: analysis.opaqueDirs }));
-    const found = scanImageContents({ target: image.target, layers, config: image.config, owners: ownedFiles(merged.packages) });
-    r.misconfigurations.push(...found.findings);
+    // Image paths have no leading slash; file lists write one.
+    const owners = new Map([...fileOwners(merged.packages)].map(([f, purl]) => [f.replace(/^\/+/, ""), purl]));
+    const found = scanImageContents({ target: image.target, layers, config: image.config, owners });
+    const failures: string[] = [];
+    r.misconfigurations.push(...scanImageConfig(image.config, image.target, failures), ...found.findings);
+    for (const message of failures) r.errors.push({ source: "image-config", message });
     r.attackSurface = found.attackSurface;
   }
   return r;
-}
-
-/** OS package purl by file path (no leading slash), from the package managers' file lists. */
-function ownedFiles(packages: Package[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of packages) {
-    if (p.type !== "deb" && p.type !== "rpm" && p.type !== "apk") continue;
-    for (const f of p.files ?? []) out.set(f.replace(/^\/+/, ""), p.purl);
-  }
-  return out;
 }
 
 async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: LayerLimits): Promise<CachedLayer> {

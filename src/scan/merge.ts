@@ -146,11 +146,7 @@ export function mergeAcrossAnalyzers(groups: Package[][]): Package[] {
  * in the inventory, and the matcher leaves them to the OS package's advisories.
  */
 export function markOwned(packages: Package[]): Package[] {
-  const owner = new Map<string, string>();
-  for (const p of packages) {
-    if (!OS_TYPES.has(p.type) || !p.files) continue;
-    for (const f of p.files) owner.set(f, p.purl);
-  }
+  const owner = fileOwners(packages);
   if (owner.size === 0) return packages;
   for (const p of packages) {
     if (OS_TYPES.has(p.type)) continue;
@@ -165,6 +161,16 @@ export function markOwned(packages: Package[]): Package[] {
     }
   }
   return packages;
+}
+
+/** OS package purl by file path, as the package manager's file list writes it (`/usr/bin/su`). */
+export function fileOwners(packages: Package[]): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const p of packages) {
+    if (!OS_TYPES.has(p.type) || !p.files) continue;
+    for (const f of p.files) owner.set(f, p.purl);
+  }
+  return owner;
 }
 
 // dpkg lists a Python distribution's directory and files; METADATA itself may be missing from

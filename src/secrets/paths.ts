@@ -22,8 +22,8 @@ const SKIP_DIRS: RegExp[] = [
   /(?:^|\/)(?:go\/pkg\/mod|usr\/lib\/go[^/]*\/src)\/.*_test\.go$/,
 ];
 
-/** Path as used for matching: no leading slash or "./". */
-function norm(path: string): string {
+/** Path as used for matching: forward slashes, no leading slash or "./". */
+export function normalizePath(path: string): string {
   return path.replace(/\\/g, "/").replace(/^(?:\.\/|\/)+/, "");
 }
 
@@ -33,7 +33,7 @@ function norm(path: string): string {
  * allow-listed by the rules instead.
  */
 export function isScannableText(path: string, head: Buffer): boolean {
-  const p = norm(path);
+  const p = normalizePath(path);
   if (SKIP_DIRS.some((re) => re.test(p))) return false;
   const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
   const dot = base.lastIndexOf(".");

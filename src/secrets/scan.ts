@@ -3,6 +3,7 @@
 import type { SecretFinding } from "../model/index.js";
 import { allowedValue, entropy, GENERIC_LINE_ALLOW } from "./allow.js";
 import { KeywordIndex } from "./keywords.js";
+import { normalizePath } from "./paths.js";
 import { secretRules } from "./rules/index.js";
 import type { LineContext, SecretRule } from "./types.js";
 
@@ -137,7 +138,7 @@ function pairAws(findings: SecretFinding[]): void {
 /** Scans one text file. Findings carry the 1-based line and a redacted copy of it. */
 export function scanText(text: string, path: string): SecretFinding[] {
   const findings: SecretFinding[] = [];
-  const normPath = path.replace(/\\/g, "/").replace(/^(?:\.\/|\/)+/, "");
+  const normPath = normalizePath(path);
   const contextCache = new Map<RegExp, boolean>();
   const fileContext = (re: RegExp): boolean => {
     let v = contextCache.get(re);

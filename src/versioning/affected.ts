@@ -3,6 +3,7 @@
 // IncludedInRanges, BeforeLimits). Comparators are passed in, so this module knows
 // nothing about ecosystems.
 import type { OsvAffected, OsvRange } from "../model/osv.js";
+import { compareStrings } from "./common.js";
 import type { Cmp, VersionComparator } from "./types.js";
 
 export interface AffectedResult {
@@ -156,7 +157,7 @@ export function evaluateWith(version: string, affected: OsvAffected, cmps: Compa
   if (!hit) hit = listed.some((v) => v === version || (ecoUsable && tryCompare(eco!, version, v) === 0));
 
   const order = eco && ecoUsable ? eco : cmps.semver;
-  fixed.sort((a, b) => tryCompare(order, a, b) ?? (a < b ? -1 : a > b ? 1 : 0));
+  fixed.sort((a, b) => tryCompare(order, a, b) ?? compareStrings(a, b));
   const result: AffectedResult = { affected: hit, fixed };
   if (lastAffected !== undefined) result.lastAffected = lastAffected;
   return result;

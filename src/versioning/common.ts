@@ -25,13 +25,14 @@ export function compareDigits(a: string, b: string): Cmp {
   return 0;
 }
 
-export function isDigitCode(c: number): boolean {
+/** Is `c` the char code of an ASCII digit? */
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
 export function isAllDigits(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) if (!isDigitCode(s.charCodeAt(i))) return false;
+  for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
   return true;
 }
 

@@ -66,13 +66,14 @@ export const KNOWN_ECOSYSTEMS: readonly string[] = [...COMPARATORS.keys()];
 /** SemVer 2.0 ordering, used for every range of type SEMVER whatever the ecosystem. */
 const SEMVER_RANGES: VersionComparator = { ...semver, ecosystem: "SEMVER" };
 
-function baseName(ecosystem: string): string {
+/** `Debian:12` → `Debian`, `Ubuntu:22.04:LTS` → `Ubuntu`, `Red Hat:...` → `Red Hat`: the ecosystem without its release suffix. */
+export function ecosystemBase(ecosystem: string): string {
   const colon = ecosystem.indexOf(":");
-  return (colon === -1 ? ecosystem : ecosystem.slice(0, colon)).trim();
+  return colon === -1 ? ecosystem : ecosystem.slice(0, colon);
 }
 
 export function getComparator(ecosystem: string): VersionComparator | undefined {
-  const base = baseName(ecosystem);
+  const base = ecosystemBase(ecosystem).trim();
   return COMPARATORS.get(base) ?? BY_LOWER_CASE.get(base.toLowerCase());
 }
 

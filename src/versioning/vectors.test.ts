@@ -3,8 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compareVersions, KNOWN_ECOSYSTEMS } from "./index.js";
-
-const DIR = new URL("../../../shared/data/versions/osv-scalibr-semantic/semantic/testdata/", import.meta.url);
+import { readVectors, VECTORS } from "./test-support/data.js";
 
 // File prefix (before "-versions") -> the OSV ecosystems whose ordering it pins.
 const FILES: Record<string, string[]> = {
@@ -22,30 +21,9 @@ const FILES: Record<string, string[]> = {
   hackage: ["Hackage"],
 };
 
-interface Vector {
-  line: number;
-  a: string;
-  op: "<" | "=" | ">";
-  b: string;
-}
-
-/** Lines are "A <op> B"; blank lines and lines starting with "# " or "// " are comments. */
-export function readVectors(text: string): Vector[] {
-  const out: Vector[] = [];
-  text.split("\n").forEach((raw, k) => {
-    const line = raw.replace(/\r$/, "");
-    if (line === "" || line.startsWith("# ") || line.startsWith("// ")) return;
-    const parts = line.split(" ");
-    const [a, op, b] = parts;
-    if (parts.length !== 3 || (op !== "<" && op !== "=" && op !== ">")) throw new Error(`line ${k + 1}: cannot read ${JSON.stringify(line)}`);
-    out.push({ line: k + 1, a: a!, op, b: b! });
-  });
-  return out;
-}
-
 const EXPECT = { "<": -1, "=": 0, ">": 1 } as const;
 
-const files = readdirSync(DIR)
+const files = readdirSync(VECTORS)
   .filter((f) => f.endsWith(".txt"))
   .sort();
 
@@ -64,7 +42,7 @@ describe("osv-scalibr comparison vectors", () => {
     const ecosystems = FILES[file.replace(/-versions.*$/, "")] ?? [];
     for (const ecosystem of ecosystems) {
       it(`${file} as ${ecosystem}`, () => {
-        const vectors = readVectors(readFileSync(new URL(file, DIR), "utf8"));
+        const vectors = readVectors(readFileSync(new URL(file, VECTORS), "utf8"));
         expect(vectors.length).toBeGreaterThan(0);
         const failures: string[] = [];
         for (const { line, a, op, b } of vectors) {

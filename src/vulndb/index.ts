@@ -3,4 +3,5 @@ export { AdvisoryDB, type EcosystemSummary } from "./store.js";
 export { importPaths, type ImportOptions, type ImportResult } from "./import.js";
 export { updateDb, dbStatus, DEFAULT_REPOSITORY, type UpdateOptions, type UpdateResult, type UpdateProgress, type DbStatus } from "./update.js";
 export { defaultDbPath } from "./paths.js";
-export { ecosystemBase, SCHEMA_VERSION } from "./schema.js";
+export { SCHEMA_VERSION } from "./schema.js";
+export { ecosystemBase } from "../versioning/index.js";

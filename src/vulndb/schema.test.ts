@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeRecord, ecosystemBase, encodeRecord } from "./schema.js";
+import { ecosystemBase } from "../versioning/index.js";
+import { decodeRecord, encodeRecord } from "./schema.js";
 import { defaultDbPath } from "./paths.js";
 
 describe("ecosystemBase", () => {

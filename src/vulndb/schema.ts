@@ -1,5 +1,5 @@
 // The on-disk format: tables, version checks, meta entries and the record codec.
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { UserError } from "../errors.js";
 import type { OsvRecord } from "../model/osv.js";
@@ -36,7 +36,7 @@ export function createSchema(db: Database.Database): void {
 }
 
 /** Throws UserError INPUT unless `db` is a Bulwark advisory database this version can read. */
-export function checkSchema(db: Database.Database, path: string): void {
+function checkSchema(db: Database.Database, path: string): void {
   let appId: unknown;
   let version: unknown;
   try {
@@ -53,10 +53,21 @@ export function checkSchema(db: Database.Database, path: string): void {
   if (version < SCHEMA_VERSION) throw new UserError("INPUT", `${path} has an old schema (${version}); delete it and ${HINT}`);
 }
 
-/** `Debian:12` → `Debian`, `Ubuntu:22.04:LTS` → `Ubuntu`, `Red Hat:...` → `Red Hat`. */
-export function ecosystemBase(ecosystem: string): string {
-  const i = ecosystem.indexOf(":");
-  return i < 0 ? ecosystem : ecosystem.slice(0, i);
+/** Opens an existing database read-only; UserError INPUT when it cannot be opened or fails checkSchema. */
+export function openChecked(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new UserError("INPUT", `cannot open advisory database ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    checkSchema(db, path);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
 }
 
 export function getMeta(db: Database.Database, key: string): string | undefined {

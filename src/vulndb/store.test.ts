@@ -65,6 +65,13 @@ describe("AdvisoryDB.open", () => {
     await expect(put(rec("A-1", "2024-01-01T00:00:00Z", []))).rejects.toMatchObject({ code: "INPUT" });
     expect(readdirSync(join(dir, "db"))).toEqual(["advisories.sqlite"]);
   });
+
+  it("says INPUT, not a raw SQLite error, when the database path cannot be opened", async () => {
+    mkdirSync(dbPath, { recursive: true }); // a directory where the file should be
+    await expect(put(rec("A-1", "2024-01-01T00:00:00Z", []))).rejects.toMatchObject({ name: "UserError", code: "INPUT", message: expect.stringContaining(dbPath) });
+    expect(() => AdvisoryDB.open(dbPath)).toThrow(expect.objectContaining({ name: "UserError", code: "INPUT" }));
+    expect(readdirSync(join(dir, "db"))).toEqual(["advisories.sqlite"]);
+  });
 });
 
 describe("writing and querying", () => {

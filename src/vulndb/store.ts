@@ -1,11 +1,11 @@
 // Read side of the advisory database, used by scans: prepared statements, only the rows asked
 // for are read and parsed, parsed records are cached per instance.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { OsvRecord } from "../model/osv.js";
-import { normalizeName } from "../versioning/index.js";
-import { HINT, checkSchema, decodeRecord, ecosystemBase, getMeta, readEcosystems } from "./schema.js";
+import { ecosystemBase, normalizeName } from "../versioning/index.js";
+import { HINT, decodeRecord, getMeta, openChecked, readEcosystems } from "./schema.js";
 
 export interface EcosystemSummary {
   ecosystem: string;
@@ -32,14 +32,8 @@ export class AdvisoryDB {
   /** Opens read-only. UserError NOT_FOUND if missing, INPUT if not ours or from a newer Bulwark. */
   static open(path: string): AdvisoryDB {
     if (!existsSync(path)) throw new UserError("NOT_FOUND", `no advisory database at ${path}; ${HINT}`);
-    let db: Database.Database;
+    const db = openChecked(path);
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
-    } catch (e) {
-      throw new UserError("INPUT", `cannot open advisory database ${path}: ${(e as Error).message}`, { cause: e });
-    }
-    try {
-      checkSchema(db, path);
       return new AdvisoryDB(db, path);
     } catch (e) {
       db.close();

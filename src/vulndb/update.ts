@@ -8,10 +8,10 @@
 // read the CSV and fetch only the records modified since the newest one we have.
 import { existsSync, rmSync } from "node:fs";
 import { UserError } from "../errors.js";
+import { ecosystemBase } from "../versioning/index.js";
 import type { HttpOptions } from "./http.js";
 import { RecordSink, addZip } from "./import.js";
 import { AdvisoryDB, type EcosystemSummary } from "./store.js";
-import { ecosystemBase } from "./schema.js";
 import { sourceFor, type Source } from "./source.js";
 import { tempPathFor, withDbWriter, type DbWriter } from "./writer.js";
 
@@ -133,7 +133,8 @@ class EcosystemUpdater {
     }
     const bad = sink.result().errors;
     if (bad.length) throw new UserError("INPUT", `bad record from ${this.src.label}: ${bad[0]}`);
-    const newest = lines.reduce((m, l) => (l.ms > Date.parse(m) ? l.modified : m), highWater);
+    // The cursor moves to the newest time in the CSV; only changed lines can be newer than it.
+    const newest = changed.reduce((m, l) => (l.ms > m.ms ? l : m), { modified: highWater, ms: since }).modified;
     this.w.setEcosystem(eco, { updatedAt: new Date().toISOString(), source: this.src.label, highWater: newest, highWaterSource: this.src.label });
     return { ecosystem: eco, mode: "incremental", records: changed.length };
   }

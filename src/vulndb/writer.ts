@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { OsvRecord } from "../model/osv.js";
-import { normalizeName } from "../versioning/index.js";
-import { checkSchema, createSchema, ecosystemBase, encodeRecord, readEcosystems, setMeta, writeEcosystem, type EcosystemInfo } from "./schema.js";
+import { ecosystemBase, normalizeName } from "../versioning/index.js";
+import { createSchema, encodeRecord, openChecked, readEcosystems, setMeta, writeEcosystem, type EcosystemInfo } from "./schema.js";
 
 export type PutResult = "stored" | "older" | "withdrawn";
 
@@ -27,6 +27,7 @@ export class DbWriter {
   private readonly delRecord: Database.Statement<[string]>;
   private readonly delAffected: Database.Statement<[string]>;
   private readonly delAliases: Database.Statement<[string]>;
+  private readonly basesOf: Database.Statement<[string], { e: string }>;
   /** Ecosystem bases whose records changed in this run. */
   readonly touched = new Set<string>();
 
@@ -38,6 +39,7 @@ export class DbWriter {
     this.delRecord = db.prepare("DELETE FROM records WHERE id = ?");
     this.delAffected = db.prepare("DELETE FROM affected WHERE record_id = ?");
     this.delAliases = db.prepare("DELETE FROM aliases WHERE record_id = ?");
+    this.basesOf = db.prepare("SELECT DISTINCT ecosystem_base AS e FROM affected WHERE record_id = ?");
   }
 
   /**
@@ -101,7 +103,7 @@ export class DbWriter {
   }
 
   private unlink(id: string): void {
-    for (const r of this.db.prepare("SELECT DISTINCT ecosystem_base AS e FROM affected WHERE record_id = ?").all(id) as { e: string }[]) this.touched.add(r.e);
+    for (const r of this.basesOf.all(id)) this.touched.add(r.e);
     this.delAffected.run(id);
     this.delAliases.run(id);
   }
@@ -154,13 +156,9 @@ export async function withDbWriter<T>(dbPath: string, build: (w: DbWriter) => Pr
   try {
     const exists = existsSync(dbPath);
     if (exists) {
-      // Refuse to replace a file that is not ours (or is from a newer Bulwark).
-      const cur = new Database(dbPath, { readonly: true, fileMustExist: true });
-      try {
-        checkSchema(cur, dbPath);
-      } finally {
-        cur.close();
-      }
+      // Refuse to replace a file that is not ours (or is from a newer Bulwark); the copy is
+      // byte for byte what was checked, so it is not checked again.
+      openChecked(dbPath).close();
       copyFileSync(dbPath, tmp);
     }
     db = new Database(tmp);
@@ -168,8 +166,7 @@ export async function withDbWriter<T>(dbPath: string, build: (w: DbWriter) => Pr
     db.pragma("journal_mode = OFF");
     db.pragma("synchronous = OFF");
     db.pragma("cache_size = -65536");
-    if (exists) checkSchema(db, tmp);
-    else createSchema(db);
+    if (!exists) createSchema(db);
     db.exec("BEGIN");
     const w = new DbWriter(db);
     const result = await build(w);

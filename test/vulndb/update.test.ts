@@ -119,6 +119,11 @@ describe("db update over HTTP", () => {
       expect(db.query("Go", "golang.org/x/net").map((r) => r.id)).not.toContain("GO-2021-0078");
     });
     expect(tempsLeft(dbPath)).toEqual([]);
+
+    // The cursor moved to the newest time in the CSV: the next update fetches no record again.
+    s.requests.length = 0;
+    expect(await updateDb(dbPath, { ...fast, ecosystems: ["Go"], repository: s.url })).toEqual([{ ecosystem: "Go", mode: "incremental", records: 0 }]);
+    expect(s.requests).toEqual(["/Go/modified_id.csv"]);
   });
 
   it("falls back to all.zip when more records changed than the threshold", async () => {

@@ -1,7 +1,7 @@
 // Composer package entries, as written in both vendor/composer/installed.json and
 // composer.lock, shared by lang/composer and lang/composer-lock.
-import { PackageURL } from "packageurl-js";
 import type { Package } from "../../model/index.js";
+import { finalizeWith, purlOrEmpty } from "./finalize.js";
 
 /**
  * One entry → a Package, or null when it lacks a usable name/version. The version is kept as
@@ -25,18 +25,7 @@ export function composerPackage(entry: unknown, path: string, dev: boolean): Pac
 }
 
 /** Purls (`pkg:composer/vendor/package@version`) and a stable order. */
-export function finalizeComposer(packages: Package[]): Package[] {
-  for (const p of packages) {
-    const slash = p.name.indexOf("/");
-    try {
-      p.purl =
-        slash > 0
-          ? new PackageURL("composer", p.name.slice(0, slash), p.name.slice(slash + 1), p.version, undefined, undefined).toString()
-          : new PackageURL("composer", undefined, p.name, p.version, undefined, undefined).toString();
-    } catch {
-      p.purl = "";
-    }
-  }
-  const key = (p: Package): string => `${p.name}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-  return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
+export const finalizeComposer = finalizeWith((p) => {
+  const slash = p.name.indexOf("/");
+  return slash > 0 ? purlOrEmpty("composer", p.name.slice(0, slash), p.name.slice(slash + 1), p.version) : purlOrEmpty("composer", undefined, p.name, p.version);
+});

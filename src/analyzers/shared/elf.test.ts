@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addressToOffset, bufferSource, findSection, MAX_READ, readElf, readSection } from "./elf.js";
-import { buildElf, firstSectionOffset } from "./elf-testing.js";
+import { buildElf, firstSectionOffset } from "./test-support/elf.js";
 
 describe("ELF reader", () => {
   it.each([

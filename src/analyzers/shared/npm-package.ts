@@ -1,7 +1,7 @@
 // Package records for the JavaScript analyzers (node_modules, package-lock, yarn, pnpm): one
 // way to build, de-duplicate, purl and sort npm packages, so all four report alike.
-import { PackageURL } from "packageurl-js";
 import type { Package } from "../../model/index.js";
+import { byNameVersionPath, purlOrEmpty } from "./finalize.js";
 
 /** An npm package found in `path` (relative, no leading slash); purl is filled by finalize. */
 export function npmPackage(name: string, version: string, path: string, extra: Partial<Package> = {}): Package {
@@ -13,11 +13,7 @@ export function npmPurl(name: string, version: string): string {
   const slash = name.startsWith("@") ? name.indexOf("/") : -1;
   const namespace = slash > 0 ? name.slice(0, slash) : undefined;
   const base = slash > 0 ? name.slice(slash + 1) : name;
-  try {
-    return new PackageURL("npm", namespace, base, version || undefined, undefined, undefined).toString();
-  } catch {
-    return "";
-  }
+  return purlOrEmpty("npm", namespace, base, version || undefined);
 }
 
 /**
@@ -69,9 +65,5 @@ export function finalizeNpm(packages: Package[]): Package[] {
     merged.set(key, p);
     p.purl = npmPurl(p.name, p.version);
   }
-  return [...merged.values()].sort(
-    (a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""),
-  );
+  return [...merged.values()].sort(byNameVersionPath);
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

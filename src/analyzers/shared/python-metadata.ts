@@ -1,5 +1,6 @@
 // Python core metadata (dist-info METADATA, PKG-INFO) and PEP 503 names, shared by the
 // installed-package analyzers (lang/python, lang/python-egg) and lang/python-lock.
+import { finalizeWithPurl } from "./finalize.js";
 
 export interface PythonMetadata {
   name?: string;
@@ -51,3 +52,6 @@ function licenses(h: Map<string, string[]>): string[] {
 export function pep503(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
+
+/** finalize() of the Python analyzers: `pkg:pypi/<PEP 503 name>@<version>`, ordered by that name. */
+export const finalizePypi = finalizeWithPurl("pypi", { purlName: pep503, sortName: pep503 });

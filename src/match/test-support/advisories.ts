@@ -1,7 +1,7 @@
 // Real OSV records for the matcher tests, served from memory.
 import { readdirSync, readFileSync } from "node:fs";
 import type { OsvRecord, Package } from "../../model/index.js";
-import { normalizeName } from "../../versioning/index.js";
+import { ecosystemBase, normalizeName } from "../../versioning/index.js";
 import type { AdvisorySource } from "../types.js";
 
 const SHARED = new URL("../../../../shared/data/advisories/", import.meta.url);
@@ -70,7 +70,7 @@ export function memorySource(records: readonly OsvRecord[]): AdvisorySource & { 
   for (const r of records) {
     for (const a of r.affected ?? []) {
       if (!a.package) continue;
-      const base = a.package.ecosystem.split(":")[0] as string;
+      const base = ecosystemBase(a.package.ecosystem);
       add(`${base}\u0000${a.package.name}`, r);
       add(`${base}\u0000${normalizeName(base, a.package.name)}`, r);
     }

@@ -1,10 +1,13 @@
 // A Compose file as rules see it: each service's plain object plus line lookups into the YAML.
-import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { Rule, RuleHit } from "../types.js";
-import { lineAt } from "../kubernetes/yamlnodes.js";
+import type { Obj } from "../kubernetes/resource.js";
+import { isObj } from "../kubernetes/resource.js";
+import { lineAt, nodeAt } from "../kubernetes/yamlnodes.js";
 import type { PathStep } from "../kubernetes/yamlnodes.js";
 
-export type Obj = Record<string, unknown>;
+export type { Obj } from "../kubernetes/resource.js";
+export { isObj, str, strings } from "../kubernetes/resource.js";
 
 export interface Service {
   name: string;
@@ -42,29 +45,15 @@ export function parseCompose(text: string): ComposeDoc {
     throw new ComposeParseError(`cannot read YAML: ${(e as Error).message}`);
   }
   const root = isObj(value) ? value : {};
-  const servicesNode = isMap(doc.contents) ? doc.contents.get("services", true) : undefined;
   const services: Service[] = [];
   for (const [name, obj] of Object.entries(isObj(root.services) ? root.services : {})) {
     if (!isObj(obj)) continue;
     services.push({ name, obj, line: lineAt(doc.contents, ["services", name], lc) });
   }
-  const serviceNode = (name: string) => (isMap(servicesNode) ? servicesNode.items.find((p) => isScalar(p.key) && String(p.key.value) === name)?.value : undefined);
   return {
     services,
-    lineOf: (s, path) => lineAt(serviceNode(s.name), path, lc) ?? s.line,
+    lineOf: (s, path) => lineAt(nodeAt(doc.contents, ["services", s.name]), path, lc) ?? s.line,
   };
-}
-
-export function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
-}
-
-export function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(str).filter((x): x is string => x !== undefined) : [];
 }
 
 export function hit(service: Service, line: number | undefined, message: string): RuleHit {

@@ -1,6 +1,6 @@
 // Docker Compose scanning: one file at a time, every rule over every service.
 import type { Misconfiguration } from "../../model/index.js";
-import { suppressedInFile, toFinding } from "../types.js";
+import { failureMessage, runRules } from "../types.js";
 import { parseCompose } from "./doc.js";
 import { composeRules } from "./rules/index.js";
 
@@ -12,16 +12,12 @@ export function isComposeFile(path: string): boolean {
   return /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i.test(base);
 }
 
-/** Throws ComposeParseError on unreadable YAML (including alias bombs) so the caller can record it. */
-export function scanCompose(text: string, path: string): Misconfiguration[] {
+/**
+ * Throws ComposeParseError on unreadable YAML (including alias bombs) so the caller can record it.
+ * `failures` receives one message per rule that threw (its other findings are kept).
+ */
+export function scanCompose(text: string, path: string, failures: string[] = []): Misconfiguration[] {
   const doc = parseCompose(text);
   const lines = text.includes("bulwark:ignore") ? text.split(/\r?\n/) : undefined;
-  const out: Misconfiguration[] = [];
-  for (const rule of composeRules) {
-    for (const h of rule.check(doc)) {
-      if (lines && suppressedInFile(lines, h.line, rule.id)) continue;
-      out.push(toFinding(rule, h, path));
-    }
-  }
-  return out;
+  return runRules(composeRules, doc, path, lines, (rule, e) => failures.push(failureMessage(rule, e)));
 }

@@ -1,7 +1,8 @@
 // The parsed Dockerfile as the rules see it: instructions with 1-based lines, build stages, and the
 // shell text of every RUN with continuations, comments and heredocs resolved.
 import { DockerfileParser } from "dockerfile-ast";
-import type { Dockerfile, Instruction } from "dockerfile-ast";
+import type { Instruction } from "dockerfile-ast";
+import { parseImage } from "../kubernetes/image.js";
 import { splitShell } from "./shell.js";
 import type { ShellCommand } from "./shell.js";
 
@@ -45,7 +46,6 @@ export interface RunCommand {
 export interface DockerfileDoc {
   path: string;
   lines: string[];
-  ast: Dockerfile;
   instructions: DfInstruction[];
   stages: Stage[];
   finalStage: Stage | null;
@@ -82,7 +82,7 @@ export function parseDockerfile(text: string, path: string, opts: ParseOptions =
       node,
     };
     instructions.push(instr);
-    if (keyword === "FROM") stages.push({ ...makeStage(instr), index: stages.length });
+    if (keyword === "FROM") stages.push(makeStage(instr, stages.length));
     else stages[stages.length - 1]?.instructions.push(instr);
     if (keyword === "RUN") {
       const { text: shell, execForm } = runText(raw, escape);
@@ -93,7 +93,6 @@ export function parseDockerfile(text: string, path: string, opts: ParseOptions =
   const doc: DockerfileDoc = {
     path,
     lines: text.split(/\r?\n/),
-    ast,
     instructions,
     stages,
     finalStage: stages[stages.length - 1] ?? null,
@@ -112,28 +111,13 @@ function readFlags(node: Instruction): Map<string, string | null> {
   return flags;
 }
 
-function makeStage(from: DfInstruction): Stage {
+function makeStage(from: DfInstruction, index: number): Stage {
   // Parse FROM ourselves: [--platform=…] image [AS name]
   const words = from.words.filter((w) => !w.startsWith("--"));
   const image = words[0] ?? null;
   const alias = words.length >= 3 && words[1]!.toLowerCase() === "as" ? words[2]!.toLowerCase() : null;
-  let imageName: string | null = null;
-  let tag: string | null = null;
-  let digest: string | null = null;
-  if (image) {
-    const at = image.indexOf("@");
-    const beforeDigest = at >= 0 ? image.slice(0, at) : image;
-    if (at >= 0) digest = image.slice(at + 1);
-    // A tag is the part after the last ":" that comes after the last "/" (a registry port has a "/" after it).
-    const colon = beforeDigest.lastIndexOf(":");
-    if (colon > beforeDigest.lastIndexOf("/")) {
-      imageName = beforeDigest.slice(0, colon);
-      tag = beforeDigest.slice(colon + 1);
-    } else {
-      imageName = beforeDigest;
-    }
-  }
-  return { index: -1, from, image, imageName, tag, digest, alias, instructions: [] } satisfies Stage;
+  const ref = image ? parseImage(image) : null;
+  return { index, from, image, imageName: ref?.name ?? null, tag: ref?.tag ?? null, digest: ref?.digest ?? null, alias, instructions: [] };
 }
 
 /** Join backslash-newline continuations and drop comment lines inside them, as the builder does. */
@@ -208,4 +192,16 @@ export function stageByName(doc: DockerfileDoc, name: string, before = Infinity)
     return n < before ? doc.stages[n] : undefined;
   }
   return doc.stages.find((s) => s.index < before && s.alias === lower);
+}
+
+/**
+ * `stage`, then the earlier stage it is built `FROM`, and so on (at most 64 steps up), so a rule
+ * can look for what a stage inherits (USER, HEALTHCHECK).
+ */
+export function* stageChain(doc: DockerfileDoc, stage: Stage): Generator<Stage> {
+  let s: Stage | undefined = stage;
+  for (let depth = 0; s; depth++) {
+    yield s;
+    s = s.image && depth < 64 ? stageByName(doc, s.image, s.index) : undefined;
+  }
 }

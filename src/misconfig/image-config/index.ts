@@ -1,6 +1,6 @@
 // Checks on an image's config and history (no Dockerfile needed).
 import type { Misconfiguration } from "../../model/index.js";
-import { toFinding } from "../types.js";
+import { failureMessage, runRules } from "../types.js";
 import { imageConfigRules } from "./rules/index.js";
 import type { ImageConfigLike, ImageDoc } from "./types.js";
 
@@ -24,9 +24,7 @@ export function imageDoc(config: ImageConfigLike, target: string): ImageDoc {
   };
 }
 
-export function scanImageConfig(config: ImageConfigLike, target: string): Misconfiguration[] {
-  const doc = imageDoc(config, target);
-  const out: Misconfiguration[] = [];
-  for (const rule of imageConfigRules) for (const h of rule.check(doc)) out.push(toFinding(rule, h, target));
-  return out;
+/** `failures` receives one message per rule that threw (its other findings are kept). */
+export function scanImageConfig(config: ImageConfigLike, target: string, failures: string[] = []): Misconfiguration[] {
+  return runRules(imageConfigRules, imageDoc(config, target), target, null, (rule, e) => failures.push(failureMessage(rule, e)));
 }

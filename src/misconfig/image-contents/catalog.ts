@@ -77,11 +77,10 @@ const KEYSTORE = /\.(?:p12|pfx|jks|keystore|ppk)$/i;
 /** Paths where documentation, tests and samples live: key-like files there are examples. */
 const EXAMPLE_PATH = /(?:^|\/)(?:usr\/share\/(?:doc|man|help)|test|tests|testdata|__tests__|spec|fixtures?|examples?|samples?)(?:\/|$)/;
 /** Language packages ship their own test keys; they are not the application's. */
-const PACKAGE_TREE = /(?:^|\/)(?:node_modules|site-packages|dist-packages|vendor|gems)\//;
+export const PACKAGE_TREE = /(?:^|\/)(?:node_modules|site-packages|dist-packages|vendor|gems)\//;
 
-/** Which kind of sensitive file `path` is (a regular file or the `.git` directory itself). */
-export function sensitiveKind(path: string, base: string, isDir: boolean): SensitiveKind | null {
-  if (isDir) return base === ".git" && !PACKAGE_TREE.test(path) ? "git" : null;
+/** Which kind of sensitive file `path` is (`.git` directories are found by the collector). */
+export function sensitiveKind(path: string, base: string): SensitiveKind | null {
   if (HISTORY.has(base)) return "history";
   if (base === ".env" || (base.startsWith(".env.") && !/\.(?:example|sample|template|dist|defaults?|schema)$/.test(base))) {
     return EXAMPLE_PATH.test(path) || PACKAGE_TREE.test(path) ? null : "dotenv";

@@ -1,5 +1,5 @@
 // Records the notable entries of one layer from tar headers alone, as the layer streams past.
-import { cacheOf, isBinDir, sensitiveKind, toolCategory } from "./catalog.js";
+import { cacheOf, isBinDir, PACKAGE_TREE, sensitiveKind, toolCategory } from "./catalog.js";
 import type { CacheUse, ContentEntry, EntryFacts, LayerContents, Special } from "./types.js";
 
 /** 32-bit FNV-1a over UTF-16 code units: cheap, and collisions only cost a missed finding. */
@@ -23,8 +23,9 @@ export class ContentsCollector {
 
   /** Call for every entry of the layer except whiteout markers. */
   add(e: EntryFacts): void {
-    if (e.type === "other") return;
+    // Any entry, even a device node, replaces what a lower layer had at this path.
     this.hash(e.path);
+    if (e.type === "other") return;
     const slash = e.path.lastIndexOf("/");
     const dir = slash < 0 ? "" : e.path.slice(0, slash);
     const base = e.path.slice(slash + 1);
@@ -49,7 +50,7 @@ export class ContentsCollector {
     else if (e.type === "dir" && base === ".git") this.noteGit(e.path);
     else {
       // A symlink (history -> /dev/null is a common hardening) holds nothing itself.
-      const kind = e.type === "file" || e.type === "hardlink" ? sensitiveKind(e.path, base, false) : null;
+      const kind = e.type === "file" || e.type === "hardlink" ? sensitiveKind(e.path, base) : null;
       if (kind) {
         note.sensitive = kind;
         keep = true;
@@ -81,7 +82,7 @@ export class ContentsCollector {
   }
 
   private noteGit(dir: string): void {
-    if (this.gitDirs.has(dir) || /(?:^|\/)(?:node_modules|site-packages|dist-packages|vendor|gems)\//.test(dir)) return;
+    if (this.gitDirs.has(dir) || PACKAGE_TREE.test(dir)) return;
     this.gitDirs.add(dir);
     this.entries.push({ path: dir, type: "dir", mode: 0o755, size: 0, sensitive: "git" });
   }

@@ -199,13 +199,13 @@ describe("catalog", () => {
     expect(toolCategory("docker-credential-gcr")).toBeNull();
   });
   it("tells credential files from look-alikes", () => {
-    expect(sensitiveKind("root/.aws/credentials", "credentials", false)).toBe("credentials");
-    expect(sensitiveKind("app/.npmrc", ".npmrc", false)).toBeNull();
-    expect(sensitiveKind("home/app/.npmrc", ".npmrc", false)).toBe("credentials");
-    expect(sensitiveKind("etc/ssh/ssh_host_rsa_key", "ssh_host_rsa_key", false)).toBe("private-key");
-    expect(sensitiveKind("etc/ssh/ssh_host_rsa_key.pub", "ssh_host_rsa_key.pub", false)).toBeNull();
-    expect(sensitiveKind("app/node_modules/x/.env", ".env", false)).toBeNull();
-    expect(sensitiveKind("app/.env.local", ".env.local", false)).toBe("dotenv");
+    expect(sensitiveKind("root/.aws/credentials", "credentials")).toBe("credentials");
+    expect(sensitiveKind("app/.npmrc", ".npmrc")).toBeNull();
+    expect(sensitiveKind("home/app/.npmrc", ".npmrc")).toBe("credentials");
+    expect(sensitiveKind("etc/ssh/ssh_host_rsa_key", "ssh_host_rsa_key")).toBe("private-key");
+    expect(sensitiveKind("etc/ssh/ssh_host_rsa_key.pub", "ssh_host_rsa_key.pub")).toBeNull();
+    expect(sensitiveKind("app/node_modules/x/.env", ".env")).toBeNull();
+    expect(sensitiveKind("app/.env.local", ".env.local")).toBe("dotenv");
   });
   it("groups cache files by manager and directory", () => {
     expect(cacheOf("var/cache/apt/archives/curl_7.88.1-10_amd64.deb")).toEqual({ manager: "apt", dir: "var/cache/apt/archives" });

@@ -30,7 +30,6 @@ export function contentsDoc(input: ContentsInput): ContentsDoc {
     sensitive: view.sensitive,
     caches: view.caches,
     owners: input.owners,
-    config: input.config,
     surface: attackSurface(view.live, refs, input.owners, input.config),
   };
 }

@@ -2,6 +2,7 @@
 // image is meant to run as a service (which decides how much they matter).
 import { posix } from "node:path";
 import type { AttackSurface, AttackTool, LayerRef, RuleSeverity, ToolCategory } from "../../model/index.js";
+import { describeStep } from "../image-config/rules/util.js";
 import type { ImageConfigLike } from "../image-config/types.js";
 import type { LiveEntry } from "./types.js";
 import { resolvePath } from "./view.js";
@@ -32,7 +33,7 @@ export function serviceOf(config: ImageConfigLike): { service: boolean; reason: 
   if (rest.length === 0) return { service: false, reason: "no default command" };
   const cmd = base(rest[0]!);
   if (rest.length === 1 && (SHELLS.has(cmd) || REPLS.test(cmd))) return { service: false, reason: `default command is an interactive ${cmd}` };
-  return { service: true, reason: `runs \`${short(rest.join(" "))}\`` };
+  return { service: true, reason: `runs \`${describeStep(rest.join(" "))}\`` };
 }
 
 function strings(v: unknown): string[] {
@@ -40,7 +41,6 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
-const short = (s: string): string => (s.length > 60 ? s.slice(0, 59) + "…" : s);
 
 /** Severity per category: a service never needs these at run time; a base image is built on. */
 export function categorySeverity(category: ToolCategory, service: boolean): RuleSeverity {

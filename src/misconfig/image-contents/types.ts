@@ -1,6 +1,5 @@
 // The per-layer record of notable entries (cached with the layer) and the view the rules read.
 import type { AttackSurface, LayerRef, ToolCategory } from "../../model/index.js";
-import type { ImageConfigLike } from "../image-config/types.js";
 import type { SensitiveKind } from "./catalog.js";
 
 /** Header facts of one layer entry: all the collector ever sees (it never reads bodies). */
@@ -76,6 +75,5 @@ export interface ContentsDoc {
   caches: ShippedCache[];
   /** OS package purl by owned file path (no leading slash). */
   owners: Map<string, string>;
-  config: ImageConfigLike;
   surface: AttackSurface;
 }

@@ -1,6 +1,7 @@
 // Squashes per-layer contents into the final image (OCI whiteout rules), keeping what every layer
 // shipped as well: a key deleted by a later layer is still inside the image.
 import { posix } from "node:path";
+import { isUnder } from "../../common/paths.js";
 import type { LayerRef } from "../../model/index.js";
 import { decodeHashes, pathHash } from "./collect.js";
 import type { ContentEntry, LayerContents, LiveEntry, ShippedCache, ShippedEntry } from "./types.js";
@@ -18,8 +19,6 @@ export interface ContentsView {
   sensitive: ShippedEntry[];
   caches: ShippedCache[];
 }
-
-const under = (path: string, dir: string): boolean => dir === "" || path === dir || (path.startsWith(dir) && path.charCodeAt(dir.length) === 47);
 
 export function buildView(layers: ContentsLayer[]): ContentsView {
   const live = new Map<string, LiveEntry>();
@@ -52,7 +51,7 @@ export function buildView(layers: ContentsLayer[]): ContentsView {
       for (const path of [...live.keys()]) if (hides(path)) gone(path);
       for (const c of caches) {
         if (c.deleted) continue;
-        const inside = layer.whiteouts.filter((w) => w !== c.dir && under(w, c.dir)).length;
+        const inside = layer.whiteouts.filter((w) => w !== c.dir && isUnder(w, c.dir)).length;
         if (hides(c.dir) || opaque.has(c.dir) || inside >= c.files) c.deleted = true;
       }
     }

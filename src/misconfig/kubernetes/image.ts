@@ -23,3 +23,8 @@ export function parseImage(image: string): ImageRef {
   ref.name = rest;
   return ref;
 }
+
+/** True when the reference follows "latest": no digest, and no tag or the tag `latest`. */
+export function isLatest(ref: ImageRef): boolean {
+  return !ref.digest && (!ref.tag || ref.tag === "latest");
+}

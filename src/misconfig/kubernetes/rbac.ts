@@ -3,7 +3,7 @@ import type { RuleHit } from "../types.js";
 import type { K8sDoc } from "./context.js";
 import { roleKey } from "./context.js";
 import type { Resource } from "./resource.js";
-import { asArray, asObj, isObj, label, line, str } from "./resource.js";
+import { asArray, asObj, isObj, label, line, str, strings } from "./resource.js";
 import { hit } from "./checks.js";
 
 export interface PolicyRule {
@@ -11,8 +11,6 @@ export interface PolicyRule {
   resources: string[];
   verbs: string[];
 }
-
-const list = (v: unknown): string[] => asArray(v).map(str).filter((x): x is string => x !== undefined);
 
 export function isRole(res: Resource): boolean {
   return res.kind === "Role" || res.kind === "ClusterRole";
@@ -56,7 +54,7 @@ export function eachPolicyRule(doc: K8sDoc, fn: (rule: PolicyRule) => string | {
   let note: string | undefined;
   asArray(res.obj.rules).forEach((r, i) => {
     if (!isObj(r)) return;
-    const result = fn({ apiGroups: list(r.apiGroups), resources: list(r.resources), verbs: list(r.verbs) });
+    const result = fn({ apiGroups: strings(r.apiGroups), resources: strings(r.resources), verbs: strings(r.verbs) });
     if (result === undefined) return;
     note ??= bindingNote(doc);
     const message = typeof result === "string" ? result : result.message;

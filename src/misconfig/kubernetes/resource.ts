@@ -38,6 +38,11 @@ export function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 }
 
+/** The scalar items of a list as strings; anything else in it is skipped. */
+export function strings(v: unknown): string[] {
+  return asArray(v).map(str).filter((x): x is string => x !== undefined);
+}
+
 /** Line of a field in the resource, falling back to the `kind:` line. */
 export function line(res: Resource, path: readonly PathStep[]): number | undefined {
   return lineAt(res.node, path, res.lc) ?? kindLine(res);

@@ -16,7 +16,7 @@ export function resourceRule(o: { id: string; title: string; field: "requests" |
       eachContainer(doc, (c) => {
         // Ephemeral containers cannot declare resources.
         if (c.group === "ephemeralContainers") return undefined;
-        const v = asObj(asObj(asObj(c.spec.resources)[o.field]))[o.resource];
+        const v = asObj(asObj(c.spec.resources)[o.field])[o.resource];
         if (v !== undefined && v !== null && v !== "") return undefined;
         return hit(doc.res, containerFieldLine(doc.res, c, ["resources", o.field]), `${describe(c)} of ${label(doc.res)} has no ${set}`, c.name);
       }),

@@ -3,7 +3,7 @@
 // made garbage collection a third of the run time on 10,000 documents. Only the few resources
 // whose checks read the ClusterIndex (see `readsIndex`) are kept until every file was read.
 import type { Misconfiguration } from "../../model/index.js";
-import { suppressedInFile, toFinding } from "../types.js";
+import { failureMessage, runRules } from "../types.js";
 import type { ClusterIndex } from "./context.js";
 import { emptyIndex, indexResource, mergeIndex, readsIndex } from "./context.js";
 import type { ParseError } from "./parse.js";
@@ -92,22 +92,6 @@ export class KubernetesScanner {
 
 function check(res: Resource, index: ClusterIndex, lines: string[] | null, out: Checked): void {
   const doc = { res, index };
-  for (const rule of kubernetesRules) {
-    let hits;
-    try {
-      hits = rule.check(doc);
-    } catch (e) {
-      // A rule tripping over an odd shape must not lose every other finding.
-      out.errors.push({ path: res.path, message: `${rule.id} failed on ${res.kind} ${res.name}: ${(e as Error).message}` });
-      continue;
-    }
-    for (const h of hits) {
-      if (lines && suppressedInFile(lines, h.line, rule.id)) continue;
-      // Messages are template-literal ropes of many small strings; reading a character makes V8
-      // store one flat string instead, so each of a scan's (up to 100,000) findings, which live
-      // until the report is written, costs the GC one object rather than a rope.
-      h.message.charCodeAt(0);
-      out.findings.push(toFinding(rule, h, res.path));
-    }
-  }
+  const found = runRules(kubernetesRules, doc, res.path, lines, (rule, e) => out.errors.push({ path: res.path, message: failureMessage(rule, e, `${res.kind} ${res.name}`) }));
+  for (const f of found) out.findings.push(f);
 }

@@ -82,16 +82,13 @@ export function containerLine(res: Resource, c: Container): number | undefined {
 /** Line of a container field, falling back to the container's name line. */
 export function containerFieldLine(res: Resource, c: Container, rest: PathStep[]): number | undefined {
   // An empty `rest` means the container item itself: its line from the root walk.
-  const l = rest.length === 0 ? lineOrUndefined(res, c.path) : lineAt(containerNode(res, c), rest, res.lc);
+  const l = rest.length === 0 ? fieldLine(res, c.path) : lineAt(containerNode(res, c), rest, res.lc);
   return l ?? containerLine(res, c);
 }
 
-function lineOrUndefined(res: Resource, path: PathStep[]): number | undefined {
-  return lineAt(res.node, path, res.lc);
-}
-
+/** Line of a field in the resource, or undefined (no fallback, unlike `line`). */
 export function fieldLine(res: Resource, path: PathStep[]): number | undefined {
-  return lineOrUndefined(res, path);
+  return lineAt(res.node, path, res.lc);
 }
 
 /** "container app" / "init container setup" for messages. */

@@ -63,21 +63,3 @@ function rangeLine(node: unknown, lc: LineCounter): number | undefined {
   const start = rangeStart(node);
   return start === undefined ? undefined : lc.linePos(start).line;
 }
-
-/** Last line of the node at `path` (its value end), for `endLine`. */
-export function endLineAt(root: unknown, path: readonly PathStep[], lc: LineCounter): number | undefined {
-  let node: unknown = root;
-  for (const step of path) {
-    if (typeof step === "number") {
-      if (!isSeq(node)) return undefined;
-      node = node.items[step];
-    } else {
-      if (!isMap(node)) return undefined;
-      node = pairFor(node.items, step)?.value;
-    }
-  }
-  const range = (node as Node | null | undefined)?.range;
-  if (!range) return undefined;
-  // range[1] is the end of the value; step back over a trailing newline so the line is the last content line.
-  return lc.linePos(Math.max(range[0], range[1] - 1)).line;
-}

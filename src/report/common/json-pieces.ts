@@ -4,6 +4,8 @@
 // Objects are walked key by key down to a few levels; long arrays go in batches of elements.
 // Every leaf and batch is stringified by JSON.stringify itself inside stand-in objects that put
 // it at its real depth, so the indentation (and every escaping rule) is JSON.stringify's own.
+import type { Report } from "../../model/index.js";
+import type { ReportWriter, WriteOptions } from "../types.js";
 
 /** Elements per piece: a few hundred KB of text for typical findings. */
 const BATCH = 500;
@@ -74,4 +76,19 @@ export function* jsonPieces(value: unknown, depth = 0): Generator<string> {
     return;
   }
   yield atDepth(value, depth);
+}
+
+/**
+ * A writer whose output is one JSON document (and a newline): `write` stringifies it whole,
+ * `writeChunks` in pieces, giving the same text.
+ */
+export function jsonDocumentWriter(format: string, document: (report: Report, options?: WriteOptions) => unknown): ReportWriter {
+  return {
+    format,
+    write: (report, options) => `${JSON.stringify(document(report, options), null, 2)}\n`,
+    *writeChunks(report, options) {
+      yield* jsonPieces(document(report, options));
+      yield "\n";
+    },
+  };
 }

@@ -27,14 +27,16 @@ function collatedSerializer(): Serialize.JsonSerializer {
 }
 
 function properties(entries: [string, string | undefined][]): Models.PropertyRepository {
-  const repo = new (cdx().Models).PropertyRepository();
-  for (const [name, value] of entries) if (value) repo.add(new (cdx().Models).Property(name, value));
+  const { Models } = cdx();
+  const repo = new Models.PropertyRepository();
+  for (const [name, value] of entries) if (value) repo.add(new Models.Property(name, value));
   return repo;
 }
 
 function imageComponent(artifact: Artifact, refs: UniqueIds): Models.Component {
+  const { Models, Enums } = cdx();
   const purl = imagePurl(artifact);
-  return new (cdx().Models).Component(cdx().Enums.ComponentType.Container, artifact.target, {
+  return new Models.Component(Enums.ComponentType.Container, artifact.target, {
     bomRef: refs.take(purl ?? `image:${artifact.target}`),
     ...(artifact.digest ? { version: artifact.digest } : {}),
     ...(purl ? { purl } : {}),
@@ -48,7 +50,8 @@ function imageComponent(artifact: Artifact, refs: UniqueIds): Models.Component {
 }
 
 function osComponent(os: OSInfo, refs: UniqueIds): Models.Component {
-  return new (cdx().Models).Component(cdx().Enums.ComponentType.OperatingSystem, os.family, {
+  const { Models, Enums } = cdx();
+  return new Models.Component(Enums.ComponentType.OperatingSystem, os.family, {
     bomRef: refs.take(`os:${os.family}@${os.version}`),
     version: os.version,
     ...(os.prettyName ? { description: os.prettyName } : {}),
@@ -66,11 +69,12 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
   // for part of it. Without this the library would invent random refs for the duplicates.
   const bomRef = refs.take(pkg.purl || `${pkg.type}:${pkg.name}@${pkg.version}`);
   const layers = pkg.locations.flatMap((l) => (l.layer ? [l.layer] : []));
-  return new (cdx().Models).Component(cdx().Enums.ComponentType.Library, pkg.name, {
+  const { Models, Enums } = cdx();
+  return new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef,
     ...(pkg.version ? { version: pkg.version } : {}),
     ...(pkg.purl ? { purl: pkg.purl } : {}),
-    licenses: new (cdx().Models).LicenseRepository(cyclonedxLicenses(pkg.licenses)),
+    licenses: new Models.LicenseRepository(cyclonedxLicenses(pkg.licenses)),
     properties: properties([
       ["bulwark:package:type", pkg.type],
       ["bulwark:package:arch", pkg.arch],
@@ -87,12 +91,13 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
 }
 
 function buildBom(report: Report, packages: Package[]): Models.Bom {
+  const { Models, Enums } = cdx();
   const refs = new UniqueIds("|");
-  const bom = new (cdx().Models).Bom();
+  const bom = new Models.Bom();
   const image = imageComponent(report.artifact, refs);
   bom.metadata.component = image;
   bom.metadata.tools.components.add(
-    new (cdx().Models).Component(cdx().Enums.ComponentType.Application, report.tool.name, { version: report.tool.version }),
+    new Models.Component(Enums.ComponentType.Application, report.tool.name, { version: report.tool.version }),
   );
   const parts: Models.Component[] = [];
   if (report.artifact.os) parts.push(osComponent(report.artifact.os, refs));

@@ -1,5 +1,4 @@
-import type { Models } from "@cyclonedx/cyclonedx-library";
-import type { Contrib } from "@cyclonedx/cyclonedx-library";
+import type { Contrib, Models } from "@cyclonedx/cyclonedx-library";
 import { cdx } from "../common/cyclonedx-lib.js";
 import { uniqueText } from "../common/compare.js";
 import { joinWithAnd, parseSpdxExpression, type SpdxExpression } from "../license/spdx-expression.js";

@@ -3,86 +3,75 @@
 // component's bom-ref. Suppressed findings carry an `analysis` saying why.
 import type { Enums, Models } from "@cyclonedx/cyclonedx-library";
 import { cdx } from "../common/cyclonedx-lib.js";
-import type { CvssScore, Package, Severity, SuppressedVulnerability, Suppression, Vulnerability } from "../../model/index.js";
+import type { Package, Severity, Suppression } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
+import { type Finding, installedCopy, severityOfScore } from "../common/findings.js";
+import { groupBy } from "../common/group.js";
 import type { UniqueIds } from "../common/unique.js";
-
-type Finding = Vulnerability | SuppressedVulnerability;
 
 /** Where an id is published: NVD for CVEs, GitHub for GHSAs, osv.dev for everything else. */
 function sourceOf(id: string): Models.Vulnerability.Source {
-  if (/^CVE-\d{4}-\d+$/.test(id)) return new (cdx().Models).Vulnerability.Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${id}` });
-  if (id.startsWith("GHSA-")) return new (cdx().Models).Vulnerability.Source({ name: "GitHub", url: `https://github.com/advisories/${id}` });
-  return new (cdx().Models).Vulnerability.Source({ name: "OSV", url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` });
+  const { Source } = cdx().Models.Vulnerability;
+  if (/^CVE-\d{4}-\d+$/.test(id)) return new Source({ name: "NVD", url: `https://nvd.nist.gov/vuln/detail/${id}` });
+  if (id.startsWith("GHSA-")) return new Source({ name: "GitHub", url: `https://github.com/advisories/${id}` });
+  return new Source({ name: "OSV", url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` });
 }
 
-let methodsTable: Record<string, Enums.Vulnerability.RatingMethod> | undefined;
-const METHODS = (): Record<string, Enums.Vulnerability.RatingMethod> => {
+/** Bulwark's words in the library's enums, built on first use (the library loads lazily). */
+function buildLookups() {
   const V = cdx().Enums.Vulnerability;
-  return (methodsTable ??= {
-    "2.0": V.RatingMethod.CVSSv2,
-    "3.0": V.RatingMethod.CVSSv3,
-    "3.1": V.RatingMethod.CVSSv31,
-    "4.0": V.RatingMethod.CVSSv4,
-  });
-};
-
-let severitiesTable: Record<Severity, Enums.Vulnerability.Severity> | undefined;
-const SEVERITIES = (): Record<Severity, Enums.Vulnerability.Severity> => {
-  const V = cdx().Enums.Vulnerability;
-  return (severitiesTable ??= {
-    CRITICAL: V.Severity.Critical,
-    HIGH: V.Severity.High,
-    MEDIUM: V.Severity.Medium,
-    LOW: V.Severity.Low,
-    UNKNOWN: V.Severity.Unknown,
-  });
-};
-
-function bandOf(score: number): Severity {
-  return score >= 9 ? "CRITICAL" : score >= 7 ? "HIGH" : score >= 4 ? "MEDIUM" : score > 0 ? "LOW" : "UNKNOWN";
+  return {
+    methods: {
+      "2.0": V.RatingMethod.CVSSv2,
+      "3.0": V.RatingMethod.CVSSv3,
+      "3.1": V.RatingMethod.CVSSv31,
+      "4.0": V.RatingMethod.CVSSv4,
+    } as Record<string, Enums.Vulnerability.RatingMethod>,
+    severities: {
+      CRITICAL: V.Severity.Critical,
+      HIGH: V.Severity.High,
+      MEDIUM: V.Severity.Medium,
+      LOW: V.Severity.Low,
+      UNKNOWN: V.Severity.Unknown,
+    } as Record<Severity, Enums.Vulnerability.Severity>,
+    // OpenVEX justifications in CycloneDX terms, where one fits.
+    justifications: {
+      component_not_present: V.AnalysisJustification.CodeNotPresent,
+      vulnerable_code_not_present: V.AnalysisJustification.CodeNotPresent,
+      vulnerable_code_not_in_execute_path: V.AnalysisJustification.CodeNotReachable,
+      inline_mitigations_already_exist: V.AnalysisJustification.ProtectedByMitigatingControl,
+      ...Object.fromEntries(Object.values(V.AnalysisJustification).map((j) => [j, j])),
+    } as Record<string, Enums.Vulnerability.AnalysisJustification>,
+    states: {
+      fixed: V.AnalysisState.Resolved,
+      ...Object.fromEntries(Object.values(V.AnalysisState).map((s) => [s, s])),
+    } as Record<string, Enums.Vulnerability.AnalysisState>,
+  };
 }
+
+let lookupTables: ReturnType<typeof buildLookups> | undefined;
+const lookups = (): ReturnType<typeof buildLookups> => (lookupTables ??= buildLookups());
 
 function ratings(v: Finding): Models.Vulnerability.Rating[] {
+  const { Models, Enums } = cdx();
+  const { methods, severities } = lookups();
   const out = v.cvss.map(
-    (c: CvssScore) =>
-      new (cdx().Models).Vulnerability.Rating({
-        ...(c.source ? { source: new (cdx().Models).Vulnerability.Source({ name: c.source }) } : {}),
+    (c) =>
+      new Models.Vulnerability.Rating({
+        ...(c.source ? { source: new Models.Vulnerability.Source({ name: c.source }) } : {}),
         score: c.score,
-        severity: SEVERITIES()[bandOf(c.score)],
-        method: METHODS()[c.version] ?? cdx().Enums.Vulnerability.RatingMethod.Other,
+        severity: severities[severityOfScore(c.score)],
+        method: methods[c.version] ?? Enums.Vulnerability.RatingMethod.Other,
         vector: c.vector,
       }),
   );
   // Bulwark's severity can come from the source's own rating (no vector) or differ from a
   // vector's band (malicious packages): say it as a rating of its own then.
-  if (!v.cvss.some((c) => bandOf(c.score) === v.severity)) {
-    out.push(new (cdx().Models).Vulnerability.Rating({ source: new (cdx().Models).Vulnerability.Source({ name: v.source.id }), severity: SEVERITIES()[v.severity], method: cdx().Enums.Vulnerability.RatingMethod.Other }));
+  if (!v.cvss.some((c) => severityOfScore(c.score) === v.severity)) {
+    out.push(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: v.source.id }), severity: severities[v.severity], method: Enums.Vulnerability.RatingMethod.Other }));
   }
   return out;
 }
-
-// OpenVEX justifications in CycloneDX terms, where one fits.
-let justificationsTable: Record<string, Enums.Vulnerability.AnalysisJustification> | undefined;
-const JUSTIFICATIONS = (): Record<string, Enums.Vulnerability.AnalysisJustification> => {
-  const V = cdx().Enums.Vulnerability;
-  return (justificationsTable ??= {
-    component_not_present: V.AnalysisJustification.CodeNotPresent,
-    vulnerable_code_not_present: V.AnalysisJustification.CodeNotPresent,
-    vulnerable_code_not_in_execute_path: V.AnalysisJustification.CodeNotReachable,
-    inline_mitigations_already_exist: V.AnalysisJustification.ProtectedByMitigatingControl,
-    ...Object.fromEntries(Object.values(V.AnalysisJustification).map((j) => [j, j])),
-  });
-};
-
-let statesTable: Record<string, Enums.Vulnerability.AnalysisState> | undefined;
-const STATES = (): Record<string, Enums.Vulnerability.AnalysisState> => {
-  const V = cdx().Enums.Vulnerability;
-  return (statesTable ??= {
-    fixed: V.AnalysisState.Resolved,
-    ...Object.fromEntries(Object.values(V.AnalysisState).map((s) => [s, s])),
-  });
-};
 
 /**
  * A suppression as a CycloneDX analysis. VEX statuses map to their CycloneDX state. An ignore
@@ -90,11 +79,14 @@ const STATES = (): Record<string, Enums.Vulnerability.AnalysisState> => {
  * the rule's reason as detail (CycloneDX has no state for "accepted risk").
  */
 function analysis(s: Suppression): Models.Vulnerability.Analysis {
-  const state = s.by === "vex" ? (STATES()[s.vexStatus ?? ""] ?? cdx().Enums.Vulnerability.AnalysisState.NotAffected) : cdx().Enums.Vulnerability.AnalysisState.NotAffected;
-  const justification = s.by === "vex" ? JUSTIFICATIONS()[s.reason.split(":")[0]!.trim()] : undefined;
+  const { Models, Enums } = cdx();
+  const { states, justifications } = lookups();
+  const notAffected = Enums.Vulnerability.AnalysisState.NotAffected;
+  const state = s.by === "vex" ? (states[s.vexStatus ?? ""] ?? notAffected) : notAffected;
+  const justification = s.by === "vex" ? justifications[s.reason.split(":")[0]!.trim()] : undefined;
   const where = s.file ? ` (${s.file})` : "";
   const detail = s.by === "vex" ? `${s.reason}${where}` : `Ignored${where}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ""}`;
-  return new (cdx().Models).Vulnerability.Analysis({ state, ...(justification ? { justification } : {}), detail });
+  return new Models.Vulnerability.Analysis({ state, ...(justification ? { justification } : {}), detail });
 }
 
 function date(value: string | undefined): Date | undefined {
@@ -122,8 +114,9 @@ function recommendation(v: Finding): string | undefined {
 }
 
 function properties(v: Finding): Models.PropertyRepository {
-  const repo = new (cdx().Models).PropertyRepository();
-  const add = (name: string, value: string | undefined) => value && repo.add(new (cdx().Models).Property(name, value));
+  const { Models } = cdx();
+  const repo = new Models.PropertyRepository();
+  const add = (name: string, value: string | undefined) => value && repo.add(new Models.Property(name, value));
   add("bulwark:status", v.status);
   for (const f of v.fixedVersions) add("bulwark:fixedVersion", f);
   add("bulwark:advisory", v.source.id);
@@ -134,6 +127,8 @@ function properties(v: Finding): Models.PropertyRepository {
   return repo;
 }
 
+// Not SARIF's order (which also compares versions): this one decides which of two findings of
+// an id gets the `|2` bom-ref, so changing it would change documents.
 function compareFindings(a: Finding, b: Finding): number {
   return (
     compareText(a.id, b.id) ||
@@ -149,19 +144,13 @@ export interface PackageComponent {
   component: Models.Component;
 }
 
-/** The component of the package a finding is about: same purl, and the same layer when two share it. */
-function componentOf(v: Finding, byPurl: Map<string, PackageComponent[]>): Models.Component | undefined {
-  const candidates = byPurl.get(v.package.purl) ?? [];
-  const sameLayer = candidates.find((c) => c.pkg.locations.some((l) => l.layer?.diffId === v.package.layer?.diffId));
-  return (sameLayer ?? candidates[0])?.component;
-}
-
 /** Adds report findings (kept and suppressed) to the BOM. */
 export function addVulnerabilities(bom: Models.Bom, findings: readonly Finding[], components: readonly PackageComponent[], refs: UniqueIds): void {
-  const byPurl = new Map<string, PackageComponent[]>();
-  for (const c of components) byPurl.set(c.pkg.purl, [...(byPurl.get(c.pkg.purl) ?? []), c]);
+  const { Models, Enums } = cdx();
+  const V = Models.Vulnerability;
+  const byPurl = groupBy(components, (c) => c.pkg.purl);
   for (const v of [...findings].sort(compareFindings)) {
-    const component = componentOf(v, byPurl);
+    const component = installedCopy(v, byPurl.get(v.package.purl), (c) => c.pkg)?.component;
     const suppressed = "suppression" in v;
     const published = date(v.publishedAt);
     const updated = date(v.modifiedAt);
@@ -169,33 +158,24 @@ export function addVulnerabilities(bom: Models.Bom, findings: readonly Finding[]
     const description = v.title ?? v.description;
     const detail = v.title && v.description && v.description !== v.title ? v.description : undefined;
     const advice = recommendation(v);
+    const status = suppressed ? Enums.Vulnerability.AffectStatus.Unaffected : Enums.Vulnerability.AffectStatus.Affected;
+    const version = new V.AffectedSingleVersion(v.installedVersion || v.package.version, { status });
+    const affects = component ? [new V.Affect(component.bomRef, { versions: new V.AffectedVersionRepository([version]) })] : [];
     bom.vulnerabilities.add(
-      new (cdx().Models).Vulnerability.Vulnerability({
+      new V.Vulnerability({
         bomRef: refs.take(`vulnerability:${v.id}`),
         id: v.id,
         source: sourceOf(v.id),
-        references: new (cdx().Models).Vulnerability.ReferenceRepository(v.aliases.map((a) => new (cdx().Models).Vulnerability.Reference(a, sourceOf(a)))),
-        ratings: new (cdx().Models).Vulnerability.RatingRepository(ratings(v)),
+        references: new V.ReferenceRepository(v.aliases.map((a) => new V.Reference(a, sourceOf(a)))),
+        ratings: new V.RatingRepository(ratings(v)),
         ...(description ? { description } : {}),
         ...(detail ? { detail } : {}),
         ...(advice ? { recommendation: advice } : {}),
-        advisories: new (cdx().Models).Vulnerability.AdvisoryRepository(advisoryUrls(v.references).map((u) => new (cdx().Models).Vulnerability.Advisory(u))),
+        advisories: new V.AdvisoryRepository(advisoryUrls(v.references).map((u) => new V.Advisory(u))),
         ...(published ? { published } : {}),
         ...(updated ? { updated } : {}),
         ...(suppressed ? { analysis: analysis(v.suppression) } : {}),
-        affects: new (cdx().Models).Vulnerability.AffectRepository(
-          component
-            ? [
-                new (cdx().Models).Vulnerability.Affect(component.bomRef, {
-                  versions: new (cdx().Models).Vulnerability.AffectedVersionRepository([
-                    new (cdx().Models).Vulnerability.AffectedSingleVersion(v.installedVersion || v.package.version, {
-                      status: suppressed ? cdx().Enums.Vulnerability.AffectStatus.Unaffected : cdx().Enums.Vulnerability.AffectStatus.Affected,
-                    }),
-                  ]),
-                }),
-              ]
-            : [],
-        ),
+        affects: new V.AffectRepository(affects),
         properties: properties(v),
       }),
     );

@@ -1,8 +1,7 @@
 import type { Artifact, LayerInfo, Misconfiguration, OSInfo, Report, ReportError } from "../../model/index.js";
 import { compareText, sortedText } from "../common/compare.js";
+import { jsonDocumentWriter } from "../common/json-pieces.js";
 import { canonicalPackages } from "../common/packages.js";
-import { jsonPieces } from "../common/json-pieces.js";
-import type { ReportWriter } from "../types.js";
 
 // Bulwark's own format: the Report object itself. Objects are rebuilt field by field so keys
 // come out in model order whatever order the producer set them in. See docs/report-format.md.
@@ -116,13 +115,4 @@ export function canonicalReport(report: Report): Report {
   };
 }
 
-export const jsonWriter: ReportWriter = {
-  format: "json",
-  write(report: Report): string {
-    return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
-  },
-  *writeChunks(report: Report) {
-    yield* jsonPieces(canonicalReport(report));
-    yield "\n";
-  },
-};
+export const jsonWriter = jsonDocumentWriter("json", canonicalReport);

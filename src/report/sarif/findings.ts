@@ -1,12 +1,9 @@
 // SARIF rules and results for misconfigurations and secrets (vulnerabilities are in sarif-writer).
 import type { Misconfiguration, Report, SecretFinding } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
+import { BAND_SCORE, level } from "./severity.js";
 
 type Json = Record<string, unknown>;
-
-const LEVEL: Record<string, string> = { CRITICAL: "error", HIGH: "error", MEDIUM: "warning", LOW: "note" };
-// GitHub ranks alerts by security-severity: a representative score per band.
-const SCORE: Record<string, string> = { CRITICAL: "9.5", HIGH: "8.0", MEDIUM: "5.5", LOW: "2.0" };
 
 function uri(path: string): string {
   return path.replace(/^\/+/, "") || ".";
@@ -19,15 +16,19 @@ function region(line: number | undefined, endLine: number | undefined): Json | u
 
 export interface SarifPart {
   rules: Json[];
-  results: (ruleIndex: (id: string) => number) => Json[];
+  results: Json[];
 }
 
-export function findingsPart(report: Report): SarifPart {
+/** Rules and results; the rules will stand in the run's rule list from `firstRuleIndex` on. */
+export function findingsPart(report: Report, firstRuleIndex: number): SarifPart {
   const mis = [...report.misconfigurations].sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0));
   const sec = [...report.secrets].sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0));
   const rules = new Map<string, Json>();
   for (const m of mis) if (!rules.has(m.ruleId)) rules.set(m.ruleId, misconfigRule(m));
   for (const s of sec) if (!rules.has(s.ruleId)) rules.set(s.ruleId, secretRule(s));
+  // A config scan can have 100,000 results: look rule positions up instead of searching.
+  const position = new Map([...rules.keys()].map((id, i) => [id, firstRuleIndex + i]));
+  const ruleIndex = (id: string): number => position.get(id) as number;
   // Findings share their files: one artifactLocation object per path serves them all.
   const locations = new Map<string, Json>();
   const artifactLocation = (path: string): Json => {
@@ -37,7 +38,7 @@ export function findingsPart(report: Report): SarifPart {
   };
   return {
     rules: [...rules.values()],
-    results: (ruleIndex) => [...mis.map((m) => misconfigResult(m, ruleIndex(m.ruleId), artifactLocation)), ...sec.map((s) => secretResult(s, ruleIndex(s.ruleId), artifactLocation))],
+    results: [...mis.map((m) => misconfigResult(m, ruleIndex(m.ruleId), artifactLocation)), ...sec.map((s) => secretResult(s, ruleIndex(s.ruleId), artifactLocation))],
   };
 }
 
@@ -50,8 +51,8 @@ function misconfigRule(m: Misconfiguration): Json {
     fullDescription: { text: `${m.title}. ${m.remediation}` },
     help: { text: [m.remediation, ...refs].join("\n"), markdown: [m.remediation, ...refs.map((r) => `- ${r}`)].join("\n") },
     ...(m.references.urls?.[0] ? { helpUri: m.references.urls[0] } : {}),
-    defaultConfiguration: { level: LEVEL[m.severity] ?? "warning" },
-    properties: { "security-severity": SCORE[m.severity] ?? "5.0", tags: ["security", "misconfiguration", m.severity] },
+    defaultConfiguration: { level: level(m.severity) },
+    properties: { "security-severity": BAND_SCORE[m.severity], tags: ["security", "misconfiguration", m.severity] },
   };
 }
 
@@ -61,8 +62,8 @@ function secretRule(s: SecretFinding): Json {
     name: s.ruleId.replace(/[^A-Za-z0-9]/g, ""),
     shortDescription: { text: s.title },
     fullDescription: { text: `${s.title}: a credential stored in a file ships with the artifact. Remove it and rotate it.` },
-    defaultConfiguration: { level: LEVEL[s.severity] ?? "error" },
-    properties: { "security-severity": SCORE[s.severity] ?? "8.0", tags: ["security", "secret", s.severity] },
+    defaultConfiguration: { level: level(s.severity) },
+    properties: { "security-severity": BAND_SCORE[s.severity], tags: ["security", "secret", s.severity] },
   };
 }
 
@@ -71,7 +72,7 @@ function misconfigResult(m: Misconfiguration, ruleIndex: number, artifactLocatio
   return {
     ruleId: m.ruleId,
     ruleIndex,
-    level: LEVEL[m.severity] ?? "warning",
+    level: level(m.severity),
     message: { text: m.message },
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(m.path), ...(r ? { region: r } : {}) } }],
     partialFingerprints: { "bulwark/v1": `${m.ruleId}|${m.path}|${m.resource ? `${m.resource.kind}/${m.resource.namespace ?? ""}/${m.resource.name}/${m.resource.container ?? ""}` : m.line ?? ""}` },
@@ -83,7 +84,7 @@ function secretResult(s: SecretFinding, ruleIndex: number, artifactLocation: (pa
   return {
     ruleId: s.ruleId,
     ruleIndex,
-    level: LEVEL[s.severity] ?? "error",
+    level: level(s.severity),
     message: { text: `${s.title} in ${s.path}${s.line ? `:${s.line}` : ""}: ${s.match}` },
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(s.path), ...(r ? { region: r } : {}) } }],
     partialFingerprints: { "bulwark/v1": `${s.ruleId}|${s.path}|${s.line ?? ""}` },

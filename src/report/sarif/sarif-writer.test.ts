@@ -129,6 +129,29 @@ describe("sarif writer", () => {
     expect(sarifWriter.write(report)).toBe(first);
   });
 
+  it("appends misconfiguration and secret rules after the vulnerability rules, with matching rule indices", () => {
+    const report = vulnerableReport();
+    const misconfig = { title: "T", severity: "HIGH", remediation: "R", references: { cis: "1.2" } } as const;
+    report.misconfigurations = [
+      { ...misconfig, ruleId: "BW-K8S-002", message: "b", path: "b.yaml", line: 2 },
+      { ...misconfig, ruleId: "BW-K8S-001", message: "a", path: "a.yaml", line: 1 },
+      { ...misconfig, ruleId: "BW-K8S-002", message: "c", path: "c.yaml", line: 3 },
+    ];
+    report.secrets = [{ ruleId: "BW-SECRET-AWS", severity: "CRITICAL", title: "AWS key", path: "/app/.env", line: 4, match: "KEY=*****" }];
+    const text = sarifWriter.write(report);
+    expect(sarifErrors(parse(text))).toEqual([]);
+    const { tool, results } = run(text);
+    expect(tool.driver.rules.map((r) => r.id).slice(-3)).toEqual(["BW-K8S-001", "BW-K8S-002", "BW-SECRET-AWS"]);
+    expect(results).toHaveLength(7 + 4);
+    for (const r of results) expect(tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    expect(results.slice(-4).map((r) => [r.ruleId, r.level])).toEqual([
+      ["BW-K8S-001", "error"],
+      ["BW-K8S-002", "error"],
+      ["BW-K8S-002", "error"],
+      ["BW-SECRET-AWS", "error"],
+    ]);
+  });
+
   it("writes an empty run for a report without findings", () => {
     const { tool, results } = run(sarifWriter.write(debianReport()));
     expect(tool.driver.rules).toEqual([]);

@@ -1,40 +1,27 @@
 // SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer): one run, one rule per
 // vulnerability id, one result per finding. Suppressed findings are included with a SARIF
 // `suppressions` entry so viewers show them as dismissed rather than losing them.
-import { createHash } from "node:crypto";
-import type { Package, Report, Severity, SuppressedVulnerability, Vulnerability } from "../../model/index.js";
+import type { Package, Report } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
-import type { ReportWriter } from "../types.js";
+import { sha256Hex } from "../common/digest.js";
+import { type Finding, installedCopy, SEVERITY_RANK, severityOfScore } from "../common/findings.js";
+import { groupBy } from "../common/group.js";
+import { jsonDocumentWriter } from "../common/json-pieces.js";
 import { findingsPart } from "./findings.js";
-import { jsonPieces } from "../common/json-pieces.js";
+import { BAND_SCORE, level } from "./severity.js";
 
 const SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI = "https://bulwark.dev/";
 /** Key of our fingerprint in `partialFingerprints`; bump the suffix if its recipe ever changes. */
 const FINGERPRINT = "bulwarkFinding/v1";
 
-type Finding = Vulnerability | SuppressedVulnerability;
 type Json = Record<string, unknown>;
-
-const RANK: Record<Severity, number> = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 };
-
-function level(severity: Severity): "error" | "warning" | "note" {
-  return severity === "CRITICAL" || severity === "HIGH" ? "error" : severity === "MEDIUM" ? "warning" : "note";
-}
-
-// GitHub buckets `security-severity` as critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0.
-// Without a CVSS score that agrees with the severity, the middle of the severity's band.
-const BAND_SCORE: Record<Severity, string | undefined> = { CRITICAL: "9.5", HIGH: "8.0", MEDIUM: "5.5", LOW: "2.0", UNKNOWN: undefined };
-
-function bandOf(score: number): Severity {
-  return score >= 9 ? "CRITICAL" : score >= 7 ? "HIGH" : score >= 4 ? "MEDIUM" : score > 0 ? "LOW" : "UNKNOWN";
-}
 
 /** The CVSS score behind the severity (v3.x, then v4, then v2, as the matcher prefers). */
 function securitySeverity(v: Finding): string | undefined {
   for (const version of ["3.1", "3.0", "4.0", "2.0"]) {
     const s = v.cvss.find((c) => c.version === version);
-    if (s && bandOf(s.score) === v.severity) return s.score.toFixed(1);
+    if (s && severityOfScore(s.score) === v.severity) return s.score.toFixed(1);
   }
   return BAND_SCORE[v.severity];
 }
@@ -46,12 +33,6 @@ function relativeUri(path: string): string {
     .split("/")
     .map((segment) => encodeURIComponent(segment))
     .join("/");
-}
-
-/** The installed package a finding is about: same purl, and the same layer when two share it. */
-function packageOf(v: Finding, byPurl: Map<string, Package[]>): Package | undefined {
-  const candidates = byPurl.get(v.package.purl) ?? [];
-  return candidates.find((p) => p.locations.some((l) => l.layer?.diffId === v.package.layer?.diffId)) ?? candidates[0];
 }
 
 function fixText(v: Finding): string {
@@ -71,7 +52,7 @@ function markdownCell(text: string): string {
 function rule(id: string, findings: Finding[]): Json {
   // Findings of one id can differ per package (a distribution and a language advisory):
   // the rule carries the most severe reading.
-  const worst = [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity] || compareText(a.package.purl, b.package.purl))[0] as Finding;
+  const worst = [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compareText(a.package.purl, b.package.purl))[0] as Finding;
   const title = findings.map((f) => f.title).find(Boolean) ?? id;
   const description = findings.map((f) => f.description).find(Boolean) ?? title;
   const helpUri = `https://osv.dev/vulnerability/${encodeURIComponent(id)}`;
@@ -105,8 +86,8 @@ function rule(id: string, findings: Finding[]): Json {
 }
 
 function result(v: Finding, ruleIndex: number, target: string, byPurl: Map<string, Package[]>): Json {
-  const pkg = packageOf(v, byPurl);
-  const path = pkg ? [...pkg.locations].map((l) => l.path).sort(compareText)[0] : undefined;
+  const pkg = installedCopy(v, byPurl.get(v.package.purl), (p) => p);
+  const path = pkg?.locations.map((l) => l.path).sort(compareText)[0];
   const suppression = "suppression" in v ? v.suppression : undefined;
   return {
     ruleId: v.id,
@@ -119,7 +100,7 @@ function result(v: Finding, ruleIndex: number, target: string, byPurl: Map<strin
         logicalLocations: [{ name: v.package.name, fullyQualifiedName: v.package.purl || v.package.name, kind: "package" }],
       },
     ],
-    partialFingerprints: { [FINGERPRINT]: createHash("sha256").update(`${v.id}\u0000${v.package.purl}`).digest("hex") },
+    partialFingerprints: { [FINGERPRINT]: sha256Hex(`${v.id}\u0000${v.package.purl}`) },
     ...(suppression
       ? { suppressions: [{ kind: "external", status: "accepted", justification: `${suppression.by}: ${suppression.reason}` }] }
       : {}),
@@ -150,18 +131,13 @@ function compareFindings(a: Finding, b: Finding): number {
 
 export function sarifDocument(report: Report): Json {
   const findings: Finding[] = [...report.vulnerabilities, ...(report.suppressed ?? [])].sort(compareFindings);
-  const byId = new Map<string, Finding[]>();
-  for (const f of findings) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
-  const ids = [...byId.keys()].sort(compareText);
+  // Findings are sorted by id first, so the ids come out sorted.
+  const byId = groupBy(findings, (f) => f.id);
+  const ids = [...byId.keys()];
   const index = new Map(ids.map((id, i) => [id, i]));
-  const byPurl = new Map<string, Package[]>();
-  for (const p of report.packages) byPurl.set(p.purl, [...(byPurl.get(p.purl) ?? []), p]);
-  const extra = findingsPart(report);
-  // A config scan can have 100,000 results: look rule positions up instead of searching.
-  const extraIndex = new Map<unknown, number>();
-  extra.rules.forEach((r, i) => {
-    if (!extraIndex.has(r.id)) extraIndex.set(r.id, i);
-  });
+  const byPurl = groupBy(report.packages, (p) => p.purl);
+  // Rules of misconfigurations and secrets follow the vulnerability rules.
+  const extra = findingsPart(report, ids.length);
   return {
     $schema: SCHEMA_URI,
     version: "2.1.0",
@@ -177,7 +153,7 @@ export function sarifDocument(report: Report): Json {
         },
         results: [
           ...findings.map((f) => result(f, index.get(f.id) as number, report.artifact.target, byPurl)),
-          ...extra.results((id) => ids.length + (extraIndex.get(id) ?? -1)),
+          ...extra.results,
         ],
         columnKind: "utf16CodeUnits",
         properties: {
@@ -191,13 +167,4 @@ export function sarifDocument(report: Report): Json {
 }
 
 /** SARIF 2.1.0 JSON. */
-export const sarifWriter: ReportWriter = {
-  format: "sarif",
-  write(report: Report): string {
-    return `${JSON.stringify(sarifDocument(report), null, 2)}\n`;
-  },
-  *writeChunks(report: Report) {
-    yield* jsonPieces(sarifDocument(report));
-    yield "\n";
-  },
-};
+export const sarifWriter = jsonDocumentWriter("sarif", sarifDocument);

@@ -2,14 +2,14 @@ import type { Artifact, OSInfo, Package, Report } from "../../model/index.js";
 import { formatUtcSeconds, parseDate } from "../common/dates.js";
 import { contentHash } from "../common/digest.js";
 import { imagePurl } from "../common/image-purl.js";
+import { jsonDocumentWriter } from "../common/json-pieces.js";
 import { canonicalPackages } from "../common/packages.js";
 import { UniqueIds } from "../common/unique.js";
-import type { ReportWriter, WriteOptions } from "../types.js";
+import type { WriteOptions } from "../types.js";
 import { creationDate } from "./created.js";
 import type { SpdxDocument, SpdxExternalRef, SpdxPackage, SpdxRelationship } from "./document.js";
 import { idString, packageSpdxId } from "./ids.js";
 import { LicenseCatalog } from "./licenses.js";
-import { jsonPieces } from "../common/json-pieces.js";
 
 const IMAGE_ID = "SPDXRef-Image";
 const OS_ID = "SPDXRef-OperatingSystem";
@@ -158,13 +158,4 @@ export function spdxDocument(report: Report, options: WriteOptions = {}): SpdxDo
 }
 
 /** SPDX 2.3 JSON, written by hand against the official schema. */
-export const spdxWriter: ReportWriter = {
-  format: "spdx-json",
-  write(report: Report, options?: WriteOptions): string {
-    return `${JSON.stringify(spdxDocument(report, options), null, 2)}\n`;
-  },
-  *writeChunks(report: Report, options?: WriteOptions) {
-    yield* jsonPieces(spdxDocument(report, options));
-    yield "\n";
-  },
-};
+export const spdxWriter = jsonDocumentWriter("spdx-json", spdxDocument);

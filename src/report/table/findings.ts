@@ -1,6 +1,7 @@
 // Misconfigurations and secrets for people: grouped by file, severity first.
-import type { Misconfiguration, Report, SecretFinding } from "../../model/index.js";
+import type { Misconfiguration, SecretFinding } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
+import { groupBy } from "../common/group.js";
 import { type Palette, printable } from "./ansi.js";
 
 const RANK: Record<string, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
@@ -17,13 +18,7 @@ function counts(items: { severity: string }[]): string {
 
 function byFile<T extends { path: string; line?: number; severity: string; ruleId: string }>(items: T[]): Map<string, T[]> {
   const sorted = [...items].sort((a, b) => compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (RANK[a.severity] ?? 9) - (RANK[b.severity] ?? 9) || compareText(a.ruleId, b.ruleId));
-  const out = new Map<string, T[]>();
-  for (const i of sorted) {
-    const list = out.get(i.path);
-    if (list) list.push(i);
-    else out.set(i.path, [i]);
-  }
-  return out;
+  return groupBy(sorted, (i) => i.path);
 }
 
 export function misconfigSection(findings: Misconfiguration[], c: Palette): string[] {
@@ -49,8 +44,4 @@ export function secretSection(findings: SecretFinding[], c: Palette): string[] {
     for (const s of items) lines.push(`  ${severity(s.severity, c)} ${s.ruleId}${s.line !== undefined ? `:${s.line}` : ""}  ${printable(s.title)}  ${printable(s.match)}`);
   }
   return lines;
-}
-
-export function hasFindings(report: Report): boolean {
-  return report.misconfigurations.length > 0 || report.secrets.length > 0;
 }

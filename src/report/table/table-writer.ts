@@ -75,18 +75,21 @@ function footer(report: Report, c: Palette): string[] {
   for (const p of report.packages) counts.set(p.type, (counts.get(p.type) ?? 0) + 1);
   const byType = [...counts].sort(([a], [b]) => compareText(a, b)).map(([t, n]) => `${printable(t)} ${n}`);
   const total = report.packages.length;
-  const lines = [`${total} package${total === 1 ? "" : "s"}${byType.length ? ` (${byType.join(", ")})` : ""}`];
-  if (report.errors.length > 0) {
-    lines.push("", c.yellow(`Warnings (${report.errors.length}):`));
-    const errors = [...report.errors].sort(
-      (a, b) => compareText(a.source, b.source) || compareText(a.path ?? "", b.path ?? "") || compareText(a.message, b.message),
-    );
-    const positions = layerPositions(report.artifact);
-    for (const e of errors) {
-      const n = e.layer ? positions.get(e.layer) : undefined;
-      const where = [e.path, e.layer ? `layer ${n ? `#${n}` : e.layer}` : ""].filter(Boolean).join(" in ");
-      lines.push(`  ${c.yellow("!")} ${printable(e.source)}: ${printable(e.message)}${where ? ` (${printable(where)})` : ""}`);
-    }
+  return [`${total} package${total === 1 ? "" : "s"}${byType.length ? ` (${byType.join(", ")})` : ""}`, ...warnings(report, c)];
+}
+
+/** The report's errors, after a blank line; nothing without errors. */
+function warnings(report: Report, c: Palette): string[] {
+  if (report.errors.length === 0) return [];
+  const lines = ["", c.yellow(`Warnings (${report.errors.length}):`)];
+  const errors = [...report.errors].sort(
+    (a, b) => compareText(a.source, b.source) || compareText(a.path ?? "", b.path ?? "") || compareText(a.message, b.message),
+  );
+  const positions = layerPositions(report.artifact);
+  for (const e of errors) {
+    const n = e.layer ? positions.get(e.layer) : undefined;
+    const where = [e.path, e.layer ? `layer ${n ? `#${n}` : e.layer}` : ""].filter(Boolean).join(" in ");
+    lines.push(`  ${c.yellow("!")} ${printable(e.source)}: ${printable(e.message)}${where ? ` (${printable(where)})` : ""}`);
   }
   return lines;
 }
@@ -100,8 +103,7 @@ export const tableWriter: ReportWriter = {
   write(report: Report, options: WriteOptions = {}): string {
     const c = options.color ? colors : plain;
     if (report.artifact.type === "config") {
-      const warn = report.errors.length ? footer({ ...report, packages: [] }, c).slice(1) : [];
-      return [`${c.bold("Target:".padEnd(8))}${printable(report.artifact.target)}`, "", ...misconfigSection(report.misconfigurations, c), ...warn].join("\n") + "\n";
+      return [`${c.bold("Target:".padEnd(8))}${printable(report.artifact.target)}`, "", ...misconfigSection(report.misconfigurations, c), ...warnings(report, c)].join("\n") + "\n";
     }
     const extra = [
       ...(report.misconfigurations.length ? ["", ...misconfigSection(report.misconfigurations, c)] : []),

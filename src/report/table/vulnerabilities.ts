@@ -2,10 +2,11 @@
 // what each layer brought in, and how many findings were suppressed.
 import type { Artifact, Report, Severity, Vulnerability } from "../../model/index.js";
 import { compareText } from "../common/compare.js";
+import { SEVERITY_RANK as RANK } from "../common/findings.js";
+import { groupBy } from "../common/group.js";
 import { type Palette, printable } from "./ansi.js";
 
 const SEVERITIES: readonly Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
-const RANK: Record<Severity, number> = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 };
 const COLUMNS = ["PACKAGE", "INSTALLED", "LAYER", "FIXED", "ID", "SEVERITY", "TITLE"] as const;
 const SEVERITY_COLUMN = COLUMNS.indexOf("SEVERITY");
 const GAP = "  ";
@@ -37,8 +38,7 @@ function layerIndex(artifact: Artifact, v: Vulnerability): number {
 
 /** Groups by installed package (two copies of one module are two groups), most severe first. */
 function groups(artifact: Artifact, vulns: readonly Vulnerability[]): Vulnerability[][] {
-  const byPackage = new Map<string, Vulnerability[]>();
-  for (const v of vulns) byPackage.set(packageKey(v), [...(byPackage.get(packageKey(v)) ?? []), v]);
+  const byPackage = groupBy(vulns, packageKey);
   const worst = (g: Vulnerability[]) => Math.max(...g.map((v) => RANK[v.severity]));
   const list = [...byPackage.values()].map((g) =>
     [...g].sort((a, b) => RANK[b.severity] - RANK[a.severity] || compareText(a.id, b.id) || compareText(a.source.id, b.source.id)),
@@ -112,13 +112,9 @@ export function shortCreatedBy(createdBy: string | undefined): string {
 
 function layerLines(artifact: Artifact, vulns: readonly Vulnerability[]): string[] {
   if (artifact.layers.length === 0) return [];
-  const perLayer = new Map<string, Vulnerability[]>();
-  let unknown = 0;
-  for (const v of vulns) {
-    const index = layerIndex(artifact, v);
-    if (index < 0) unknown++;
-    else perLayer.set(artifact.layers[index]!.diffId, [...(perLayer.get(artifact.layers[index]!.diffId) ?? []), v]);
-  }
+  // By the diffId of the layer found for each finding; undefined: layer unknown.
+  const perLayer = groupBy(vulns, (v) => artifact.layers[layerIndex(artifact, v)]?.diffId);
+  const unknown = perLayer.get(undefined)?.length ?? 0;
   const lines = ["By layer:"];
   const labels = artifact.layers.map((l, i) => `#${i + 1} ${shortCreatedBy(l.createdBy) || printable(l.diffId.slice(0, 19))}`);
   const width = Math.max(...labels.map((l) => l.length));

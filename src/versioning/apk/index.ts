@@ -14,7 +14,7 @@
 //     sorts below the same version without (two leftovers tie);
 //   - "-r" with no digits counts as revision 0, and no revision at all equals -r0
 //     (apk would put 1 below 1-r0; real Alpine versions always carry -rN).
-import { compareDigits, compareStrings } from "../common.js";
+import { compareDigits, compareStrings, isDigit } from "../common.js";
 import { InvalidVersionError, type Cmp, type VersionComparator } from "../types.js";
 
 // Suffix ranks: pre-releases below "no suffix", post-release markers above it.
@@ -39,7 +39,6 @@ interface ApkVersion {
   leftover: "" | "malformed" | "trailing";
 }
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isLower = (c: number): boolean => c >= 97 && c <= 122;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102);
 

@@ -1,13 +1,10 @@
 // Debian package versions ([epoch:]upstream[-revision]), ordered as dpkg orders them
 // (deb-version(7), "Sorting algorithm"). This runs once per advisory match, so it
 // works on character codes and index ranges and allocates nothing per comparison.
+import { isDigit } from "../common.js";
 import { InvalidVersionError, type Cmp, type VersionComparator } from "../types.js";
 
 const TILDE = 126;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 function isAlpha(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

@@ -9,7 +9,7 @@
 //     a/b/m are only aliases when a digit follows (1a1 = 1-alpha-1, but 1a = 1-a);
 //   - trailing "null" items (0, "", empty list) are dropped, so 1 = 1.0 = 1-0 = 1.ga.
 // Any string is a Maven version, so compare() never throws.
-import { compareDigits, compareStrings } from "../common.js";
+import { compareDigits, compareStrings, isDigit } from "../common.js";
 import type { Cmp, VersionComparator } from "../types.js";
 
 type Item = { int: string } | { str: string } | Item[];
@@ -27,8 +27,6 @@ const SHORT = new Map([
   ["b", "beta"],
   ["m", "milestone"],
 ]);
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 function intItem(digits: string): Item {
   return { int: digits.replace(/^0+(?=.)/, "") };

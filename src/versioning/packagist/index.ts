@@ -10,10 +10,8 @@
 //   - when one version runs out, an extra number makes the other later, and an
 //     extra word is weighed against "a number" (1.0 < 1.0pl1, 1.0rc1 < 1.0).
 // A literal "#" part stands for "any number", as in PHP's own special forms.
-import { compareDigits } from "../common.js";
+import { compareDigits, isDigit } from "../common.js";
 import type { Cmp, VersionComparator } from "../types.js";
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 // PHP's special_forms table, in its lookup order (first prefix match wins).
 const FORMS: [string, number][] = [

@@ -2,13 +2,12 @@
 // first, then rpmvercmp() on the version, then on the release. Used for Red Hat and
 // every RPM-based distribution (Rocky, Alma, SUSE, openSUSE, Mageia, Photon OS,
 // Azure Linux, openEuler).
-import { compareDigits, compareStrings } from "../common.js";
+import { compareDigits, compareStrings, isDigit } from "../common.js";
 import type { Cmp, VersionComparator } from "../types.js";
 
 const TILDE = 126;
 const CARET = 94;
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 // Only ASCII letters and digits make segments: anything else (including non-ASCII)
 // is a separator, and separators only delimit, they never compare.

@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { OsvRecord } from "../../model/osv.js";
+import { ecosystemBase } from "../index.js";
 
 export const SHARED = new URL("../../../../shared/data/", import.meta.url);
 const APITESTER = new URL("advisories/osv.dev-apitester/tools/apitester/__snapshots__/", SHARED);
@@ -72,7 +73,7 @@ export function recordVersions(records: Iterable<OsvRecord>, ecosystem: string):
   const out = new Set<string>();
   for (const r of records) {
     for (const a of r.affected ?? []) {
-      if (a.package?.ecosystem.split(":")[0] !== ecosystem) continue;
+      if (!a.package || ecosystemBase(a.package.ecosystem) !== ecosystem) continue;
       // The apitester snapshots replace `versions` arrays by their length.
       if (Array.isArray(a.versions)) for (const v of a.versions) out.add(v);
       for (const range of a.ranges ?? []) for (const e of range.events) for (const v of Object.values(e)) if (v !== "0") out.add(v);
@@ -98,16 +99,31 @@ export function dpkgStatusVersions(): string[] {
   return [...out].sort();
 }
 
+export interface Vector {
+  line: number;
+  a: string;
+  op: "<" | "=" | ">";
+  b: string;
+}
+
+/** Lines are "A <op> B"; blank lines and lines starting with "# " or "// " are comments. */
+export function readVectors(text: string): Vector[] {
+  const out: Vector[] = [];
+  text.split("\n").forEach((raw, k) => {
+    const line = raw.replace(/\r$/, "");
+    if (line === "" || line.startsWith("# ") || line.startsWith("// ")) return;
+    const parts = line.split(" ");
+    const [a, op, b] = parts;
+    if (parts.length !== 3 || (op !== "<" && op !== "=" && op !== ">")) throw new Error(`line ${k + 1}: cannot read ${JSON.stringify(line)}`);
+    out.push({ line: k + 1, a: a!, op, b: b! });
+  });
+  return out;
+}
+
 /** Distinct version strings of one vector file. */
 export function vectorVersions(file: string): string[] {
-  const out = new Set<string>();
-  for (const line of readFileSync(new URL(file, VECTORS), "utf8").split("\n")) {
-    if (line === "" || line.startsWith("# ") || line.startsWith("// ")) continue;
-    const [a, , b] = line.split(" ");
-    if (a) out.add(a);
-    if (b) out.add(b);
-  }
-  return [...out].sort();
+  const vectors = readVectors(readFileSync(new URL(file, VECTORS), "utf8"));
+  return [...new Set(vectors.flatMap((v) => [v.a, v.b]))].sort();
 }
 
 /** Deterministic pseudo-random pairs (mulberry32), so failures reproduce. */

@@ -2,7 +2,7 @@
 // keys "Name/Version" to a type: NuGet packages are "package"; the app itself and its
 // project references are "project", framework facades "referenceassembly" — not NuGet
 // packages, so skipped.
-import { PackageURL } from "packageurl-js";
+import { finalizeNuget } from "../../shared/finalize.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { parseJsonFile } from "../../shared/json.js";
 
@@ -37,15 +37,5 @@ export const dotnetAnalyzer: Analyzer = {
     }
     return { packages };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("nuget", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const key = (p: Package): string => `${p.name.toLowerCase()}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  },
+  finalize: finalizeNuget,
 };

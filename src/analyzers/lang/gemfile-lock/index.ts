@@ -1,5 +1,5 @@
 // Bundler lockfiles: Gemfile.lock (and Gemfile.<variant>.lock, gems.locked).
-import { PackageURL } from "packageurl-js";
+import { finalizeWithPurl } from "../../shared/finalize.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { parseGemfileLock } from "./lockfile.js";
@@ -34,15 +34,5 @@ export const gemfileLockAnalyzer: Analyzer = {
     });
     return { packages };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("gem", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const key = (p: Package): string => `${p.name}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  },
+  finalize: finalizeWithPurl("gem"),
 };

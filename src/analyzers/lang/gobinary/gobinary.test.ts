@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildElf, firstSectionOffset } from "../../shared/elf-testing.js";
+import { buildElf, firstSectionOffset } from "../../shared/test-support/elf.js";
 import type { Package } from "../../types.js";
 import { MAGIC } from "./buildinfo.js";
 import { gobinaryAnalyzer, wanted } from "./index.js";

@@ -10,8 +10,8 @@
 // - A dependency replaced by another module is reported as the replacement (the code that
 //   was compiled), with metadata.replaces = original path@version. One replaced by a local
 //   directory keeps its module path, gets version `(devel)` and metadata.replacedBy = dir.
-import { PackageURL } from "packageurl-js";
 import { openSource } from "../../shared/elf.js";
+import { finalizeGolang } from "../../shared/golang.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
 import { readBuildInfo } from "./buildinfo.js";
 import { parseModInfo, toolchainSemver, type Module } from "./modinfo.js";
@@ -48,10 +48,7 @@ export const gobinaryAnalyzer: Analyzer = {
       await src.close();
     }
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) p.purl = golangPurl(p.name, p.version);
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""));
-  },
+  finalize: finalizeGolang,
 };
 
 export function packagesOf(goVersion: string, modinfo: string, location: string): Package[] {
@@ -92,17 +89,3 @@ function resolve(m: Module): { name: string; version: string; meta: Record<strin
 function isLocalPath(p: string): boolean {
   return p.startsWith(".") || p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p);
 }
-
-export function golangPurl(path: string, version: string): string {
-  const slash = path.lastIndexOf("/");
-  const ns = slash > 0 ? path.slice(0, slash) : undefined;
-  const name = slash > 0 ? path.slice(slash + 1) : path;
-  const v = version && version !== "(devel)" ? version : undefined;
-  try {
-    return new PackageURL("golang", ns, name, v, undefined, undefined).toString();
-  } catch {
-    return "";
-  }
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -13,7 +13,7 @@
 // - go.sum vs go.mod: analyze sees one file, so finalize drops go.sum packages from any
 //   directory where a go.mod produced packages (a go.mod with no requirements has no go.sum
 //   worth reading anyway).
-import { PackageURL } from "packageurl-js";
+import { finalizeGolang } from "../../shared/golang.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { isLocalPath, parseGoMod, parseGoSum, replacementFor } from "./parse.js";
@@ -35,9 +35,7 @@ export const gomodAnalyzer: Analyzer = {
   },
   finalize(packages: Package[]): Package[] {
     const modDirs = new Set(packages.filter((p) => !isFromSum(p)).map((p) => dirOf(p.locations[0]?.path ?? "")));
-    const kept = packages.filter((p) => !isFromSum(p) || !modDirs.has(dirOf(p.locations[0]?.path ?? "")));
-    for (const p of kept) p.purl = golangPurl(p.name, p.version);
-    return kept.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""));
+    return finalizeGolang(packages.filter((p) => !isFromSum(p) || !modDirs.has(dirOf(p.locations[0]?.path ?? ""))));
   },
 };
 
@@ -65,15 +63,3 @@ function fromGoSum(text: string, location: string): FileAnalysis {
   const packages = sum.modules.map((m) => pkg(m.path, m.version, location, {}));
   return { packages, ...(sum.errors.length ? { errors: sum.errors.map((e) => `${location.slice(1)}: ${e}`) } : {}) };
 }
-
-function golangPurl(path: string, version: string): string {
-  const slash = path.lastIndexOf("/");
-  const v = version && version !== "(devel)" ? version : undefined;
-  try {
-    return new PackageURL("golang", slash > 0 ? path.slice(0, slash) : undefined, slash > 0 ? path.slice(slash + 1) : path, v, undefined, undefined).toString();
-  } catch {
-    return "";
-  }
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

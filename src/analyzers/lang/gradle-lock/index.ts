@@ -2,7 +2,7 @@
 // (`group:artifact:version=conf1,conf2`, `empty=…` lists configurations without
 // dependencies), and the per-configuration files of Gradle < 6 under
 // gradle/dependency-locks/<configuration>.lockfile (`group:artifact:version`).
-import { PackageURL } from "packageurl-js";
+import { finalizeMaven } from "../../shared/maven.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 
@@ -40,7 +40,7 @@ export const gradleLockAnalyzer: Analyzer = {
   id: "lang/gradle-lock",
   version: 1,
   maxFileSize: 16 * 2 ** 20,
-  required: (path: string): boolean => (LOCKFILES.has(baseName(path)) || LEGACY.test(path)) && lockfileDiscoverable(path),
+  required: (path: string): boolean => (LOCKFILES.has(baseName(path)) || (path.endsWith(".lockfile") && LEGACY.test(path))) && lockfileDiscoverable(path),
   analyze(file: AnalyzerFile): FileAnalysis | null {
     const base = baseName(file.path);
     const legacyConf = LEGACY.test(file.path) ? base.replace(/\.lockfile$/, "") : undefined;
@@ -62,18 +62,5 @@ export const gradleLockAnalyzer: Analyzer = {
     });
     return packages.length ? { packages } : null;
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      const i = p.name.indexOf(":");
-      try {
-        p.purl = new PackageURL("maven", p.name.slice(0, i), p.name.slice(i + 1), p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const loc = (p: Package): string => p.locations[0]?.path ?? "";
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(loc(a), loc(b)));
-  },
+  finalize: finalizeMaven,
 };
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -6,7 +6,7 @@
 // builds are matched through their OS package (deb openjdk-17-jre-headless …) anyway. This
 // package is for runtime visibility (SBOMs, "which Java is in this image"), not for language
 // matching; the vendor and exact build stay in metadata.
-import { PackageURL } from "packageurl-js";
+import { finalizeWithPurl } from "../../shared/finalize.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 
 // usr/lib/jvm/<jdk>/release, opt/<jdk>/release and opt/java/openjdk/release (Temurin images),
@@ -64,17 +64,5 @@ export const jdkAnalyzer: Analyzer = {
     };
     return { packages: [pkg] };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("generic", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const loc = (p: Package): string => p.locations[0]?.path ?? "";
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(loc(a), loc(b)));
-  },
+  finalize: finalizeWithPurl("generic"),
 };
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

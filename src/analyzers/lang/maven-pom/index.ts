@@ -1,6 +1,6 @@
 // Maven pom.xml: the dependencies a project declares (direct ones only; no parent POM or
 // repository look-ups). Scope test marks a development dependency.
-import { PackageURL } from "packageurl-js";
+import { finalizeMaven } from "../../shared/maven.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { parsePom } from "./pom.js";
@@ -36,18 +36,5 @@ export const mavenPomAnalyzer: Analyzer = {
     });
     return packages.length ? { packages } : null;
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      const i = p.name.indexOf(":");
-      try {
-        p.purl = new PackageURL("maven", p.name.slice(0, i), p.name.slice(i + 1), p.version || undefined, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const loc = (p: Package): string => p.locations[0]?.path ?? "";
-    return packages.sort((a, b) => cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(loc(a), loc(b)));
-  },
+  finalize: finalizeMaven,
 };
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

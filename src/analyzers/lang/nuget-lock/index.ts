@@ -1,6 +1,6 @@
 // NuGet lockfiles: packages.lock.json, `dependencies` per target framework (and runtime),
 // each package with the version NuGet resolved. Project references are skipped.
-import { PackageURL } from "packageurl-js";
+import { finalizeNuget } from "../../shared/finalize.js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { parseJsonFile } from "../../shared/json.js";
@@ -41,15 +41,5 @@ export const nugetLockAnalyzer: Analyzer = {
     const packages = [...byKey.values()].map(({ pkg, frameworks }) => ({ ...pkg, metadata: { frameworks: frameworks.join(",") } }));
     return { packages };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("nuget", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const key = (p: Package): string => `${p.name.toLowerCase()}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  },
+  finalize: finalizeNuget,
 };

@@ -1,8 +1,7 @@
 // Zipped eggs (easy_install's *.egg files) in site-packages or dist-packages: the metadata is
 // the archive member EGG-INFO/PKG-INFO. A separate analyzer from lang/python because archives
 // arrive as files (random access with yauzl), while metadata files arrive as buffers.
-import { PackageURL } from "packageurl-js";
-import { parseMetadata, pep503 } from "../../shared/python-metadata.js";
+import { finalizePypi, parseMetadata } from "../../shared/python-metadata.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
 import { readZipMember } from "./zip.js";
 
@@ -44,15 +43,5 @@ export const pythonEggAnalyzer: Analyzer = {
     };
     return { packages: [pkg] };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("pypi", undefined, pep503(p.name), p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const key = (p: Package): string => `${pep503(p.name)}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  },
+  finalize: finalizePypi,
 };

@@ -1,7 +1,6 @@
 // Python lockfiles: requirements*.txt (exact pins only), poetry.lock, Pipfile.lock, uv.lock.
-import { PackageURL } from "packageurl-js";
 import { baseName, lockfileDiscoverable } from "../../shared/paths.js";
-import { pep503 } from "../../shared/python-metadata.js";
+import { finalizePypi, pep503 } from "../../shared/python-metadata.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { parsePipfileLock } from "./pipfile.js";
 import { parseRequirements } from "./requirements.js";
@@ -56,15 +55,5 @@ export const pythonLockAnalyzer: Analyzer = {
     }
     return { packages: locked.map((l) => toPackage(l, file.path)) };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("pypi", undefined, pep503(p.name), p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const key = (p: Package): string => `${pep503(p.name)}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  },
+  finalize: finalizePypi,
 };

@@ -1,8 +1,7 @@
 // Installed Python distributions: *.dist-info/METADATA, *.egg-info/PKG-INFO (directory),
 // *.egg-info files and unzipped eggs (*.egg/EGG-INFO/PKG-INFO), in site-packages or
 // dist-packages of any interpreter. Zipped .egg files are lang/python-egg's (file input).
-import { PackageURL } from "packageurl-js";
-import { parseMetadata, pep503 } from "../../shared/python-metadata.js";
+import { finalizePypi, parseMetadata, pep503 } from "../../shared/python-metadata.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 
 export { pep503 };
@@ -37,16 +36,5 @@ export const pythonAnalyzer: Analyzer = {
     };
     return { packages: [pkg] };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("pypi", undefined, pep503(p.name), p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    return packages.sort((a, b) => cmp(pep503(a.name), pep503(b.name)) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? ""));
-  },
+  finalize: finalizePypi,
 };
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

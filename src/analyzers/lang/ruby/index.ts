@@ -1,6 +1,6 @@
 // Installed gems: specifications/*.gemspec (and specifications/default/*.gemspec for default
 // gems) under any gem home — usr/lib/ruby/gems/<ver>/, var/lib/gems/<ver>/, usr/local/bundle/ …
-import { PackageURL } from "packageurl-js";
+import { finalizeWithPurl } from "../../shared/finalize.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, Package } from "../../types.js";
 import { parseGemspec } from "./gemspec.js";
 
@@ -33,15 +33,5 @@ export const rubyAnalyzer: Analyzer = {
     if (Object.keys(metadata).length) pkg.metadata = metadata;
     return { packages: [pkg] };
   },
-  finalize(packages: Package[]): Package[] {
-    for (const p of packages) {
-      try {
-        p.purl = new PackageURL("gem", undefined, p.name, p.version, undefined, undefined).toString();
-      } catch {
-        p.purl = "";
-      }
-    }
-    const key = (p: Package): string => `${p.name}\0${p.version}\0${p.locations[0]?.path ?? ""}`;
-    return packages.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  },
+  finalize: finalizeWithPurl("gem"),
 };

@@ -10,7 +10,7 @@
 // - python: `include/python3.X/patchlevel.h` (`#define PY_VERSION "3.11.2"`), installed by
 //   every source build (`make install`) and by distributions' -dev packages. An interpreter
 //   without its headers is not detected.
-import { openSource, type ByteSource } from "../../shared/elf.js";
+import { isElf, openSource, type ByteSource } from "../../shared/elf.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
 import { finalizeWithPurl } from "../../shared/finalize.js";
 
@@ -24,7 +24,9 @@ const NODE_MARKERS = [Buffer.from("node.js/v"), Buffer.from("/download/release/v
 const VERSION = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)/;
 
 export function wanted(path: string, info?: FileInfo): boolean {
-  if (PATCHLEVEL.test(path)) return true;
+  // Runs for every file of every layer: a suffix test before either pattern.
+  if (path.endsWith("/patchlevel.h")) return PATCHLEVEL.test(path);
+  if (!path.endsWith("/node") && !path.endsWith("/nodejs")) return false;
   return NODE_PATH.test(path) && !!info && (info.mode & 0o111) !== 0 && info.size >= NODE_MIN && info.size <= MAX_SIZE;
 }
 
@@ -71,8 +73,7 @@ async function pythonVersion(src: ByteSource): Promise<Found | null> {
 
 /** Streams the executable in chunks (overlapping by a marker's reach) looking for a version marker. */
 async function nodeVersion(src: ByteSource): Promise<Found | null> {
-  const head = await src.read(0, 4);
-  if (head.toString("latin1") !== "\x7fELF") return null;
+  if (!isElf(await src.read(0, 4))) return null;
   const reach = 64;
   for (let off = 0; off < src.size; off += CHUNK) {
     const buf = await src.read(off, CHUNK + reach);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { buildElf } from "../../shared/elf-testing.js";
+import { buildElf } from "../../shared/test-support/elf.js";
 import type { Package } from "../../types.js";
 import { rustAnalyzer, wanted } from "./index.js";
 

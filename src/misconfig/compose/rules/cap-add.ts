@@ -1,10 +1,10 @@
 // Capabilities beyond Docker's default set hand the container parts of root's power over the host.
 import type { ComposeRule } from "../doc.js";
 import { composeYaml, eachService, hit, strings } from "../doc.js";
+import { DANGEROUS_CAPABILITIES, normalizeCap } from "../../kubernetes/capabilities.js";
 
 // Docker's default set: adding these changes nothing.
 const SAFE = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
-const DANGEROUS = new Set(["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "NET_ADMIN", "BPF", "DAC_READ_SEARCH", "SYS_BOOT"]);
 
 export const capAdd: ComposeRule = {
   id: "BW-COMPOSE-005",
@@ -14,10 +14,10 @@ export const capAdd: ComposeRule = {
   references: { cis: "CIS Docker 5.3" },
   check: (doc) =>
     eachService(doc, (s) => {
-      const extra = strings(s.obj.cap_add).map((c) => c.toUpperCase().replace(/^CAP_/, "")).filter((c) => !SAFE.has(c));
+      const extra = strings(s.obj.cap_add).map(normalizeCap).filter((c) => !SAFE.has(c));
       if (extra.length === 0) return undefined;
       const h = hit(s, doc.lineOf(s, ["cap_add"]), `service "${s.name}" adds ${extra.join(", ")}`);
-      if (extra.some((c) => DANGEROUS.has(c))) h.severity = "HIGH";
+      if (extra.some((c) => DANGEROUS_CAPABILITIES.has(c))) h.severity = "HIGH";
       return h;
     }),
   examples: {

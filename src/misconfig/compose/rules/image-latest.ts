@@ -1,7 +1,7 @@
 // "latest" or no tag makes the deployed code change without the Compose file changing.
 import type { ComposeRule } from "../doc.js";
 import { composeYaml, eachService, hit, str } from "../doc.js";
-import { parseImage } from "../../kubernetes/image.js";
+import { isLatest, parseImage } from "../../kubernetes/image.js";
 
 export const imageLatest: ComposeRule = {
   id: "BW-COMPOSE-009",
@@ -15,7 +15,7 @@ export const imageLatest: ComposeRule = {
       // A service built locally names its result with `image:`; the tag is then ours to choose.
       if (!image || s.obj.build !== undefined || image.includes("${")) return undefined;
       const ref = parseImage(image);
-      if (ref.digest || (ref.tag && ref.tag !== "latest")) return undefined;
+      if (!isLatest(ref)) return undefined;
       return hit(s, doc.lineOf(s, ["image"]), `service "${s.name}" uses image "${image}" ${ref.tag ? "with the latest tag" : "without a tag"}`);
     }),
   examples: {

@@ -1,8 +1,6 @@
 import type { Rule, RuleHit } from "../../types.js";
 import type { DockerfileDoc } from "../doc.js";
-import { at, calls } from "./util.js";
-
-const WORLD_WRITABLE = /^(?:0?777|(?:a|ugo|o|go|uo)\+rwx|(?:a|o)\+w)$/;
+import { at, calls, WORLD_WRITABLE } from "./util.js";
 
 export const chmod777: Rule<DockerfileDoc> = {
   id: "BW-DS-027",

@@ -1,12 +1,11 @@
 import type { Rule } from "../../types.js";
 import type { DockerfileDoc, Stage } from "../doc.js";
-import { stageByName } from "../doc.js";
+import { stageChain } from "../doc.js";
 import { at } from "./util.js";
 
-function hasHealthcheck(doc: DockerfileDoc, stage: Stage, depth = 0): boolean {
-  if (stage.instructions.some((i) => i.keyword === "HEALTHCHECK")) return true;
-  const parent = stage.image && depth < 64 ? stageByName(doc, stage.image, stage.index) : undefined;
-  return parent ? hasHealthcheck(doc, parent, depth + 1) : false;
+function hasHealthcheck(doc: DockerfileDoc, stage: Stage): boolean {
+  for (const s of stageChain(doc, stage)) if (s.instructions.some((i) => i.keyword === "HEALTHCHECK")) return true;
+  return false;
 }
 
 export const healthcheck: Rule<DockerfileDoc> = {

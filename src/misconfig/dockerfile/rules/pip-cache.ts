@@ -1,7 +1,7 @@
 import type { Rule, RuleHit } from "../../types.js";
 import type { DockerfileDoc } from "../doc.js";
 import { program } from "../shell.js";
-import { at } from "./util.js";
+import { at, subcommand } from "./util.js";
 
 export const pipCache: Rule<DockerfileDoc> = {
   id: "BW-DS-018",
@@ -19,7 +19,7 @@ export const pipCache: Rule<DockerfileDoc> = {
         let args = p.args;
         if (/^python[\d.]*$/.test(p.name) && args[0] === "-m" && /^pip\d?$/.test(args[1] ?? "")) args = args.slice(2);
         else if (!/^pip[\d.]*$/.test(p.name)) continue;
-        if (args.find((a) => !a.startsWith("-")) !== "install" || args.includes("--no-cache-dir")) continue;
+        if (subcommand(args) !== "install" || args.includes("--no-cache-dir")) continue;
         hits.push(at(run.instr, "pip install keeps its download cache in the layer"));
         break;
       }

@@ -1,9 +1,8 @@
 import type { Rule, RuleHit } from "../../types.js";
 import type { DockerfileDoc } from "../doc.js";
 import { program } from "../shell.js";
-import { at, short } from "./util.js";
+import { at, SHELLS, short } from "./util.js";
 
-const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "fish"]);
 const FETCH = new Set(["curl", "wget"]);
 // bash <(curl …) and sh -c "$(wget -O- …)": the fetched script runs without ever being checked.
 const SUBSTITUTED = /\b(?:ba|da|z|k)?sh\b[^\n;&|]*(?:<\(\s*|\$\(\s*)(?:curl|wget)\b/;

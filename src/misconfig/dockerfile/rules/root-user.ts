@@ -1,14 +1,15 @@
 import type { Rule, RuleHit } from "../../types.js";
 import type { DfInstruction, DockerfileDoc, Stage } from "../doc.js";
-import { stageByName } from "../doc.js";
+import { stageChain } from "../doc.js";
 import { at } from "./util.js";
 
 /** The last USER that applies to a stage, following `FROM <earlier stage>` chains. */
-function lastUser(doc: DockerfileDoc, stage: Stage, depth = 0): DfInstruction | undefined {
-  const users = stage.instructions.filter((i) => i.keyword === "USER");
-  if (users.length > 0) return users[users.length - 1];
-  const parent = stage.image && depth < 64 ? stageByName(doc, stage.image, stage.index) : undefined;
-  return parent ? lastUser(doc, parent, depth + 1) : undefined;
+function lastUser(doc: DockerfileDoc, stage: Stage): DfInstruction | undefined {
+  for (const s of stageChain(doc, stage)) {
+    const users = s.instructions.filter((i) => i.keyword === "USER");
+    if (users.length > 0) return users[users.length - 1];
+  }
+  return undefined;
 }
 
 export const rootUser: Rule<DockerfileDoc> = {

@@ -55,6 +55,12 @@ export function runHas(run: RunCommand, test: (name: string, args: string[]) => 
   });
 }
 
+/** Shells a downloaded script may be piped into. */
+export const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "fish"]);
+
+/** chmod modes that make files writable by every user. */
+export const WORLD_WRITABLE = /^(?:0?777|(?:a|ugo|o|go|uo)\+rwx|(?:a|o)\+w)$/;
+
 /** A string shortened for messages. */
 export function short(s: string, max = 60): string {
   return s.length > max ? s.slice(0, max - 1) + "…" : s;

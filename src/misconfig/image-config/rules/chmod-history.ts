@@ -1,9 +1,8 @@
 import type { Rule, RuleHit } from "../../types.js";
 import type { ImageDoc } from "../types.js";
 import { historyCalls } from "./history-commands.js";
+import { WORLD_WRITABLE } from "../../dockerfile/rules/util.js";
 import { hit } from "./util.js";
-
-const WORLD_WRITABLE = /^(?:0?777|(?:a|ugo|o|go|uo)\+rwx|(?:a|o)\+w)$/;
 
 export const imageChmod777: Rule<ImageDoc> = {
   id: "BW-IMG-008",

@@ -10,8 +10,17 @@ export interface HistoryCall {
   words: string[];
 }
 
+// Several rules read the calls of the same image: split its history once.
+const cache = new WeakMap<ImageDoc, HistoryCall[]>();
+
 /** Shell commands of every RUN-like history step (legacy `/bin/sh -c …` and BuildKit `RUN …`). */
-export function historyCalls(doc: ImageDoc): HistoryCall[] {
+export function historyCalls(doc: ImageDoc): readonly HistoryCall[] {
+  let calls = cache.get(doc);
+  if (!calls) cache.set(doc, (calls = splitHistory(doc)));
+  return calls;
+}
+
+function splitHistory(doc: ImageDoc): HistoryCall[] {
   const out: HistoryCall[] = [];
   for (const step of doc.history) {
     if (/#\(nop\)/.test(step.createdBy)) continue;

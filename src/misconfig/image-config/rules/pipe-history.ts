@@ -1,9 +1,9 @@
 import type { Rule, RuleHit } from "../../types.js";
 import type { ImageDoc } from "../types.js";
 import { historyCalls } from "./history-commands.js";
+import type { HistoryCall } from "./history-commands.js";
+import { SHELLS } from "../../dockerfile/rules/util.js";
 import { describeStep, hit } from "./util.js";
-
-const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "fish"]);
 
 export const imagePipeToShell: Rule<ImageDoc> = {
   id: "BW-IMG-009",
@@ -13,8 +13,12 @@ export const imagePipeToShell: Rule<ImageDoc> = {
   references: { cis: "CIS Docker 4.11" },
   check(doc) {
     const hits: RuleHit[] = [];
-    const byStep = new Map<number, ReturnType<typeof historyCalls>>();
-    for (const c of historyCalls(doc)) byStep.set(c.index, [...(byStep.get(c.index) ?? []), c]);
+    const byStep = new Map<number, HistoryCall[]>();
+    for (const c of historyCalls(doc)) {
+      const list = byStep.get(c.index);
+      if (list) list.push(c);
+      else byStep.set(c.index, [c]);
+    }
     for (const [index, list] of byStep) {
       const fetchAt = list.findIndex((c) => c.name === "curl" || c.name === "wget");
       if (fetchAt >= 0 && list.slice(fetchAt + 1).some((c) => SHELLS.has(c.name))) {

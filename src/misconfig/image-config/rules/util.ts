@@ -1,5 +1,6 @@
 import type { RuleHit } from "../../types.js";
 import type { ImageDoc } from "../types.js";
+import { short } from "../../dockerfile/rules/util.js";
 
 export function hit(doc: ImageDoc, message: string): RuleHit {
   return { message, resource: { kind: "image", name: doc.target } };
@@ -7,8 +8,7 @@ export function hit(doc: ImageDoc, message: string): RuleHit {
 
 /** A history line without the legacy `/bin/sh -c #(nop)` noise, shortened, for messages. */
 export function describeStep(createdBy: string, max = 60): string {
-  const s = createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/\s+/g, " ").trim();
-  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+  return short(createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/\s+/g, " ").trim(), max);
 }
 
 /** Split NAME=value; a bare NAME gets an empty value. */

@@ -1,5 +1,5 @@
 import type { ContentsHit, ContentsRule } from "./util.js";
-import { capped, layerName } from "./util.js";
+import { capped, layerName, packageName } from "./util.js";
 import { ownerOf } from "../surface.js";
 
 export const setuidFiles: ContentsRule = {
@@ -16,7 +16,7 @@ export const setuidFiles: ContentsRule = {
       const owner = ownerOf(doc.owners, path);
       // Bits a distribution package sets are expected; bits the image build added are not.
       const hit: ContentsHit = {
-        message: `/${path} is ${bits.join(" and ")} (mode ${(entry.mode & 0o7777).toString(8).padStart(4, "0")}), ${owner ? `from package ${owner.split("@")[0]!.replace(/^pkg:[^/]+\/[^/]+\//, "")}` : `not from any OS package`}, added in ${layerName(doc, layer)}`,
+        message: `/${path} is ${bits.join(" and ")} (mode ${(entry.mode & 0o7777).toString(8).padStart(4, "0")}), ${owner ? `from package ${packageName(owner)}` : `not from any OS package`}, added in ${layerName(doc, layer)}`,
         path: "/" + path,
         layer,
       };

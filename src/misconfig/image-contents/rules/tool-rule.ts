@@ -2,7 +2,7 @@
 import type { ToolCategory } from "../../../model/index.js";
 import { categorySeverity } from "../surface.js";
 import type { ContentsRule } from "./util.js";
-import { bytes, layerName } from "./util.js";
+import { bytes, layerName, packageName } from "./util.js";
 
 const WHAT: Record<ToolCategory, string> = {
   shell: "shells",
@@ -26,7 +26,7 @@ export function toolRule(id: string, category: ToolCategory, title: string, why:
       const layer = first.layer ? doc.layers.findIndex((l) => l?.diffId === first.layer!.diffId) : -1;
       const list = tools.map((t) => {
         const index = t.layer ? doc.layers.findIndex((l) => l?.diffId === t.layer!.diffId) : -1;
-        const pkg = t.package ? `, package ${t.package.split("@")[0]!.replace(/^pkg:[^/]+\/[^/]+\//, "")}` : "";
+        const pkg = t.package ? `, package ${packageName(t.package)}` : "";
         const via = t.resolved ? ` -> ${t.resolved}` : "";
         return `${t.name} (${t.path}${via}, ${bytes(t.size)}${index >= 0 ? `, ${layerName(doc, index)}` : ""}${pkg})`;
       });

@@ -1,3 +1,4 @@
+import { describeStep } from "../../image-config/rules/util.js";
 import type { RuleHit, RuleMeta } from "../../types.js";
 import type { ContentsDoc, ShippedEntry } from "../types.js";
 
@@ -16,8 +17,15 @@ export interface ContentsRule extends RuleMeta {
 
 /** "layer 3 (RUN apt-get install -y curl)": how people find a layer in `docker history`. */
 export function layerName(doc: ContentsDoc, index: number): string {
-  const step = doc.layers[index]?.createdBy?.replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/^\/bin\/sh -c /, "RUN ").replace(/\s+/g, " ").trim();
-  return step ? `layer ${index + 1} (${step.length > 50 ? step.slice(0, 49) + "…" : step})` : `layer ${index + 1}`;
+  const createdBy = doc.layers[index]?.createdBy;
+  // Shell steps without the `#(nop)` marker are RUN lines.
+  const step = createdBy ? describeStep(createdBy.replace(/^\/bin\/sh -c (?!#\(nop\))/, "RUN "), 50) : "";
+  return step ? `layer ${index + 1} (${step})` : `layer ${index + 1}`;
+}
+
+/** `pkg:deb/debian/login@1:4.13?arch=amd64` → `login`: the name people know a package by. */
+export function packageName(purl: string): string {
+  return purl.split("@")[0]!.replace(/^pkg:[^/]+\/[^/]+\//, "");
 }
 
 export { humanBytes as bytes } from "../../../common/bytes.js";

@@ -1,16 +1,11 @@
 // Baseline PSS allows adding only capabilities that Docker grants by default anyway.
 import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
-import { asArray, label, str } from "../resource.js";
+import { asObj, label } from "../resource.js";
 import { containerFieldLine, describe } from "../workload.js";
+import { capabilityNames, DANGEROUS_CAPABILITIES } from "../capabilities.js";
 
 const ALLOWED = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
-// These give near-root control of the node, so they are reported as HIGH.
-const DANGEROUS = new Set(["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "NET_ADMIN", "BPF", "DAC_READ_SEARCH", "SYS_BOOT"]);
-
-export function normalizeCap(cap: string): string {
-  return cap.toUpperCase().replace(/^CAP_/, "");
-}
 
 export const capabilitiesBaseline: K8sRule = {
   id: "BW-K8S-005",
@@ -20,11 +15,10 @@ export const capabilitiesBaseline: K8sRule = {
   references: { pss: { control: "Capabilities", level: "baseline" }, avd: "KSV022", cis: "CIS Kubernetes 5.2.9", kubescape: "C-0046" },
   check: (doc) =>
     eachContainer(doc, (c) => {
-      const caps = asArray((c.securityContext.capabilities as Record<string, unknown> | undefined)?.add);
-      const extra = caps.map(str).filter((x): x is string => !!x).map(normalizeCap).filter((x) => !ALLOWED.has(x));
+      const extra = capabilityNames(asObj(c.securityContext.capabilities).add).filter((x) => !ALLOWED.has(x));
       if (extra.length === 0) return undefined;
       const h = hit(doc.res, containerFieldLine(doc.res, c, ["securityContext", "capabilities", "add"]), `${describe(c)} of ${label(doc.res)} adds ${extra.join(", ")}`, c.name);
-      if (extra.some((x) => DANGEROUS.has(x))) h.severity = "HIGH";
+      if (extra.some((x) => DANGEROUS_CAPABILITIES.has(x))) h.severity = "HIGH";
       return h;
     }),
   examples: {

@@ -1,9 +1,9 @@
 // Restricted containers start from no capabilities; only binding low ports may be added back.
 import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
-import { asArray, asObj, label, str } from "../resource.js";
+import { asObj, label } from "../resource.js";
 import { containerFieldLine, describe } from "../workload.js";
-import { normalizeCap } from "./capabilities-baseline.js";
+import { capabilityNames } from "../capabilities.js";
 
 export const capabilitiesRestricted: K8sRule = {
   id: "BW-K8S-019",
@@ -14,9 +14,8 @@ export const capabilitiesRestricted: K8sRule = {
   check: (doc) =>
     eachContainer(doc, (c) => {
       const caps = asObj(c.securityContext.capabilities);
-      const names = (v: unknown) => asArray(v).map(str).filter((x): x is string => !!x).map(normalizeCap);
-      const dropsAll = names(caps.drop).includes("ALL");
-      const extra = names(caps.add).filter((x) => x !== "NET_BIND_SERVICE");
+      const dropsAll = capabilityNames(caps.drop).includes("ALL");
+      const extra = capabilityNames(caps.add).filter((x) => x !== "NET_BIND_SERVICE");
       const problems: string[] = [];
       if (!dropsAll) problems.push("does not drop ALL capabilities");
       if (extra.length > 0) problems.push(`adds ${extra.join(", ")}`);

@@ -3,7 +3,7 @@ import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
 import { label, str } from "../resource.js";
 import { containerFieldLine, describe } from "../workload.js";
-import { parseImage } from "../image.js";
+import { isLatest, parseImage } from "../image.js";
 
 export const imageLatest: K8sRule = {
   id: "BW-K8S-025",
@@ -16,7 +16,7 @@ export const imageLatest: K8sRule = {
       const image = str(c.spec.image);
       if (!image) return undefined;
       const ref = parseImage(image);
-      if (ref.digest || (ref.tag && ref.tag !== "latest")) return undefined;
+      if (!isLatest(ref)) return undefined;
       return hit(doc.res, containerFieldLine(doc.res, c, ["image"]), `${describe(c)} of ${label(doc.res)} uses image "${image}" ${ref.tag ? "with the latest tag" : "without a tag"}`, c.name);
     }),
   examples: {

@@ -17,7 +17,7 @@ export const privilegeEscalation: K8sRule = {
         : hit(
             doc.res,
             containerFieldLine(doc.res, c, ["securityContext", "allowPrivilegeEscalation"]),
-            `${describe(c)} of ${label(doc.res)} ${c.securityContext.allowPrivilegeEscalation === true ? "sets" : "does not set"} allowPrivilegeEscalation${c.securityContext.allowPrivilegeEscalation === true ? ": true" : ": false"}`,
+            `${describe(c)} of ${label(doc.res)} ${c.securityContext.allowPrivilegeEscalation === true ? "sets allowPrivilegeEscalation: true" : "does not set allowPrivilegeEscalation: false"}`,
             c.name,
           ),
     ),

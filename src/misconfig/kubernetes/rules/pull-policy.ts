@@ -3,7 +3,7 @@ import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
 import { label, str } from "../resource.js";
 import { containerFieldLine, describe } from "../workload.js";
-import { parseImage } from "../image.js";
+import { isLatest, parseImage } from "../image.js";
 
 export const pullPolicy: K8sRule = {
   id: "BW-K8S-027",
@@ -16,7 +16,7 @@ export const pullPolicy: K8sRule = {
       const image = str(c.spec.image);
       if (!image) return undefined;
       const ref = parseImage(image);
-      if (ref.digest || (ref.tag && ref.tag !== "latest")) return undefined;
+      if (!isLatest(ref)) return undefined;
       // With latest/no tag Kubernetes defaults to Always, so only an explicit other value matters.
       const policy = str(c.spec.imagePullPolicy);
       if (policy === undefined || policy === "Always") return undefined;

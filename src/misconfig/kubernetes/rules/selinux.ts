@@ -3,7 +3,7 @@ import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
 import type { RuleHit } from "../../types.js";
 import type { Obj } from "../resource.js";
-import { asObj, isObj, label, line, str } from "../resource.js";
+import { asObj, label, line, str } from "../resource.js";
 import { podOf } from "../workload.js";
 import { containerFieldLine, describe } from "../workload.js";
 
@@ -29,9 +29,9 @@ export const selinux: K8sRule = {
     const pod = podOf(res);
     if (!pod) return [];
     const out: RuleHit[] = [];
-    const podOpts = pod.securityContext.seLinuxOptions;
-    if (isObj(podOpts) && problems(podOpts).length > 0) {
-      out.push(hit(res, line(res, [...pod.specPath, "securityContext", "seLinuxOptions"]), `${label(res)} sets SELinux ${problems(podOpts).join(", ")}`));
+    const podProblems = problems(asObj(pod.securityContext.seLinuxOptions));
+    if (podProblems.length > 0) {
+      out.push(hit(res, line(res, [...pod.specPath, "securityContext", "seLinuxOptions"]), `${label(res)} sets SELinux ${podProblems.join(", ")}`));
     }
     out.push(
       ...eachContainer(doc, (c) => {

@@ -1,0 +1,62 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { isUserError } from "../index.js";
+import { writeOutput } from "./output.js";
+
+const work = mkdtempSync(join(tmpdir(), "bw-output-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+/** A few MB, then the writer fails: a write is in flight when it does. */
+function* failingWriter(): Generator<string> {
+  for (let i = 0; i < 4; i++) yield "x".repeat(1 << 20);
+  throw new TypeError("writer bug");
+}
+
+const systemError = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`write ${code}`), { code, syscall: "write" });
+
+/** Makes every stdout write fail with `code`, as a closed pipe or a full disk does. */
+function failStdout(code: string): void {
+  vi.spyOn(process.stdout, "write").mockImplementation(((_: unknown, cb?: (err?: Error | null) => void) => {
+    process.nextTick(() => cb?.(systemError(code)));
+    return false;
+  }) as typeof process.stdout.write);
+}
+
+describe("writeOutput", () => {
+  it("writes pieces to a file and ends it with a newline", async () => {
+    const file = join(work, "pieces.json");
+    await writeOutput(["{", '"a": 1', "}"], file);
+    expect(readFileSync(file, "utf8")).toBe('{"a": 1}\n');
+    await writeOutput("text\n", file);
+    expect(readFileSync(file, "utf8")).toBe("text\n");
+  });
+
+  it("passes a writer's own error on and leaves neither the file nor a temp file", async () => {
+    const dir = mkdtempSync(join(work, "fail-"));
+    const error = await writeOutput(failingWriter(), join(dir, "report.json")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("writer bug");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("reports a file that cannot be written as a user error", async () => {
+    const error = await writeOutput("x", join(work, "missing", "report.json")).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toContain("cannot write output (ENOENT)");
+  });
+
+  it("stops quietly when the reader of stdout goes away", async () => {
+    failStdout("EPIPE");
+    await expect(writeOutput(["a", "b"], undefined)).resolves.toBeUndefined();
+  });
+
+  it("reports other stdout failures as a user error", async () => {
+    failStdout("ENOSPC");
+    const error = await writeOutput("x", "-").catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toBe("cannot write output to stdout (ENOSPC)");
+  });
+});
