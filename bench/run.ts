@@ -2,7 +2,7 @@
 // one run: Node's own zlib gunzipping the layer blobs (the floor), a cold `sbom`, a warm
 // (cached) rescan, and peak RSS. Each `sbom` runs in a fresh process.
 import { execFileSync } from "node:child_process";
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ import { createGunzip } from "node:zlib";
 import Database from "better-sqlite3";
 import { AdvisoryDB, type Package } from "../src/index.js";
 import { ensureAppImage } from "./app-layer.js";
+import { benchConfig } from "./config.js";
 import { ensureBenchImage } from "./generate.js";
 import { benchMatch, generatePackages } from "./match.js";
 import { benchVulndb } from "./vulndb.js";
@@ -166,59 +167,4 @@ const plainMs = median(plainRuns.map((r) => r.ms));
 const secretMs = median(secretRuns.map((r) => r.ms));
 console.log(`${"bench image: cold sbom".padEnd(56)} ${(plainMs / 1000).toFixed(2)} s`);
 console.log(`${"bench image: cold sbom + secret scanning".padEnd(56)} ${(secretMs / 1000).toFixed(2)} s (+${((100 * (secretMs - plainMs)) / plainMs).toFixed(0)}%, target < 30%)`);
-const k8sDir = join(root, "k8s-10k");
-rmSync(k8sDir, { recursive: true, force: true });
-mkdirSync(k8sDir, { recursive: true });
-for (let f = 0; f < 10; f++) {
-  const docs: string[] = [];
-  for (let d = 0; d < 1000; d++) {
-    const n = f * 1000 + d;
-    docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app-${n}
-  namespace: team-${n % 20}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: app-${n} }
-  template:
-    metadata:
-      labels: { app: app-${n} }
-    spec:
-      containers:
-        - name: web
-          image: registry.example.com/app-${n}:${n % 3 === 0 ? "latest" : "1." + (n % 10)}
-          ports: [{ containerPort: 8080 }]
-          securityContext:
-            privileged: ${n % 7 === 0}
-            runAsNonRoot: ${n % 2 === 0}
-          resources:
-            limits: { cpu: 500m, memory: 256Mi }
-`);
-  }
-  writeFileSync(join(k8sDir, `manifests-${f}.yaml`), docs.join("---\n"));
-}
-// The floor on this machine, in the same run: a fresh node process that only parses the same
-// files with the same yaml library (no rules, no report). Timings here swing by a second between
-// runs, so the ratio says more than the seconds.
-const yamlFloor = median(
-  [0, 1, 2].map(() => {
-    const t = performance.now();
-    const script = `const y=require("yaml"),fs=require("fs"),p=require("path");for(const f of fs.readdirSync(process.argv[1]))for(const d of y.parseAllDocuments(fs.readFileSync(p.join(process.argv[1],f),"utf8")))d.toJS();`;
-    execFileSync(process.execPath, ["-e", script, k8sDir], { cwd: join(here, "..", "..") });
-    return performance.now() - t;
-  }),
-);
-console.log(`${"yaml parseAllDocuments + toJS of the same files (floor)".padEnd(56)} ${(yamlFloor / 1000).toFixed(2)} s`);
-// JSON is the target; table and SARIF write the same 100,000 findings and should keep up.
-for (const format of ["json", "table", "sarif"]) {
-  const configRuns = [0, 1, 2].map(() => {
-    const t = performance.now();
-    execFileSync(process.execPath, [join(here, "..", "src", "cli", "main.js"), "config", k8sDir, "--format", format, "-o", join(tmpdir(), `bw-bench-config.${format}`), "-q"]);
-    return performance.now() - t;
-  });
-  const label = `bulwark config on 10,000 Kubernetes documents (CLI${format === "json" ? "" : `, ${format}`})`;
-  const ms = median(configRuns);
-  console.log(`${label.padEnd(56)} ${(ms / 1000).toFixed(2)} s = ${(ms / yamlFloor).toFixed(2)}x the floor${format === "json" ? " (target < 5 s)" : ""}`);
-}
+benchConfig(root, join(here, "..", "src", "cli", "main.js"));

@@ -1,10 +1,11 @@
 // `bulwark config PATH…`: Dockerfiles, Kubernetes manifests and Compose files, from files or
 // directories walked recursively (node_modules and VCS folders skipped).
-import { lstat, opendir, readFile } from "node:fs/promises";
+import { lstat, opendir } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
 import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
 import { KubernetesScanner, isKubernetesCandidate } from "../misconfig/kubernetes/index.js";
+import { readTextFile } from "./files.js";
 import { UserError } from "../errors.js";
 import { compareText } from "../report/common/compare.js";
 import { dropIgnoredFindings } from "./ignore.js";
@@ -76,18 +77,16 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
   // Manifests are checked as they are read: no file's text or yaml nodes outlive its turn.
   const k8s = new KubernetesScanner();
   for (const f of found) {
-    let text: string;
-    try {
-      const buf = await readFile(f.path);
-      if (buf.length > MAX_FILE) {
-        errors.push({ source: "config", message: `skipped: larger than ${MAX_FILE} bytes`, path: f.rel });
-        continue;
-      }
-      text = buf.toString("utf8");
-    } catch (e) {
-      errors.push({ source: "config", message: (e as Error).message, path: f.rel });
+    const read = readTextFile(f.path, MAX_FILE);
+    if ("error" in read) {
+      errors.push({ source: "config", message: read.error.message, path: f.rel });
       continue;
     }
+    if ("tooLarge" in read) {
+      errors.push({ source: "config", message: `skipped: larger than ${MAX_FILE} bytes`, path: f.rel });
+      continue;
+    }
+    const text = read.text;
     if (f.kind === "kubernetes") {
       k8s.add(f.rel, text);
       continue;

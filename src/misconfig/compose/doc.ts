@@ -3,8 +3,8 @@ import { LineCounter, parseDocument } from "yaml";
 import type { Rule, RuleHit } from "../types.js";
 import type { Obj } from "../kubernetes/resource.js";
 import { isObj } from "../kubernetes/resource.js";
-import { lineAt, nodeAt } from "../kubernetes/yamlnodes.js";
-import type { PathStep } from "../kubernetes/yamlnodes.js";
+import { lineAt, nodeAt } from "../yaml/positions.js";
+import type { PathStep } from "../yaml/positions.js";
 
 export type { Obj } from "../kubernetes/resource.js";
 export { isObj, str, strings } from "../kubernetes/resource.js";

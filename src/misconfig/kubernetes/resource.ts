@@ -1,8 +1,7 @@
 // Kubernetes resources as parsed from files: the plain object plus what is needed for line numbers.
-import type { LineCounter } from "yaml";
 import type { Misconfiguration } from "../../model/index.js";
-import { lineAt } from "./yamlnodes.js";
-import type { PathStep } from "./yamlnodes.js";
+import { lineAt } from "../yaml/positions.js";
+import type { LineFinder, PathStep } from "../yaml/positions.js";
 
 export type Obj = Record<string, unknown>;
 
@@ -13,9 +12,10 @@ export interface Resource {
   name: string;
   namespace?: string;
   obj: Obj;
-  /** The yaml node of this resource (a document's root or a List item). */
+  /** The node of this resource (a document's root or a List item): yaml's, or the fast reader's PosNode. */
   node: unknown;
-  lc: LineCounter;
+  /** Offsets to lines for yaml nodes (PosNodes hold lines). */
+  lc?: LineFinder;
   /** `resourceRef` results by container name, shared by all findings about them. */
   refs?: Map<string | undefined, ResourceRef>;
 }

@@ -22,6 +22,8 @@ describe("kubernetes rule contract", () => {
           for (const h of hits) {
             expect(h.line).toBeTypeOf("number");
             expect(h.resource?.kind).toBeTruthy();
+            // ASCII, like the rule texts (see src/scan/rules.test.ts), for ASCII input.
+            expect(h.message).toMatch(/^[\x20-\x7e]*$/);
           }
         }),
       );

@@ -1,8 +1,8 @@
 // Where the pod template lives in each workload kind, and the containers inside it.
 import type { Obj, Resource } from "./resource.js";
 import { asArray, asObj, isObj, kindLine, str } from "./resource.js";
-import { lineAt, nodeAt } from "./yamlnodes.js";
-import type { PathStep } from "./yamlnodes.js";
+import { lineAt, nodeAt } from "../yaml/positions.js";
+import type { PathStep } from "../yaml/positions.js";
 
 const POD_PATHS: Record<string, PathStep[]> = {
   Pod: [],

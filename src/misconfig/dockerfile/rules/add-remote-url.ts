@@ -7,7 +7,7 @@ export const addRemoteUrl: Rule<DockerfileDoc> = {
   id: "BW-DS-005",
   title: "ADD fetches a remote URL without a checksum",
   severity: "MEDIUM",
-  remediation: "Download with curl/wget and verify a checksum or signature, or use `ADD --checksum=sha256:…`.",
+  remediation: "Download with curl/wget and verify a checksum or signature, or use `ADD --checksum=sha256:...`.",
   references: { cis: "CIS Docker 4.9", urls: ["https://docs.docker.com/reference/dockerfile/#add---checksum"] },
   check(doc) {
     const hits: RuleHit[] = [];

@@ -6,7 +6,7 @@ export const apkCache: Rule<DockerfileDoc> = {
   id: "BW-DS-012",
   title: "apk add without --no-cache",
   severity: "LOW",
-  remediation: "Use `apk add --no-cache …` so the package index is not kept in the layer.",
+  remediation: "Use `apk add --no-cache ...` so the package index is not kept in the layer.",
   references: { avd: "DS025", hadolint: "DL3019" },
   check(doc) {
     const hits: RuleHit[] = [];

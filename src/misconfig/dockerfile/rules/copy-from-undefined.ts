@@ -7,7 +7,7 @@ export const copyFromUndefined: Rule<DockerfileDoc> = {
   id: "BW-DS-032",
   title: "COPY --from names a stage that is not defined before it",
   severity: "MEDIUM",
-  remediation: "Define the stage (`FROM … AS name`) before the COPY, or give a full image reference with a tag (`--from=nginx:1.27`).",
+  remediation: "Define the stage (`FROM ... AS name`) before the COPY, or give a full image reference with a tag (`--from=nginx:1.27`).",
   references: { hadolint: "DL3022" },
   check(doc) {
     const hits: RuleHit[] = [];

@@ -7,7 +7,7 @@ export const digestPin: Rule<DockerfileDoc> = {
   id: "BW-DS-003",
   title: "Base image not pinned by digest",
   severity: "LOW",
-  remediation: "Pin the base image by digest (`FROM debian:12@sha256:…`) so rebuilds use exactly the image you reviewed.",
+  remediation: "Pin the base image by digest (`FROM debian:12@sha256:...`) so rebuilds use exactly the image you reviewed.",
   references: { urls: ["https://docs.docker.com/build/building/best-practices/#pin-base-image-versions"] },
   check(doc) {
     return externalBases(doc)

@@ -6,7 +6,7 @@ export const duplicateAlias: Rule<DockerfileDoc> = {
   id: "BW-DS-034",
   title: "Duplicate build stage alias",
   severity: "MEDIUM",
-  remediation: "Give every stage a unique name in `FROM … AS name`.",
+  remediation: "Give every stage a unique name in `FROM ... AS name`.",
   references: { avd: "DS012", hadolint: "DL3024" },
   check(doc) {
     const hits: RuleHit[] = [];

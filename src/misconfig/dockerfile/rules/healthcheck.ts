@@ -12,7 +12,7 @@ export const healthcheck: Rule<DockerfileDoc> = {
   id: "BW-DS-022",
   title: "No HEALTHCHECK in the final image",
   severity: "LOW",
-  remediation: "Add a `HEALTHCHECK CMD …` so the runtime can tell when the container stops working.",
+  remediation: "Add a `HEALTHCHECK CMD ...` so the runtime can tell when the container stops working.",
   references: { avd: "DS026", cis: "CIS Docker 4.6" },
   check(doc) {
     const s = doc.finalStage;

@@ -6,7 +6,7 @@ export const maintainer: Rule<DockerfileDoc> = {
   id: "BW-DS-030",
   title: "Deprecated MAINTAINER instruction",
   severity: "LOW",
-  remediation: "Use `LABEL org.opencontainers.image.authors=\"…\"` instead of MAINTAINER.",
+  remediation: "Use `LABEL org.opencontainers.image.authors=\"...\"` instead of MAINTAINER.",
   references: { avd: "DS022", hadolint: "DL4000" },
   check(doc) {
     const hits: RuleHit[] = [];

@@ -7,7 +7,7 @@ export const pipCache: Rule<DockerfileDoc> = {
   id: "BW-DS-018",
   title: "pip install without --no-cache-dir",
   severity: "LOW",
-  remediation: "Use `pip install --no-cache-dir …` (or set `ENV PIP_NO_CACHE_DIR=1`) so the wheel cache is not kept in the layer.",
+  remediation: "Use `pip install --no-cache-dir ...` (or set `ENV PIP_NO_CACHE_DIR=1`) so the wheel cache is not kept in the layer.",
   references: { hadolint: "DL3042" },
   check(doc) {
     if (doc.instructions.some((i) => (i.keyword === "ENV" || i.keyword === "ARG") && /\bPIP_NO_CACHE_DIR\b/.test(i.args))) return [];

@@ -8,7 +8,7 @@ export const updateAlone: Rule<DockerfileDoc> = {
   id: "BW-DS-037",
   title: "Package index update in a RUN of its own",
   severity: "MEDIUM",
-  remediation: "Update and install in the same RUN (`apt-get update && apt-get install -y …`) so a cached update layer never serves stale indexes.",
+  remediation: "Update and install in the same RUN (`apt-get update && apt-get install -y ...`) so a cached update layer never serves stale indexes.",
   references: { avd: "DS017", cis: "CIS Docker 4.7" },
   check(doc) {
     const hits: RuleHit[] = [];

@@ -63,7 +63,7 @@ export const WORLD_WRITABLE = /^(?:0?777|(?:a|ugo|o|go|uo)\+rwx|(?:a|o)\+w)$/;
 
 /** A string shortened for messages. */
 export function short(s: string, max = 60): string {
-  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+  return s.length > max ? s.slice(0, max - 3) + "..." : s;
 }
 
 export function stageLabel(doc: DockerfileDoc, stage: number): string {

@@ -9,7 +9,7 @@ export const imageDigest: K8sRule = {
   id: "BW-K8S-026",
   title: "Image not pinned by digest",
   severity: "LOW",
-  remediation: "Reference the image by digest (`image: repo/app:1.2@sha256:…`).",
+  remediation: "Reference the image by digest (`image: repo/app:1.2@sha256:...`).",
   references: { urls: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"] },
   check: (doc) =>
     eachContainer(doc, (c) => {

@@ -22,7 +22,7 @@ export const sysctls: K8sRule = {
   id: "BW-K8S-012",
   title: "Unsafe sysctls",
   severity: "MEDIUM",
-  remediation: "Remove sysctls outside the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, …) from `securityContext.sysctls`.",
+  remediation: "Remove sysctls outside the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, ...) from `securityContext.sysctls`.",
   references: { pss: { control: "Sysctls", level: "baseline" }, avd: "KSV026" },
   check({ res }) {
     const pod = podOf(res);

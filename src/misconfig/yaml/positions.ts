@@ -1,6 +1,13 @@
-// Position lookups on `yaml` nodes: rules work on plain objects and ask here for line numbers.
+// Position lookups, on `yaml` nodes or on the fast reader's PosNodes: rules work on plain objects
+// and ask here for line numbers.
 import { isMap, isScalar, isSeq } from "yaml";
-import type { LineCounter, Node, Pair } from "yaml";
+import type { Node, Pair } from "yaml";
+import { PosNode } from "./fast.js";
+
+/** What line lookups need of yaml's LineCounter (line numbers start at 1). */
+export interface LineFinder {
+  linePos(offset: number): { line: number };
+}
 
 export type PathStep = string | number;
 
@@ -15,8 +22,19 @@ function pairFor(items: Pair[], step: string): Pair | undefined {
   return undefined;
 }
 
+/** A scalar's stand-in below a PosNode: it has a line and no children. */
+const NO_KIDS: never[] = [];
+
+/** One step down a PosNode; `offset` is a line number here, not a source offset. */
+function downPos(node: PosNode, step: PathStep): { node: unknown; offset: number } | undefined {
+  const kid = typeof step === "number" ? (Array.isArray(node.kids) ? node.kids[step] : undefined) : node.kids instanceof Map ? node.kids.get(step) : undefined;
+  if (kid === undefined) return undefined;
+  return typeof kid === "number" ? { node: new PosNode(kid, kid, NO_KIDS), offset: kid } : { node: kid, offset: kid.at };
+}
+
 /** One step down from `node`: the child and where the step starts (its key, or the item). */
 function down(node: unknown, step: PathStep): { node: unknown; offset: number | undefined } | undefined {
+  if (node instanceof PosNode) return downPos(node, step);
   if (typeof step === "number") {
     if (!isSeq(node)) return undefined;
     const item = node.items[step];
@@ -28,7 +46,7 @@ function down(node: unknown, step: PathStep): { node: unknown; offset: number | 
 }
 
 /** The line of the key (for a map step) or of the item (for a sequence step) at `path` under `root`. */
-export function lineAt(root: unknown, path: readonly PathStep[], lc: LineCounter): number | undefined {
+export function lineAt(root: unknown, path: readonly PathStep[], lc: LineFinder | undefined): number | undefined {
   let node: unknown = root;
   let offset: number | undefined;
   for (const step of path) {
@@ -36,6 +54,8 @@ export function lineAt(root: unknown, path: readonly PathStep[], lc: LineCounter
     if (next?.offset === undefined) return undefined;
     ({ node, offset } = next);
   }
+  if (root instanceof PosNode) return offset ?? root.line;
+  if (!lc) return undefined;
   return offset === undefined ? rangeLine(root, lc) : lc.linePos(offset).line;
 }
 
@@ -59,7 +79,7 @@ function rangeStart(node: unknown): number | undefined {
   return range ? range[0] : undefined;
 }
 
-function rangeLine(node: unknown, lc: LineCounter): number | undefined {
+function rangeLine(node: unknown, lc: LineFinder): number | undefined {
   const start = rangeStart(node);
   return start === undefined ? undefined : lc.linePos(start).line;
 }
