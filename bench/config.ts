@@ -193,7 +193,7 @@ export function benchConfig(root: string, cli: string): void {
   const items = texts.map((t) => parseAllDocuments(t)[0]!.toJS() as unknown);
   writeFileSync(join(listDir, "list.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 2));
 
-  const row = (label: string, ms: number, extra = ""): void => console.log(`${label.padEnd(56)} ${(ms / 1000).toFixed(2)} s${extra}`);
+  const row = (label: string, ms: number, extra = ""): void => console.log(`${label.padEnd(64)} ${(ms / 1000).toFixed(2)} s${extra}`);
   const corpora = [
     { dir: deploymentsDir, label: "10 files of 1,000 Deployments", formats: ["json", "table", "sarif"] },
     { dir: filesDir, label: "10,000 files, mixed kinds", formats: ["json"] },
@@ -201,7 +201,7 @@ export function benchConfig(root: string, cli: string): void {
   ];
   for (const c of corpora) {
     const baseline = time(["-e", YAML_ONLY, c.dir], repo);
-    row(`config, ${c.label}: yaml parse alone (baseline)`, baseline);
+    row(`config, ${c.label}: yaml alone (baseline)`, baseline);
     for (const format of c.formats) {
       const ms = time([cli, "config", c.dir, "--format", format, "-o", join(tmpdir(), `bw-bench-config.${format}`), "-q"], repo);
       row(`config, ${c.label} (${format})`, ms, ` = ${(ms / baseline).toFixed(2)}x the baseline${format === "json" ? " (target < 5 s)" : ""}`);
