@@ -157,17 +157,18 @@ export async function run(argv: string[]): Promise<number> {
     .description("list the misconfiguration and secret rules")
     .command("list")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action((flags: { format: string }) => {
+    .action(async (flags: { format: string }) => {
       const rules = listRules();
       if (flags.format === "json") {
-        process.stdout.write(JSON.stringify(rules, null, 2) + "\n");
+        await writeOutput(JSON.stringify(rules, null, 2) + "\n", undefined);
         return;
       }
       const w = Math.max(...rules.map((r) => r.id.length));
-      for (const r of rules) {
+      const lines = rules.map((r) => {
         const refs = Object.entries(r.references).filter(([k]) => k !== "urls").map(([k, v]) => `${k}:${typeof v === "object" ? `${(v as { control: string }).control} (${(v as { level: string }).level})` : v}`).join(" ");
-        process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.title}${refs ? `  [${refs}]` : ""}\n`);
-      }
+        return `${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.title}${refs ? `  [${refs}]` : ""}\n`;
+      });
+      await writeOutput(lines.join(""), undefined);
     });
 
   const db = program.command("db").description("manage the advisory database (OSV)");
@@ -188,7 +189,7 @@ export async function run(argv: string[]): Promise<number> {
       const progress = dbProgress(!flags.quiet && process.stderr.isTTY === true);
       if (progress) opts.onProgress = progress;
       const results = await updateDb(path, opts);
-      for (const r of results) process.stdout.write(`${r.ecosystem}: ${r.mode} update, ${r.records} records\n`);
+      await writeOutput(results.map((r) => `${r.ecosystem}: ${r.mode} update, ${r.records} records\n`).join(""), undefined);
     });
   db.command("import")
     .description("import OSV records from directories, zip archives or JSON files (air-gapped)")
@@ -198,28 +199,33 @@ export async function run(argv: string[]): Promise<number> {
     .action(async (paths: string[], flags: { db?: string; debug?: boolean }) => {
       debug = !!flags.debug;
       const r = await importPaths(flags.db ?? defaultDbPath(), paths);
-      process.stdout.write(`imported ${r.imported} records, skipped ${r.skipped}, ${r.errors.length} errors\n`);
       for (const e of r.errors.slice(0, 20)) process.stderr.write(`bulwark: warning: ${e}\n`);
-      if (r.errors.length > 20) process.stderr.write(`bulwark: warning: … and ${r.errors.length - 20} more\n`);
+      if (r.errors.length > 20) process.stderr.write(`bulwark: warning: ... and ${r.errors.length - 20} more\n`);
+      await writeOutput(`imported ${r.imported} records, skipped ${r.skipped}, ${r.errors.length} errors\n`, undefined);
     });
   db.command("status")
     .description("show ecosystems, record counts, last update and age")
     .option("--db <path>", "advisory database path")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action((flags: { db?: string; format: string }) => {
+    .action(async (flags: { db?: string; format: string }) => {
       const s = dbStatus(flags.db ?? defaultDbPath());
       if (flags.format === "json") {
-        process.stdout.write(JSON.stringify(s, null, 2) + "\n");
+        await writeOutput(JSON.stringify(s, null, 2) + "\n", undefined);
         return;
       }
       if (!s.exists) {
-        process.stdout.write(`no advisory database at ${s.path}\n`);
+        await writeOutput(`no advisory database at ${s.path}\n`, undefined);
         return;
       }
-      process.stdout.write(`database: ${s.path}\nrecords:  ${s.records}\nbuilt:    ${s.builtAt ?? "unknown"}${s.ageHours !== undefined ? ` (${s.ageHours.toFixed(1)} h ago)` : ""}\n\n`);
       const w = Math.max(9, ...s.ecosystems.map((e) => e.ecosystem.length));
-      process.stdout.write(`${"ECOSYSTEM".padEnd(w)}  ${"RECORDS".padStart(8)}  UPDATED\n`);
-      for (const e of s.ecosystems) process.stdout.write(`${e.ecosystem.padEnd(w)}  ${String(e.records).padStart(8)}  ${e.updatedAt ?? "-"}\n`);
+      await writeOutput(
+        [
+          `database: ${s.path}\nrecords:  ${s.records}\nbuilt:    ${s.builtAt ?? "unknown"}${s.ageHours !== undefined ? ` (${s.ageHours.toFixed(1)} h ago)` : ""}\n\n`,
+          `${"ECOSYSTEM".padEnd(w)}  ${"RECORDS".padStart(8)}  UPDATED\n`,
+          ...s.ecosystems.map((e) => `${e.ecosystem.padEnd(w)}  ${String(e.records).padStart(8)}  ${e.updatedAt ?? "-"}\n`),
+        ],
+        undefined,
+      );
       if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
     });
 

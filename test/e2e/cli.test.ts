@@ -68,4 +68,15 @@ describe.skipIf(!existsSync(BIN))("bulwark CLI", () => {
     expect(bulwark("scan", SAMPLE, "--scanners", "nope").code).toBe(2);
     expect(bulwark("frobnicate").code).toBe(2);
   });
+
+  // `bulwark … | head`: a reader that has gone away is not an error, and never a stack trace.
+  // `| true` exits before node has started, so every write meets a closed pipe.
+  it("ends quietly with its own exit code when stdout's reader is gone", () => {
+    const db = join(work, "none.db");
+    for (const args of [["rules", "list"], ["rules", "list", "--format", "json"], ["db", "status", "--db", db], ["db", "status", "--db", db, "--format", "json"], ["sbom", SAMPLE, "--format", "json"]]) {
+      const r = spawnSync("bash", ["-c", '"$@" | true; echo "${PIPESTATUS[0]}"', "bash", process.execPath, BIN, ...args], { encoding: "utf8", env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache") } });
+      expect(r.stderr, args.join(" ")).toBe("");
+      expect(r.stdout.trim(), args.join(" ")).toBe("0");
+    }
+  });
 });
