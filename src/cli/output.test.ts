@@ -42,6 +42,25 @@ describe("writeOutput", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("removes the temp file and exits 130 on Ctrl-C during a write", async () => {
+    const dir = mkdtempSync(join(work, "sigint-"));
+    const listeners = process.listenerCount("SIGINT");
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => {
+      throw new Error("exit");
+    }) as typeof process.exit);
+    function* interrupted(): Generator<string> {
+      for (let i = 0; i < 3; i++) yield "x".repeat(1 << 20);
+      expect(readdirSync(dir).length).toBe(1); // the temp file, part-written
+      process.emit("SIGINT", "SIGINT");
+      yield "never";
+    }
+    await writeOutput(interrupted(), join(dir, "report.json")).catch(() => {});
+    expect(exit).toHaveBeenCalledWith(130);
+    expect(readdirSync(dir)).toEqual([]);
+    // The handlers are gone once the write is over: Ctrl-C is Node's own again.
+    expect(process.listenerCount("SIGINT")).toBe(listeners);
+  });
+
   it("reports a file that cannot be written as a user error", async () => {
     const error = await writeOutput("x", join(work, "missing", "report.json")).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);

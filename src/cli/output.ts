@@ -89,6 +89,17 @@ export async function writeOutput(text: string | Iterable<string>, file: string 
     return;
   }
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
+  // Ctrl-C or a kill while a large report is written: remove the temp file, exit as the signal would.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // not created yet
+    }
+    process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     const fd = openSync(tmp, "w");
     try {
@@ -105,5 +116,8 @@ export async function writeOutput(text: string | Iterable<string>, file: string 
     }
     if (!isSystemError(e)) throw e;
     throw new UserError("INPUT", `${file}: cannot write output (${e.code ?? e.message})`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }
