@@ -1,12 +1,35 @@
 // Random-access index of an uncompressed tar file: we read only the 512-byte headers and seek
 // past bodies, so opening a multi-GB `docker save` archive costs milliseconds.
-import { createReadStream, type ReadStream } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+//
+// A gzip-compressed archive (`docker save img | gzip > img.tar.gz`) cannot be read at random, so
+// it is decompressed once into an unnamed temporary file (created in TMPDIR and unlinked at once,
+// so nothing is left behind even on a crash) and indexed like any other. Only the outer wrapper
+// is decompressed: image layers are still streamed, never extracted.
+import { read } from "node:fs";
+import { mkdtemp, open, rmdir, unlink, type FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 import { UserError } from "../errors.js";
 import { applyMeta, foldMeta, isMeta, MAX_META_SIZE, padded, parseHeader, type MetaState } from "../layers/tar.js";
 import { normalizeEntryPath } from "../layers/paths.js";
 
 const MAX_MEMBERS = 1_000_000;
+
+/**
+ * Largest decompressed size accepted for a compressed archive, from its compressed size. Image
+ * archives shrink 2-6 times under gzip; far more means a decompression bomb.
+ */
+export function maxExpandedSize(compressed: number): number {
+  return Math.max(2 ** 30, compressed * 50);
+}
+
+export interface ArchiveOptions {
+  /** Overrides maxExpandedSize (tests). */
+  maxExpanded?: number;
+}
 
 interface Member {
   offset: number;
@@ -21,7 +44,7 @@ export class TarArchive {
     private readonly fileSize: number,
   ) {}
 
-  static async open(file: string): Promise<TarArchive> {
+  static async open(file: string, opts: ArchiveOptions = {}): Promise<TarArchive> {
     let fh: FileHandle;
     try {
       fh = await open(file, "r");
@@ -31,8 +54,20 @@ export class TarArchive {
     try {
       const st = await fh.stat();
       if (st.isDirectory()) throw new UserError("INPUT", `${file}: is a directory, not an archive`);
-      const members = await index(fh, st.size, file);
-      return new TarArchive(file, fh, members, st.size);
+      let size = st.size;
+      const head = Buffer.alloc(6);
+      await fh.read(head, 0, 6, 0);
+      const compression = compressionOf(head);
+      if (compression === "gzip") {
+        const plain = await gunzipToTemp(fh, file, opts.maxExpanded ?? maxExpandedSize(st.size));
+        await fh.close();
+        fh = plain.fh;
+        size = plain.size;
+      } else if (compression) {
+        throw new UserError("UNSUPPORTED", `${file}: ${compression}-compressed archive; decompress it first`);
+      }
+      const members = await index(fh, size, file);
+      return new TarArchive(file, fh, members, size);
     } catch (e) {
       await fh.close();
       throw e;
@@ -61,9 +96,13 @@ export class TarArchive {
     return buf;
   }
 
-  open(name: string): ReadStream {
+  /**
+   * Streams a member. Reads go through the archive's own descriptor at explicit positions, so
+   * several streams can be open at once and a temporary (unlinked) file stays readable.
+   */
+  open(name: string): Readable {
     const m = this.member(name);
-    return createReadStream(this.file, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 256 * 1024, emitClose: true, ...(m.size === 0 ? { end: m.offset - 1 } : {}) });
+    return new RangeStream(this.fh.fd, m.offset, m.offset + m.size, this.file);
   }
 
   private member(name: string): Member {
@@ -83,11 +122,6 @@ async function index(fh: FileHandle, fileSize: number, file: string): Promise<Ma
   const block = Buffer.alloc(512);
   let pos = 0;
   let meta: MetaState = {};
-  const head = Buffer.alloc(4);
-  await fh.read(head, 0, 4, 0);
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    throw new UserError("UNSUPPORTED", `${file}: gzip-compressed archive; decompress it first (gunzip)`);
-  }
   while (pos + 512 <= fileSize) {
     await fh.read(block, 0, 512, pos);
     let h;
@@ -117,4 +151,87 @@ async function index(fh: FileHandle, fileSize: number, file: string): Promise<Ma
   }
   if (members.size === 0) throw new UserError("INPUT", `${file}: not a tar archive, or an empty one`);
   return members;
+}
+
+/** The compression an archive's first bytes announce, if any. */
+function compressionOf(head: Buffer): string | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head.readUInt32BE(0) === 0x28b52ffd) return "zstd";
+  if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return "xz";
+  if (head.subarray(0, 3).toString("latin1") === "BZh") return "bzip2";
+  return undefined;
+}
+
+/** The decompressed archive in an unnamed temporary file (0600), and its size. */
+async function gunzipToTemp(source: FileHandle, file: string, max: number): Promise<{ fh: FileHandle; size: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "bulwark-"));
+  const path = join(dir, "archive.tar");
+  const fh = await open(path, "wx+", 0o600);
+  // Unlinked at once: the open handle keeps the data, and nothing is left behind on any exit.
+  await unlink(path);
+  await rmdir(dir);
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > max) done(new UserError("LIMIT", `${file}: decompresses to more than ${max} bytes; refusing it (a decompression bomb?)`));
+      else done(null, chunk);
+    },
+  });
+  try {
+    // Written through the handle itself: a write stream on a FileHandle keeps it from closing.
+    let written = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        fh.write(chunk, 0, chunk.length, written).then(() => done(), done);
+        written += chunk.length;
+      },
+    });
+    await pipeline(new RangeStream(source.fd, 0, Infinity, file), createGunzip({ chunkSize: 1 << 20 }), limit, sink);
+  } catch (e) {
+    await fh.close();
+    if (e instanceof UserError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.syscall) throw new UserError("INPUT", `${file}: cannot decompress into ${tmpdir()} (${err.code ?? err.message}); set TMPDIR to a directory with room for the archive`);
+    throw new UserError("INPUT", `${file}: corrupt gzip data (${err.message})`);
+  }
+  return { fh, size };
+}
+
+/**
+ * Bytes [start, end) of an open file, read with positional reads. fs.ReadStream would close the
+ * shared descriptor when destroyed, even with autoClose off.
+ */
+class RangeStream extends Readable {
+  private pos: number;
+
+  constructor(
+    private readonly fd: number,
+    start: number,
+    private readonly end: number,
+    private readonly file: string,
+  ) {
+    super({ highWaterMark: 256 * 1024 });
+    this.pos = start;
+  }
+
+  override _read(size: number): void {
+    const want = Math.min(Math.max(size, 64 * 1024), this.end - this.pos);
+    if (want <= 0) {
+      this.push(null);
+      return;
+    }
+    const buf = Buffer.allocUnsafe(want);
+    read(this.fd, buf, 0, want, this.pos, (err, n) => {
+      if (err) return this.destroy(err);
+      if (n === 0) {
+        // The end of the file: expected only when reading to the end.
+        if (this.end === Infinity) this.push(null);
+        else this.destroy(new UserError("INPUT", `${this.file}: truncated archive`));
+        return;
+      }
+      this.pos += n;
+      this.push(n < want ? buf.subarray(0, n) : buf);
+    });
+  }
 }

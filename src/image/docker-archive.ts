@@ -12,8 +12,9 @@ interface DockerManifestEntry {
 }
 
 /** `selector` is `@N` (0-based) or a repo tag such as `nginx:1.25`. */
-export async function openDockerArchive(file: string, selector: string | undefined, target: string): Promise<Image> {
-  const archive = await TarArchive.open(file);
+export async function openDockerArchive(source: string | TarArchive, selector: string | undefined, target: string): Promise<Image> {
+  const archive = typeof source === "string" ? await TarArchive.open(source) : source;
+  const file = archive.file;
   try {
     if (!archive.has("manifest.json")) throw new UserError("INPUT", `${file}: not a docker archive (no manifest.json)`);
     const entries = parseJson<DockerManifestEntry[]>(await archive.read("manifest.json", 16 * 2 ** 20), `${file}: manifest.json`);

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { TarArchive } from "./archive.js";
 import { openDockerArchive } from "./docker-archive.js";
 import { openOciArchive, openOciLayout } from "./oci.js";
 import { openRegistryImage } from "./registry/index.js";
@@ -12,9 +13,19 @@ export type { Image, ImageLayer, ImageConfig, OpenOptions, Platform, ProgressEve
 
 /** Opens an image target (not dir: or sbom:, which are not images). */
 export async function openImage(target: Target, opts: OpenOptions): Promise<Image> {
-  let transport: string = target.transport;
-  if (transport === "archive-auto") transport = await detectArchive(target.ref);
-  switch (transport) {
+  if (target.transport === "archive-auto") {
+    // Opened once: a compressed archive is decompressed only once.
+    const archive = await TarArchive.open(target.ref);
+    let kind;
+    try {
+      kind = detectArchive(archive);
+    } catch (e) {
+      await archive.close();
+      throw e;
+    }
+    return kind === "docker-archive" ? openDockerArchive(archive, target.selector, target.raw) : openOciArchive(archive, target.selector, target.raw, opts);
+  }
+  switch (target.transport) {
     case "docker-archive":
       return openDockerArchive(target.ref, target.selector, target.raw);
     case "oci":

@@ -15,8 +15,9 @@ export async function openOciLayout(dir: string, selector: string | undefined, t
   return openFromStore(store, selector, target, "oci", opts, async () => {});
 }
 
-export async function openOciArchive(file: string, selector: string | undefined, target: string, opts: OpenOptions): Promise<Image> {
-  const archive = await TarArchive.open(file);
+export async function openOciArchive(source: string | TarArchive, selector: string | undefined, target: string, opts: OpenOptions): Promise<Image> {
+  const archive = typeof source === "string" ? await TarArchive.open(source) : source;
+  const file = archive.file;
   try {
     const store = archiveStore(archive);
     if (!archive.has("index.json")) throw new UserError("INPUT", `${file}: not an OCI archive (no index.json)`);

@@ -1,7 +1,7 @@
 // Target syntax: TRANSPORT:REFERENCE, or a bare path (auto-detected) or registry reference.
 import { existsSync, statSync } from "node:fs";
 import { UserError } from "../errors.js";
-import { TarArchive } from "./archive.js";
+import type { TarArchive } from "./archive.js";
 
 export type Transport = "docker-archive" | "oci" | "oci-archive" | "registry" | "dir" | "sbom" | "archive-auto";
 
@@ -74,13 +74,8 @@ function detect(raw: string): Target {
 }
 
 /** Decides docker-archive vs oci-archive for a bare tar file by looking at its members. */
-export async function detectArchive(path: string): Promise<"docker-archive" | "oci-archive"> {
-  const a = await TarArchive.open(path);
-  try {
-    if (a.has("manifest.json")) return "docker-archive";
-    if (a.has("index.json") || a.has("oci-layout")) return "oci-archive";
-    throw new UserError("INPUT", `${path}: a tar archive, but neither a docker archive (manifest.json) nor an OCI archive (index.json)`);
-  } finally {
-    await a.close();
-  }
+export function detectArchive(a: TarArchive): "docker-archive" | "oci-archive" {
+  if (a.has("manifest.json")) return "docker-archive";
+  if (a.has("index.json") || a.has("oci-layout")) return "oci-archive";
+  throw new UserError("INPUT", `${a.file}: a tar archive, but neither a docker archive (manifest.json) nor an OCI archive (index.json)`);
 }

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { buildTar } from "../../test/support/image-builder.js";
 import { readTar, type TarEntry } from "./tar.js";
 
@@ -48,6 +48,7 @@ describe("readTar", () => {
 
   it("reads long names (pax and GNU) as written by GNU tar", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bw-tar-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const long = "d".repeat(120) + "/" + "f".repeat(150) + ".txt";
     mkdirSync(join(dir, "src", "d".repeat(120)), { recursive: true });
     writeFileSync(join(dir, "src", long), "long body");

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { onTestFinished, describe, expect, it } from "vitest";
 import { isUserError } from "../errors.js";
 import { isExpired, loadIgnoreFile, parseIgnoreFile } from "./ignore.js";
 
@@ -64,6 +64,7 @@ describe(".bulwarkignore", () => {
 
   it("loads a file, naming it in errors", () => {
     const dir = mkdtempSync(join(tmpdir(), "bulwark-ignore-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const good = join(dir, ".bulwarkignore");
     writeFileSync(good, "- id: CVE-2024-1\n  reason: r\n");
     expect(loadIgnoreFile(good)).toMatchObject([{ id: "CVE-2024-1", file: good, line: 1 }]);

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { onTestFinished, describe, expect, it } from "vitest";
 import { isUserError } from "../errors.js";
 import { applyFilters } from "./filter.js";
 import { parseIgnoreFile } from "./ignore.js";
@@ -173,6 +173,7 @@ describe("CycloneDX VEX", () => {
 
   it("loads from a file and refuses what is not VEX", () => {
     const dir = mkdtempSync(join(tmpdir(), "bulwark-vex-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, "vex.json");
     writeFileSync(path, JSON.stringify(bom));
     expect(loadVexFile(path)).toHaveLength(3);

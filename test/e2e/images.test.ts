@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { TarArchive } from "../../src/image/archive.js";
 import { scan, type Report } from "../../src/index.js";
 import { buildImage, writeDockerArchive, writeOciArchive, writeOciLayout, type ImageSpec } from "../support/image-builder.js";
 import { ALPINE_OS_RELEASE, apkInstalled, BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
@@ -72,6 +74,58 @@ describe("image transports", () => {
     }
     expect(a.artifact.layers[0]?.digest).toBe(img.layers[0]!.digest);
     expect(d.artifact.type).toBe("oci-archive");
+  });
+
+  it("reads gzip-compressed docker and OCI archives (docker save | gzip) like plain ones", async () => {
+    const img = await buildImage(debianSpec(), "docker");
+    const plain = tmp("docker.tar");
+    await writeDockerArchive(plain, [img]);
+    const gz = tmp("docker.tar.gz");
+    writeFileSync(gz, gzipSync(readFileSync(plain)));
+    const oci = await buildImage(debianSpec(), "oci");
+    const ociPlain = tmp("oci.tar");
+    await writeOciArchive(ociPlain, [oci]);
+    const ociGz = tmp("oci.tar.gz");
+    writeFileSync(ociGz, gzipSync(readFileSync(ociPlain)));
+    const want = await scan(plain, opts);
+    // The decompressed copy is an unnamed file: nothing is left in TMPDIR.
+    const scratch = mkdtempSync(join(work, "tmpdir-"));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      for (const target of [gz, `docker-archive:${gz}`]) {
+        const r = await scan(target, opts);
+        expect(r.artifact.type).toBe("docker-archive");
+        expect(r.packages).toEqual(want.packages);
+        expect(r.artifact.layers).toEqual(want.artifact.layers);
+      }
+      const wantOci = await scan(ociPlain, opts);
+      for (const target of [ociGz, `oci-archive:${ociGz}`]) {
+        const r = await scan(target, opts);
+        expect(r.artifact.type).toBe("oci-archive");
+        expect(r.packages).toEqual(wantOci.packages);
+      }
+      expect(readdirSync(scratch)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
+
+  it("refuses corrupt, oversized and other-compressed archives with one line", async () => {
+    const img = await buildImage(debianSpec(), "docker");
+    const plain = tmp("docker.tar");
+    await writeDockerArchive(plain, [img]);
+    const gz = gzipSync(readFileSync(plain));
+    const cut = tmp("cut.tar.gz");
+    writeFileSync(cut, gz.subarray(0, gz.length >> 1));
+    await expect(scan(cut, opts)).rejects.toMatchObject({ code: "INPUT", message: `${cut}: corrupt gzip data (unexpected end of file)` });
+    const full = tmp("full.tar.gz");
+    writeFileSync(full, gz);
+    await expect(TarArchive.open(full, { maxExpanded: 1000 })).rejects.toMatchObject({ code: "LIMIT", message: expect.stringContaining("decompression bomb") });
+    const xz = tmp("image.tar.xz");
+    writeFileSync(xz, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0]));
+    await expect(scan(xz, opts)).rejects.toMatchObject({ code: "UNSUPPORTED", message: `${xz}: xz-compressed archive; decompress it first` });
   });
 
   it("selects images in multi-image archives by @N and by tag", async () => {
