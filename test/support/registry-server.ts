@@ -42,11 +42,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRegistry(opts: { htpasswd?: { user: string; password: string } } = {}): Promise<RegistryServer> {
+/** `address`: the IP to listen on and to name the registry by (default 127.0.0.1). */
+export async function startRegistry(opts: { htpasswd?: { user: string; password: string }; address?: string } = {}): Promise<RegistryServer> {
   if (!registryBinary) throw new Error(skipReason);
   const dir = mkdtempSync(join(tmpdir(), "bw-registry-"));
   const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  const host = `${opts.address ?? "127.0.0.1"}:${port}`;
   mkdirSync(join(dir, "data"));
   const lines = [
     "version: 0.1",

@@ -2,14 +2,19 @@
 // on the registry's origin), and the 401 → challenge → retry dance.
 import http, { STATUS_CODES } from "node:http";
 import https from "node:https";
+import { HttpProxyAgent } from "http-proxy-agent";
+import { HttpsProxyAgent } from "https-proxy-agent";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UserError } from "../../errors.js";
 import { Authorizer, authFailure } from "./auth.js";
 import { resolveCredentials } from "./credentials.js";
 import type { TransportError} from "./transport.js";
 import {
-  DEFAULT_TIMEOUTS, discard, readBody, registryErrorText, send, type Timeouts,
+  DEFAULT_TIMEOUTS, discard, isLoopbackHost, readBody, registryErrorText, send, type Timeouts,
 } from "./transport.js";
+import { describeProxy, proxyFor } from "./proxy.js";
+
+export { isLoopbackHost } from "./transport.js";
 
 export interface RegistryClientOptions {
   /** Allow plain HTTP and unverified TLS for this registry. */
@@ -21,6 +26,8 @@ export interface RegistryClientOptions {
   timeouts?: Partial<Timeouts>;
   /** Debug lines: methods, URLs without query strings, statuses. Never headers or secrets. */
   log?: (line: string) => void;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RegistryRequest {
@@ -46,10 +53,6 @@ const RETRYABLE = new Set([
 ]);
 const TLS_TRUST_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|ERR_TLS_CERT_ALTNAME_INVALID$)/;
 
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
 
 /** origin + path: query strings may hold signed-URL secrets or upload state. */
 export function redactUrl(url: URL): string {
@@ -69,6 +72,7 @@ export class RegistryClient {
     https: new https.Agent({ keepAlive: true }),
     httpsUnverified: new https.Agent({ keepAlive: true, rejectUnauthorized: false }),
   };
+  private readonly proxyAgents = new Map<string, http.Agent>();
   private readonly auth: Authorizer;
   private base: Promise<URL> | undefined;
 
@@ -103,7 +107,7 @@ export class RegistryClient {
         method: "GET",
         url: new URL("/v2/", secure),
         headers: { "user-agent": USER_AGENT },
-        agent: this.agents.httpsUnverified,
+        agent: this.agentFor(secure, secure),
         timeouts: { ...this.timeouts, connectMs: Math.min(this.timeouts.connectMs, 5000), headersMs: Math.min(this.timeouts.headersMs, 10_000) },
       });
       discard(res);
@@ -115,9 +119,32 @@ export class RegistryClient {
   }
 
   private agentFor(url: URL, base: URL): http.Agent {
+    const unverified = url.protocol === "https:" && (this.opts.insecure === true || (this.relaxed && url.host === base.host));
+    const proxy = this.proxyFor(url);
+    if (proxy) return this.proxyAgent(proxy, url.protocol, unverified);
     if (url.protocol === "http:") return this.agents.http;
-    const unverified = this.opts.insecure === true || (this.relaxed && url.host === base.host);
     return unverified ? this.agents.httpsUnverified : this.agents.https;
+  }
+
+  private proxyFor(url: URL): URL | undefined {
+    try {
+      return proxyFor(url, this.opts.env ?? process.env);
+    } catch (e) {
+      throw new UserError("USAGE", (e as Error).message);
+    }
+  }
+
+  /** One agent per proxy and kind, kept alive like the direct ones. */
+  private proxyAgent(proxy: URL, protocol: string, unverified: boolean): http.Agent {
+    const key = `${protocol} ${unverified} ${proxy.href}`;
+    let agent = this.proxyAgents.get(key);
+    if (!agent) {
+      this.log(`${this.registry}: ${protocol.slice(0, -1)} through proxy ${describeProxy(proxy)}`);
+      // https targets: a CONNECT tunnel, TLS to the registry inside it (verified unless insecure).
+      agent = protocol === "https:" ? new HttpsProxyAgent(proxy, { keepAlive: true, rejectUnauthorized: !unverified }) : new HttpProxyAgent(proxy, { keepAlive: true });
+      this.proxyAgents.set(key, agent);
+    }
+    return agent;
   }
 
   private backoff(attempt: number): number {
@@ -128,20 +155,28 @@ export class RegistryClient {
   /** One request with retries on connection failures, 429 and 5xx. */
   private async exchange(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, base: URL): Promise<http.IncomingMessage> {
     const what = `${method} ${redactUrl(url)}`;
+    // Outside the retry loop: a bad proxy setting is a usage error, not a network failure.
+    const agent = this.agentFor(url, base);
+    const proxy = this.proxyFor(url);
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let res: http.IncomingMessage;
       try {
-        res = await send({ method, url, headers, ...(body ? { body } : {}), agent: this.agentFor(url, base), timeouts: this.timeouts });
+        res = await send({ method, url, headers, ...(body ? { body } : {}), agent, timeouts: this.timeouts });
       } catch (e) {
         const err = e as TransportError;
         this.log(`${what} failed: ${err.code} (attempt ${attempt}/${this.attempts})`);
-        if (!RETRYABLE.has(err.code) || attempt >= this.attempts) throw networkFailure(url.host, err, attempt);
+        if (!RETRYABLE.has(err.code) || attempt >= this.attempts) throw networkFailure(url.host, err, attempt, proxy);
         await sleep(this.backoff(attempt));
         continue;
       }
       const status = res.statusCode ?? 0;
       this.log(`${what} -> ${status} (${Date.now() - started} ms)`);
+      if (status === 407) {
+        discard(res);
+        const name = url.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY";
+        throw new UserError("NETWORK", `the proxy${proxy ? ` ${describeProxy(proxy)}` : ""} wants credentials (407 Proxy Authentication Required): give them as http://USER:PASSWORD@HOST:PORT in ${name}`);
+      }
       if (status !== 429 && status < 500) return res;
       if (attempt < this.attempts) {
         const delay = retryAfterMs(res.headers["retry-after"]) ?? this.backoff(attempt);
@@ -233,6 +268,7 @@ export class RegistryClient {
     this.agents.http.destroy();
     this.agents.https.destroy();
     this.agents.httpsUnverified.destroy();
+    for (const a of this.proxyAgents.values()) a.destroy();
   }
 }
 
@@ -243,11 +279,12 @@ function retryAfterMs(value: string | undefined): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function networkFailure(host: string, err: TransportError, attempts: number): UserError {
+function networkFailure(host: string, err: TransportError, attempts: number, proxy: URL | undefined): UserError {
   if (TLS_TRUST_CODES.test(err.code)) {
     return new UserError("NETWORK", `the TLS certificate of ${host} is not trusted (${err.code}); add its CA with NODE_EXTRA_CA_CERTS, or allow an insecure registry`);
   }
-  if (err.code === "ENOTFOUND") return new UserError("NETWORK", `cannot resolve registry host ${host}`);
+  const via = proxy ? ` through proxy ${describeProxy(proxy)}` : "";
+  if (err.code === "ENOTFOUND") return new UserError("NETWORK", `cannot resolve ${proxy ? `proxy host ${proxy.hostname}` : `registry host ${host}`}`);
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-  return new UserError("NETWORK", `cannot reach ${host}: ${err.message}${tries}`, { cause: err });
+  return new UserError("NETWORK", `cannot reach ${host}${via}: ${err.message}${tries}`, { cause: err });
 }

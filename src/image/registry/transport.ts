@@ -136,3 +136,9 @@ export function registryErrorText(body: Buffer): string {
   }
   return "";
 }
+
+/** localhost, 127.0.0.0/8 or ::1: registries Docker treats as insecure, and never proxied. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
