@@ -189,6 +189,76 @@ describe("retries", () => {
   });
 });
 
+describe("resumed blob downloads", () => {
+  /** Serves layer 0 in pieces: `plan[i]` says how the i-th GET of it is answered. */
+  function flaky(plan: ("cut" | "range" | "whole" | "wrong-range")[]): { handler: Handler; ranges: (string | undefined)[] } {
+    const layer = image.layers[0]!;
+    const ranges: (string | undefined)[] = [];
+    const handler: Handler = (req, res, url) => {
+      if (!url.pathname.endsWith(`/blobs/${layer.digest}`)) return false;
+      ranges.push(req.headers.range);
+      const how = plan[ranges.length - 1] ?? "cut";
+      const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? "")?.[1] ?? 0);
+      if (how === "cut") {
+        // Half of what is asked, then the connection drops.
+        res.writeHead(from > 0 ? 206 : 200, { "content-length": layer.bytes.length - from, ...(from > 0 ? { "content-range": `bytes ${from}-${layer.bytes.length - 1}/${layer.bytes.length}` } : {}) });
+        res.write(layer.bytes.subarray(from, from + Math.max(1, (layer.bytes.length - from) >> 1)), () => res.socket?.destroy());
+      } else if (how === "whole") {
+        res.writeHead(200, { "content-length": layer.bytes.length });
+        res.end(layer.bytes);
+      } else {
+        const start = how === "wrong-range" ? from + 1 : from;
+        res.writeHead(206, { "content-length": layer.bytes.length - start, "content-range": `bytes ${start}-${layer.bytes.length - 1}/${layer.bytes.length}` });
+        res.end(layer.bytes.subarray(start));
+      }
+      return true;
+    };
+    return { handler, ranges };
+  }
+
+  it("resumes a layer whose connection broke mid-way with a Range request", async () => {
+    const { handler, ranges } = flaky(["cut", "cut", "range"]);
+    const s = await serve(handler, imageRoutes({ repository: "foo/bar", tag: "1", image }));
+    const pulled = await openRegistryImage(`${s.host}/foo/bar:1`, fast);
+    const bytes = await readAll(await pulled.layers[0]!.open());
+    expect(bytes.equals(image.layers[0]!.bytes)).toBe(true);
+    expect(ranges[0]).toBeUndefined();
+    // Each resume asks from where the last one stopped.
+    const offsets = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r ?? "")?.[1]));
+    expect(offsets).toHaveLength(2);
+    expect(offsets[0]).toBeGreaterThan(0);
+    expect(offsets[1]).toBeGreaterThan(offsets[0]!);
+    await pulled.close();
+  });
+
+  it("takes the whole blob again from a server that ignores Range, hashing each byte once", async () => {
+    const { handler, ranges } = flaky(["cut", "whole"]);
+    const s = await serve(handler, imageRoutes({ repository: "foo/bar", tag: "1", image }));
+    const pulled = await openRegistryImage(`${s.host}/foo/bar:1`, fast);
+    expect((await readAll(await pulled.layers[0]!.open())).equals(image.layers[0]!.bytes)).toBe(true);
+    expect(ranges).toHaveLength(2);
+    await pulled.close();
+  });
+
+  it("fails after five broken connections in a row, and on a resume at the wrong offset", async () => {
+    const { handler } = flaky([]);
+    const s = await serve(handler, imageRoutes({ repository: "foo/bar", tag: "1", image }));
+    const pulled = await openRegistryImage(`${s.host}/foo/bar:1`, fast);
+    const err = await caught(readAll(await pulled.layers[0]!.open()));
+    expect(err.code).toBe("NETWORK");
+    expect(err.message).toMatch(/\(after 5 resumed downloads\)$/);
+    await pulled.close();
+
+    const wrong = flaky(["cut", "wrong-range"]);
+    const s2 = await serve(wrong.handler, imageRoutes({ repository: "foo/bar", tag: "1", image }));
+    const pulled2 = await openRegistryImage(`${s2.host}/foo/bar:1`, fast);
+    const err2 = await caught(readAll(await pulled2.layers[0]!.open()));
+    expect(err2.code).toBe("NETWORK");
+    expect(err2.message).toContain("resumed download starts at the wrong offset");
+    await pulled2.close();
+  });
+});
+
 describe("bearer tokens", () => {
   const token = "tok-" + "9".repeat(20);
 
