@@ -87,17 +87,34 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
     // Records from another repository (say, the bundled demo mirror) do not satisfy this one.
     return s.source !== undefined && s.source.replace(/\/+$/, "") !== want;
   });
-  // One ecosystem at a time, so one unavailable ecosystem (say, a mirror without it) does not
-  // stop the others; each update is atomic on its own.
+  if (due.length === 0) return;
+  const couldNot = (eco: string, e: UserError): void => warn(`could not update ${eco} advisories: ${e.message}${known.has(eco) ? " (using the existing ones)" : ""}`);
+  const update = (ecosystems: string[], skip?: (eco: string, e: UserError) => void): Promise<unknown> => {
+    const upd: Parameters<typeof updateDb>[1] = { ecosystems };
+    if (opts.dbRepository) upd.repository = opts.dbRepository;
+    if (opts.onDbProgress) upd.onProgress = opts.onDbProgress;
+    if (skip) upd.onSkipped = skip;
+    return updateDb(dbPath, upd);
+  };
+  // All due ecosystems in one step (one copy of the database); one that cannot be fetched (say,
+  // a mirror without it) drops out and the others land.
+  try {
+    await update(due, couldNot);
+    return;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    if (due.length === 1) {
+      couldNot(due[0]!, e);
+      return;
+    }
+  }
+  // One failed part-way through its writes: then one at a time, each atomic on its own.
   for (const eco of due) {
     try {
-      const upd: Parameters<typeof updateDb>[1] = { ecosystems: [eco] };
-      if (opts.dbRepository) upd.repository = opts.dbRepository;
-      if (opts.onDbProgress) upd.onProgress = opts.onDbProgress;
-      await updateDb(dbPath, upd);
+      await update([eco]);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      warn(`could not update ${eco} advisories: ${e.message}${known.has(eco) ? " (using the existing ones)" : ""}`);
+      couldNot(eco, e);
     }
   }
 }

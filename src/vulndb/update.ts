@@ -35,6 +35,11 @@ export interface UpdateOptions extends Pick<HttpOptions, "fetchImpl" | "retries"
   parallel?: number;
   /** More changed records than this and we fetch all.zip instead. */
   fullThreshold?: number;
+  /**
+   * Called for an ecosystem that failed before anything of it was written (say, a mirror without
+   * it): the others still land. Without it, or after a failure mid-write, nothing lands.
+   */
+  onSkipped?(ecosystem: string, error: UserError): void;
 }
 
 export interface UpdateResult {
@@ -165,7 +170,10 @@ class EcosystemUpdater {
   }
 }
 
-/** Updates the given ecosystems in one atomic step: all of them land, or none. */
+/**
+ * Updates the given ecosystems in one atomic step (one copy of the database, one rename): all of
+ * them land, or none, unless `onSkipped` lets ecosystems that failed before writing drop out.
+ */
 export async function updateDb(dbPath: string, opts: UpdateOptions): Promise<UpdateResult[]> {
   if (opts.ecosystems.length === 0) throw new UserError("USAGE", "no ecosystems to update");
   opts.ecosystems.forEach(checkEcosystemName);
@@ -173,7 +181,15 @@ export async function updateDb(dbPath: string, opts: UpdateOptions): Promise<Upd
   return withDbWriter(dbPath, async (w) => {
     const up = new EcosystemUpdater(w, src, dbPath, opts);
     const out: UpdateResult[] = [];
-    for (const eco of opts.ecosystems) out.push(await up.run(eco));
+    for (const eco of opts.ecosystems) {
+      const writes = w.changes();
+      try {
+        out.push(await up.run(eco));
+      } catch (e) {
+        if (!opts.onSkipped || !(e instanceof UserError) || w.changes() !== writes) throw e;
+        opts.onSkipped(eco, e);
+      }
+    }
     return out;
   });
 }

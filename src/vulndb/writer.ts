@@ -30,6 +30,7 @@ export class DbWriter {
   private readonly basesOf: Database.Statement<[string], { e: string }>;
   /** Ecosystem bases whose records changed in this run. */
   readonly touched = new Set<string>();
+  private readonly totalChanges: Database.Statement<[], number>;
 
   constructor(readonly db: Database.Database) {
     this.getModified = db.prepare("SELECT modified FROM records WHERE id = ?");
@@ -40,6 +41,12 @@ export class DbWriter {
     this.delAffected = db.prepare("DELETE FROM affected WHERE record_id = ?");
     this.delAliases = db.prepare("DELETE FROM aliases WHERE record_id = ?");
     this.basesOf = db.prepare("SELECT DISTINCT ecosystem_base AS e FROM affected WHERE record_id = ?");
+    this.totalChanges = db.prepare<[], number>("SELECT total_changes()").pluck();
+  }
+
+  /** Rows written so far on this connection: unchanged across a step means it wrote nothing. */
+  changes(): number {
+    return this.totalChanges.get()!;
   }
 
   /**

@@ -211,6 +211,44 @@ describe("db update over HTTP", () => {
   });
 });
 
+describe("db update with onSkipped", () => {
+  it("lands the ecosystems that can be fetched, in one step, and names the others", async () => {
+    const repo = join(work, "repo-skip");
+    writeOsvLayout(repo, "Go", v1.slice(0, 10));
+    writeOsvLayout(repo, "PyPI", v1.slice(10, 14).map((r) => ({ ...r, affected: [{ package: { ecosystem: "PyPI", name: `py-${r.id}` } }] })));
+    const s = await serveDir(repo);
+    const dbPath = fresh("skip");
+    const skipped: string[] = [];
+    const out = await updateDb(dbPath, { ...fast, ecosystems: ["Go", "Missing", "PyPI"], repository: s.url, onSkipped: (eco, e) => skipped.push(`${eco}: ${e.code}`) });
+    expect(out.map((r) => r.ecosystem)).toEqual(["Go", "PyPI"]);
+    expect(skipped).toEqual(["Missing: NOT_FOUND"]);
+    open(dbPath, (db) => expect(db.ecosystems().map((e) => e.ecosystem).sort()).toEqual(["Go", "PyPI"]));
+    expect(tempsLeft(dbPath)).toEqual([]);
+  });
+
+  it("still lands nothing when an ecosystem fails after writing", async () => {
+    const dbPath = fresh("skip-mid");
+    const good = join(work, "repo-skip-good");
+    writeOsvLayout(good, "Go", v1.slice(0, 5));
+    let s = await serveDir(good);
+    await updateDb(dbPath, { ...fast, ecosystems: ["Go"], repository: s.url });
+    await s.close();
+    // PyPI's export is garbled in the middle: its first records are written before the error.
+    const bad = join(work, "repo-skip-bad");
+    writeOsvLayout(bad, "Go", v1.slice(0, 8));
+    const zipPath = join(writeOsvLayout(bad, "PyPI", v1.slice(10).map((r) => ({ ...r, affected: [{ package: { ecosystem: "PyPI", name: `py-${r.id}` } }] }))), "all.zip");
+    const zip = readFileSync(zipPath);
+    const mid = zip.length >> 1;
+    writeFileSync(zipPath, Buffer.concat([zip.subarray(0, mid), Buffer.alloc(4000, 0x5a), zip.subarray(mid + 4000)]));
+    s = await serveDir(bad);
+    const skipped: string[] = [];
+    await expect(updateDb(dbPath, { ...fast, ecosystems: ["Go", "PyPI"], repository: s.url, onSkipped: (eco) => skipped.push(eco) })).rejects.toMatchObject({ code: "INPUT" });
+    expect(skipped).toEqual([]);
+    open(dbPath, (db) => expect(db.recordCount()).toBe(v1.slice(0, 5).filter((r) => !r.withdrawn).length));
+    expect(tempsLeft(dbPath)).toEqual([]);
+  });
+});
+
 describe("db update from local repositories", () => {
   it("reads a file:// URL and a plain directory, full then incremental", async () => {
     const repo = join(work, "repo-local");
