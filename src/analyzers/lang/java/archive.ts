@@ -8,7 +8,7 @@ import type { Package } from "../../types.js";
 import { type Identity, type PomProperties, isJavaArchiveName, manifestIdentity, ownPom, pomFromProperties } from "./identity.js";
 import { bundleLicenses, parseManifest } from "./manifest.js";
 import { parseProperties } from "./properties.js";
-import { type Zip, type ZipEntry, entryName, forEachEntry, openBuffer, openFile, readEntry, spoolEntry } from "./zip.js";
+import { type Zip, type ZipEntry, entryName, forEachEntry, openBuffer, openFile, readEntry, spoolEntry } from "../../shared/zip.js";
 
 export interface Limits {
   maxDepth: number;

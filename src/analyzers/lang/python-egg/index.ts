@@ -3,7 +3,7 @@
 // arrive as files (random access with yauzl), while metadata files arrive as buffers.
 import { finalizePypi, parseMetadata } from "../../shared/python-metadata.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
-import { readZipMember } from "./zip.js";
+import { readZipMember } from "../../shared/zip.js";
 
 const PKG_DIR = /(^|\/)(site|dist)-packages\//;
 const MAX_PKG_INFO = 4 * 2 ** 20;

@@ -76,6 +76,38 @@ export async function readEntry(zip: Zip, e: ZipEntry, cap: number): Promise<Buf
   return Buffer.concat(chunks, n);
 }
 
+/** Entries walked at most while looking for one member: a huge central directory costs no more. */
+const MAX_SCANNED = 200_000;
+
+/**
+ * One named member of a zip (a file on disk, or bytes), or null when it has none; capped at
+ * `maxBytes`. Throws on a bad archive or an oversized member.
+ */
+export async function readZipMember(source: { localPath?: string; content: Buffer }, member: string, maxBytes: number): Promise<Buffer | null> {
+  let zip: Zip;
+  try {
+    zip = await (source.localPath ? openFile(source.localPath) : openBuffer(source.content));
+  } catch (e) {
+    throw new Error(`not a zip archive: ${(e as Error).message}`);
+  }
+  try {
+    const entry = await new Promise<ZipEntry | null>((resolve, reject) => {
+      let seen = 0;
+      zip.on("entry", (e: ZipEntry) => {
+        if (entryName(e) === member) return resolve(e);
+        if (++seen >= MAX_SCANNED) return reject(new Error(`zip archive has more than ${MAX_SCANNED} entries`));
+        zip.readEntry();
+      });
+      zip.once("end", () => resolve(null));
+      zip.once("error", (e: Error) => reject(new Error(`corrupt zip archive: ${e.message}`)));
+      zip.readEntry();
+    });
+    return entry ? await readEntry(zip, entry, maxBytes) : null;
+  } finally {
+    zip.close();
+  }
+}
+
 /** Writes one entry to `dest` (a file in a temp dir we own). */
 export async function spoolEntry(zip: Zip, e: ZipEntry, dest: string, cap: number): Promise<void> {
   await pipeline(await stream(zip, e), capped(cap, entryName(e)), createWriteStream(dest, { mode: 0o600 }));
