@@ -1,11 +1,13 @@
 // Pulling through a real HTTP proxy (Debian's tinyproxy), as users behind corporate proxies do:
 // HTTPS_PROXY / HTTP_PROXY / NO_PROXY, with Go's rules. The registry listens on this machine's
 // non-loopback address, since loopback is never proxied.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
+import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RegistryClient } from "../../src/image/registry/client.js";
 import { pushImage } from "../../src/image/registry/push.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage } from "../support/image-builder.js";
@@ -13,6 +15,7 @@ import { findOnPath, freePort, skipReason, startRegistry, type RegistryServer } 
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const tinyproxy = findOnPath("tinyproxy");
+const openssl = findOnPath("openssl");
 const address = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
@@ -69,6 +72,38 @@ describe.skipIf(skipReason !== undefined || !tinyproxy || !address || !existsSyn
     expect(seen).toContain(`CONNECT ${reg.host}`);
     expect(seen).toContain(`GET http://${reg.host}/v2/team/app/manifests/1.0`);
     expect(seen).toMatch(new RegExp(`GET http://${reg.host.replace(/\./g, "\\.")}/v2/team/app/blobs/sha256:`));
+  });
+
+  // TLS to the registry happens inside the CONNECT tunnel: verified by default, and skipped for
+  // --insecure only. A node https server with a self-signed certificate stands in for a TLS
+  // registry here: only the handshake through the proxy is under test.
+  it.skipIf(!openssl)("verifies the registry's TLS inside the tunnel, unless --insecure", async () => {
+    execFileSync(openssl!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bulwark-test", "-days", "1", "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem")], { stdio: "ignore" });
+    const tls = createHttpsServer({ key: readFileSync(join(work, "key.pem")), cert: readFileSync(join(work, "cert.pem")) }, (_req, res) => {
+      res.writeHead(200, { "docker-distribution-api-version": "registry/2.0" }).end("{}");
+    });
+    await new Promise<void>((r) => tls.listen(0, address!, r));
+    const host = `${address}:${(tls.address() as { port: number }).port}`;
+    const before = logText().length;
+    try {
+      const answer = async (insecure: boolean): Promise<string> => {
+        const client = new RegistryClient(host, { env: { HTTPS_PROXY: proxyUrl }, insecure, retry: { attempts: 1 } });
+        try {
+          const res = await client.request({ method: "GET", target: "/v2/", repository: "x" });
+          res.resume();
+          return String(res.statusCode);
+        } catch (e) {
+          return (e as Error).message;
+        } finally {
+          client.close();
+        }
+      };
+      expect(await answer(false)).toMatch(/TLS certificate of .* is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+      expect(await answer(true)).toBe("200");
+      expect(logText().slice(before)).toContain(`CONNECT ${host}`);
+    } finally {
+      tls.close();
+    }
   });
 
   it("goes direct for NO_PROXY hosts", () => {

@@ -108,6 +108,7 @@ export class RegistryClient {
         url: new URL("/v2/", secure),
         headers: { "user-agent": USER_AGENT },
         agent: this.agentFor(secure, secure),
+        unverified: this.unverified(secure, secure),
         timeouts: { ...this.timeouts, connectMs: Math.min(this.timeouts.connectMs, 5000), headersMs: Math.min(this.timeouts.headersMs, 10_000) },
       });
       discard(res);
@@ -118,8 +119,13 @@ export class RegistryClient {
     }
   }
 
+  /** TLS verification is off for an --insecure registry, and for a loopback one's own host. */
+  private unverified(url: URL, base: URL): boolean {
+    return url.protocol === "https:" && (this.opts.insecure === true || (this.relaxed && url.host === base.host));
+  }
+
   private agentFor(url: URL, base: URL): http.Agent {
-    const unverified = url.protocol === "https:" && (this.opts.insecure === true || (this.relaxed && url.host === base.host));
+    const unverified = this.unverified(url, base);
     const proxy = this.proxyFor(url);
     if (proxy) return this.proxyAgent(proxy, url.protocol, unverified);
     if (url.protocol === "http:") return this.agents.http;
@@ -162,7 +168,7 @@ export class RegistryClient {
       const started = Date.now();
       let res: http.IncomingMessage;
       try {
-        res = await send({ method, url, headers, ...(body ? { body } : {}), agent, timeouts: this.timeouts });
+        res = await send({ method, url, headers, ...(body ? { body } : {}), agent, timeouts: this.timeouts, unverified: this.unverified(url, base) });
       } catch (e) {
         const err = e as TransportError;
         this.log(`${what} failed: ${err.code} (attempt ${attempt}/${this.attempts})`);

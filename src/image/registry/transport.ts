@@ -23,6 +23,11 @@ export interface Exchange {
   body?: Buffer;
   agent: http.Agent;
   timeouts: Timeouts;
+  /**
+   * Skip TLS verification (insecure registries). Given per request as well as by the agent:
+   * a proxy agent builds the registry's TLS connection from the request's options.
+   */
+  unverified?: boolean;
 }
 
 /** A network-level failure (no HTTP answer). `code` is Node's errno-style code. */
@@ -44,7 +49,7 @@ export function send(x: Exchange): Promise<http.IncomingMessage> {
       clearTimeout(connectTimer);
       clearTimeout(headersTimer);
     };
-    const req = mod.request(x.url, { method: x.method, headers, agent: x.agent }, (res) => {
+    const req = mod.request(x.url, { method: x.method, headers, agent: x.agent, ...(x.unverified ? { rejectUnauthorized: false } : {}) }, (res) => {
       clear();
       resolve(res);
     });
