@@ -2,8 +2,6 @@
 // on the registry's origin), and the 401 → challenge → retry dance.
 import http, { STATUS_CODES } from "node:http";
 import https from "node:https";
-import { HttpProxyAgent } from "http-proxy-agent";
-import { HttpsProxyAgent } from "https-proxy-agent";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UserError } from "../../errors.js";
 import { Authorizer, authFailure } from "./auth.js";
@@ -72,7 +70,7 @@ export class RegistryClient {
     https: new https.Agent({ keepAlive: true }),
     httpsUnverified: new https.Agent({ keepAlive: true, rejectUnauthorized: false }),
   };
-  private readonly proxyAgents = new Map<string, http.Agent>();
+  private readonly proxyAgents = new Map<string, Promise<http.Agent>>();
   private readonly auth: Authorizer;
   private base: Promise<URL> | undefined;
 
@@ -107,7 +105,7 @@ export class RegistryClient {
         method: "GET",
         url: new URL("/v2/", secure),
         headers: { "user-agent": USER_AGENT },
-        agent: this.agentFor(secure, secure),
+        agent: await this.agentFor(secure, secure),
         unverified: this.unverified(secure, secure),
         timeouts: { ...this.timeouts, connectMs: Math.min(this.timeouts.connectMs, 5000), headersMs: Math.min(this.timeouts.headersMs, 10_000) },
       });
@@ -124,7 +122,7 @@ export class RegistryClient {
     return url.protocol === "https:" && (this.opts.insecure === true || (this.relaxed && url.host === base.host));
   }
 
-  private agentFor(url: URL, base: URL): http.Agent {
+  private async agentFor(url: URL, base: URL): Promise<http.Agent> {
     const unverified = this.unverified(url, base);
     const proxy = this.proxyFor(url);
     if (proxy) return this.proxyAgent(proxy, url.protocol, unverified);
@@ -140,14 +138,19 @@ export class RegistryClient {
     }
   }
 
-  /** One agent per proxy and kind, kept alive like the direct ones. */
-  private proxyAgent(proxy: URL, protocol: string, unverified: boolean): http.Agent {
+  /** One agent per proxy and kind, kept alive like the direct ones. Loaded only when a proxy is set. */
+  private proxyAgent(proxy: URL, protocol: string, unverified: boolean): Promise<http.Agent> {
     const key = `${protocol} ${unverified} ${proxy.href}`;
     let agent = this.proxyAgents.get(key);
     if (!agent) {
       this.log(`${this.registry}: ${protocol.slice(0, -1)} through proxy ${describeProxy(proxy)}`);
-      // https targets: a CONNECT tunnel, TLS to the registry inside it (verified unless insecure).
-      agent = protocol === "https:" ? new HttpsProxyAgent(proxy, { keepAlive: true, rejectUnauthorized: !unverified }) : new HttpProxyAgent(proxy, { keepAlive: true });
+      // https targets: a CONNECT tunnel, TLS to the registry inside it (verified unless insecure;
+      // send() also passes that per request, which is what the tunnelled connection reads).
+      // The promise is stored, so concurrent requests share one agent.
+      agent =
+        protocol === "https:"
+          ? import("https-proxy-agent").then((m) => new m.HttpsProxyAgent(proxy, { keepAlive: true, rejectUnauthorized: !unverified }))
+          : import("http-proxy-agent").then((m) => new m.HttpProxyAgent(proxy, { keepAlive: true }));
       this.proxyAgents.set(key, agent);
     }
     return agent;
@@ -162,7 +165,7 @@ export class RegistryClient {
   private async exchange(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, base: URL): Promise<http.IncomingMessage> {
     const what = `${method} ${redactUrl(url)}`;
     // Outside the retry loop: a bad proxy setting is a usage error, not a network failure.
-    const agent = this.agentFor(url, base);
+    const agent = await this.agentFor(url, base);
     const proxy = this.proxyFor(url);
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
@@ -274,7 +277,7 @@ export class RegistryClient {
     this.agents.http.destroy();
     this.agents.https.destroy();
     this.agents.httpsUnverified.destroy();
-    for (const a of this.proxyAgents.values()) a.destroy();
+    for (const a of this.proxyAgents.values()) void a.then((agent) => agent.destroy());
   }
 }
 
