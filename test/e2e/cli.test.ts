@@ -1,7 +1,7 @@
 // The CLI as users and scripts see it: exit codes, one-line errors, outputs. Runs the built
 // bin (npm test builds first).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,6 +77,30 @@ describe.skipIf(!existsSync(BIN))("bulwark CLI", () => {
       const r = spawnSync("bash", ["-c", '"$@" | true; echo "${PIPESTATUS[0]}"', "bash", process.execPath, BIN, ...args], { encoding: "utf8", env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache") } });
       expect(r.stderr, args.join(" ")).toBe("");
       expect(r.stdout.trim(), args.join(" ")).toBe("0");
+    }
+  });
+
+  // The `bulwark` bin is the one-file bundle (dist/bulwark.mjs, built by scripts/postbuild.mjs);
+  // every other test runs the module build. Both must give the same bytes.
+  it("gives the same output from the bundled bin as from the module build", () => {
+    const bundle = new URL("../../dist/bulwark.mjs", import.meta.url).pathname;
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { bin: { bulwark: string } };
+    expect(new URL(`../../${pkg.bin.bulwark}`, import.meta.url).pathname).toBe(bundle);
+    const manifests = join(work, "bundle-k8s");
+    mkdirSync(manifests, { recursive: true });
+    writeFileSync(join(manifests, "app.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          securityContext: {privileged: true}\n");
+    const run = (bin: string, args: string[]): { code: number; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache-bundle") } });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const args of [["--version"], ["config", manifests, "--format", "sarif"], ["sbom", SAMPLE, "--format", "cyclonedx-json"], ["scan", SAMPLE, "--scanners", "vuln,secret,misconfig", "--db-repository", new URL("../../examples/osv-mirror", import.meta.url).pathname, "--db", join(work, "bundle.db"), "--format", "json"], ["rules", "list", "--format", "json"], ["frobnicate"]]) {
+      const a = run(bundle, args);
+      const b = run(BIN, args);
+      expect(a.code, args.join(" ")).toBe(b.code);
+      // CycloneDX serial numbers and timestamps differ per run; everything else must not.
+      const stable = (s: string): string => s.replace(/urn:uuid:[0-9a-f-]+/g, "urn:uuid:X").replace(/"timestamp": "[^"]+"/g, '"timestamp": "X"');
+      expect(stable(a.stdout), args.join(" ")).toBe(stable(b.stdout));
+      expect(a.stderr, args.join(" ")).toBe(b.stderr);
     }
   });
 });
