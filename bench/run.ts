@@ -167,4 +167,5 @@ const plainMs = median(plainRuns.map((r) => r.ms));
 const secretMs = median(secretRuns.map((r) => r.ms));
 console.log(`${"bench image: cold sbom".padEnd(56)} ${(plainMs / 1000).toFixed(2)} s`);
 console.log(`${"bench image: cold sbom + secret scanning".padEnd(56)} ${(secretMs / 1000).toFixed(2)} s (+${((100 * (secretMs - plainMs)) / plainMs).toFixed(0)}%, target < 30%)`);
-benchConfig(root, join(here, "..", "src", "cli", "main.js"));
+// The bin users run: the one-file bundle (scripts/postbuild.mjs).
+benchConfig(root, join(here, "..", "bulwark.mjs"));
