@@ -1,7 +1,7 @@
 // Random-access index of an uncompressed tar file: we read only the 512-byte headers and seek
 // past bodies, so opening a multi-GB `docker save` archive costs milliseconds.
 //
-// A gzip-compressed archive (`docker save img | gzip > img.tar.gz`) cannot be read at random, so
+// A gzip- or zstd-compressed archive (`docker save img | gzip > img.tar.gz`) cannot be read at random, so
 // it is decompressed once into an unnamed temporary file (created in TMPDIR and unlinked at once,
 // so nothing is left behind even on a crash) and indexed like any other. Only the outer wrapper
 // is decompressed: image layers are still streamed, never extracted.
@@ -9,25 +9,22 @@ import { read } from "node:fs";
 import { mkdtemp, open, rmdir, unlink, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Transform, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
+import { Readable } from "node:stream";
 import { UserError } from "../errors.js";
+import { detectCompression, inflate, type Compression, type LayerLimits } from "../layers/decompress.js";
 import { applyMeta, foldMeta, isMeta, MAX_META_SIZE, padded, parseHeader, type MetaState } from "../layers/tar.js";
 import { normalizeEntryPath } from "../layers/paths.js";
 
 const MAX_MEMBERS = 1_000_000;
 
 /**
- * Largest decompressed size accepted for a compressed archive, from its compressed size. Image
- * archives shrink 2-6 times under gzip; far more means a decompression bomb.
+ * Decompression-bomb limits for a compressed archive: image archives shrink 2-6 times under
+ * gzip, so past 1 GiB, more than 50 times the compressed bytes read so far is refused.
  */
-export function maxExpandedSize(compressed: number): number {
-  return Math.max(2 ** 30, compressed * 50);
-}
+const ARCHIVE_LIMITS: LayerLimits = { maxUncompressed: 2 ** 40, maxRatio: 50, ratioFloor: 2 ** 30 };
 
 export interface ArchiveOptions {
-  /** Overrides maxExpandedSize (tests). */
+  /** A lower cap on the decompressed size (tests). */
   maxExpanded?: number;
 }
 
@@ -57,14 +54,16 @@ export class TarArchive {
       let size = st.size;
       const head = Buffer.alloc(6);
       await fh.read(head, 0, 6, 0);
-      const compression = compressionOf(head);
-      if (compression === "gzip") {
-        const plain = await gunzipToTemp(fh, file, opts.maxExpanded ?? maxExpandedSize(st.size));
+      const compression = detectCompression(head);
+      if (compression !== "none") {
+        const limits = opts.maxExpanded === undefined ? ARCHIVE_LIMITS : { ...ARCHIVE_LIMITS, maxUncompressed: opts.maxExpanded };
+        const plain = await decompressToTemp(fh, compression, file, limits);
         await fh.close();
         fh = plain.fh;
         size = plain.size;
-      } else if (compression) {
-        throw new UserError("UNSUPPORTED", `${file}: ${compression}-compressed archive; decompress it first`);
+      } else {
+        const other = otherCompression(head);
+        if (other) throw new UserError("UNSUPPORTED", `${file}: ${other}-compressed archive; decompress it first`);
       }
       const members = await index(fh, size, file);
       return new TarArchive(file, fh, members, size);
@@ -153,17 +152,18 @@ async function index(fh: FileHandle, fileSize: number, file: string): Promise<Ma
   return members;
 }
 
-/** The compression an archive's first bytes announce, if any. */
-function compressionOf(head: Buffer): string | undefined {
-  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-  if (head.readUInt32BE(0) === 0x28b52ffd) return "zstd";
+/** Compressions that image archives never come in and that Node cannot read. */
+function otherCompression(head: Buffer): string | undefined {
   if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return "xz";
   if (head.subarray(0, 3).toString("latin1") === "BZh") return "bzip2";
   return undefined;
 }
 
-/** The decompressed archive in an unnamed temporary file (0600), and its size. */
-async function gunzipToTemp(source: FileHandle, file: string, max: number): Promise<{ fh: FileHandle; size: number }> {
+/**
+ * The decompressed archive in an unnamed temporary file (0600), and its size. Decompression and
+ * its bomb limits are the layers' own (`inflate`).
+ */
+async function decompressToTemp(source: FileHandle, compression: Compression, file: string, limits: LayerLimits): Promise<{ fh: FileHandle; size: number }> {
   const dir = await mkdtemp(join(tmpdir(), "bulwark-"));
   const path = join(dir, "archive.tar");
   const fh = await open(path, "wx+", 0o600);
@@ -171,29 +171,29 @@ async function gunzipToTemp(source: FileHandle, file: string, max: number): Prom
   await unlink(path);
   await rmdir(dir);
   let size = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length;
-      if (size > max) done(new UserError("LIMIT", `${file}: decompresses to more than ${max} bytes; refusing it (a decompression bomb?)`));
-      else done(null, chunk);
-    },
-  });
+  const compressed = new RangeStream(source.fd, 0, Infinity, file);
   try {
-    // Written through the handle itself: a write stream on a FileHandle keeps it from closing.
-    let written = 0;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        fh.write(chunk, 0, chunk.length, written).then(() => done(), done);
-        written += chunk.length;
-      },
-    });
-    await pipeline(new RangeStream(source.fd, 0, Infinity, file), createGunzip({ chunkSize: 1 << 20 }), limit, sink);
+    for await (const chunk of inflate(compressed, compression, { limits, what: "archive" })) {
+      for (let off = 0; off < chunk.length; ) {
+        let n: number;
+        try {
+          ({ bytesWritten: n } = await fh.write(chunk, off, chunk.length - off, size + off));
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          throw new UserError("INPUT", `${file}: cannot decompress into ${tmpdir()} (${err.code ?? err.message}); set TMPDIR to a directory with room for the archive`);
+        }
+        off += n;
+      }
+      size += chunk.length;
+    }
   } catch (e) {
     await fh.close();
-    if (e instanceof UserError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    if (err.syscall) throw new UserError("INPUT", `${file}: cannot decompress into ${tmpdir()} (${err.code ?? err.message}); set TMPDIR to a directory with room for the archive`);
-    throw new UserError("INPUT", `${file}: corrupt gzip data (${err.message})`);
+    if (!(e instanceof UserError)) throw new UserError("INPUT", `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    if (e.code === "INPUT" && e.cause instanceof Error) throw new UserError("INPUT", `${file}: corrupt ${compression} data (${e.cause.message})`);
+    if (e.code === "LIMIT") throw new UserError("LIMIT", `${file}: ${e.message}`);
+    throw e;
+  } finally {
+    compressed.destroy();
   }
   return { fh, size };
 }

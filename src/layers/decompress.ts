@@ -80,7 +80,6 @@ async function peek(blob: Readable): Promise<Buffer> {
 }
 
 async function* run(blob: AsyncIterable<Buffer> | Readable, check: LayerCheck, result: LayerStreamResult): AsyncGenerator<Buffer> {
-  const limits = check.limits ?? DEFAULT_LIMITS;
   const hash = createHash("sha256");
   // A Readable is piped natively into gunzip (no async-iterator hop per chunk), which keeps
   // zlib's thread busy; hashing rides along on 'data' events.
@@ -88,48 +87,9 @@ async function* run(blob: AsyncIterable<Buffer> | Readable, check: LayerCheck, r
   const first = await peek(source);
   const compression = detectCompression(first);
   result.compression = compression;
-  let compressedBytes = 0;
-  source.on("data", (c: Buffer) => {
-    hash.update(c);
-    compressedBytes += c.length;
-  });
-
-  let out = 0;
-  const account = (n: number): void => {
-    out += n;
-    result.uncompressedBytes = out;
-    if (out > limits.maxUncompressed) {
-      throw new UserError("LIMIT", `layer expands beyond ${limits.maxUncompressed} bytes (decompression bomb?)`);
-    }
-    if (compression !== "none" && out > limits.ratioFloor && out > compressedBytes * limits.maxRatio) {
-      throw new UserError("LIMIT", `layer expands more than ${limits.maxRatio}x (decompression bomb?)`);
-    }
-  };
-
+  source.on("data", (c: Buffer) => hash.update(c));
   try {
-    if (compression === "none") {
-      for await (const c of source as AsyncIterable<Buffer>) {
-        account(c.length);
-        yield c;
-      }
-    } else if (compression === "gzip") {
-      const gunzip = createGunzip({ chunkSize: 128 * 1024 });
-      source.on("error", (e) => gunzip.destroy(e));
-      source.pipe(gunzip);
-      try {
-        for await (const c of gunzip as AsyncIterable<Buffer>) {
-          account(c.length);
-          yield c;
-        }
-      } catch (e) {
-        if (e instanceof UserError) throw e;
-        throw new UserError("INPUT", `corrupt gzip layer: ${(e as Error).message}`, { cause: e });
-      } finally {
-        gunzip.destroy();
-      }
-    } else {
-      yield* zstd(source as AsyncIterable<Buffer>, account);
-    }
+    yield* inflate(source, compression, { limits: check.limits ?? DEFAULT_LIMITS, onBytes: (n) => (result.uncompressedBytes = n) });
   } finally {
     source.destroy();
   }
@@ -143,9 +103,65 @@ async function* run(blob: AsyncIterable<Buffer> | Readable, check: LayerCheck, r
   }
 }
 
+export interface InflateOptions {
+  limits: LayerLimits;
+  /** Names the stream in errors ("layer", "archive"). */
+  what?: string;
+  /** Uncompressed bytes so far, after each chunk. */
+  onBytes?: (total: number) => void;
+}
+
+/**
+ * The uncompressed bytes of `source` (whose first bytes announced `compression`), refusing
+ * decompression bombs by `limits`. Corrupt data ends in INPUT, with the codec's error as cause.
+ * Shared by layer blobs and compressed image archives.
+ */
+export async function* inflate(source: Readable, compression: Compression, opts: InflateOptions): AsyncGenerator<Buffer> {
+  const { limits, what = "layer" } = opts;
+  let compressedBytes = 0;
+  source.on("data", (c: Buffer) => {
+    compressedBytes += c.length;
+  });
+  let out = 0;
+  const account = (n: number): void => {
+    out += n;
+    opts.onBytes?.(out);
+    if (out > limits.maxUncompressed) {
+      throw new UserError("LIMIT", `${what} expands beyond ${limits.maxUncompressed} bytes (decompression bomb?)`);
+    }
+    if (compression !== "none" && out > limits.ratioFloor && out > compressedBytes * limits.maxRatio) {
+      throw new UserError("LIMIT", `${what} expands more than ${limits.maxRatio}x (decompression bomb?)`);
+    }
+  };
+
+  if (compression === "none") {
+    for await (const c of source as AsyncIterable<Buffer>) {
+      account(c.length);
+      yield c;
+    }
+  } else if (compression === "gzip") {
+    const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+    source.on("error", (e) => gunzip.destroy(e));
+    source.pipe(gunzip);
+    try {
+      for await (const c of gunzip as AsyncIterable<Buffer>) {
+        account(c.length);
+        yield c;
+      }
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError("INPUT", `corrupt gzip ${what}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      gunzip.destroy();
+    }
+  } else {
+    yield* zstd(source as AsyncIterable<Buffer>, account, what);
+  }
+}
+
 const MAX_PENDING = 256 * 2 ** 20;
 
-async function* zstd(src: AsyncIterable<Buffer>, account: (n: number) => void): AsyncGenerator<Buffer> {
+async function* zstd(src: AsyncIterable<Buffer>, account: (n: number) => void, what: string): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   // Accounting happens as blocks come out, so one small input chunk cannot balloon in memory.
@@ -170,6 +186,6 @@ async function* zstd(src: AsyncIterable<Buffer>, account: (n: number) => void): 
     yield* flush();
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError("INPUT", `corrupt zstd layer: ${(e as Error).message}`, { cause: e });
+    throw new UserError("INPUT", `corrupt zstd ${what}: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { TarArchive } from "../../src/image/archive.js";
@@ -87,13 +88,16 @@ describe("image transports", () => {
     await writeOciArchive(ociPlain, [oci]);
     const ociGz = tmp("oci.tar.gz");
     writeFileSync(ociGz, gzipSync(readFileSync(ociPlain)));
+    // zstd too, written by the zstd tool when it is installed (CI installs it).
+    const zst = tmp("docker.tar.zst");
+    const zstdTool = spawnSync("zstd", ["-q", "-o", zst, plain]).status === 0;
     const want = await scan(plain, opts);
     // The decompressed copy is an unnamed file: nothing is left in TMPDIR.
     const scratch = mkdtempSync(join(work, "tmpdir-"));
     const before = process.env.TMPDIR;
     process.env.TMPDIR = scratch;
     try {
-      for (const target of [gz, `docker-archive:${gz}`]) {
+      for (const target of [gz, `docker-archive:${gz}`, ...(zstdTool ? [zst] : [])]) {
         const r = await scan(target, opts);
         expect(r.artifact.type).toBe("docker-archive");
         expect(r.packages).toEqual(want.packages);
