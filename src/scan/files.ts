@@ -16,7 +16,8 @@ export function readTextFile(path: string, max: number): ReadResult {
     fd = openSync(path, "r");
     const { size } = fstatSync(fd);
     if (size > max) return { tooLarge: true };
-    let buffer = Buffer.allocUnsafe(Math.min(max + 1, size + 1 || 64 * 1024));
+    // One byte past the reported size shows the end; a file reporting 0 (procfs) may hold more.
+    let buffer = Buffer.allocUnsafe(Math.min(max + 1, size > 0 ? size + 1 : 64 * 1024));
     let used = 0;
     for (;;) {
       const n = readSync(fd, buffer, used, buffer.length - used, null);

@@ -1,7 +1,7 @@
 // Reads YAML (multi-document) and JSON files into Kubernetes resources; anything without
 // apiVersion/kind is not Kubernetes and is skipped without a word.
-import { Composer, LineCounter, Parser, isMap, isSeq } from "yaml";
-import { PosNode, readDocument, splitDocuments } from "../yaml/fast.js";
+import { Composer, LineCounter, Parser } from "yaml";
+import { readDocument, splitDocuments } from "../yaml/fast.js";
 import { plainValue } from "../yaml/plain.js";
 import { nodeAt } from "../yaml/positions.js";
 import type { LineFinder } from "../yaml/positions.js";
@@ -108,12 +108,7 @@ function collect(value: unknown, node: unknown, path: string, lc: LineFinder | u
   const kind = str(value.kind);
   if (!apiVersion || !kind) return;
   if (kind.endsWith("List") && Array.isArray(value.items)) {
-    if (node instanceof PosNode) {
-      value.items.forEach((item, i) => collect(item, nodeAt(node, ["items", i]), path, lc, out));
-      return;
-    }
-    const itemsNode = isMap(node) ? node.get("items", true) : undefined;
-    value.items.forEach((item, i) => collect(item, isSeq(itemsNode) ? itemsNode.items[i] : undefined, path, lc, out));
+    value.items.forEach((item, i) => collect(item, nodeAt(node, ["items", i]), path, lc, out));
     return;
   }
   const meta = asObj(value.metadata);

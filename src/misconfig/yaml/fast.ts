@@ -27,7 +27,7 @@ export interface FastDocument {
   pos: PosNode | null;
 }
 
-/** One document of a file: lines [from, to) of the file's lines; `firstLine` is from's number. */
+/** One document of a file: lines [from, to) of the file's lines. */
 export interface Chunk {
   from: number;
   to: number;
