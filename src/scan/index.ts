@@ -17,7 +17,7 @@ import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
 import { analyzeEntries } from "./layer.js";
-import { fileOwners, merge, type LayerInput } from "./merge.js";
+import { merge, type LayerInput } from "./merge.js";
 import { addVulnerabilities, type VulnScanOptions } from "./vulns.js";
 
 export type { VulnScanOptions } from "./vulns.js";
@@ -156,11 +156,14 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   if (misconfig) {
     const layers = inputs.map(({ ref, analysis }) => ({ ref, contents: analysis.contents, whiteouts: analysis.whiteouts, opaqueDirs: analysis.opaqueDirs }));
     // Image paths have no leading slash; file lists write one.
-    const owners = new Map([...fileOwners(merged.packages)].map(([f, purl]) => [f.replace(/^\/+/, ""), purl]));
-    const found = scanImageContents({ target: image.target, layers, config: image.config, owners });
+    const owners = new Map<string, string>();
+    for (const [f, purl] of merged.fileOwners) owners.set(f.replace(/^\/+/, ""), purl);
+    const contentFailures: string[] = [];
+    const found = scanImageContents({ target: image.target, layers, config: image.config, owners }, contentFailures);
     const failures: string[] = [];
     r.misconfigurations.push(...scanImageConfig(image.config, image.target, failures), ...found.findings);
     for (const message of failures) r.errors.push({ source: "image-config", message });
+    for (const message of contentFailures) r.errors.push({ source: "image-contents", message });
     r.attackSurface = found.attackSurface;
   }
   return r;

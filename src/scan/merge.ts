@@ -53,6 +53,8 @@ export interface Merged {
   packages: Package[];
   secrets: SecretFinding[];
   errors: ReportError[];
+  /** OS package purl by file path (`/usr/bin/su`), from the packages' file lists. */
+  fileOwners: Map<string, string>;
 }
 
 /**
@@ -110,7 +112,9 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
       groups.push(pkgs);
     }
   }
-  return { os, packages: markOwned(mergeAcrossAnalyzers(groups)), secrets, errors };
+  const packages = mergeAcrossAnalyzers(groups);
+  const owners = fileOwners(packages);
+  return { os, packages: markOwned(packages, owners), secrets, errors, fileOwners: owners };
 }
 
 const OS_TYPES = new Set(["deb", "rpm", "apk"]);
@@ -145,8 +149,7 @@ export function mergeAcrossAnalyzers(groups: Package[][]): Package[] {
  * in /usr/share/java, modules in /usr/share/nodejs) are marked with that package's purl: they stay
  * in the inventory, and the matcher leaves them to the OS package's advisories.
  */
-export function markOwned(packages: Package[]): Package[] {
-  const owner = fileOwners(packages);
+export function markOwned(packages: Package[], owner: Map<string, string>): Package[] {
   if (owner.size === 0) return packages;
   for (const p of packages) {
     if (OS_TYPES.has(p.type)) continue;
@@ -164,7 +167,7 @@ export function markOwned(packages: Package[]): Package[] {
 }
 
 /** OS package purl by file path, as the package manager's file list writes it (`/usr/bin/su`). */
-export function fileOwners(packages: Package[]): Map<string, string> {
+function fileOwners(packages: Package[]): Map<string, string> {
   const owner = new Map<string, string>();
   for (const p of packages) {
     if (!OS_TYPES.has(p.type) || !p.files) continue;

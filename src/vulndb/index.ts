@@ -4,4 +4,3 @@ export { importPaths, type ImportOptions, type ImportResult } from "./import.js"
 export { updateDb, dbStatus, DEFAULT_REPOSITORY, type UpdateOptions, type UpdateResult, type UpdateProgress, type DbStatus } from "./update.js";
 export { defaultDbPath } from "./paths.js";
 export { SCHEMA_VERSION } from "./schema.js";
-export { ecosystemBase } from "../versioning/index.js";

@@ -17,7 +17,7 @@ export function purlOrEmpty(type: string, namespace: string | undefined, name: s
 }
 
 /** Order by name (as `sortName` maps it: PEP 503, lowercase …), then version, then first location. */
-export function byNameVersionPathOf(sortName: NameMap): (a: Package, b: Package) => number {
+function byNameVersionPathOf(sortName: NameMap): (a: Package, b: Package) => number {
   return (a, b) => cmp(sortName(a.name), sortName(b.name)) || cmp(a.version, b.version) || cmp(a.locations[0]?.path ?? "", b.locations[0]?.path ?? "");
 }
 
@@ -25,7 +25,7 @@ export const byNameVersionPath = byNameVersionPathOf(same);
 
 /** finalize(): `purl` for every package, then the stable order of `byNameVersionPathOf(sortName)`. */
 export function finalizeWith(purl: (p: Package) => string, sortName: NameMap = same): (packages: Package[]) => Package[] {
-  const order = sortName === same ? byNameVersionPath : byNameVersionPathOf(sortName);
+  const order = byNameVersionPathOf(sortName);
   return (packages) => {
     for (const p of packages) p.purl = purl(p);
     return packages.sort(order);

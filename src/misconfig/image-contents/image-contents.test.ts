@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseListing, parseMode } from "./example.js";
 import { contentsDoc, imageContentsRules, scanImageContents } from "./index.js";
 import { ContentsCollector, decodeHashes, pathHash } from "./collect.js";
@@ -37,6 +37,28 @@ describe("image-contents rule contract", () => {
       });
     });
   }
+});
+
+describe("rule failures", () => {
+  it("a rule that throws is reported and the other rules' findings are kept", () => {
+    const listing = "-rwsr-xr-x 1000 app/helper\n-rw-r--r-- 1 root/.bash_history";
+    const all = run(listing).findings.map((f) => f.ruleId);
+    const broken = imageContentsRules.find((r) => r.id === "BW-IMG-010")!;
+    const spy = vi.spyOn(broken, "check").mockImplementation(() => {
+      throw new TypeError("boom");
+    });
+    try {
+      const failures: string[] = [];
+      const { layers, config } = parseListing(listing);
+      const found = scanImageContents({ target: "example/app:1", layers, config, owners: new Map() }, failures);
+      expect(failures).toEqual(["BW-IMG-010 failed: boom"]);
+      expect(found.findings.map((f) => f.ruleId)).toEqual(all.filter((id) => id !== "BW-IMG-010"));
+      expect(all).toContain("BW-IMG-010");
+      expect(found.findings.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe("listing format", () => {

@@ -2,6 +2,7 @@
 // files, credentials and history left behind, package caches, and the attack-surface report.
 import type { AttackSurface, Misconfiguration } from "../../model/index.js";
 import type { ImageConfigLike } from "../image-config/types.js";
+import { failureMessage } from "../types.js";
 import { imageContentsRules } from "./rules/index.js";
 import { attackSurface } from "./surface.js";
 import type { ContentsDoc } from "./types.js";
@@ -34,11 +35,19 @@ export function contentsDoc(input: ContentsInput): ContentsDoc {
   };
 }
 
-export function scanImageContents(input: ContentsInput): { findings: Misconfiguration[]; attackSurface: AttackSurface } {
+/** Like the other rule kinds (`runRules`), a rule that throws is reported in `failures` and the others' findings are kept. */
+export function scanImageContents(input: ContentsInput, failures: string[] = []): { findings: Misconfiguration[]; attackSurface: AttackSurface } {
   const doc = contentsDoc(input);
   const findings: Misconfiguration[] = [];
   for (const rule of imageContentsRules) {
-    for (const hit of rule.check(doc)) {
+    let hits;
+    try {
+      hits = rule.check(doc);
+    } catch (e) {
+      failures.push(failureMessage(rule, e));
+      continue;
+    }
+    for (const hit of hits) {
       const f: Misconfiguration = {
         ruleId: rule.id,
         severity: hit.severity ?? rule.severity,
