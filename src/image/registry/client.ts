@@ -51,7 +51,6 @@ const RETRYABLE = new Set([
 ]);
 const TLS_TRUST_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|ERR_TLS_CERT_ALTNAME_INVALID$)/;
 
-
 /** origin + path: query strings may hold signed-URL secrets or upload state. */
 export function redactUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
@@ -100,13 +99,15 @@ export class RegistryClient {
   private async chooseScheme(): Promise<URL> {
     const secure = new URL(`https://${this.registry}/`);
     if (!this.relaxed) return secure;
+    // Outside the try: a bad proxy setting is the user's error, not "HTTPS unavailable".
+    const { agent, unverified } = await this.route(secure, secure);
     try {
       const res = await send({
         method: "GET",
         url: new URL("/v2/", secure),
         headers: { "user-agent": USER_AGENT },
-        agent: await this.agentFor(secure, secure),
-        unverified: this.unverified(secure, secure),
+        agent,
+        unverified,
         timeouts: { ...this.timeouts, connectMs: Math.min(this.timeouts.connectMs, 5000), headersMs: Math.min(this.timeouts.headersMs, 10_000) },
       });
       discard(res);
@@ -122,12 +123,12 @@ export class RegistryClient {
     return url.protocol === "https:" && (this.opts.insecure === true || (this.relaxed && url.host === base.host));
   }
 
-  private async agentFor(url: URL, base: URL): Promise<http.Agent> {
+  /** How a request to `url` goes: its agent, the proxy it goes through (if any), TLS verified or not. */
+  private async route(url: URL, base: URL): Promise<{ agent: http.Agent; proxy: URL | undefined; unverified: boolean }> {
     const unverified = this.unverified(url, base);
     const proxy = this.proxyFor(url);
-    if (proxy) return this.proxyAgent(proxy, url.protocol, unverified);
-    if (url.protocol === "http:") return this.agents.http;
-    return unverified ? this.agents.httpsUnverified : this.agents.https;
+    const agent = proxy ? await this.proxyAgent(proxy, url.protocol, unverified) : url.protocol === "http:" ? this.agents.http : unverified ? this.agents.httpsUnverified : this.agents.https;
+    return { agent, proxy, unverified };
   }
 
   private proxyFor(url: URL): URL | undefined {
@@ -165,13 +166,12 @@ export class RegistryClient {
   private async exchange(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, base: URL): Promise<http.IncomingMessage> {
     const what = `${method} ${redactUrl(url)}`;
     // Outside the retry loop: a bad proxy setting is a usage error, not a network failure.
-    const agent = await this.agentFor(url, base);
-    const proxy = this.proxyFor(url);
+    const { agent, proxy, unverified } = await this.route(url, base);
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let res: http.IncomingMessage;
       try {
-        res = await send({ method, url, headers, ...(body ? { body } : {}), agent, timeouts: this.timeouts, unverified: this.unverified(url, base) });
+        res = await send({ method, url, headers, ...(body ? { body } : {}), agent, timeouts: this.timeouts, unverified });
       } catch (e) {
         const err = e as TransportError;
         this.log(`${what} failed: ${err.code} (attempt ${attempt}/${this.attempts})`);
