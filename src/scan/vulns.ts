@@ -98,8 +98,12 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
   };
   // All due ecosystems in one step (one copy of the database); one that cannot be fetched (say,
   // a mirror without it) drops out and the others land.
+  const skipped = new Set<string>();
   try {
-    await update(due, couldNot);
+    await update(due, (eco, e) => {
+      skipped.add(eco);
+      couldNot(eco, e);
+    });
     return;
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
@@ -108,8 +112,9 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
       return;
     }
   }
-  // One failed part-way through its writes: then one at a time, each atomic on its own.
-  for (const eco of due) {
+  // One failed part-way through its writes, so none landed: one at a time, each atomic on its
+  // own (those already reported as unavailable are not tried again).
+  for (const eco of due.filter((e) => !skipped.has(e))) {
     try {
       await update([eco]);
     } catch (e) {
