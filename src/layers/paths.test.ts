@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isUnder, normalizeEntryPath, whiteoutOf } from "./paths.js";
+import { isUnder } from "../common/paths.js";
+import { normalizeEntryPath, whiteoutOf } from "./paths.js";
 
 describe("normalizeEntryPath", () => {
   it.each([

@@ -41,4 +41,3 @@ export function whiteoutOf(path: string): Whiteout | null {
   return { kind: "delete", path: dir ? `${dir}/${name}` : name };
 }
 
-export { isUnder } from "../common/paths.js";

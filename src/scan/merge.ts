@@ -2,7 +2,7 @@
 // surviving file results into an OS and a package list, each package tagged with its layer.
 import { combineOS, type FoundOS } from "../analyzers/os/os-release/index.js";
 import type { Analyzer, FileAnalysis } from "../analyzers/types.js";
-import { isUnder } from "../layers/paths.js";
+import { isUnder } from "../common/paths.js";
 import type { LayerRef, OSInfo, Package, ReportError, SecretFinding } from "../model/index.js";
 import type { LayerAnalysis } from "./layer.js";
 

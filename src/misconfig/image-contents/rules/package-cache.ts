@@ -1,5 +1,6 @@
 import type { ContentsHit, ContentsRule } from "./util.js";
-import { bytes, layerName } from "./util.js";
+import { humanBytes } from "../../../common/bytes.js";
+import { layerName } from "./util.js";
 
 const FIX: Record<string, string> = {
   apt: "`rm -rf /var/lib/apt/lists/*` in the same RUN as `apt-get install`",
@@ -28,7 +29,7 @@ export const packageCache: ContentsRule = {
     const hits: ContentsHit[] = [];
     for (const c of doc.caches) {
       if (c.bytes === 0) continue;
-      const size = `${bytes(c.bytes)} in ${c.files} file${c.files === 1 ? "" : "s"}`;
+      const size = `${humanBytes(c.bytes)} in ${c.files} file${c.files === 1 ? "" : "s"}`;
       const message = c.deleted
         ? `The ${c.manager} cache in /${c.dir} (${size}) is removed by a later layer, but ${layerName(doc, c.layer)} still ships it; clean it in the same step with ${FIX[c.manager] ?? "the manager's clean command"}`
         : `The ${c.manager} cache in /${c.dir} (${size}, ${layerName(doc, c.layer)}) is in the final image; use ${FIX[c.manager] ?? "the manager's clean command"}`;

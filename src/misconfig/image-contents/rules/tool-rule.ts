@@ -2,7 +2,8 @@
 import type { ToolCategory } from "../../../model/index.js";
 import { categorySeverity } from "../surface.js";
 import type { ContentsRule } from "./util.js";
-import { bytes, layerName, packageName } from "./util.js";
+import { humanBytes } from "../../../common/bytes.js";
+import { layerName, packageName } from "./util.js";
 
 const WHAT: Record<ToolCategory, string> = {
   shell: "shells",
@@ -28,7 +29,7 @@ export function toolRule(id: string, category: ToolCategory, title: string, why:
         const index = t.layer ? doc.layers.findIndex((l) => l?.diffId === t.layer!.diffId) : -1;
         const pkg = t.package ? `, package ${packageName(t.package)}` : "";
         const via = t.resolved ? ` -> ${t.resolved}` : "";
-        return `${t.name} (${t.path}${via}, ${bytes(t.size)}${index >= 0 ? `, ${layerName(doc, index)}` : ""}${pkg})`;
+        return `${t.name} (${t.path}${via}, ${humanBytes(t.size)}${index >= 0 ? `, ${layerName(doc, index)}` : ""}${pkg})`;
       });
       const role = doc.surface.service ? `runs as a service (${doc.surface.reason})` : `does not look like a service (${doc.surface.reason})`;
       return [

@@ -28,7 +28,6 @@ export function packageName(purl: string): string {
   return purl.split("@")[0]!.replace(/^pkg:[^/]+\/[^/]+\//, "");
 }
 
-export { humanBytes as bytes } from "../../../common/bytes.js";
 
 /** One hit per sensitive file of a kind, in every layer that shipped it. */
 export function sensitiveHits(doc: ContentsDoc, kind: ShippedEntry["entry"]["sensitive"], what: (s: ShippedEntry) => string | null): ContentsHit[] {
