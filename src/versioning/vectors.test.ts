@@ -1,6 +1,7 @@
 // Every comparison vector of osv-scalibr's semantic/testdata (checked by that
 // project against the ecosystems' own tools), asserted in both directions.
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareVersions, KNOWN_ECOSYSTEMS } from "./index.js";
 import { readVectors, VECTORS } from "./test-support/data.js";
@@ -42,7 +43,7 @@ describe("osv-scalibr comparison vectors", () => {
     const ecosystems = FILES[file.replace(/-versions.*$/, "")] ?? [];
     for (const ecosystem of ecosystems) {
       it(`${file} as ${ecosystem}`, () => {
-        const vectors = readVectors(readFileSync(new URL(file, VECTORS), "utf8"));
+        const vectors = readVectors(readFileSync(join(VECTORS, file), "utf8"));
         expect(vectors.length).toBeGreaterThan(0);
         const failures: string[] = [];
         for (const { line, a, op, b } of vectors) {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getWriter, scan } from "../../src/index.js";
 import { sarifErrors } from "../../src/report/sarif/test-support/sarif-schema.js";
 import { buildImage, writeOciLayout, type EntrySpec } from "../support/image-builder.js";
+import { missingOnHost, missingTool } from "../support/tools.js";
 
 const work = mkdtempSync(join(tmpdir(), "bw-contents-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -49,9 +50,12 @@ function dpkgOwner(abs: string): string | undefined {
   return undefined;
 }
 
-const hasDpkg = existsSync("/var/lib/dpkg/status") && existsSync("/usr/bin/dpkg-query") && lstatSync("/bin").isSymbolicLink();
+const WHAT = "image contents from this machine's files";
+const skipReason =
+  missingTool(WHAT, ["dpkg-query", "/var/lib/dpkg/status"]) ??
+  missingOnHost(WHAT, lstatSync("/bin", { throwIfNoEntry: false })?.isSymbolicLink() === true, "this machine's /usr is not merged (/bin is not a link to usr/bin)");
 
-describe.skipIf(!hasDpkg)("image contents from this machine's files", () => {
+describe.skipIf(skipReason !== undefined)(WHAT, () => {
   it("reports setuid files, tools, sizes and owning packages as stat(2) and dpkg-query see them", async () => {
     const names = [...Object.keys(EXPECTED_TOOLS), ...NOT_TOOLS].filter((n) => existsSync(`/usr/bin/${n}`));
     const entries = new Map<string, EntrySpec>();

@@ -11,14 +11,17 @@ import { RegistryClient } from "../../src/image/registry/client.js";
 import { pushImage } from "../../src/image/registry/push.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage } from "../support/image-builder.js";
-import { findOnPath, freePort, skipReason, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { freePort, REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { missingOnHost, missingTool, toolPath } from "../support/tools.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
-const tinyproxy = findOnPath("tinyproxy");
-const openssl = findOnPath("openssl");
 const address = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+const skipReason =
+  missingTool("proxy tests", [...REGISTRY_TOOLS, "tinyproxy"]) ??
+  missingOnHost("proxy tests", address !== undefined, "this machine has no non-loopback IPv4 address (loopback is never proxied)");
+const noOpenssl = skipReason ? undefined : missingTool("proxy TLS test", "openssl");
 const work = mkdtempSync(join(tmpdir(), "bw-proxy-"));
 
 function bulwark(args: string[], env: Record<string, string>): { code: number; stdout: string; stderr: string } {
@@ -27,7 +30,7 @@ function bulwark(args: string[], env: Record<string, string>): { code: number; s
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(skipReason !== undefined || !tinyproxy || !address || !existsSync(BIN))("registry pulls through a proxy (tinyproxy)", () => {
+describe.skipIf(skipReason !== undefined || !existsSync(BIN))("registry pulls through a proxy (tinyproxy)", () => {
   let reg: RegistryServer;
   let proxy: ChildProcess;
   let proxyUrl: string;
@@ -42,7 +45,7 @@ describe.skipIf(skipReason !== undefined || !tinyproxy || !address || !existsSyn
     // No ConnectPort lines: CONNECT is allowed to any port (the registry's is not 443).
     // Basic auth on: the credentials in the proxy URL must reach it (a 407 would fail the pull).
     writeFileSync(join(work, "tinyproxy.conf"), [`Port ${port}`, "Listen 127.0.0.1", "Timeout 30", `LogFile "${log}"`, "LogLevel Info", "MaxClients 20", "Allow 127.0.0.1", "BasicAuth ci pr0xy-Pa55", ""].join("\n"));
-    proxy = spawn(tinyproxy!, ["-d", "-c", join(work, "tinyproxy.conf")], { stdio: "ignore" });
+    proxy = spawn(toolPath("tinyproxy"), ["-d", "-c", join(work, "tinyproxy.conf")], { stdio: "ignore" });
     proxyUrl = `http://ci:pr0xy-Pa55@127.0.0.1:${port}`;
     const deadline = Date.now() + 10_000;
     while (!logText().includes("listening") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -77,8 +80,8 @@ describe.skipIf(skipReason !== undefined || !tinyproxy || !address || !existsSyn
   // TLS to the registry happens inside the CONNECT tunnel: verified by default, and skipped for
   // --insecure only. A node https server with a self-signed certificate stands in for a TLS
   // registry here: only the handshake through the proxy is under test.
-  it.skipIf(!openssl)("verifies the registry's TLS inside the tunnel, unless --insecure", async () => {
-    execFileSync(openssl!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bulwark-test", "-days", "1", "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem")], { stdio: "ignore" });
+  it.skipIf(noOpenssl !== undefined)("verifies the registry's TLS inside the tunnel, unless --insecure", async () => {
+    execFileSync(toolPath("openssl"), ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bulwark-test", "-days", "1", "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem")], { stdio: "ignore" });
     const tls = createHttpsServer({ key: readFileSync(join(work, "key.pem")), cert: readFileSync(join(work, "cert.pem")) }, (_req, res) => {
       res.writeHead(200, { "docker-distribution-api-version": "registry/2.0" }).end("{}");
     });

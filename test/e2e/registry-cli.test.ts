@@ -9,7 +9,8 @@ import { pushImage } from "../../src/image/registry/push.js";
 import { scan } from "../../src/index.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage, writeDockerArchive, type BuiltImage } from "../support/image-builder.js";
-import { skipReason, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { REGISTRY_AUTH_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { missingTool } from "../support/tools.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "bw-regcli-"));
@@ -19,7 +20,7 @@ function bulwark(args: string[], input?: string): { code: number; stdout: string
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(skipReason !== undefined || !existsSync(BIN))("CLI with a real registry", () => {
+describe.skipIf(missingTool("CLI registry tests", REGISTRY_AUTH_TOOLS) !== undefined || !existsSync(BIN))("CLI with a real registry", () => {
   let reg: RegistryServer;
   let img: BuiltImage;
   const user = { user: "ci", password: "s3cret-Pa55" };

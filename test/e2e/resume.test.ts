@@ -8,11 +8,12 @@ import { pushImage } from "../../src/image/registry/push.js";
 import { scan } from "../../src/index.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage } from "../support/image-builder.js";
-import { skipReason, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { missingTool } from "../support/tools.js";
 
 const CUT_AFTER = 512 * 1024;
 
-describe.skipIf(skipReason !== undefined)("resumed layer downloads (real registry)", () => {
+describe.skipIf(missingTool("resumed-download tests", REGISTRY_TOOLS) !== undefined)("resumed layer downloads (real registry)", () => {
   let reg: RegistryServer;
   let relay: Server;
   let relayHost: string;

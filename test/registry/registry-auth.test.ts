@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRegistryImage, pushImage } from "../../src/image/registry/index.js";
 import { buildImage, type BuiltImage } from "../support/image-builder.js";
-import { htpasswdBinary, skipReason, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { REGISTRY_AUTH_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { missingTool } from "../support/tools.js";
 import { caught, expectSameImage } from "./helpers.js";
 
-const reason = skipReason ?? (htpasswdBinary ? undefined : "htpasswd is not on PATH (apt-get install apache2-utils)");
-if (reason) console.warn(`skipping registry auth tests: ${reason}`);
+const reason = missingTool("registry basic-auth tests", REGISTRY_AUTH_TOOLS);
 
 const user = "bwuser";
 const password = "S3cret-pa55word!";

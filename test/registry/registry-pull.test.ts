@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRegistryImage, pushImage, pushIndex } from "../../src/image/registry/index.js";
 import { buildImage, type BuiltImage, type ImageSpec } from "../support/image-builder.js";
-import { skipReason, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { missingTool } from "../support/tools.js";
 import { caught, expectSameImage, readAll } from "./helpers.js";
 
-if (skipReason) console.warn(`skipping registry tests: ${skipReason}`);
+const skipReason = missingTool("registry push/pull tests", REGISTRY_TOOLS);
 
 const fast = { retry: { baseDelayMs: 5 } };
 

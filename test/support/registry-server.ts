@@ -1,28 +1,16 @@
-// Runs a real registry (distribution's `docker-registry`) on 127.0.0.1 for tests.
+// Runs a real registry (distribution's `docker-registry`) on 127.0.0.1 for tests. Tests check
+// for the tools first: missingTool(what, REGISTRY_TOOLS) (or REGISTRY_AUTH_TOOLS with htpasswd).
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { toolPath } from "./tools.js";
 
-export function findOnPath(program: string): string | undefined {
-  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const file = join(dir, program);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
-
-export const registryBinary = findOnPath("docker-registry");
-export const htpasswdBinary = findOnPath("htpasswd");
-export const skipReason = registryBinary ? undefined : "docker-registry is not on PATH (apt-get install docker-registry)";
+/** What startRegistry() needs, and with a htpasswd file. */
+export const REGISTRY_TOOLS = ["docker-registry"];
+export const REGISTRY_AUTH_TOOLS = ["docker-registry", "htpasswd"];
 
 export interface RegistryServer {
   /** "127.0.0.1:<port>" */
@@ -44,7 +32,7 @@ export function freePort(): Promise<number> {
 
 /** `address`: the IP to listen on and to name the registry by (default 127.0.0.1). */
 export async function startRegistry(opts: { htpasswd?: { user: string; password: string }; address?: string } = {}): Promise<RegistryServer> {
-  if (!registryBinary) throw new Error(skipReason);
+  const registryBinary = toolPath("docker-registry");
   const dir = mkdtempSync(join(tmpdir(), "bw-registry-"));
   const port = await freePort();
   const host = `${opts.address ?? "127.0.0.1"}:${port}`;
@@ -65,8 +53,7 @@ export async function startRegistry(opts: { htpasswd?: { user: string; password:
     `  secret: ${randomBytes(16).toString("hex")}`,
   ];
   if (opts.htpasswd) {
-    if (!htpasswdBinary) throw new Error("htpasswd is not on PATH (apt-get install apache2-utils)");
-    const entry = execFileSync(htpasswdBinary, ["-Bbn", opts.htpasswd.user, opts.htpasswd.password], { encoding: "utf8" });
+    const entry = execFileSync(toolPath("htpasswd"), ["-Bbn", opts.htpasswd.user, opts.htpasswd.password], { encoding: "utf8" });
     writeFileSync(join(dir, "htpasswd"), entry.trim() + "\n");
     lines.push("auth:", "  htpasswd:", "    realm: bulwark-test", `    path: ${JSON.stringify(join(dir, "htpasswd"))}`);
   }

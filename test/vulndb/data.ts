@@ -1,17 +1,24 @@
-// Real advisory data shared by the vulndb tests, and helpers to lay it out like osv.dev.
+// Real advisory data for the vulndb tests (copied into test/fixtures, see each SOURCE.txt), and
+// helpers to lay it out like osv.dev.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OsvRecord } from "../../src/model/osv.js";
+import { fixturePath } from "../support/upstream.js";
 import { writeZip } from "./zip-writer.js";
 
-export const ADVISORIES = "/work/shared/data/advisories";
-export const GO_OSV_DIR = join(ADVISORIES, "go-vulndb/data/osv");
-export const APITESTER_SNAPSHOTS = join(ADVISORIES, "osv.dev-apitester/tools/apitester/__snapshots__");
-export const UBUNTU_USN_DIR = join(ADVISORIES, "ubuntu-usn-osv-sample/osv");
+/**
+ * A real subset of go-vulndb's data/osv (241 of its 4,291 records): every record of stdlib,
+ * golang.org/x/net, golang.org/x/crypto and github.com/Masterminds/goutils, every withdrawn one,
+ * the ones tests name, and records chosen so that every field, range and event shape found in
+ * the whole database occurs (test/fixtures/go-vulndb/SOURCE.txt).
+ */
+export const GO_OSV_DIR = fixturePath("go-vulndb/data/osv");
+export const APITESTER_SNAPSHOTS = fixturePath("osv.dev-apitester/tools/apitester/__snapshots__");
+export const UBUNTU_USN_DIR = fixturePath("ubuntu-usn-osv-sample/osv");
 
 let goCache: OsvRecord[] | undefined;
 
-/** The go-vulndb records, parsed, in file-name order. */
+/** The go-vulndb records in the repository, parsed, in file-name order. */
 export function goRecords(): OsvRecord[] {
   goCache ??= readdirSync(GO_OSV_DIR)
     .filter((f) => f.endsWith(".json"))

@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { missingTool } from "../../../test/support/tools.js";
+import { fixturePath } from "../../../test/support/upstream.js";
 import { parseToml } from "./toml.js";
-
-const shared = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
 
 function tomlFiles(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -17,8 +16,8 @@ function tomlFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Python's tomllib, when a Python 3.11+ is here: the reference reader. */
-function pythonToml(files: string[]): unknown[] | null {
+/** Python's tomllib (Python 3.11+): the reference reader. */
+function pythonToml(files: string[]): unknown[] {
   const script =
     "import sys, json, tomllib\n" +
     "out = []\n" +
@@ -28,14 +27,7 @@ function pythonToml(files: string[]): unknown[] | null {
     "  except Exception as e:\n" +
     "    out.append({'__error__': str(e)})\n" +
     "print(json.dumps(out, default=str))\n";
-  for (const py of ["/usr/bin/python3", "python3"]) {
-    try {
-      return JSON.parse(execFileSync(py, ["-c", script, ...files], { encoding: "utf8", maxBuffer: 256 * 2 ** 20 })) as unknown[];
-    } catch {
-      continue;
-    }
-  }
-  return null;
+  return JSON.parse(execFileSync("python3", ["-c", script, ...files], { encoding: "utf8", maxBuffer: 256 * 2 ** 20 })) as unknown[];
 }
 
 describe("parseToml", () => {
@@ -97,14 +89,12 @@ describe("parseToml", () => {
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 
-  it("agrees with Python's tomllib on every TOML lockfile in the shared samples", () => {
-    const files = tomlFiles(shared + "pkgdb/syft-catalogers/syft/pkg/cataloger/python/testdata").concat(
-      tomlFiles(shared + "lockfiles/osv-scanner-v1-pkg-lockfile/pkg/lockfile/fixtures/poetry"),
-      tomlFiles(shared + "lockfiles/osv-scanner-v1-pkg-lockfile/pkg/lockfile/fixtures/cargo"),
-    );
-    if (files.length === 0) return;
+  // Syft's Python lockfiles (poetry, uv, pdm and pyproject.toml). osv-scanner's poetry and cargo
+  // fixtures are named *.lock and so were never among the files compared here; they are not copied.
+  it.skipIf(missingTool("TOML cross-check with Python's tomllib", "python3:tomllib") !== undefined)("agrees with Python's tomllib on every TOML lockfile in the Syft samples", () => {
+    const files = tomlFiles(fixturePath("syft-catalogers/syft/pkg/cataloger/python/testdata"));
+    expect(files.length).toBeGreaterThan(20);
     const expected = pythonToml(files);
-    if (!expected) return; // no Python 3.11 here: nothing to compare against
     let compared = 0;
     files.forEach((f, i) => {
       const want = expected[i] as Record<string, unknown>;

@@ -1,14 +1,16 @@
 // Real OSV records for the matcher tests, served from memory.
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fixturePath } from "../../../test/support/upstream.js";
 import type { OsvRecord, Package } from "../../model/index.js";
 import { ecosystemBase, normalizeName } from "../../versioning/index.js";
 import type { AdvisorySource } from "../types.js";
 
-const SHARED = new URL("../../../../shared/data/advisories/", import.meta.url);
+const GO_OSV = fixturePath("go-vulndb/data/osv");
 const LOCAL = new URL("../testdata/osv-scanner/", import.meta.url);
 
-function readJson(url: URL): unknown {
-  return JSON.parse(readFileSync(url, "utf8"));
+function readJson(file: URL | string): unknown {
+  return JSON.parse(readFileSync(file, "utf8"));
 }
 
 /** Records copied from osv-scanner's offline test databases (see testdata/osv-scanner/SOURCE.txt). */
@@ -21,21 +23,23 @@ export function localRecords(): OsvRecord[] {
 
 /** go-vulndb records by id (GO-2024-2887 …). */
 export function goRecords(ids: readonly string[]): OsvRecord[] {
-  return ids.map((id) => readJson(new URL(`go-vulndb/data/osv/${id}.json`, SHARED)) as OsvRecord);
+  return ids.map((id) => readJson(join(GO_OSV, `${id}.json`)) as OsvRecord);
 }
 
-/** Every go-vulndb record (about 4,300). */
+/**
+ * Every go-vulndb record in the repository: the subset in test/fixtures/go-vulndb (see its
+ * SOURCE.txt), which holds every record of stdlib, golang.org/x/net and golang.org/x/crypto.
+ */
 export function allGoRecords(): OsvRecord[] {
-  const dir = new URL("go-vulndb/data/osv/", SHARED);
-  return readdirSync(dir)
+  return readdirSync(GO_OSV)
     .filter((f) => f.endsWith(".json"))
     .sort()
-    .map((f) => readJson(new URL(f, dir)) as OsvRecord);
+    .map((f) => readJson(join(GO_OSV, f)) as OsvRecord);
 }
 
-/** The one Ubuntu notice in shared data (USN-6188-1, Ubuntu Pro 14.04/16.04 only). */
+/** The one Ubuntu notice in test/fixtures (USN-6188-1, Ubuntu Pro 14.04/16.04 only). */
 export function ubuntuSample(): OsvRecord {
-  return readJson(new URL("ubuntu-usn-osv-sample/osv/usn/USN-6188-1.json", SHARED)) as OsvRecord;
+  return readJson(fixturePath("ubuntu-usn-osv-sample/osv/usn/USN-6188-1.json")) as OsvRecord;
 }
 
 /**
@@ -43,7 +47,7 @@ export function ubuntuSample(): OsvRecord {
  * nokogiri on RubyGems, …). A snapshot file is `[name - n]` headers, each followed by JSON.
  */
 export function apiSnapshotRecords(): OsvRecord[] {
-  const text = readFileSync(new URL("osv.dev-apitester/tools/apitester/__snapshots__/cassette_single_query.snap", SHARED), "utf8");
+  const text = readFileSync(fixturePath("osv.dev-apitester/tools/apitester/__snapshots__/cassette_single_query.snap"), "utf8");
   const byId = new Map<string, OsvRecord>();
   for (const part of text.split(/^\[.*\]$/m)) {
     const body = part.replace(/^\s*---\s*$/gm, "").trim();

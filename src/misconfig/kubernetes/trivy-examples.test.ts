@@ -1,11 +1,13 @@
-// Trivy's own good/bad manifests per check, run against the matching Bulwark rule.
-import { existsSync, readFileSync } from "node:fs";
+// Trivy's own good/bad manifests per check, run against the matching Bulwark rule
+// (test/fixtures/trivy-checks, see its SOURCE.txt).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { fixturePath } from "../../../test/support/upstream.js";
 import { scanKubernetes } from "./index.js";
 
-const DIR = "/work/shared/data/misconfig/trivy-checks/checks/kubernetes";
+const DIR = fixturePath("trivy-checks/checks/kubernetes");
 
 // Left out where the semantics differ: protecting_pod_service_account_tokens (Trivy looks at token
 // volume mounts, BW-K8S-028 at automountServiceAccountToken) and specific_capabilities_added (Trivy
@@ -37,7 +39,7 @@ const MAP: Record<string, string> = {
   uses_image_tag_latest: "BW-K8S-025",
 };
 
-describe.skipIf(!existsSync(DIR))("Trivy check examples", () => {
+describe("Trivy check examples", () => {
   for (const [name, ruleId] of Object.entries(MAP)) {
     it(`${name} → ${ruleId}`, () => {
       const data = parse(readFileSync(join(DIR, `${name}.yaml`), "utf8")) as { kubernetes: { good?: string[]; bad?: string[] } };

@@ -1,17 +1,16 @@
-// JSON schema validators for the SBOM tests. The schemas live in `shared/` beside the repo.
+// JSON schema validators for the SBOM tests, with the official schemas in the repository's schemas/.
 import { readFileSync } from "node:fs";
 import { Ajv, type AnySchemaObject, type ErrorObject } from "ajv";
 import formatsModule from "ajv-formats";
 import { fullFormats } from "ajv-formats/dist/formats.js";
-
-const SCHEMAS = new URL("../../../../shared/data/schemas/", import.meta.url);
+import { schemaPath } from "../../../test/support/upstream.js";
 
 // ajv-formats is CommonJS: under nodenext its plugin is the `default` of module.exports (which
 // the package also sets at runtime).
 const addFormats = formatsModule.default;
 
 function load(path: string): AnySchemaObject {
-  return JSON.parse(readFileSync(new URL(path, SCHEMAS), "utf8")) as AnySchemaObject;
+  return JSON.parse(readFileSync(schemaPath(path), "utf8")) as AnySchemaObject;
 }
 
 /** Percent-encodes non-ASCII so an IRI can be checked with the URI grammar (RFC 3987 §3.1). */

@@ -5,7 +5,7 @@
  * Google API keys that Google ships in its own client code and samples (public browser keys, and
  * one placeholder). Source: the `[[rules.allowlists]]` of rule `gcp-api-key` in gitleaks'
  * config/gitleaks.toml (https://github.com/gitleaks/gitleaks, commit b58d3f1, MIT license per
- * the SOURCE.txt of the copy under shared/data/secrets/gitleaks), which allow-lists exactly these.
+ * test/fixtures/gitleaks/SOURCE.txt), which allow-lists exactly these.
  * Kept without their common "AIza" prefix so that this file holds no complete key literal for
  * other scanners to flag.
  */

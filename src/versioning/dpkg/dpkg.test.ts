@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { missingTool } from "../../../test/support/tools.js";
 import { compareVersions } from "../index.js";
 import {
   apitesterRecords,
   dpkgStatusVersions,
-  hasTool,
   neighbourPairs,
   queriedVersions,
   recordVersions,
@@ -90,7 +90,7 @@ function debianPool(): string[] {
 
 const OPS = { "-1": "lt", "0": "eq", "1": "gt" } as const;
 
-describe.skipIf(!hasTool("dpkg", ["--version"]))("cross-check with dpkg --compare-versions", () => {
+describe.skipIf(missingTool("dpkg --compare-versions cross-check", ["dpkg", "xargs"], { dpkg: ["--version"] }) !== undefined)("cross-check with dpkg --compare-versions", () => {
   it("agrees on a few hundred pairs of real versions", () => {
     const pool = debianPool().sort((a, b) => compareDpkg(a, b));
     expect(pool.length).toBeGreaterThan(100);
@@ -123,7 +123,7 @@ describe.skipIf(!hasTool("dpkg", ["--version"]))("cross-check with dpkg --compar
   });
 });
 
-describe.skipIf(!hasTool("perl", ["-MDpkg::Version", "-e", "1"]))("cross-check with dpkg's Perl module (Dpkg::Version)", () => {
+describe.skipIf(missingTool("Dpkg::Version cross-check", "perl:Dpkg::Version") !== undefined)("cross-check with dpkg's Perl module (Dpkg::Version)", () => {
   it("agrees on thousands of pairs in one process", () => {
     const pool = debianPool().sort((a, b) => compareDpkg(a, b));
     const pairs = [...neighbourPairs(pool), ...samplePairs(pool, 5000, 11)];

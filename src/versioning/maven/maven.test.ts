@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { hasTool, neighbourPairs, samplePairs, vectorVersions } from "../test-support/data.js";
+import { missingTool } from "../../../test/support/tools.js";
+import { neighbourPairs, samplePairs, vectorVersions } from "../test-support/data.js";
 import { compareMaven, parseMaven } from "./index.js";
 
 describe("Maven ordering", () => {
@@ -59,7 +59,7 @@ function mavenCompare(versions: string[]): Map<string, number> {
 // section (1-ga-1 = 1-1; see maven/index.ts).
 const EMPTY_SECTION = /-(0*|ga|final|release)(\.(0*|ga|final|release))*-/i;
 
-describe.skipIf(!existsSync(JAR) || !hasTool("java", ["-version"]))("cross-check with maven-artifact's ComparableVersion", () => {
+describe.skipIf(missingTool("maven ComparableVersion cross-check", ["java", JAR], { java: ["-version"] }) !== undefined)("cross-check with maven-artifact's ComparableVersion", () => {
   it("agrees on thousands of pairs of Maven versions from advisories", () => {
     const pool = [...new Set([...vectorVersions("maven-versions.txt"), ...vectorVersions("maven-versions-generated.txt")])]
       .filter((v) => !v.startsWith("-"))

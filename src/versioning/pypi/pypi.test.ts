@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { apitesterRecords, hasTool, neighbourPairs, queriedVersions, recordVersions, samplePairs, vectorVersions } from "../test-support/data.js";
+import { missingTool } from "../../../test/support/tools.js";
+import { apitesterRecords, neighbourPairs, queriedVersions, recordVersions, samplePairs, vectorVersions } from "../test-support/data.js";
 import { comparePypi, legacyKey, validPypi } from "./index.js";
 
 describe("PEP 440 ordering", () => {
@@ -86,7 +87,7 @@ function packaging(pairs: [string, string][]): string[] {
   return execFileSync("python3", ["-c", PY], { input, encoding: "utf8", maxBuffer: 64 << 20 }).trim().split("\n");
 }
 
-describe.skipIf(!hasTool("python3", ["-c", "import packaging.version"]))("cross-check with Python's packaging", () => {
+describe.skipIf(missingTool("Python packaging cross-check", "python3:packaging") !== undefined)("cross-check with Python's packaging", () => {
   it("agrees on every pair of PyPI versions from the advisory data", () => {
     const pool = pypiPool();
     expect(pool.length).toBeGreaterThan(25);

@@ -1,22 +1,23 @@
-// Test data from the shared folder beside the repository (/work/shared/data), and
-// the local tools the cross-checks use. Test-only: excluded from the build.
-import { execFileSync } from "node:child_process";
+// Test data copied into the repository (test/fixtures, see each source's SOURCE.txt) and this
+// machine's dpkg database. Test-only: excluded from the build.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fixturePath } from "../../../test/support/upstream.js";
 import type { OsvRecord } from "../../model/osv.js";
 import { ecosystemBase } from "../index.js";
 
-export const SHARED = new URL("../../../../shared/data/", import.meta.url);
-const APITESTER = new URL("advisories/osv.dev-apitester/tools/apitester/__snapshots__/", SHARED);
-export const VECTORS = new URL("versions/osv-scalibr-semantic/semantic/testdata/", SHARED);
-const GO_VULNDB = new URL("advisories/go-vulndb/data/osv/", SHARED);
-const USN = new URL("advisories/ubuntu-usn-osv-sample/osv/usn/", SHARED);
+const APITESTER = fixturePath("osv.dev-apitester/tools/apitester/__snapshots__");
+/** osv-scalibr's version-comparison vectors: one `A <op> B` per line, one file per ecosystem family. */
+export const VECTORS = fixturePath("osv-scalibr-semantic/semantic/testdata");
+const GO_VULNDB = fixturePath("go-vulndb/data/osv");
+const USN = fixturePath("ubuntu-usn-osv-sample/osv/usn");
 
 /** The JSON documents of the osv.dev apitester snapshots ("[name - 1]" headers, "---" separators). */
 function snapshotDocuments(): unknown[] {
   const docs: unknown[] = [];
   for (const file of readdirSync(APITESTER).sort()) {
     if (!file.endsWith(".snap")) continue;
-    for (const block of readFileSync(new URL(file, APITESTER), "utf8").split(/^\[.*\]$/m)) {
+    for (const block of readFileSync(join(APITESTER, file), "utf8").split(/^\[.*\]$/m)) {
       const text = block.trim().replace(/^---\s*/m, "").replace(/\s*---$/, "").trim();
       if (!text.startsWith("{")) continue;
       try {
@@ -83,11 +84,11 @@ export function recordVersions(records: Iterable<OsvRecord>, ecosystem: string):
 }
 
 export function goRecord(id: string): OsvRecord {
-  return JSON.parse(readFileSync(new URL(`${id}.json`, GO_VULNDB), "utf8")) as OsvRecord;
+  return JSON.parse(readFileSync(join(GO_VULNDB, `${id}.json`), "utf8")) as OsvRecord;
 }
 
 export function usnRecord(): OsvRecord {
-  return JSON.parse(readFileSync(new URL("USN-6188-1.json", USN), "utf8")) as OsvRecord;
+  return JSON.parse(readFileSync(join(USN, "USN-6188-1.json"), "utf8")) as OsvRecord;
 }
 
 /** Versions of the packages installed on this machine (dpkg's status file), if any. */
@@ -122,7 +123,7 @@ export function readVectors(text: string): Vector[] {
 
 /** Distinct version strings of one vector file. */
 export function vectorVersions(file: string): string[] {
-  const vectors = readVectors(readFileSync(new URL(file, VECTORS), "utf8"));
+  const vectors = readVectors(readFileSync(join(VECTORS, file), "utf8"));
   return [...new Set(vectors.flatMap((v) => [v.a, v.b]))].sort();
 }
 
@@ -151,13 +152,4 @@ export function neighbourPairs(sorted: string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let k = 1; k < sorted.length; k++) pairs.push([sorted[k - 1]!, sorted[k]!]);
   return pairs;
-}
-
-export function hasTool(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: "ignore", timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
 }

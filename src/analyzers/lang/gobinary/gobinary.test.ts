@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { missingTool } from "../../../../test/support/tools.js";
 import { buildElf, firstSectionOffset } from "../../shared/test-support/elf.js";
 import type { Package } from "../../types.js";
 import { MAGIC } from "./buildinfo.js";
@@ -162,16 +163,7 @@ describe("go binary analyzer", () => {
 });
 
 // Ground truth: a binary built by the real toolchain, compared with `go version -m`.
-const goBin = (() => {
-  try {
-    execFileSync("go", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe.skipIf(!goBin)("go binary analyzer against the Go toolchain", () => {
+describe.skipIf(missingTool("Go toolchain ground truth", "go", { go: ["version"] }) !== undefined)("go binary analyzer against the Go toolchain", () => {
   const dir = mkdtempSync(join(tmpdir(), "bulwark-gobin-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

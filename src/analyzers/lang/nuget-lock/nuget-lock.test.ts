@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { fixturePath } from "../../../../test/support/upstream.js";
 import { nugetLockAnalyzer, wantedPath } from "./index.js";
 
 const fixture = (p: string): Buffer => readFileSync(new URL(`./testdata/${p}`, import.meta.url));
-const osvDir = fileURLToPath(new URL("../../../../../shared/data/lockfiles/osv-scanner-v1-pkg-lockfile/pkg/lockfile/fixtures/nuget/", import.meta.url));
+const osvDir = fixturePath("osv-scanner-v1-pkg-lockfile/pkg/lockfile/fixtures/nuget/");
 async function run(path: string, content: Buffer = fixture(path)) {
   const r = (await nugetLockAnalyzer.analyze({ path, content, mode: 0o644 }))!;
   const pkgs = nugetLockAnalyzer.finalize!(r.packages ?? [], { os: null, owners: new Map() });

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { fixturePath } from "../../../../test/support/upstream.js";
 import type { Package } from "../../types.js";
 import { pythonLockAnalyzer, wantedPath } from "./index.js";
 import { parseRequirements } from "./requirements.js";
 
 const fixture = (p: string): Buffer => readFileSync(new URL(`./testdata/${p}`, import.meta.url));
-const osvDir = fileURLToPath(new URL("../../../../../shared/data/lockfiles/osv-scanner-v1-pkg-lockfile/pkg/lockfile/fixtures/", import.meta.url));
+const osvDir = fixturePath("osv-scanner-v1-pkg-lockfile/pkg/lockfile/fixtures/");
 
 async function run(path: string, content: Buffer = fixture(path)) {
   const r = (await pythonLockAnalyzer.analyze({ path, content, mode: 0o644 }))!;

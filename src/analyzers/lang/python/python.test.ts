@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { missingTool } from "../../../../test/support/tools.js";
 import { pep503, pythonAnalyzer, wantedPath } from "./index.js";
 
 const fixture = (p: string): Buffer => readFileSync(new URL(`./testdata/${p}`, import.meta.url));
@@ -29,16 +30,11 @@ describe("python analyzer", () => {
     }
   });
 
-  it("agrees with importlib.metadata on this machine's /usr/lib/python3/dist-packages", async () => {
-    const root = "/usr/lib/python3/dist-packages";
-    if (!existsSync(root) || !existsSync("/usr/bin/python3")) return; // no Debian Python here
+  // Debian's Python packages on this machine; any python3 reads their metadata (path=[root]).
+  const root = "/usr/lib/python3/dist-packages";
+  it.skipIf(missingTool("importlib.metadata cross-check", [root, "python3:importlib.metadata"]) !== undefined)("agrees with importlib.metadata on this machine's /usr/lib/python3/dist-packages", async () => {
     const script = "import importlib.metadata as m, json, sys; print(json.dumps(sorted([d.metadata['Name'], d.version] for d in m.distributions(path=[sys.argv[1]]))))";
-    let expected: [string, string][];
-    try {
-      expected = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, root], { encoding: "utf8" })) as [string, string][];
-    } catch {
-      return; // interpreter without importlib.metadata
-    }
+    const expected = JSON.parse(execFileSync("python3", ["-c", script, root], { encoding: "utf8" })) as [string, string][];
     const found: [string, string][] = [];
     for (const name of readdirSync(root)) {
       for (const rel of [name, `${name}/METADATA`, `${name}/PKG-INFO`, `${name}/EGG-INFO/PKG-INFO`]) {

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { missingOnHost, missingTool } from "../../../../test/support/tools.js";
 import { rubyAnalyzer, wantedPath } from "./index.js";
 
 const fixture = (p: string): Buffer => readFileSync(new URL(`./testdata/${p}`, import.meta.url));
@@ -45,15 +46,11 @@ describe("ruby analyzer", () => {
     expect(r!.errors![0]).toMatch(/no name\/version/);
   });
 
-  it("agrees with `gem list --local` on this machine's default gem dir", async () => {
-    let gemdir: string;
-    try {
-      gemdir = execFileSync("ruby", ["-e", "print Gem.default_dir"], { encoding: "utf8" });
-    } catch {
-      return; // no Ruby here
-    }
+  it.skipIf(missingTool("gem list cross-check", ["ruby", "gem"]) !== undefined)("agrees with `gem list --local` on this machine's default gem dir", async (ctx) => {
+    const gemdir = execFileSync("ruby", ["-e", "print Gem.default_dir"], { encoding: "utf8" });
     const specs = `${gemdir}/specifications`;
-    if (!existsSync(specs)) return;
+    const empty = missingOnHost("gem list cross-check", existsSync(specs), `${specs} does not exist (no gems installed there to compare)`);
+    if (empty) return ctx.skip(empty);
     const env = { ...process.env, GEM_HOME: gemdir, GEM_PATH: gemdir };
     const listed = new Set<string>();
     for (const line of execFileSync("gem", ["list", "--local"], { encoding: "utf8", env }).split("\n")) {

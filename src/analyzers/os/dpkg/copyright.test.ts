@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixturePath } from "../../../../test/support/upstream.js";
 import { dpkgAnalyzer } from "./index.js";
 import { copyrightOwner, parseCopyright } from "./copyright.js";
 
-// Real copyright files from Debian packages (Syft's fixtures, Apache-2.0; see testdata/SOURCE.txt).
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../../../../shared/data/pkgdb/syft-catalogers/syft/pkg/cataloger/debian/testdata/copyright/${name}`, import.meta.url), "utf8");
+// Real copyright files from Debian packages (Syft's fixtures, Apache-2.0; see
+// test/fixtures/syft-catalogers/SOURCE.txt).
+const fixture = (name: string): string => readFileSync(fixturePath(`syft-catalogers/syft/pkg/cataloger/debian/testdata/copyright/${name}`), "utf8");
 
 describe("copyright licenses", () => {
   it("finds common-licenses references in free-form files", () => {

@@ -1,12 +1,13 @@
 // Cross-check of the status parser against the real dpkg-query, where this machine has one.
-import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { missingTool } from "../../../../test/support/tools.js";
 import { dpkgAnalyzer } from "./index.js";
 
-const HAS_DPKG_QUERY = spawnSync("dpkg-query", ["--version"], { stdio: "ignore" }).status === 0;
+const NO_DPKG_QUERY = missingTool("dpkg-query cross-checks", "dpkg-query", { "dpkg-query": ["--version"] });
 const HOST_STATUS = "/var/lib/dpkg/status";
 const TESTDATA = join(import.meta.dirname, "testdata");
 
@@ -47,7 +48,7 @@ function ours(statusFile: string): string[] {
   return (result.packages ?? []).map((p) => [p.name, p.version, p.arch ?? "", p.source?.name, p.source?.version].join("|")).sort();
 }
 
-describe.skipIf(!HAS_DPKG_QUERY)("agreement with dpkg-query", () => {
+describe.skipIf(NO_DPKG_QUERY !== undefined)("agreement with dpkg-query", () => {
   for (const name of ["bookworm", "bookworm-arm64", "edge-cases", "mixed"]) {
     it(`fixture ${name}`, () => {
       const file = join(TESTDATA, name, "var/lib/dpkg/status");
@@ -57,7 +58,7 @@ describe.skipIf(!HAS_DPKG_QUERY)("agreement with dpkg-query", () => {
     });
   }
 
-  it.skipIf(!existsSync(HOST_STATUS))("this machine's own dpkg database", () => {
+  it.skipIf(NO_DPKG_QUERY !== undefined || missingTool("dpkg-query cross-check of this machine's database", HOST_STATUS) !== undefined)("this machine's own dpkg database", () => {
     const expected = dpkgQuery(HOST_STATUS);
     const got = ours(HOST_STATUS);
     expect(got.length).toBe(expected.length);

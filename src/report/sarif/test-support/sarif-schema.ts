@@ -3,8 +3,9 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type AnySchemaObject, type ErrorObject } from "ajv";
 import formatsModule from "ajv-formats";
+import { schemaPath } from "../../../../test/support/upstream.js";
 
-const SCHEMA = new URL("../../../../../shared/data/schemas/sarif-2.1.0/sarif-schema-2.1.0.json", import.meta.url);
+const SCHEMA = schemaPath("sarif-2.1.0/sarif-schema-2.1.0.json");
 
 // ajv-formats is CommonJS: under nodenext its plugin is the `default` of module.exports.
 const addFormats = formatsModule.default;

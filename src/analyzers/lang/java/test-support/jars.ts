@@ -1,23 +1,8 @@
-// Test helpers: build archives with the JDK's `jar` tool (when installed) and craft hostile
-// zips by patching honest ones.
+// Test helpers: build archives with the JDK's `jar` tool (tests check for it first with
+// missingTool(…, "jar")) and craft hostile zips by patching honest ones.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-
-let jarTool: boolean | undefined;
-
-/** True when the JDK `jar` tool runs here. */
-export function hasJarTool(): boolean {
-  if (jarTool === undefined) {
-    try {
-      execFileSync("jar", ["--version"], { stdio: "ignore" });
-      jarTool = true;
-    } catch {
-      jarTool = false;
-    }
-  }
-  return jarTool;
-}
 
 /** Writes `files` under `dir` (creating parents). */
 export function writeTree(dir: string, files: Record<string, string | Buffer>): void {

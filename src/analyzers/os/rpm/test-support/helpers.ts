@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
+import { fixturePath } from "../../../../../test/support/upstream.js";
 import type { Package } from "../../../../model/index.js";
 import { analyzeRpmDb } from "../index.js";
 
@@ -9,11 +10,8 @@ export function fixture(rel: string): Buffer {
   return readFileSync(new URL(`../testdata/${rel}`, import.meta.url));
 }
 
-/** Syft's real BDB fixture (one package, dive 0.9.2-1), from the shared data beside the repo. */
-export const SYFT_BDB = new URL(
-  "../../../../../../shared/data/pkgdb/syft-catalogers/syft/pkg/cataloger/redhat/testdata/Packages",
-  import.meta.url,
-);
+/** Syft's real BDB fixture (one package, dive 0.9.2-1), in test/fixtures/syft-catalogers. */
+export const SYFT_BDB = fixturePath("syft-catalogers/syft/pkg/cataloger/redhat/testdata/Packages");
 
 export function analyze(content: Buffer, path = "var/lib/rpm/Packages"): { packages: Package[]; errors: string[] } {
   const r = analyzeRpmDb({ path, content, mode: 0o644 });
@@ -177,14 +175,11 @@ export function asRpmLine(p: Package): string {
 
 // ---- the real rpm, when installed -------------------------------------------------------
 
+/** The database backends of the rpm on PATH (the caller has checked it is there: missingTool). */
 export function rpmBackends(): Set<string> {
-  try {
-    const rc = execFileSync("rpm", ["--showrc"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const line = /available backends\s*:\s*(.*)/.exec(rc)?.[1] ?? "";
-    return new Set(line.trim().split(/\s+/).filter(Boolean));
-  } catch {
-    return new Set(); // rpm not on PATH
-  }
+  const rc = execFileSync("rpm", ["--showrc"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const line = /available backends\s*:\s*(.*)/.exec(rc)?.[1] ?? "";
+  return new Set(line.trim().split(/\s+/).filter(Boolean));
 }
 
 /** Runs `rpm -qa` with a query format against a database directory; stderr (warnings) ignored. */
