@@ -19,6 +19,7 @@ interface ImageFlags {
   dockerConfig?: string;
   quiet?: boolean;
   debug?: boolean;
+  includeDeclared?: boolean;
 }
 
 interface ScanFlags extends ImageFlags {
@@ -53,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const imageOptions = (cmd: Command, defaultFormat: string, formats: string[]): Command =>
     cmd
-      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, dir:PATH, sbom:PATH")
+      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, rootfs:PATH (installed system), dir:PATH (project tree), sbom:PATH")
       .addOption(new Option("-f, --format <format>", "output format").choices(formats).default(defaultFormat))
       .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
       .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
@@ -63,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       .option("--username <user>", "registry user name")
       .option("--password-stdin", "read the registry password from standard input")
       .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
+      .option("--include-declared", "images and root filesystems: also report packages that only lockfiles and manifests declare")
       .option("-q, --quiet", "no progress output")
       .option("--debug", "show stack traces on errors");
 
@@ -75,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.username) opts.username = flags.username;
     if (flags.passwordStdin) opts.password = await readStdin();
     if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
+    if (flags.includeDeclared) opts.includeDeclared = true;
     const progress = progressReporter(!flags.quiet && process.stderr.isTTY === true);
     if (progress) opts.onProgress = progress;
     return opts;

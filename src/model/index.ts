@@ -31,6 +31,12 @@ export interface SourcePackage {
   version: string;
 }
 
+/**
+ * How a package was found: "installed" (a package database or the package's own files on disk) or
+ * "declared" (only a lockfile or manifest lists it; it may not be on disk at all).
+ */
+export type Evidence = "installed" | "declared";
+
 /** purl type: deb, apk, rpm, npm, pypi, maven, golang, gem, cargo, composer, nuget. */
 export type PackageType = string;
 
@@ -48,6 +54,8 @@ export interface Package {
   files?: string[];
   /** purl of the OS package whose files include this language package (Debian's python3-*, …). */
   ownedBy?: string;
+  /** How it was found; "installed" wins when both kinds of evidence name the package. */
+  evidence?: Evidence;
   /** Marked by lockfiles that know it: a development-only dependency. */
   dev?: boolean;
   /** Extra facts for SBOM properties (maintainer, size, …). */

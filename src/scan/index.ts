@@ -42,6 +42,12 @@ export interface ScanOptions {
   scanners?: string[];
   /** Options of the vulnerability scanner. */
   vuln?: VulnScanOptions;
+  /**
+   * Images and root filesystems report installed packages only; this adds what lockfiles and
+   * manifests inside them declare (marked `evidence: "declared"`). Project trees (`dir:`) always
+   * include them.
+   */
+  includeDeclared?: boolean;
 }
 
 export const SCANNERS = ["package", "vuln", "secret", "misconfig"] as const;
@@ -70,7 +76,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   const platform = typeof opts.platform === "string" ? parsePlatform(opts.platform) : opts.platform;
   const target = parseTarget(targetText);
   const scanners = opts.scanners ?? ["package"];
-  const analyzers = [...(opts.analyzers ?? defaultAnalyzers), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
+  const analyzers = [...chooseAnalyzers(opts.analyzers ?? defaultAnalyzers, target.transport === "dir" || !!opts.includeDeclared), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
   const now = opts.now ?? new Date();
   if (target.transport === "sbom") {
     const inv = await readSbom(target.ref);
@@ -79,7 +85,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     if (inv.name) artifact.names = [inv.name];
     return report(artifact, inv.packages, errors);
   }
-  if (target.transport === "dir") {
+  if (target.transport === "dir" || target.transport === "rootfs") {
     await assertDirectory(target.ref);
     const errors: ReportError[] = [];
     const entries = walkRootfs(target.ref, (p, info) => analyzers.some((a) => a.required(p, info)), (path, e) => {
@@ -87,7 +93,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     });
     const analysis = await analyzeEntries(entries, analyzers, target.ref);
     const merged = merge([{ analysis }], analyzers, now);
-    const r = report({ target: targetText, type: "dir", os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
+    const r = report({ target: targetText, type: target.transport, os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
     r.secrets = merged.secrets;
     return r;
   }
@@ -200,6 +206,11 @@ function configSecrets(image: Image): SecretFinding[] {
     if (h.created_by) entries.push({ key: `history[${i}]`, value: h.created_by, where: `config: history[${i}]` });
   });
   return scanKeyValues(entries);
+}
+
+/** Declared-evidence analyzers (lockfiles, manifests) only where they are wanted. */
+function chooseAnalyzers(all: Analyzer[], declared: boolean): Analyzer[] {
+  return declared ? all : all.filter((a) => a.evidence === "installed");
 }
 
 const short = (d: string): string => d.replace(/^sha256:/, "").slice(0, 12);

@@ -78,6 +78,7 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
     properties: properties([
       ["bulwark:package:type", pkg.type],
       ["bulwark:package:arch", pkg.arch],
+      ["bulwark:evidence", pkg.evidence],
       ["bulwark:source:name", pkg.source?.name],
       ["bulwark:source:version", pkg.source?.version],
       ["bulwark:ownedBy", pkg.ownedBy],
