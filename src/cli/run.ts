@@ -34,6 +34,7 @@ interface ScanFlags extends ImageFlags {
   offline?: boolean;
   skipDbUpdate?: boolean;
   matchOsOwned?: boolean;
+  allowIncomplete?: boolean;
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -99,7 +100,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
-    .option("--exit-code <n>", "exit with this code when any vulnerability is reported (0 otherwise)")
+    .option("--exit-code <n>", "exit with this code when any vulnerability is reported or any package could not be checked (0 otherwise)")
+    .option("--allow-incomplete", "with --exit-code: do not fail because packages could not be checked (no advisories for them)")
     .option("--ignorefile <file>", "ignore rules (YAML); default ./.bulwarkignore when present")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
@@ -129,6 +131,19 @@ export async function run(argv: string[]): Promise<number> {
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
       await emit(report, flags);
+      // Packages that were not checked are said on stderr whatever the format (even with -q):
+      // a report without findings must not be mistaken for a clean image.
+      const incomplete = incompleteness(report);
+      if (incomplete) {
+        if (flags.allowIncomplete) {
+          process.stderr.write(`bulwark: incomplete results accepted (--allow-incomplete): ${incomplete.count} ${incomplete.count === 1 ? "package" : "packages"} not checked\n`);
+        } else if (exitCode !== 0) {
+          process.stderr.write(`bulwark: ${incomplete.count} ${incomplete.count === 1 ? "package was" : "packages were"} not checked for vulnerabilities (${incomplete.ecosystems}); pass --allow-incomplete to accept incomplete results\n`);
+          throw new Exit(exitCode);
+        } else {
+          process.stderr.write(`bulwark: warning: ${incomplete.count} of ${report.packages.length} packages were not checked for vulnerabilities (${incomplete.reasons})\n`);
+        }
+      }
       if (exitCode !== 0 && report.vulnerabilities.length > 0) throw new Exit(exitCode);
     });
 
@@ -251,6 +266,16 @@ export async function run(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
     return 2;
   }
+}
+
+/** Packages the vulnerability scan could not check: how many, in which ecosystems, and why. */
+function incompleteness(report: Report): { count: number; ecosystems: string; reasons: string } | undefined {
+  const list = [...(report.unchecked ?? [])].sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0));
+  const count = list.reduce((n, u) => n + u.packages, 0);
+  if (count === 0) return undefined;
+  // Reasons quote the target's package names and download errors: no control characters.
+  const clean = (text: string) => text.replace(/\p{Cc}/gu, "?");
+  return { count, ecosystems: clean(list.map((u) => u.ecosystem).join(", ")), reasons: clean(list.map((u) => u.reason).join("; ")) };
 }
 
 function splitList(s: string): string[] {

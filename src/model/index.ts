@@ -109,11 +109,29 @@ export interface Report {
   vulnerabilities: Vulnerability[];
   /** Findings hidden by .bulwarkignore or VEX, with the reason. */
   suppressed?: SuppressedVulnerability[];
+  /**
+   * Packages the vulnerability scan could not check, per ecosystem. Present (maybe empty)
+   * whenever the vulnerability scanner ran: an empty list means every package was checked.
+   */
+  unchecked?: UncheckedEcosystem[];
   secrets: SecretFinding[];
   misconfigurations: Misconfiguration[];
   /** Tools an attacker could use, present in the final image (image scans with `misconfig`). */
   attackSurface?: AttackSurface;
   errors: ReportError[];
+}
+
+/** Packages of one ecosystem that were not matched against any advisory. */
+export interface UncheckedEcosystem {
+  /**
+   * The OSV ecosystem as advisories name it (`Debian:12`, `Alpine:v3.19`, `PyPI`), or the purl
+   * type (`rpm`, `generic`) for packages Bulwark has no advisory source for.
+   */
+  ecosystem: string;
+  /** How many packages of the report it covers. */
+  packages: number;
+  /** Why, one line for people: names the ecosystem and the cause. */
+  reason: string;
 }
 
 export type ToolCategory = "shell" | "package-manager" | "compiler" | "debugger" | "network";
