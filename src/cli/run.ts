@@ -133,12 +133,15 @@ export async function run(argv: string[]): Promise<number> {
       await emit(report, flags);
       // Packages that were not checked are said on stderr whatever the format (even with -q):
       // a report without findings must not be mistaken for a clean image.
+      // Only packages whose advisories could not be loaded fail the gate: those with no advisory
+      // source at all would fail it on every run, and the flag would become a habit.
       const incomplete = incompleteness(report);
+      const gating = incompleteness(report, "advisories-missing");
       if (incomplete) {
-        if (flags.allowIncomplete) {
-          process.stderr.write(`bulwark: incomplete results accepted (--allow-incomplete): ${incomplete.count} ${incomplete.count === 1 ? "package" : "packages"} not checked\n`);
-        } else if (exitCode !== 0) {
-          process.stderr.write(`bulwark: ${incomplete.count} ${incomplete.count === 1 ? "package was" : "packages were"} not checked for vulnerabilities (${incomplete.ecosystems}); pass --allow-incomplete to accept incomplete results\n`);
+        if (gating && flags.allowIncomplete) {
+          process.stderr.write(`bulwark: incomplete results accepted (--allow-incomplete): ${gating.count} ${gating.count === 1 ? "package" : "packages"} not checked\n`);
+        } else if (gating && exitCode !== 0) {
+          process.stderr.write(`bulwark: ${gating.count} ${gating.count === 1 ? "package was" : "packages were"} not checked for vulnerabilities (${gating.ecosystems}); pass --allow-incomplete to accept incomplete results\n`);
           throw new Exit(exitCode);
         } else {
           process.stderr.write(`bulwark: warning: ${incomplete.count} of ${report.packages.length} packages were not checked for vulnerabilities (${incomplete.reasons})\n`);
@@ -269,8 +272,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** Packages the vulnerability scan could not check: how many, in which ecosystems, and why. */
-function incompleteness(report: Report): { count: number; ecosystems: string; reasons: string } | undefined {
-  const list = [...(report.unchecked ?? [])].sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0));
+function incompleteness(report: Report, cause?: "advisories-missing"): { count: number; ecosystems: string; reasons: string } | undefined {
+  const list = (report.unchecked ?? []).filter((u) => cause === undefined || u.cause === cause).sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0));
   const count = list.reduce((n, u) => n + u.packages, 0);
   if (count === 0) return undefined;
   // Reasons quote the target's package names and download errors: no control characters.

@@ -132,6 +132,13 @@ export interface UncheckedEcosystem {
   packages: number;
   /** Why, one line for people: names the ecosystem and the cause. */
   reason: string;
+  /**
+   * "advisories-missing": advisories exist for this ecosystem but the database has none (download
+   * failed, --offline, --skip-db-update); these fail an `--exit-code` gate unless
+   * --allow-incomplete. "no-advisory-source": nothing publishes advisories Bulwark can match them
+   * against (an OS release OSV does not cover, `generic` runtimes); reported, never a gate failure.
+   */
+  cause: "advisories-missing" | "no-advisory-source";
 }
 
 export type ToolCategory = "shell" | "package-manager" | "compiler" | "debugger" | "network";

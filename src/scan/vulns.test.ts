@@ -47,8 +47,8 @@ describe("addVulnerabilities: unchecked packages", () => {
       await addVulnerabilities(r, { db, ignoreFile: false, ...opts }, now);
       expect(r.unchecked).toEqual([
         // libc6, python3-yaml and the PyYAML it owns: Debian's advisories would have covered all three.
-        { ecosystem: "Debian:12", packages: 3, reason: `no Debian:12 advisories in the database: not downloaded under ${flag}` },
-        { ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)" },
+        { ecosystem: "Debian:12", packages: 3, reason: `no Debian:12 advisories in the database: not downloaded under ${flag}`, cause: "advisories-missing" },
+        { ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" },
       ]);
       // jinja2 was checked, against the real records.
       expect(r.vulnerabilities.map((v) => v.id).sort()).toEqual(["CVE-2024-56201", "CVE-2024-56326", "CVE-2025-27516"]);
@@ -77,7 +77,7 @@ describe("addVulnerabilities: unchecked packages", () => {
     const db = join(work, "empty-debian.sqlite");
     const r = report();
     await addVulnerabilities(r, { db, dbRepository: repo, ignoreFile: false }, now);
-    expect(r.unchecked?.[0]).toEqual({ ecosystem: "Debian:12", packages: 3, reason: "no Debian:12 advisories in the database" });
+    expect(r.unchecked?.[0]).toEqual({ ecosystem: "Debian:12", packages: 3, reason: "no Debian:12 advisories in the database", cause: "advisories-missing" });
     expect(r.vulnerabilities).toHaveLength(3);
     expect(r.errors).toEqual([]);
   });
@@ -89,7 +89,7 @@ describe("addVulnerabilities: unchecked packages", () => {
     writeOsvLayout(repo, "Go", []);
     const r = report();
     await addVulnerabilities(r, { db, dbRepository: repo, ignoreFile: false }, now);
-    expect(r.unchecked?.[0]).toEqual({ ecosystem: "Debian:12", packages: 3, reason: `no Debian:12 advisories in the database: download failed: ${join(repo, "Debian", "all.zip")} not found` });
+    expect(r.unchecked?.[0]).toEqual({ ecosystem: "Debian:12", packages: 3, reason: `no Debian:12 advisories in the database: download failed: ${join(repo, "Debian", "all.zip")} not found`, cause: "advisories-missing" });
     expect(r.errors).toEqual([{ source: "vulndb", message: `could not update PyPI advisories: ${join(repo, "PyPI", "all.zip")} not found (using the existing ones)` }]);
     expect(r.vulnerabilities).toHaveLength(3);
   });

@@ -90,7 +90,7 @@ function unchecked(groups: CoverageGroup[], have: ReadonlyMap<string, unknown>, 
   const out: UncheckedEcosystem[] = [];
   for (const g of groups) {
     if (g.kind === "none") {
-      out.push({ ecosystem: g.ecosystem, packages: g.packages, reason: g.reason });
+      out.push({ ecosystem: g.ecosystem, packages: g.packages, reason: g.reason, cause: "no-advisory-source" });
       continue;
     }
     if (have.has(g.base)) continue;
@@ -101,7 +101,7 @@ function unchecked(groups: CoverageGroup[], have: ReadonlyMap<string, unknown>, 
       : opts.offline ? `${missing}: not downloaded under --offline`
       : opts.skipDbUpdate ? `${missing}: not downloaded under --skip-db-update`
       : missing;
-    out.push({ ecosystem: g.ecosystem, packages: g.packages, reason });
+    out.push({ ecosystem: g.ecosystem, packages: g.packages, reason, cause: "advisories-missing" });
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // - examples/osv-mirror: a real local mirror that has PyPI only (its Debian/all.zip is missing);
 // - http://127.0.0.1:<closed port>: a repository that cannot be reached at all.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ interface Unchecked {
   ecosystem: string;
   packages: number;
   reason: string;
+  cause: string;
 }
 
 function bulwark(args: string[], db: string): { code: number; stdout: string; stderr: string } {
@@ -70,11 +71,30 @@ describe.skipIf(!existsSync(BIN))("scans that could not check every package", ()
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { unchecked: Unchecked[]; vulnerabilities: unknown[]; errors: { message: string }[] };
     expect(report.unchecked).toEqual([
-      { ecosystem: "Debian:12", packages: 33, reason: `no Debian:12 advisories in the database: download failed: ${join(MIRROR, "Debian/all.zip")} not found` },
+      { ecosystem: "Debian:12", packages: 33, reason: `no Debian:12 advisories in the database: download failed: ${join(MIRROR, "Debian/all.zip")} not found`, cause: "advisories-missing" },
     ]);
     expect(report.vulnerabilities).toHaveLength(3);
     // Said once, in `unchecked`, not again as a warning.
     expect(report.errors.filter((e) => /Debian/.test(e.message))).toEqual([]);
+  });
+
+  it("packages no advisory source covers are reported but do not fail the gate", () => {
+    // A CycloneDX SBOM with a PyPI package (advisories in the DB) and a generic runtime (none exist).
+    const sbom = join(work, "runtime.cdx.json");
+    writeFileSync(sbom, JSON.stringify({
+      bomFormat: "CycloneDX", specVersion: "1.6", version: 1,
+      components: [
+        { type: "library", name: "markupsafe", version: "2.1.5", purl: "pkg:pypi/markupsafe@2.1.5" },
+        { type: "application", name: "node", version: "20.11.1", purl: "pkg:generic/node@20.11.1" },
+      ],
+    }));
+    bulwark(["db", "import", join(MIRROR, "PyPI", "all.zip")], db);
+    const r = bulwark(["scan", `sbom:${sbom}`, "--offline", "--format", "json", "--exit-code", "1"], db);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { unchecked: Unchecked[] }).unchecked).toEqual([
+      { ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" },
+    ]);
+    expect(r.stderr).toBe("bulwark: warning: 1 of 2 packages were not checked for vulnerabilities (no advisory source for generic packages (node))\n");
   });
 
   it("--exit-code fails a scan that left packages unchecked unless --allow-incomplete", () => {
@@ -104,7 +124,7 @@ describe.skipIf(!existsSync(BIN))("scans that could not check every package", ()
       const r = bulwark(["scan", SAMPLE, flag, "--format", "json"], db);
       expect(r.code, r.stderr).toBe(0);
       expect((JSON.parse(r.stdout) as { unchecked: Unchecked[] }).unchecked).toEqual([
-        { ecosystem: "Debian:12", packages: 33, reason: `no Debian:12 advisories in the database: not downloaded under ${flag}` },
+        { ecosystem: "Debian:12", packages: 33, reason: `no Debian:12 advisories in the database: not downloaded under ${flag}`, cause: "advisories-missing" },
       ]);
       expect(r.stderr).toContain(`bulwark: warning: 33 of 35 packages were not checked for vulnerabilities (no Debian:12 advisories in the database: not downloaded under ${flag})\n`);
     }

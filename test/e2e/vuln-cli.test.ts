@@ -39,7 +39,7 @@ describe.skipIf(!existsSync(BIN))("vulnerability scanning CLI", () => {
     expect(v.installedVersion).toBe("3.1.4");
     expect(v.package.layer.createdBy).toMatch(/pip install jinja2/);
     // The mirror has no Debian records: those packages are reported as not checked.
-    expect(report.unchecked).toEqual([{ ecosystem: "Debian:12", packages: 33, reason: "no Debian:12 advisories in the database: not downloaded under --offline" }]);
+    expect(report.unchecked).toEqual([{ ecosystem: "Debian:12", packages: 33, reason: "no Debian:12 advisories in the database: not downloaded under --offline", cause: "advisories-missing" }]);
     expect(r.stderr).toMatch(/33 of 35 packages were not checked for vulnerabilities/);
   });
 

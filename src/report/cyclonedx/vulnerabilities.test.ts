@@ -120,7 +120,7 @@ describe("cyclonedx writer, vulnerabilities", () => {
   });
   it("names the unchecked ecosystems on the metadata, and stays valid", () => {
     const report = incompleteReport(true);
-    report.unchecked!.unshift({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)" });
+    report.unchecked!.unshift({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" });
     for (const options of [{}, { timestamp }]) {
       const doc = JSON.parse(cyclonedxWriter.write(report, options));
       expect(cyclonedxErrors(doc)).toEqual([]);

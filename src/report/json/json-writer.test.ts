@@ -35,14 +35,14 @@ describe("json writer", () => {
 
   it("writes unchecked ecosystems after the findings, sorted, when the vulnerability scan ran", () => {
     const report = incompleteReport();
-    report.unchecked!.unshift({ reason: "no advisory source for generic packages (node)", packages: 1, ecosystem: "generic" } as never);
+    report.unchecked!.unshift({ reason: "no advisory source for generic packages (node)", packages: 1, ecosystem: "generic", cause: "no-advisory-source" } as never);
     const out = parse(jsonWriter.write(report));
     expect(Object.keys(out)).toEqual(["schemaVersion", "tool", "artifact", "packages", "vulnerabilities", "suppressed", "unchecked", "secrets", "misconfigurations", "errors"]);
     expect(out.unchecked).toEqual([
-      { ecosystem: "Debian:12", packages: 9, reason: expect.stringMatching(/^no Debian:12 advisories in the database: download failed: /) },
-      { ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)" },
+      { ecosystem: "Debian:12", packages: 9, reason: expect.stringMatching(/^no Debian:12 advisories in the database: download failed: /), cause: "advisories-missing" },
+      { ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" },
     ]);
-    expect(Object.keys(out.unchecked![1]!)).toEqual(["ecosystem", "packages", "reason"]);
+    expect(Object.keys(out.unchecked![1]!)).toEqual(["ecosystem", "packages", "reason", "cause"]);
     // Present and empty when every package was checked; absent when no vulnerability scan ran.
     report.unchecked = [];
     expect(parse(jsonWriter.write(report)).unchecked).toEqual([]);

@@ -52,7 +52,7 @@ function error(e: ReportError): ReportError {
 
 function unchecked(list: UncheckedEcosystem[]): UncheckedEcosystem[] {
   return list
-    .map((u) => ({ ecosystem: u.ecosystem, packages: u.packages, reason: u.reason }))
+    .map((u) => ({ ecosystem: u.ecosystem, packages: u.packages, reason: u.reason, cause: u.cause }))
     .sort((a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.reason, b.reason));
 }
 

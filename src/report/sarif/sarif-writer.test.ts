@@ -159,7 +159,7 @@ describe("sarif writer", () => {
   });
   it("reports unchecked ecosystems as warnings of a successful invocation", () => {
     const report = incompleteReport(true);
-    report.unchecked!.push({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)" });
+    report.unchecked!.push({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" });
     const doc = JSON.parse(sarifWriter.write(report));
     expect(sarifErrors(doc)).toEqual([]);
     expect(doc.runs[0].invocations).toEqual([

@@ -100,7 +100,7 @@ describe("table writer, vulnerability scan", () => {
 
   it("puts the warning above the findings, and names every ecosystem not checked", () => {
     const report = incompleteReport(true);
-    report.unchecked!.push({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)" });
+    report.unchecked!.push({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" });
     const lines = tableWriter.write(report).split("\n");
     const at = lines.findIndex((l) => l.startsWith("WARNING:"));
     expect(lines[at]).toMatch(/^WARNING: 10 of 13 packages were NOT checked for vulnerabilities \(no Debian:12 advisories .*ECONNREFUSED 127\.0\.0\.1:9; no advisory source for generic packages \(node\)\)$/);
@@ -112,11 +112,11 @@ describe("table writer, vulnerability scan", () => {
 
   it("says when nothing at all was checked, and stays as before when everything was", () => {
     const none = incompleteReport();
-    none.unchecked = [{ ecosystem: "rpm", packages: 13, reason: "no advisory source for fedora 39 (rpm packages)" }];
+    none.unchecked = [{ ecosystem: "rpm", packages: 13, reason: "no advisory source for fedora 39 (rpm packages)", cause: "no-advisory-source" }];
     const text = tableWriter.write(none);
     expect(text).toContain("WARNING: 13 of 13 packages were NOT checked for vulnerabilities (no advisory source for fedora 39 (rpm packages))\nNo package was checked for vulnerabilities.\n");
     const one = incompleteReport();
-    one.unchecked = [{ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)" }];
+    one.unchecked = [{ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" }];
     expect(tableWriter.write(one)).toContain("WARNING: 1 of 13 packages was NOT checked");
     const all = incompleteReport();
     all.unchecked = [];

@@ -116,6 +116,7 @@ export function incompleteReport(findings = false): Report {
       ecosystem: "Debian:12",
       packages: 9,
       reason: "no Debian:12 advisories in the database: download failed: GET http://127.0.0.1:9/Debian/all.zip failed after 4 attempts: connect ECONNREFUSED 127.0.0.1:9",
+      cause: "advisories-missing",
     },
   ];
   return report;
