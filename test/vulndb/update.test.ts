@@ -207,7 +207,8 @@ describe("db update over HTTP", () => {
     const s = await serveDir(repo);
     const dbPath = fresh("two");
     await expect(updateDb(dbPath, { ...fast, ecosystems: ["Go", "Missing"], repository: s.url })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(readdirSync(join(dbPath, ".."))).toEqual([]);
+    // No database and no working files; the write lock's file stays (it is never removed).
+    expect(readdirSync(join(dbPath, ".."))).toEqual(["advisories.sqlite.lock"]);
   });
 });
 
