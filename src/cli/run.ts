@@ -5,7 +5,7 @@ import {
   type ConfigScanOptions, type Report, type ScanOptions, type Severity, type VulnScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
-import { dbProgress, progressReporter } from "./progress.js";
+import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 
 interface ImageFlags {
   format: string;
@@ -124,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
       if (flags.matchOsOwned) vuln.matchOsOwned = true;
       if (opts.onProgress) vuln.onDbProgress = dbProgress(true);
+      if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       opts.vuln = vuln;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       const report = await scan(target, opts);
@@ -209,6 +210,7 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.dbRepository) opts.repository = flags.dbRepository;
       const progress = dbProgress(!flags.quiet && process.stderr.isTTY === true);
       if (progress) opts.onProgress = progress;
+      if (!flags.quiet) opts.onLockWait = lockWaitNotice(path);
       const results = await updateDb(path, opts);
       await writeOutput(results.map((r) => `${r.ecosystem}: ${r.mode} update, ${r.records} records\n`).join(""), undefined);
     });
@@ -219,7 +221,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--debug", "show stack traces on errors")
     .action(async (paths: string[], flags: { db?: string; debug?: boolean }) => {
       debug = !!flags.debug;
-      const r = await importPaths(flags.db ?? defaultDbPath(), paths);
+      const path = flags.db ?? defaultDbPath();
+      const r = await importPaths(path, paths, { onLockWait: lockWaitNotice(path) });
       for (const e of r.errors.slice(0, 20)) process.stderr.write(`bulwark: warning: ${e}\n`);
       if (r.errors.length > 20) process.stderr.write(`bulwark: warning: ... and ${r.errors.length - 20} more\n`);
       await writeOutput(`imported ${r.imported} records, skipped ${r.skipped}, ${r.errors.length} errors\n`, undefined);

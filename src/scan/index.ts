@@ -5,7 +5,7 @@ import type { Analyzer } from "../analyzers/types.js";
 import { UserError } from "../errors.js";
 import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, type Image, type ImageLayer, type OpenOptions, type Platform, type ProgressEvent } from "../image/index.js";
 import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
-import { readTar } from "../layers/tar.js";
+import { readTar, tarEndNote, type TarReadStatus } from "../layers/tar.js";
 import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError, SecretFinding } from "../model/index.js";
 import { scanImageConfig } from "../misconfig/image-config/index.js";
 import { scanImageContents } from "../misconfig/image-contents/index.js";
@@ -182,7 +182,12 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   const check = { ...(layer.digest !== layer.diffId ? { digest: layer.digest } : {}), diffId: layer.diffId, limits };
   try {
     const tar = layerTarStream(blob as AsyncIterable<Buffer>, check, status);
-    const analysis: CachedLayer = await analyzeEntries(readTar(tar), analyzers, layer.diffId, { contents: true });
+    const tarStatus: TarReadStatus = { entries: 0 };
+    const analysis: CachedLayer = await analyzeEntries(readTar(tar, tarStatus), analyzers, layer.diffId, { contents: true });
+    // Set only once the whole blob was read and its digest checked. The note is part of the
+    // analysis, so the layer cache reproduces it on warm scans.
+    const note = tarEndNote(tarStatus);
+    if (note) analysis.errors.push({ source: "layer", message: note, layer: layer.diffId });
     if (status.digest && status.digest !== layer.digest) analysis.digest = status.digest;
     return analysis;
   } catch (e) {

@@ -31,6 +31,8 @@ export interface VulnScanOptions {
   /** Also match language packages owned by an OS package. */
   matchOsOwned?: boolean;
   onDbProgress?: (p: UpdateProgress) => void;
+  /** Called while another process holds the database's write lock (see `db update`). */
+  onDbLockWait?: (waitedMs: number, lockPath: string) => void;
 }
 
 const STALE_MS = 24 * 3600_000;
@@ -137,6 +139,7 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
     const upd: Parameters<typeof updateDb>[1] = { ecosystems };
     if (opts.dbRepository) upd.repository = opts.dbRepository;
     if (opts.onDbProgress) upd.onProgress = opts.onDbProgress;
+    if (opts.onDbLockWait) upd.onLockWait = opts.onDbLockWait;
     if (skip) upd.onSkipped = skip;
     return updateDb(dbPath, upd);
   };

@@ -29,6 +29,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   jar: "default-jdk-headless",
   perl: "perl",
   python3: "python3",
+  tar: "tar",
 };
 
 /** Absolute path of an executable on PATH, or undefined. */
