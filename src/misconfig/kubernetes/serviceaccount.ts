@@ -4,6 +4,7 @@
 import type { ClusterIndex, K8sDoc } from "./context.js";
 import { effectiveNamespace, serviceAccountKey } from "./context.js";
 import type { Misconfiguration } from "../../model/index.js";
+import type { Resource } from "./resource.js";
 import { label, line, resourceRef, str } from "./resource.js";
 import { podOf } from "./workload.js";
 
@@ -24,8 +25,17 @@ export interface TokenFact {
   accountLine: number | undefined;
 }
 
+const facts = new WeakMap<object, TokenFact | null>();
+
+/** The token facts of a workload, computed once for the rules that share them. */
 export function tokenFact(doc: K8sDoc): TokenFact | undefined {
   const { res } = doc;
+  let f = facts.get(res);
+  if (f === undefined) facts.set(res, (f = readTokenFact(res) ?? null));
+  return f ?? undefined;
+}
+
+function readTokenFact(res: Resource): TokenFact | undefined {
   const pod = podOf(res);
   if (!pod) return undefined;
   const name = str(pod.spec.serviceAccountName) ?? str(pod.spec.serviceAccount);

@@ -48,8 +48,13 @@ export const netpolCoverage: K8sRule = {
     collect({ res }) {
       const pod = podOf(res);
       if (!pod) return undefined;
-      const labels: Record<string, string> = {};
-      for (const [k, v] of Object.entries(asObj(pod.metadata.labels))) labels[k] = str(v) ?? "";
+      // The parsed labels object itself when it holds strings only (it keeps nothing else alive).
+      const raw = asObj(pod.metadata.labels);
+      let labels = raw as Record<string, string>;
+      if (!Object.values(raw).every((v) => typeof v === "string")) {
+        labels = {};
+        for (const [k, v] of Object.entries(raw)) labels[k] = str(v) ?? "";
+      }
       return { label: label(res), resource: resourceRef(res), namespace: effectiveNamespace(res), labels, line: kindLine(res) };
     },
     check(f, index) {
