@@ -158,6 +158,8 @@ describe("version-dependent controls", () => {
     expect(baseline(field, 19)).toEqual(["BW-K8S-011"]);
     expect(baseline(custom, 18)).toEqual(["BW-K8S-011"]);
     expect(baseline(custom, 19)).toEqual([]);
+    // Annotations of containers the pod does not have are not read.
+    expect(baseline(custom.replace("kubernetes.io/app:", "kubernetes.io/sidecar:"), 18)).toEqual([]);
   });
 
   it("compares capability names as written: no CAP_ prefix, upper case", () => {

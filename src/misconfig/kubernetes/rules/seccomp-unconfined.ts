@@ -36,8 +36,10 @@ export const seccompUnconfined: K8sRule = {
     const pod = podOf(res);
     if (!pod) return [];
     const out: RuleHit[] = [];
+    // The pod annotation, and the container annotations of containers the pod has.
+    const names = new Set(pod.containers.map((c) => CONTAINER_ANNOTATION + c.name));
     for (const [key, value] of Object.entries(asObj(pod.metadata.annotations))) {
-      if (key !== POD_ANNOTATION && !key.startsWith(CONTAINER_ANNOTATION)) continue;
+      if (key !== POD_ANNOTATION && !names.has(key)) continue;
       const v = str(value) ?? "";
       if (!annotationAllowed(v, doc.pss.minor)) out.push(hit(res, line(res, [...pod.path, "metadata", "annotations", key]), `${label(res)} sets seccomp annotation ${key}: ${v}`));
     }
