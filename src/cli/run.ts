@@ -19,6 +19,7 @@ interface ImageFlags {
   dockerConfig?: string;
   quiet?: boolean;
   debug?: boolean;
+  includeDeclared?: boolean;
 }
 
 interface ScanFlags extends ImageFlags {
@@ -33,6 +34,7 @@ interface ScanFlags extends ImageFlags {
   offline?: boolean;
   skipDbUpdate?: boolean;
   matchOsOwned?: boolean;
+  allowIncomplete?: boolean;
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -53,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const imageOptions = (cmd: Command, defaultFormat: string, formats: string[]): Command =>
     cmd
-      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, dir:PATH, sbom:PATH")
+      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, rootfs:PATH (installed system), dir:PATH (project tree), sbom:PATH")
       .addOption(new Option("-f, --format <format>", "output format").choices(formats).default(defaultFormat))
       .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
       .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
@@ -63,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
       .option("--username <user>", "registry user name")
       .option("--password-stdin", "read the registry password from standard input")
       .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
+      .option("--include-declared", "images and root filesystems: also report packages that only lockfiles and manifests declare")
       .option("-q, --quiet", "no progress output")
       .option("--debug", "show stack traces on errors");
 
@@ -75,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.username) opts.username = flags.username;
     if (flags.passwordStdin) opts.password = await readStdin();
     if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
+    if (flags.includeDeclared) opts.includeDeclared = true;
     const progress = progressReporter(!flags.quiet && process.stderr.isTTY === true);
     if (progress) opts.onProgress = progress;
     return opts;
@@ -96,7 +100,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
-    .option("--exit-code <n>", "exit with this code when any vulnerability is reported (0 otherwise)")
+    .option("--exit-code <n>", "exit with this code when any vulnerability is reported or any package could not be checked (0 otherwise)")
+    .option("--allow-incomplete", "with --exit-code: do not fail because packages could not be checked (no advisories for them)")
     .option("--ignorefile <file>", "ignore rules (YAML); default ./.bulwarkignore when present")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
@@ -126,6 +131,22 @@ export async function run(argv: string[]): Promise<number> {
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
       await emit(report, flags);
+      // Packages that were not checked are said on stderr whatever the format (even with -q):
+      // a report without findings must not be mistaken for a clean image.
+      // Only packages whose advisories could not be loaded fail the gate: those with no advisory
+      // source at all would fail it on every run, and the flag would become a habit.
+      const incomplete = incompleteness(report);
+      const gating = incompleteness(report, "advisories-missing");
+      if (incomplete) {
+        if (gating && flags.allowIncomplete) {
+          process.stderr.write(`bulwark: incomplete results accepted (--allow-incomplete): ${gating.count} ${gating.count === 1 ? "package" : "packages"} not checked\n`);
+        } else if (gating && exitCode !== 0) {
+          process.stderr.write(`bulwark: ${gating.count} ${gating.count === 1 ? "package was" : "packages were"} not checked for vulnerabilities (${gating.ecosystems}); pass --allow-incomplete to accept incomplete results\n`);
+          throw new Exit(exitCode);
+        } else {
+          process.stderr.write(`bulwark: warning: ${incomplete.count} of ${report.packages.length} packages were not checked for vulnerabilities (${incomplete.reasons})\n`);
+        }
+      }
       if (exitCode !== 0 && report.vulnerabilities.length > 0) throw new Exit(exitCode);
     });
 
@@ -249,6 +270,16 @@ export async function run(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
     return 2;
   }
+}
+
+/** Packages the vulnerability scan could not check: how many, in which ecosystems, and why. */
+function incompleteness(report: Report, cause?: "advisories-missing"): { count: number; ecosystems: string; reasons: string } | undefined {
+  const list = (report.unchecked ?? []).filter((u) => cause === undefined || u.cause === cause).sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0));
+  const count = list.reduce((n, u) => n + u.packages, 0);
+  if (count === 0) return undefined;
+  // Reasons quote the target's package names and download errors: no control characters.
+  const clean = (text: string) => text.replace(/\p{Cc}/gu, "?");
+  return { count, ecosystems: clean(list.map((u) => u.ecosystem).join(", ")), reasons: clean(list.map((u) => u.reason).join("; ")) };
 }
 
 function splitList(s: string): string[] {

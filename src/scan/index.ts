@@ -44,6 +44,12 @@ export interface ScanOptions {
   vuln?: VulnScanOptions;
   /** Pod Security Standards version for the misconfig scanner's Kubernetes rules ("v1.30"; default "latest"). */
   pssVersion?: string;
+  /**
+   * Images and root filesystems report installed packages only; this adds what lockfiles and
+   * manifests inside them declare (marked `evidence: "declared"`). Project trees (`dir:`) always
+   * include them.
+   */
+  includeDeclared?: boolean;
 }
 
 export const SCANNERS = ["package", "vuln", "secret", "misconfig"] as const;
@@ -73,7 +79,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   const platform = typeof opts.platform === "string" ? parsePlatform(opts.platform) : opts.platform;
   const target = parseTarget(targetText);
   const scanners = opts.scanners ?? ["package"];
-  const analyzers = [...(opts.analyzers ?? defaultAnalyzers), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
+  const analyzers = [...chooseAnalyzers(opts.analyzers ?? defaultAnalyzers, target.transport === "dir" || !!opts.includeDeclared), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
   const now = opts.now ?? new Date();
   if (target.transport === "sbom") {
     const inv = await readSbom(target.ref);
@@ -82,7 +88,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     if (inv.name) artifact.names = [inv.name];
     return report(artifact, inv.packages, errors);
   }
-  if (target.transport === "dir") {
+  if (target.transport === "dir" || target.transport === "rootfs") {
     await assertDirectory(target.ref);
     const errors: ReportError[] = [];
     const entries = walkRootfs(target.ref, (p, info) => analyzers.some((a) => a.required(p, info)), (path, e) => {
@@ -90,7 +96,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     });
     const analysis = await analyzeEntries(entries, analyzers, target.ref);
     const merged = merge([{ analysis }], analyzers, now);
-    const r = report({ target: targetText, type: "dir", os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
+    const r = report({ target: targetText, type: target.transport, os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
     r.secrets = merged.secrets;
     return r;
   }
@@ -203,6 +209,11 @@ function configSecrets(image: Image): SecretFinding[] {
     if (h.created_by) entries.push({ key: `history[${i}]`, value: h.created_by, where: `config: history[${i}]` });
   });
   return scanKeyValues(entries);
+}
+
+/** Declared-evidence analyzers (lockfiles, manifests) only where they are wanted. */
+function chooseAnalyzers(all: Analyzer[], declared: boolean): Analyzer[] {
+  return declared ? all : all.filter((a) => a.evidence === "installed");
 }
 
 const short = (d: string): string => d.replace(/^sha256:/, "").slice(0, 12);

@@ -6,6 +6,8 @@ import { isScannableText, scanText, SECRET_MAX_FILE } from "../secrets/index.js"
 const NO_HEAD = Buffer.alloc(0);
 
 export const secretAnalyzer: Analyzer = {
+  // Finds no packages; it runs on every kind of target.
+  evidence: "installed",
   id: "secret/files",
   version: 2,
   maxFileSize: SECRET_MAX_FILE,

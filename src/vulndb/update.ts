@@ -173,6 +173,7 @@ class EcosystemUpdater {
 /**
  * Updates the given ecosystems in one atomic step (one copy of the database, one rename): all of
  * them land, or none, unless `onSkipped` lets ecosystems that failed before writing drop out.
+ * When all of them drop out the database is not written at all (nor created).
  */
 export async function updateDb(dbPath: string, opts: UpdateOptions): Promise<UpdateResult[]> {
   if (opts.ecosystems.length === 0) throw new UserError("USAGE", "no ecosystems to update");
@@ -190,6 +191,9 @@ export async function updateDb(dbPath: string, opts: UpdateOptions): Promise<Upd
         opts.onSkipped(eco, e);
       }
     }
+    // Every ecosystem dropped out: nothing landed, so the database (or its absence) stays as it
+    // was rather than being restamped as freshly built.
+    if (out.length === 0) w.discard();
     return out;
   });
 }

@@ -30,7 +30,11 @@ export class DbWriter {
   private readonly basesOf: Database.Statement<[string], { e: string }>;
   /** Ecosystem bases whose records changed in this run. */
   readonly touched = new Set<string>();
+  /** Set by discard(): the run landed nothing, so the database is left as it was. */
+  discarded = false;
   private readonly totalChanges: Database.Statement<[], number>;
+  /** changes() when the writer was made (a new database's schema is written before). */
+  private readonly baseline: number;
 
   constructor(readonly db: Database.Database) {
     this.getModified = db.prepare("SELECT modified FROM records WHERE id = ?");
@@ -42,6 +46,16 @@ export class DbWriter {
     this.delAliases = db.prepare("DELETE FROM aliases WHERE record_id = ?");
     this.basesOf = db.prepare("SELECT DISTINCT ecosystem_base AS e FROM affected WHERE record_id = ?");
     this.totalChanges = db.prepare<[], number>("SELECT total_changes()").pluck();
+    this.baseline = this.changes();
+  }
+
+  /**
+   * Leave the database untouched, not even restamped (or, if there was none, not created):
+   * for a run in which nothing could be fetched. Only before anything was written.
+   */
+  discard(): void {
+    if (this.changes() !== this.baseline) throw new Error("DbWriter.discard after writes");
+    this.discarded = true;
   }
 
   /** Rows written so far on this connection: unchanged across a step means it wrote nothing. */
@@ -177,6 +191,12 @@ export async function withDbWriter<T>(dbPath: string, build: (w: DbWriter) => Pr
     db.exec("BEGIN");
     const w = new DbWriter(db);
     const result = await build(w);
+    if (w.discarded) {
+      db.close();
+      db = undefined;
+      rmSync(tmp, { force: true });
+      return result;
+    }
     w.finish();
     db.exec("COMMIT");
     db.close();
