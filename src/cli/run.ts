@@ -160,12 +160,13 @@ export async function run(argv: string[]): Promise<number> {
     .option("--severity <list>", "report only these severities (CRITICAL,HIGH,MEDIUM,LOW)")
     .option("--exit-code <n>", "exit with this code when any misconfiguration is reported (0 otherwise)")
     .option("--ignorefile <file>", "ignore rules (YAML, by rule id); default ./.bulwarkignore when present")
+    .option("--pss-version <version>", "Pod Security Standards version to check Kubernetes manifests against, as in pod-security.kubernetes.io/enforce-version: v1.N or latest", "latest")
     .option("-q, --quiet", "no warnings on stderr")
     .option("--debug", "show stack traces on errors")
-    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; quiet?: boolean; debug?: boolean }) => {
+    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; pssVersion: string; quiet?: boolean; debug?: boolean }) => {
       debug = !!flags.debug;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
-      const opts: ConfigScanOptions = {};
+      const opts: ConfigScanOptions = { pssVersion: flags.pssVersion };
       if (flags.severity) opts.severities = parseSeverities(flags.severity);
       if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
       const report = await scanConfig(paths, opts);

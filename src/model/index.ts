@@ -226,8 +226,11 @@ export type RuleSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
 
 /** Equivalent controls in well-known frameworks. */
 export interface RuleReferences {
-  /** Pod Security Standards control name and level, e.g. { control: "Privileged Containers", level: "baseline" }. */
-  pss?: { control: string; level: "baseline" | "restricted" };
+  /**
+   * Pod Security Standards control name and level, e.g. { control: "Privileged Containers", level: "baseline" };
+   * in findings also the policy version checked against, e.g. "v1.36" (never "latest").
+   */
+  pss?: { control: string; level: "baseline" | "restricted"; version?: string };
   /** CIS Docker / Kubernetes benchmark section, e.g. "CIS Docker 4.1". */
   cis?: string;
   /** NSA/CISA Kubernetes hardening guide section. */

@@ -4,7 +4,8 @@ import { lstat, opendir } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
 import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
-import { KubernetesScanner, isKubernetesCandidate } from "../misconfig/kubernetes/index.js";
+import { KubernetesScanner, isKubernetesCandidate, parsePssVersion, PSS_LATEST_MINOR } from "../misconfig/kubernetes/index.js";
+import type { PssVersion } from "../misconfig/kubernetes/index.js";
 import { readTextFile } from "./files.js";
 import { UserError } from "../errors.js";
 import { compareText } from "../report/common/compare.js";
@@ -66,16 +67,30 @@ export interface ConfigScanOptions {
   /** `.bulwarkignore` (entries by rule id); default ./.bulwarkignore when present; false: none. */
   ignoreFile?: string | false;
   now?: Date;
+  /**
+   * Pod Security Standards version for the Kubernetes rules, as a namespace pins it for the
+   * admission controller: "v1.30", or "latest" (the default: the newest this build knows).
+   */
+  pssVersion?: string;
+}
+
+/** "latest" or "v1.N" → the version; anything else is a usage error. */
+export function resolvePssVersion(text: string | undefined): PssVersion {
+  const v = parsePssVersion(text ?? "latest");
+  if (!v) throw new UserError("USAGE", `--pss-version must be "latest" or a version v1.0 to v1.${PSS_LATEST_MINOR} (as in pod-security.kubernetes.io/enforce-version), got "${text}"`);
+  return v;
 }
 
 export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}): Promise<Report> {
+  // Options are checked before any file is read, so usage errors come first.
+  const pss = resolvePssVersion(opts.pssVersion);
   if (paths.length === 0) throw new UserError("USAGE", "no files or directories given");
   const found: Found[] = [];
   const errors: ReportError[] = [];
   for (const p of paths) await collect(p, found, errors);
   const misconfigurations: Misconfiguration[] = [];
   // Manifests are checked as they are read: no file's text or yaml nodes outlive its turn.
-  const k8s = new KubernetesScanner();
+  const k8s = new KubernetesScanner({ pss });
   for (const f of found) {
     const read = readTextFile(f.path, MAX_FILE);
     if ("error" in read) {

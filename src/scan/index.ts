@@ -11,7 +11,7 @@ import { scanImageConfig } from "../misconfig/image-config/index.js";
 import { scanImageContents } from "../misconfig/image-contents/index.js";
 import { readSbom } from "../sbom/index.js";
 import { scanKeyValues } from "../secrets/index.js";
-import { scanConfig } from "./config.js";
+import { resolvePssVersion, scanConfig } from "./config.js";
 import { dropIgnoredFindings } from "./ignore.js";
 import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
@@ -42,6 +42,8 @@ export interface ScanOptions {
   scanners?: string[];
   /** Options of the vulnerability scanner. */
   vuln?: VulnScanOptions;
+  /** Pod Security Standards version for the misconfig scanner's Kubernetes rules ("v1.30"; default "latest"). */
+  pssVersion?: string;
   /**
    * Images and root filesystems report installed packages only; this adds what lockfiles and
    * manifests inside them declare (marked `evidence: "declared"`). Project trees (`dir:`) always
@@ -56,13 +58,14 @@ export async function scan(targetText: string, opts: ScanOptions = {}): Promise<
   const scanners = opts.scanners ?? ["package"];
   const unknown = scanners.filter((s) => !(SCANNERS as readonly string[]).includes(s));
   if (unknown.length) throw new UserError("USAGE", `unknown scanner(s): ${unknown.join(", ")} (available: ${SCANNERS.join(", ")})`);
+  if (opts.pssVersion !== undefined) resolvePssVersion(opts.pssVersion);
   const now = opts.now ?? new Date();
   const report = await inventory(targetText, opts);
   if (scanners.includes("vuln")) await addVulnerabilities(report, opts.vuln ?? {}, now);
   if (scanners.includes("misconfig") && report.artifact.type === "dir") {
     // A project tree: its Dockerfiles, manifests and Compose files. The ignore file is applied
     // below, once for every finding of the scan.
-    const cfg = await scanConfig([parseTarget(targetText).ref], { ignoreFile: false });
+    const cfg = await scanConfig([parseTarget(targetText).ref], { ignoreFile: false, ...(opts.pssVersion !== undefined ? { pssVersion: opts.pssVersion } : {}) });
     report.misconfigurations.push(...cfg.misconfigurations);
     report.errors.push(...cfg.errors);
   }
