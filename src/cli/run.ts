@@ -35,6 +35,7 @@ interface ScanFlags extends ImageFlags {
   skipDbUpdate?: boolean;
   matchOsOwned?: boolean;
   allowIncomplete?: boolean;
+  pssVersion?: string;
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -109,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     .option("--offline", "never touch the network for advisories")
     .option("--skip-db-update", "use the advisory database as it is")
     .option("--match-os-owned", "also match language packages owned by OS packages as language packages")
+    .option("--pss-version <version>", "with --scanners misconfig on dir: targets: Pod Security Standards version (v1.N or latest)")
     .action(async (target: string, flags: ScanFlags) => {
       const opts = await baseOptions(flags);
       opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
@@ -123,6 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.offline) vuln.offline = true;
       if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
       if (flags.matchOsOwned) vuln.matchOsOwned = true;
+      if (flags.pssVersion) opts.pssVersion = flags.pssVersion;
       if (opts.onProgress) vuln.onDbProgress = dbProgress(true);
       if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       opts.vuln = vuln;

@@ -96,6 +96,15 @@ describe.skipIf(!existsSync(BIN))("bulwark config", () => {
     expect(rule.help.text).toContain("pss: Host Probes / Lifecycle Hooks (Pod Security Standards baseline, v1.36)");
   });
 
+  it("scan --scanners misconfig on a project tree takes --pss-version too", () => {
+    const r = bulwark(["scan", `dir:${PROJECT}`, "--scanners", "misconfig", "--pss-version", "v1.30", "--format", "json", "--offline"]);
+    expect(r.code, r.stderr).toBe(0);
+    const found = (JSON.parse(r.stdout).misconfigurations as { references: { pss?: { version?: string } } }[]).filter((m) => m.references.pss);
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((m) => m.references.pss!.version))).toEqual(new Set(["v1.30"]));
+    expect(bulwark(["scan", `dir:${PROJECT}`, "--scanners", "misconfig", "--pss-version", "v9"]).code).toBe(2);
+  });
+
   it("refuses a Pod Security Standards version it does not know, in one line", () => {
     for (const bad of ["v1.37", "1.x", "v2.0", ""]) {
       const r = bulwark(["config", PROJECT, "--pss-version", bad]);
