@@ -10,6 +10,8 @@ import { readTextFile } from "./files.js";
 import { UserError } from "../errors.js";
 import { compareText } from "../report/common/compare.js";
 import { dropIgnoredFindings } from "./ignore.js";
+import { redactReport } from "./redact.js";
+import { scanText } from "../secrets/index.js";
 import type { Misconfiguration, Report, ReportError } from "../model/index.js";
 import { toolVersion } from "../version.js";
 
@@ -89,6 +91,7 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
   const errors: ReportError[] = [];
   for (const p of paths) await collect(p, found, errors);
   const misconfigurations: Misconfiguration[] = [];
+  const secrets = new Set<string>();
   // Manifests are checked as they are read: no file's text or yaml nodes outlive its turn.
   const k8s = new KubernetesScanner({ pss });
   for (const f of found) {
@@ -102,6 +105,9 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
       continue;
     }
     const text = read.text;
+    // Secrets in the file (a token in a RUN line, a password in an env value) are redacted in
+    // every message that quotes the file; this command reports misconfigurations, not secrets.
+    scanText(text, f.rel, secrets);
     if (f.kind === "kubernetes") {
       k8s.add(f.rel, text);
       continue;
@@ -130,6 +136,7 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
     misconfigurations,
     errors,
   };
+  redactReport(report, secrets);
   dropIgnoredFindings(report, opts.ignoreFile, opts.now ?? new Date());
   report.misconfigurations = report.misconfigurations
     .filter((m) => !opts.severities || opts.severities.includes(m.severity))

@@ -13,6 +13,7 @@ import { readSbom } from "../sbom/index.js";
 import { scanKeyValues } from "../secrets/index.js";
 import { resolvePssVersion, scanConfig } from "./config.js";
 import { dropIgnoredFindings } from "./ignore.js";
+import { redactAgain, redactReport } from "./redact.js";
 import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
@@ -70,6 +71,9 @@ export async function scan(targetText: string, opts: ScanOptions = {}): Promise<
     report.errors.push(...cfg.errors);
   }
   if (report.secrets.length || report.misconfigurations.length) dropIgnoredFindings(report, opts.vuln?.ignoreFile, now, !scanners.includes("vuln"));
+  // Vulnerabilities carry layer references copied from packages: the secrets detected by
+  // inventory are redacted in them too.
+  redactAgain(report);
   return report;
 }
 
@@ -111,7 +115,12 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   const image = await openImage(target, openOpts);
   try {
     const r = await scanImage(image, analyzers, opts, now, scanners.includes("misconfig"));
-    if (scanners.includes("secret")) r.secrets.push(...configSecrets(image));
+    // Env, labels, history and command are always checked (a few strings): the secrets found
+    // there are redacted everywhere the report repeats them, and reported with "secret".
+    const found = new Set<string>();
+    const inConfig = configSecrets(image, found);
+    if (scanners.includes("secret")) r.secrets.push(...inConfig);
+    redactReport(r, found);
     return r;
   } finally {
     await image.close();
@@ -201,8 +210,11 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   }
 }
 
-/** Env, labels and history lines of the image config: secrets there ship with every container. */
-function configSecrets(image: Image): SecretFinding[] {
+/**
+ * Env, labels, history lines and the command of the image config: secrets there ship with every
+ * container. `found` receives the secret strings, for redaction.
+ */
+function configSecrets(image: Image, found: Set<string>): SecretFinding[] {
   const c = image.config;
   const entries: { key: string; value: string; where: string }[] = [];
   for (const e of c.config?.Env ?? []) {
@@ -213,7 +225,10 @@ function configSecrets(image: Image): SecretFinding[] {
   (c.history ?? []).forEach((h, i) => {
     if (h.created_by) entries.push({ key: `history[${i}]`, value: h.created_by, where: `config: history[${i}]` });
   });
-  return scanKeyValues(entries);
+  for (const [field, v] of [["Entrypoint", c.config?.Entrypoint], ["Cmd", c.config?.Cmd], ["Healthcheck", c.config?.Healthcheck?.Test]] as const) {
+    if (Array.isArray(v) && v.length) entries.push({ key: "", value: v.map(String).join(" "), where: `config: ${field}` });
+  }
+  return scanKeyValues(entries, found);
 }
 
 /** Declared-evidence analyzers (lockfiles, manifests) only where they are wanted. */

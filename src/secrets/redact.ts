@@ -1,0 +1,55 @@
+// Redaction of detected secrets in any text: the secret strings found by the scanner (image
+// env, labels, history, config files) are replaced by "*****" wherever a report repeats them.
+
+export const REDACTED = "*****";
+
+/** Shortest secret worth replacing: shorter strings would also hit ordinary words. */
+const MIN_SECRET = 6;
+/** Shortest cut-off head of a secret (before "..." or at the end of a text) that is replaced. */
+const MIN_HEAD = 4;
+
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: Iterable<string>) {
+    const list = [...new Set([...secrets].map((s) => s.trim()).filter((s) => s.length >= MIN_SECRET && s !== REDACTED))];
+    // Longest first: a secret that contains another is replaced whole.
+    this.secrets = list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  }
+
+  get empty(): boolean {
+    return this.secrets.length === 0;
+  }
+
+  /**
+   * `text` with every copy of every secret replaced. Heads of a secret cut short by a writer or
+   * rule that shortens text (`git clone https://ghp_abc...`) are replaced too: a head of at
+   * least 4 characters right before "...", "…" or the end of the text.
+   */
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) {
+      if (out.includes(s)) out = out.split(s).join(REDACTED);
+      out = redactHeads(out, s);
+    }
+    return out;
+  }
+}
+
+/** Cut-off heads of `secret` before an ellipsis or at the end of `text`. */
+function redactHeads(text: string, secret: string): string {
+  const head = secret.slice(0, MIN_HEAD);
+  if (!text.includes(head)) return text;
+  const cuts: number[] = [text.length];
+  for (const mark of ["...", "\u2026"]) for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, i + 1)) cuts.push(i);
+  let out = text;
+  // From the right, so earlier offsets stay valid.
+  for (const cut of [...new Set(cuts)].sort((a, b) => b - a)) {
+    let best = -1;
+    for (let i = out.lastIndexOf(head, cut - MIN_HEAD); i >= 0 && cut - i < secret.length; i = i > 0 ? out.lastIndexOf(head, i - 1) : -1) {
+      if (secret.startsWith(out.slice(i, cut))) best = i;
+    }
+    if (best >= 0) out = out.slice(0, best) + REDACTED + out.slice(cut);
+  }
+  return out;
+}
