@@ -21,6 +21,7 @@ const NOT_LITERAL: RegExp[] = [
   /^[\^~<>=v]*\d+(?:\.(?:\d+|x|\*)){1,3}(?:[-+][0-9A-Za-z.-]+)?$/i,
   /^(?:npm|workspace|file|link|portal|patch|catalog|git\+[a-z]+|github|gitlab|bitbucket):/i,
   /#\{|\$\{|%\{|%\(|<%|\{\{/,
+  /^\$[\w{(]/, // $VAR…, ${…}, $(…): a reference to another value
 ];
 
 const QUOTES = "\"'\x60";
