@@ -214,6 +214,7 @@ describe("Redactor", () => {
     // Strings shorter than 6 characters are not treated as secrets; other text is untouched.
     expect(r.redact("a short word")).toBe("a short word");
     expect(r.redact("ghp is a prefix, gh... too")).toBe("ghp is a prefix, gh... too");
+    expect(r.redact(`a word ending like the secret: ${s.slice(0, 6)}`)).toBe(`a word ending like the secret: ${s.slice(0, 6)}`);
     expect(new Redactor([]).empty).toBe(true);
   });
   it("replaces the longest secret first", () => {

@@ -5,8 +5,9 @@ export const REDACTED = "*****";
 
 /** Shortest secret worth replacing: shorter strings would also hit ordinary words. */
 const MIN_SECRET = 6;
-/** Shortest cut-off head of a secret (before "..." or at the end of a text) that is replaced. */
+/** Shortest cut-off head of a secret that is replaced: before "..." or "…", and at the end of a text. */
 const MIN_HEAD = 4;
+const MIN_HEAD_AT_END = 8;
 
 export class Redactor {
   private readonly secrets: string[];
@@ -24,7 +25,7 @@ export class Redactor {
   /**
    * `text` with every copy of every secret replaced. Heads of a secret cut short by a writer or
    * rule that shortens text (`git clone https://ghp_abc...`) are replaced too: a head of at
-   * least 4 characters right before "...", "…" or the end of the text.
+   * least 4 characters right before "..." or "…", or of at least 8 at the end of the text.
    */
   redact(text: string): string {
     let out = text;
@@ -49,7 +50,7 @@ function redactHeads(text: string, secret: string): string {
     for (let i = out.lastIndexOf(head, cut - MIN_HEAD); i >= 0 && cut - i < secret.length; i = i > 0 ? out.lastIndexOf(head, i - 1) : -1) {
       if (secret.startsWith(out.slice(i, cut))) best = i;
     }
-    if (best >= 0) out = out.slice(0, best) + REDACTED + out.slice(cut);
+    if (best >= 0 && (cut < out.length || cut - best >= MIN_HEAD_AT_END)) out = out.slice(0, best) + REDACTED + out.slice(cut);
   }
   return out;
 }
