@@ -206,16 +206,22 @@ describe("credentials in URLs", () => {
 describe("Redactor", () => {
   const s = j("gh", "p_", gen("an", 36));
   it("replaces every copy and cut-off heads before an ellipsis or at the end", () => {
-    const r = new Redactor([s, "short"]);
+    const r = new Redactor([s, "ab"]);
     expect(r.redact(`a ${s} b ${s}`)).toBe("a ***** b *****");
     expect(r.redact(`curl https://x.io/?t=${s.slice(0, 12)}...`)).toBe("curl https://x.io/?t=*****...");
     expect(r.redact(`step: ${s.slice(0, 9)}\u2026 done`)).toBe("step: *****\u2026 done");
     expect(r.redact(`ends with ${s.slice(0, 20)}`)).toBe("ends with *****");
-    // Strings shorter than 6 characters are not treated as secrets; other text is untouched.
-    expect(r.redact("a short word")).toBe("a short word");
+    // Strings shorter than 3 characters are not treated as secrets; other text is untouched.
+    expect(r.redact("ab is a short word")).toBe("ab is a short word");
     expect(r.redact("ghp is a prefix, gh... too")).toBe("ghp is a prefix, gh... too");
     expect(r.redact(`a word ending like the secret: ${s.slice(0, 6)}`)).toBe(`a word ending like the secret: ${s.slice(0, 6)}`);
     expect(new Redactor([]).empty).toBe(true);
+  });
+  it("replaces short secrets (a weak password in a URL) only as a whole word", () => {
+    const r = new Redactor(["pw1", "abc.d"]);
+    expect(r.redact("git clone https://ci:pw1@git.acme.io/x")).toBe("git clone https://ci:*****@git.acme.io/x");
+    expect(r.redact("pw12 xpw1 abc.d abcxd")).toBe("pw12 xpw1 ***** abcxd");
+    expect(new Redactor(["ab"]).empty).toBe(true);
   });
   it("replaces the longest secret first", () => {
     const inner = s.slice(4, 20);

@@ -3,23 +3,30 @@
 
 export const REDACTED = "*****";
 
-/** Shortest secret worth replacing: shorter strings would also hit ordinary words. */
+/**
+ * Secrets of at least this length are replaced wherever they occur; shorter ones (3 to 5
+ * characters: a weak password in a URL) only as a whole word, so that ordinary text survives.
+ */
 const MIN_SECRET = 6;
+const MIN_SHORT = 3;
 /** Shortest cut-off head of a secret that is replaced: before "..." or "…", and at the end of a text. */
 const MIN_HEAD = 4;
 const MIN_HEAD_AT_END = 8;
 
 export class Redactor {
   private readonly secrets: string[];
+  private readonly short: RegExp | null;
 
   constructor(secrets: Iterable<string>) {
-    const list = [...new Set([...secrets].map((s) => s.trim()).filter((s) => s.length >= MIN_SECRET && s !== REDACTED))];
+    const all = [...new Set([...secrets].map((s) => s.trim()).filter((s) => s.length >= MIN_SHORT && s !== REDACTED))];
     // Longest first: a secret that contains another is replaced whole.
-    this.secrets = list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    this.secrets = all.filter((s) => s.length >= MIN_SECRET).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    const short = all.filter((s) => s.length < MIN_SECRET).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    this.short = short.length ? new RegExp(`(?<![A-Za-z0-9])(?:${short.join("|")})(?![A-Za-z0-9])`, "g") : null;
   }
 
   get empty(): boolean {
-    return this.secrets.length === 0;
+    return this.secrets.length === 0 && this.short === null;
   }
 
   /**
@@ -33,6 +40,7 @@ export class Redactor {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
       out = redactHeads(out, s);
     }
+    if (this.short) out = out.replace(this.short, REDACTED);
     return out;
   }
 }
