@@ -4,7 +4,7 @@ export { inventory as sbom } from "./scan/index.js";
 export { addVulnerabilities } from "./scan/vulns.js";
 export { compareVersions, evaluateAffected, normalizeName } from "./versioning/index.js";
 export { AdvisoryDB, importPaths, updateDb, dbStatus, defaultDbPath, type DbStatus, type UpdateProgress } from "./vulndb/index.js";
-export { matchPackages, ecosystemsFor, applyFilters, applySuppressions, loadIgnoreFile, loadVexFile } from "./match/index.js";
+export { matchPackages, ecosystemsFor, coverage, applyFilters, applySuppressions, loadIgnoreFile, loadVexFile } from "./match/index.js";
 export { readSbom } from "./sbom/index.js";
 export { scanConfig, type ConfigScanOptions } from "./scan/config.js";
 export { listRules, type RuleInfo } from "./scan/rules.js";

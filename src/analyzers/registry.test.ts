@@ -25,6 +25,17 @@ describe("analyzer registry", () => {
     for (const a of analyzers) expect(Number.isInteger(a.version) && a.version > 0, a.id).toBe(true);
   });
 
+  it("says what its evidence proves: lockfile and manifest readers are the declared ones", () => {
+    // A lockfile reader marked "installed" would put declared-only packages into image reports.
+    const lockfileNames = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "Gemfile.lock", "composer.lock", "packages.lock.json", "go.mod", "Cargo.lock", "pom.xml", "gradle.lockfile", "requirements.txt", "poetry.lock", "Pipfile.lock"];
+    for (const a of analyzers) {
+      expect(["installed", "declared"], a.id).toContain(a.evidence);
+      const readsLockfiles = lockfileNames.some((n) => a.required(`srv/app/${n}`, { mode: 0o100644, size: 1000 }));
+      expect(a.evidence, a.id).toBe(readsLockfiles ? "declared" : "installed");
+    }
+    expect(analyzers.filter((a) => a.evidence === "declared").length).toBe(11);
+  });
+
   it.each(analyzerFolders())("folder %s is registered and has tests and testdata", (folder) => {
     const dir = join(here, folder);
     const files = readdirSync(dir);

@@ -1,4 +1,4 @@
-import type { OSInfo, Package, ReportError, SecretFinding } from "../model/index.js";
+import type { Evidence, OSInfo, Package, ReportError, SecretFinding } from "../model/index.js";
 
 /** A file handed to an analyzer: the core opens, reads (up to the analyzer's cap) and closes it. */
 export interface AnalyzerFile {
@@ -52,6 +52,14 @@ export interface Analyzer {
   id: string;
   /** Bump when output changes: part of the cache key. */
   version: number;
+  /**
+   * What the files this analyzer reads prove. "installed": a package database or the package's
+   * own files on disk (dpkg status, node_modules/x/package.json, dist-info, jars, binaries).
+   * "declared": a lockfile or manifest that lists what a project wants (package-lock.json,
+   * Gemfile.lock, go.mod, requirements.txt, pom.xml). Images and root filesystems run only
+   * "installed" analyzers unless declared packages are asked for.
+   */
+  evidence: Evidence;
   /** Largest file this analyzer accepts; larger ones are recorded as errors, never buffered. */
   maxFileSize?: number;
   /** Cheap test on the path (and header facts): does this analyzer want the file? */

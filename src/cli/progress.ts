@@ -52,3 +52,14 @@ export function dbProgress(enabled: boolean): ((p: UpdateProgress) => void) | un
     process.stderr.write(`\r\x1b[2Kadvisories ${p.ecosystem}: ${p.phase} ${p.done}${total}${unit}`);
   };
 }
+
+/**
+ * The line a writer prints while another process holds the advisory database's write lock
+ * (always, TTY or not: a silent wait looks like a hang in CI logs).
+ */
+export function lockWaitNotice(dbPath: string): (waitedMs: number, lockPath: string) => void {
+  return (waitedMs, lockPath) => {
+    const clear = process.stderr.isTTY === true ? "\r\x1b[2K" : "";
+    process.stderr.write(`${clear}bulwark: waiting for another process writing ${dbPath} (${Math.round(waitedMs / 1000)} s so far; lock ${lockPath})\n`);
+  };
+}

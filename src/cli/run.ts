@@ -5,7 +5,7 @@ import {
   type ConfigScanOptions, type Report, type ScanOptions, type Severity, type VulnScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
-import { dbProgress, progressReporter } from "./progress.js";
+import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 
 interface ImageFlags {
   format: string;
@@ -19,6 +19,7 @@ interface ImageFlags {
   dockerConfig?: string;
   quiet?: boolean;
   debug?: boolean;
+  includeDeclared?: boolean;
 }
 
 interface ScanFlags extends ImageFlags {
@@ -33,6 +34,8 @@ interface ScanFlags extends ImageFlags {
   offline?: boolean;
   skipDbUpdate?: boolean;
   matchOsOwned?: boolean;
+  allowIncomplete?: boolean;
+  pssVersion?: string;
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -53,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const imageOptions = (cmd: Command, defaultFormat: string, formats: string[]): Command =>
     cmd
-      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, dir:PATH, sbom:PATH")
+      .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, rootfs:PATH (installed system), dir:PATH (project tree), sbom:PATH")
       .addOption(new Option("-f, --format <format>", "output format").choices(formats).default(defaultFormat))
       .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
       .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
@@ -63,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
       .option("--username <user>", "registry user name")
       .option("--password-stdin", "read the registry password from standard input")
       .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
+      .option("--include-declared", "images and root filesystems: also report packages that only lockfiles and manifests declare")
       .option("-q, --quiet", "no progress output")
       .option("--debug", "show stack traces on errors");
 
@@ -75,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.username) opts.username = flags.username;
     if (flags.passwordStdin) opts.password = await readStdin();
     if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
+    if (flags.includeDeclared) opts.includeDeclared = true;
     const progress = progressReporter(!flags.quiet && process.stderr.isTTY === true);
     if (progress) opts.onProgress = progress;
     return opts;
@@ -96,7 +101,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
-    .option("--exit-code <n>", "exit with this code when any vulnerability is reported (0 otherwise)")
+    .option("--exit-code <n>", "exit with this code when any vulnerability is reported or any package could not be checked (0 otherwise)")
+    .option("--allow-incomplete", "with --exit-code: do not fail because packages could not be checked (no advisories for them)")
     .option("--ignorefile <file>", "ignore rules (YAML); default ./.bulwarkignore when present")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
@@ -104,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     .option("--offline", "never touch the network for advisories")
     .option("--skip-db-update", "use the advisory database as it is")
     .option("--match-os-owned", "also match language packages owned by OS packages as language packages")
+    .option("--pss-version <version>", "with --scanners misconfig on dir: targets: Pod Security Standards version (v1.N or latest)")
     .action(async (target: string, flags: ScanFlags) => {
       const opts = await baseOptions(flags);
       opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
@@ -118,7 +125,9 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.offline) vuln.offline = true;
       if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
       if (flags.matchOsOwned) vuln.matchOsOwned = true;
+      if (flags.pssVersion) opts.pssVersion = flags.pssVersion;
       if (opts.onProgress) vuln.onDbProgress = dbProgress(true);
+      if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       opts.vuln = vuln;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       const report = await scan(target, opts);
@@ -126,6 +135,22 @@ export async function run(argv: string[]): Promise<number> {
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
       await emit(report, flags);
+      // Packages that were not checked are said on stderr whatever the format (even with -q):
+      // a report without findings must not be mistaken for a clean image.
+      // Only packages whose advisories could not be loaded fail the gate: those with no advisory
+      // source at all would fail it on every run, and the flag would become a habit.
+      const incomplete = incompleteness(report);
+      const gating = incompleteness(report, "advisories-missing");
+      if (incomplete) {
+        if (gating && flags.allowIncomplete) {
+          process.stderr.write(`bulwark: incomplete results accepted (--allow-incomplete): ${gating.count} ${gating.count === 1 ? "package" : "packages"} not checked\n`);
+        } else if (gating && exitCode !== 0) {
+          process.stderr.write(`bulwark: ${gating.count} ${gating.count === 1 ? "package was" : "packages were"} not checked for vulnerabilities (${gating.ecosystems}); pass --allow-incomplete to accept incomplete results\n`);
+          throw new Exit(exitCode);
+        } else {
+          process.stderr.write(`bulwark: warning: ${incomplete.count} of ${report.packages.length} packages were not checked for vulnerabilities (${incomplete.reasons})\n`);
+        }
+      }
       if (exitCode !== 0 && report.vulnerabilities.length > 0) throw new Exit(exitCode);
     });
 
@@ -138,12 +163,13 @@ export async function run(argv: string[]): Promise<number> {
     .option("--severity <list>", "report only these severities (CRITICAL,HIGH,MEDIUM,LOW)")
     .option("--exit-code <n>", "exit with this code when any misconfiguration is reported (0 otherwise)")
     .option("--ignorefile <file>", "ignore rules (YAML, by rule id); default ./.bulwarkignore when present")
+    .option("--pss-version <version>", "Pod Security Standards version to check Kubernetes manifests against, as in pod-security.kubernetes.io/enforce-version: v1.N or latest", "latest")
     .option("-q, --quiet", "no warnings on stderr")
     .option("--debug", "show stack traces on errors")
-    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; quiet?: boolean; debug?: boolean }) => {
+    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; pssVersion: string; quiet?: boolean; debug?: boolean }) => {
       debug = !!flags.debug;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
-      const opts: ConfigScanOptions = {};
+      const opts: ConfigScanOptions = { pssVersion: flags.pssVersion };
       if (flags.severity) opts.severities = parseSeverities(flags.severity);
       if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
       const report = await scanConfig(paths, opts);
@@ -188,6 +214,7 @@ export async function run(argv: string[]): Promise<number> {
       if (flags.dbRepository) opts.repository = flags.dbRepository;
       const progress = dbProgress(!flags.quiet && process.stderr.isTTY === true);
       if (progress) opts.onProgress = progress;
+      if (!flags.quiet) opts.onLockWait = lockWaitNotice(path);
       const results = await updateDb(path, opts);
       await writeOutput(results.map((r) => `${r.ecosystem}: ${r.mode} update, ${r.records} records\n`).join(""), undefined);
     });
@@ -198,7 +225,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--debug", "show stack traces on errors")
     .action(async (paths: string[], flags: { db?: string; debug?: boolean }) => {
       debug = !!flags.debug;
-      const r = await importPaths(flags.db ?? defaultDbPath(), paths);
+      const path = flags.db ?? defaultDbPath();
+      const r = await importPaths(path, paths, { onLockWait: lockWaitNotice(path) });
       for (const e of r.errors.slice(0, 20)) process.stderr.write(`bulwark: warning: ${e}\n`);
       if (r.errors.length > 20) process.stderr.write(`bulwark: warning: ... and ${r.errors.length - 20} more\n`);
       await writeOutput(`imported ${r.imported} records, skipped ${r.skipped}, ${r.errors.length} errors\n`, undefined);
@@ -248,6 +276,16 @@ export async function run(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
     return 2;
   }
+}
+
+/** Packages the vulnerability scan could not check: how many, in which ecosystems, and why. */
+function incompleteness(report: Report, cause?: "advisories-missing"): { count: number; ecosystems: string; reasons: string } | undefined {
+  const list = (report.unchecked ?? []).filter((u) => cause === undefined || u.cause === cause).sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0));
+  const count = list.reduce((n, u) => n + u.packages, 0);
+  if (count === 0) return undefined;
+  // Reasons quote the target's package names and download errors: no control characters.
+  const clean = (text: string) => text.replace(/\p{Cc}/gu, "?");
+  return { count, ecosystems: clean(list.map((u) => u.ecosystem).join(", ")), reasons: clean(list.map((u) => u.reason).join("; ")) };
 }
 
 function splitList(s: string): string[] {

@@ -3,7 +3,11 @@ import { existsSync, statSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { TarArchive } from "./archive.js";
 
-export type Transport = "docker-archive" | "oci" | "oci-archive" | "registry" | "dir" | "sbom" | "archive-auto";
+/**
+ * `rootfs`: an installed system (a host, an unpacked image): installed packages only.
+ * `dir`: a project tree: lockfiles and manifests count too.
+ */
+export type Transport = "docker-archive" | "oci" | "oci-archive" | "registry" | "dir" | "rootfs" | "sbom" | "archive-auto";
 
 export interface Target {
   transport: Transport;
@@ -22,7 +26,7 @@ const PREFIXES: Record<string, Transport> = {
   registry: "registry",
   docker: "registry",
   dir: "dir",
-  rootfs: "dir",
+  rootfs: "rootfs",
   sbom: "sbom",
 };
 
@@ -34,7 +38,7 @@ export function parseTarget(raw: string): Target {
     const rest = m[2]!;
     if (transport === "registry") return { transport, ref: rest.replace(/^\/\//, ""), raw };
     if (!rest) throw new UserError("USAGE", `${raw}: missing path after "${m[1]}:"`);
-    if (transport === "dir" || transport === "sbom") return { transport, ref: rest, raw };
+    if (transport === "dir" || transport === "rootfs" || transport === "sbom") return { transport, ref: rest, raw };
     return { transport, ...splitSelector(rest), raw };
   }
   return detect(raw);
@@ -59,9 +63,8 @@ function detect(raw: string): Target {
   if (existsSync(raw)) {
     const st = statSync(raw);
     if (st.isDirectory()) {
-      return existsSync(`${raw}/oci-layout`) || existsSync(`${raw}/index.json`)
-        ? { transport: "oci", ref: raw, raw }
-        : { transport: "dir", ref: raw, raw };
+      if (existsSync(`${raw}/oci-layout`) || existsSync(`${raw}/index.json`)) return { transport: "oci", ref: raw, raw };
+      return { transport: hasPackageDatabase(raw) ? "rootfs" : "dir", ref: raw, raw };
     }
     return { transport: "archive-auto", ref: raw, raw };
   }
@@ -71,6 +74,24 @@ function detect(raw: string): Target {
   }
   if (looksLikePath(raw)) throw new UserError("NOT_FOUND", `${raw}: no such file or directory`);
   return { transport: "registry", ref: raw, raw };
+}
+
+/** Where package managers keep their database of what is installed (dpkg, distroless, apk, rpm). */
+const PACKAGE_DATABASES = [
+  "var/lib/dpkg/status",
+  "var/lib/dpkg/status.d",
+  "lib/apk/db/installed",
+  "var/lib/rpm/rpmdb.sqlite",
+  "var/lib/rpm/Packages.db",
+  "var/lib/rpm/Packages",
+  "usr/lib/sysimage/rpm/rpmdb.sqlite",
+  "usr/lib/sysimage/rpm/Packages.db",
+  "usr/lib/sysimage/rpm/Packages",
+];
+
+/** A directory holding an OS package database is an installed system, not a project tree. */
+export function hasPackageDatabase(dir: string): boolean {
+  return PACKAGE_DATABASES.some((p) => existsSync(`${dir}/${p}`));
 }
 
 /** Decides docker-archive vs oci-archive for a bare tar file by looking at its members. */

@@ -11,6 +11,9 @@ describe("normalizeEntryPath", () => {
     ["a/../../b", "b", true],
     ["a/b/../c", "a/c", false],
     ["./", "", false],
+    ["/", "", false],
+    ["/..", "", true],
+    ["/./", "", false],
   ])("%s → %s (escaped %s)", (raw, path, escaped) => {
     expect(normalizeEntryPath(raw)).toEqual({ path, escaped });
   });

@@ -17,7 +17,8 @@ export function normalizeEntryPath(raw: string): { path: string; escaped: boolea
       else depth--;
     } else depth++;
   }
-  return { path: abs === "/" ? "" : abs.slice(1), escaped: escaped || raw.startsWith("/") };
+  // The root itself ("/", as umoci writes when inserting at /) names nothing outside it.
+  return { path: abs === "/" ? "" : abs.slice(1), escaped: escaped || (raw.startsWith("/") && abs !== "/") };
 }
 
 export type Whiteout = { kind: "delete"; path: string } | { kind: "opaque"; dir: string };

@@ -253,16 +253,60 @@ export interface TarEntry extends TarHeader {
 }
 
 /**
+ * How a tar stream ended. "marker": the two zero blocks of the format. The others are accepted
+ * with a note, as Go's archive/tar (so containerd, Trivy and Syft) accepts them:
+ * - "unpadded": right after the last entry's body, without the rest of its 512-byte block and
+ *   without zero blocks. Debian's umoci 0.4.7 writes layers like this (its tar writer is never
+ *   closed, so the last padding and the end marker are never written); GNU tar lists such a
+ *   layer and then fails with "Unexpected EOF in archive".
+ * - "no-marker": after the last entry's padded body (umoci again, when the last entry has no body
+ *   or one of a whole number of blocks).
+ * - "one-zero-block": only the first of the two zero blocks (GNU tar: "A lone zero block").
+ */
+export type TarEnd = "marker" | "unpadded" | "no-marker" | "one-zero-block";
+
+/** Filled in by readTar once the stream is done. */
+export interface TarReadStatus {
+  end?: TarEnd;
+  /** Entries read (meta entries such as pax headers not counted). */
+  entries: number;
+}
+
+const END_NOTES: Record<Exclude<TarEnd, "marker">, string> = {
+  unpadded: "the last entry's padding and both zero blocks missing",
+  "no-marker": "no zero blocks after the last entry",
+  "one-zero-block": "one zero block of the two",
+};
+
+/** The note for a layer whose tar stream has no complete end-of-archive marker, or undefined. */
+export function tarEndNote(status: TarReadStatus): string | undefined {
+  if (status.end === undefined || status.end === "marker") return undefined;
+  return `tar stream ends without the end-of-archive marker (${END_NOTES[status.end]}); read ${status.entries} entries`;
+}
+
+/**
  * Iterates the entries of a tar stream. An entry's body must be consumed (read/stream) before
  * asking for the next entry, or it is skipped automatically.
+ *
+ * The stream may end after the last entry's complete body without the rest of the archive (its
+ * padding, the end-of-archive marker; see TarEnd, which the caller learns from `status`), but not
+ * inside a header, a body or a zero block, nor after an extended header (pax, GNU long name) whose
+ * entry is missing: those are "truncated tar archive".
  */
-export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
+export async function* readTar(source: AsyncIterable<Buffer>, status: TarReadStatus = { entries: 0 }): AsyncGenerator<TarEntry> {
   const r = new ByteReader(source);
   let meta: MetaState = {};
+  let pendingMeta = false;
   let zeroBlocks = 0;
+  let end: TarEnd = "marker";
   for (;;) {
     const block = await r.read(BLOCK);
-    if (block.length === 0) break; // EOF without end marker: tolerated, as GNU tar does
+    if (block.length === 0) {
+      // End of input on a block boundary: tolerated after a complete entry, as Go's reader does.
+      if (pendingMeta) throw truncated();
+      end = zeroBlocks === 0 ? "no-marker" : "one-zero-block";
+      break;
+    }
     if (block.length < BLOCK) throw truncated();
     const raw = parseHeader(block);
     if (raw === null) {
@@ -276,10 +320,13 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
       const body = await r.read(padded(raw.size));
       if (body.length < padded(raw.size)) throw truncated();
       foldMeta(raw, body.subarray(0, raw.size), meta);
+      pendingMeta = true;
       continue;
     }
     const h = applyMeta(raw, meta);
     meta = {};
+    pendingMeta = false;
+    status.entries++;
     let consumed = false;
     const entry: TarEntry = {
       ...h,
@@ -297,11 +344,19 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
       },
     };
     yield entry;
-    // Skip whatever the consumer left of the body, plus padding.
-    const end = bodyStart + padded(h.size);
-    if (!consumed || r.position < end) {
-      if (!(await r.skip(end - r.position))) throw truncated();
+    // Skip whatever the consumer left of the body, plus padding. Input may end in the padding
+    // of a complete body.
+    const bodyEnd = bodyStart + padded(h.size);
+    if (!consumed || r.position < bodyEnd) {
+      if (!(await r.skip(bodyEnd - r.position))) {
+        if (r.position < bodyStart + h.size) throw truncated();
+        end = "unpadded";
+        break;
+      }
     }
   }
+  // Read to the end (so hashes over the whole stream complete and a digest mismatch surfaces
+  // here) before saying how the archive ended.
   await r.drain();
+  status.end = end;
 }

@@ -118,21 +118,3 @@ export function languageEcosystem(pkg: Package): string | null {
 export function skippedAsOsOwned(pkg: Package, opts: MatchOptions): boolean {
   return Boolean(pkg.ownedBy ?? pkg.metadata?.ownedBy) && !opts.matchOsOwned;
 }
-
-/**
- * The OSV ecosystem bases a scan of these packages needs, sorted: what `db update` must fetch.
- * OS packages need their release's base; language packages their ecosystem's.
- */
-export function ecosystemsFor(packages: readonly Package[], os: OSInfo | null, opts: MatchOptions = {}): string[] {
-  const bases = new Set<string>();
-  const osEco = osEcosystem(os, opts);
-  for (const pkg of packages) {
-    if (OS_PACKAGE_TYPES.has(pkg.type)) {
-      if (osEco) bases.add(osEco.base);
-      continue;
-    }
-    const eco = languageEcosystem(pkg);
-    if (eco && !skippedAsOsOwned(pkg, opts)) bases.add(eco);
-  }
-  return [...bases].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}

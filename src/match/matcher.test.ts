@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OSInfo, OsvRecord, Vulnerability } from "../model/index.js";
-import { ecosystemsFor } from "./ecosystems.js";
+import { ecosystemsFor } from "./coverage.js";
 import { matchPackages } from "./matcher.js";
 import { allGoRecords, apiSnapshotRecords, goRecords, localRecords, memorySource, pkg, ubuntuSample } from "./test-support/advisories.js";
 

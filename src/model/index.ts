@@ -31,6 +31,12 @@ export interface SourcePackage {
   version: string;
 }
 
+/**
+ * How a package was found: "installed" (a package database or the package's own files on disk) or
+ * "declared" (only a lockfile or manifest lists it; it may not be on disk at all).
+ */
+export type Evidence = "installed" | "declared";
+
 /** purl type: deb, apk, rpm, npm, pypi, maven, golang, gem, cargo, composer, nuget. */
 export type PackageType = string;
 
@@ -48,6 +54,8 @@ export interface Package {
   files?: string[];
   /** purl of the OS package whose files include this language package (Debian's python3-*, …). */
   ownedBy?: string;
+  /** How it was found; "installed" wins when both kinds of evidence name the package. */
+  evidence?: Evidence;
   /** Marked by lockfiles that know it: a development-only dependency. */
   dev?: boolean;
   /** Extra facts for SBOM properties (maintainer, size, …). */
@@ -101,11 +109,36 @@ export interface Report {
   vulnerabilities: Vulnerability[];
   /** Findings hidden by .bulwarkignore or VEX, with the reason. */
   suppressed?: SuppressedVulnerability[];
+  /**
+   * Packages the vulnerability scan could not check, per ecosystem. Present (maybe empty)
+   * whenever the vulnerability scanner ran: an empty list means every package was checked.
+   */
+  unchecked?: UncheckedEcosystem[];
   secrets: SecretFinding[];
   misconfigurations: Misconfiguration[];
   /** Tools an attacker could use, present in the final image (image scans with `misconfig`). */
   attackSurface?: AttackSurface;
   errors: ReportError[];
+}
+
+/** Packages of one ecosystem that were not matched against any advisory. */
+export interface UncheckedEcosystem {
+  /**
+   * The OSV ecosystem as advisories name it (`Debian:12`, `Alpine:v3.19`, `PyPI`), or the purl
+   * type (`rpm`, `generic`) for packages Bulwark has no advisory source for.
+   */
+  ecosystem: string;
+  /** How many packages of the report it covers. */
+  packages: number;
+  /** Why, one line for people: names the ecosystem and the cause. */
+  reason: string;
+  /**
+   * "advisories-missing": advisories exist for this ecosystem but the database has none (download
+   * failed, --offline, --skip-db-update); these fail an `--exit-code` gate unless
+   * --allow-incomplete. "no-advisory-source": nothing publishes advisories Bulwark can match them
+   * against (an OS release OSV does not cover, `generic` runtimes); reported, never a gate failure.
+   */
+  cause: "advisories-missing" | "no-advisory-source";
 }
 
 export type ToolCategory = "shell" | "package-manager" | "compiler" | "debugger" | "network";
@@ -193,8 +226,11 @@ export type RuleSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
 
 /** Equivalent controls in well-known frameworks. */
 export interface RuleReferences {
-  /** Pod Security Standards control name and level, e.g. { control: "Privileged Containers", level: "baseline" }. */
-  pss?: { control: string; level: "baseline" | "restricted" };
+  /**
+   * Pod Security Standards control name and level, e.g. { control: "Privileged Containers", level: "baseline" };
+   * in findings also the policy version checked against, e.g. "v1.36" (never "latest").
+   */
+  pss?: { control: string; level: "baseline" | "restricted"; version?: string };
   /** CIS Docker / Kubernetes benchmark section, e.g. "CIS Docker 4.1". */
   cis?: string;
   /** NSA/CISA Kubernetes hardening guide section. */

@@ -42,9 +42,13 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v 
 
 export function parseSbom(doc: unknown, path: string): SbomInventory {
   if (!isObj(doc)) throw new UserError("INPUT", `${path}: not an SBOM (expected a JSON object)`);
-  if (doc.bomFormat === "CycloneDX") return fromCycloneDX(doc);
-  if (typeof doc.spdxVersion === "string") return fromSpdx(doc);
-  throw new UserError("INPUT", `${path}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON`);
+  let inv: SbomInventory;
+  if (doc.bomFormat === "CycloneDX") inv = fromCycloneDX(doc);
+  else if (typeof doc.spdxVersion === "string") inv = fromSpdx(doc);
+  else throw new UserError("INPUT", `${path}: neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON`);
+  // Listed by a document, not seen on disk, unless the document says so (Bulwark's own SBOMs do).
+  for (const p of inv.packages) p.evidence ??= "declared";
+  return inv;
 }
 
 function fromCycloneDX(doc: Json): SbomInventory {
@@ -106,6 +110,8 @@ function fromSpdx(doc: Json): SbomInventory {
     // Bulwark's own SPDX names the source package in sourceInfo (SPDX has no field for it).
     const src = /built from source package (\S+) (\S+?)[;]/.exec(str(p.sourceInfo) ?? "");
     if (src && !hit.pkg.source) hit.pkg.source = { name: src[1]!, version: src[2]! };
+    const ev = /^(installed|declared): /.exec(str(p.sourceInfo) ?? "");
+    if (ev) hit.pkg.evidence = ev[1] as "installed" | "declared";
     const lic = str(p.licenseDeclared) ?? str(p.licenseConcluded);
     if (lic && lic !== "NOASSERTION" && lic !== "NONE") hit.pkg.licenses = [lic];
     out.push(hit.pkg);
@@ -139,6 +145,8 @@ function applyProperties(pkg: Package, props: unknown[]): void {
     if (srcEpoch && srcEpoch !== "0" && !/^\d+:/.test(srcVersion)) srcVersion = `${srcEpoch}:${srcVersion}`;
     pkg.source = { name: srcName, version: srcVersion };
   }
+  const evidence = get("bulwark:evidence");
+  if (evidence === "installed" || evidence === "declared") pkg.evidence = evidence;
   const layer = get("aquasecurity:trivy:LayerDiffID", "bulwark:layer:diffId");
   const path = get("bulwark:location:path", "syft:location:0:path", "aquasecurity:trivy:FilePath");
   if (path || layer) pkg.locations.push({ path: path ?? "", ...(layer ? { layer: { digest: get("aquasecurity:trivy:LayerDigest", "bulwark:layer:digest") ?? layer, diffId: layer } } : {}) });

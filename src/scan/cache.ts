@@ -6,8 +6,11 @@ import { join } from "node:path";
 import type { Analyzer } from "../analyzers/types.js";
 import type { LayerAnalysis } from "./layer.js";
 
-/** Bump when the shape of LayerAnalysis changes. */
-const CACHE_FORMAT = 2;
+/**
+ * Bump when the shape or the meaning of LayerAnalysis changes. 3: a layer whose tar stream has
+ * no end-of-archive marker carries a note in `errors` (entries cached before did not).
+ */
+const CACHE_FORMAT = 3;
 
 export function defaultCacheDir(): string {
   const env = process.env;

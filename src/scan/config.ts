@@ -4,11 +4,14 @@ import { lstat, opendir } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { isComposeFile, scanCompose } from "../misconfig/compose/index.js";
 import { isDockerfile, scanDockerfile } from "../misconfig/dockerfile/index.js";
-import { KubernetesScanner, isKubernetesCandidate } from "../misconfig/kubernetes/index.js";
+import { KubernetesScanner, isKubernetesCandidate, parsePssVersion, PSS_LATEST_MINOR } from "../misconfig/kubernetes/index.js";
+import type { PssVersion } from "../misconfig/kubernetes/index.js";
 import { readTextFile } from "./files.js";
 import { UserError } from "../errors.js";
 import { compareText } from "../report/common/compare.js";
 import { dropIgnoredFindings } from "./ignore.js";
+import { redactReport } from "./redact.js";
+import { scanText } from "../secrets/index.js";
 import type { Misconfiguration, Report, ReportError } from "../model/index.js";
 import { toolVersion } from "../version.js";
 
@@ -66,16 +69,31 @@ export interface ConfigScanOptions {
   /** `.bulwarkignore` (entries by rule id); default ./.bulwarkignore when present; false: none. */
   ignoreFile?: string | false;
   now?: Date;
+  /**
+   * Pod Security Standards version for the Kubernetes rules, as a namespace pins it for the
+   * admission controller: "v1.30", or "latest" (the default: the newest this build knows).
+   */
+  pssVersion?: string;
+}
+
+/** "latest" or "v1.N" → the version; anything else is a usage error. */
+export function resolvePssVersion(text: string | undefined): PssVersion {
+  const v = parsePssVersion(text ?? "latest");
+  if (!v) throw new UserError("USAGE", `--pss-version must be "latest" or a version v1.0 to v1.${PSS_LATEST_MINOR} (as in pod-security.kubernetes.io/enforce-version), got "${text}"`);
+  return v;
 }
 
 export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}): Promise<Report> {
+  // Options are checked before any file is read, so usage errors come first.
+  const pss = resolvePssVersion(opts.pssVersion);
   if (paths.length === 0) throw new UserError("USAGE", "no files or directories given");
   const found: Found[] = [];
   const errors: ReportError[] = [];
   for (const p of paths) await collect(p, found, errors);
   const misconfigurations: Misconfiguration[] = [];
+  const secrets = new Set<string>();
   // Manifests are checked as they are read: no file's text or yaml nodes outlive its turn.
-  const k8s = new KubernetesScanner();
+  const k8s = new KubernetesScanner({ pss });
   for (const f of found) {
     const read = readTextFile(f.path, MAX_FILE);
     if ("error" in read) {
@@ -87,6 +105,9 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
       continue;
     }
     const text = read.text;
+    // Secrets in the file (a token in a RUN line, a password in an env value) are redacted in
+    // every message that quotes the file; this command reports misconfigurations, not secrets.
+    scanText(text, f.rel, secrets);
     if (f.kind === "kubernetes") {
       k8s.add(f.rel, text);
       continue;
@@ -115,6 +136,7 @@ export async function scanConfig(paths: string[], opts: ConfigScanOptions = {}):
     misconfigurations,
     errors,
   };
+  redactReport(report, secrets);
   dropIgnoredFindings(report, opts.ignoreFile, opts.now ?? new Date());
   report.misconfigurations = report.misconfigurations
     .filter((m) => !opts.severities || opts.severities.includes(m.severity))

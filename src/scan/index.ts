@@ -5,14 +5,15 @@ import type { Analyzer } from "../analyzers/types.js";
 import { UserError } from "../errors.js";
 import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, type Image, type ImageLayer, type OpenOptions, type Platform, type ProgressEvent } from "../image/index.js";
 import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
-import { readTar } from "../layers/tar.js";
+import { readTar, tarEndNote, type TarReadStatus } from "../layers/tar.js";
 import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError, SecretFinding } from "../model/index.js";
 import { scanImageConfig } from "../misconfig/image-config/index.js";
 import { scanImageContents } from "../misconfig/image-contents/index.js";
 import { readSbom } from "../sbom/index.js";
 import { scanKeyValues } from "../secrets/index.js";
-import { scanConfig } from "./config.js";
+import { resolvePssVersion, scanConfig } from "./config.js";
 import { dropIgnoredFindings } from "./ignore.js";
+import { redactAgain, redactReport } from "./redact.js";
 import { secretAnalyzer } from "./secret-analyzer.js";
 import { toolVersion } from "../version.js";
 import { defaultCacheDir, LayerCache, type CachedLayer } from "./cache.js";
@@ -42,6 +43,14 @@ export interface ScanOptions {
   scanners?: string[];
   /** Options of the vulnerability scanner. */
   vuln?: VulnScanOptions;
+  /** Pod Security Standards version for the misconfig scanner's Kubernetes rules ("v1.30"; default "latest"). */
+  pssVersion?: string;
+  /**
+   * Images and root filesystems report installed packages only; this adds what lockfiles and
+   * manifests inside them declare (marked `evidence: "declared"`). Project trees (`dir:`) always
+   * include them.
+   */
+  includeDeclared?: boolean;
 }
 
 export const SCANNERS = ["package", "vuln", "secret", "misconfig"] as const;
@@ -50,17 +59,21 @@ export async function scan(targetText: string, opts: ScanOptions = {}): Promise<
   const scanners = opts.scanners ?? ["package"];
   const unknown = scanners.filter((s) => !(SCANNERS as readonly string[]).includes(s));
   if (unknown.length) throw new UserError("USAGE", `unknown scanner(s): ${unknown.join(", ")} (available: ${SCANNERS.join(", ")})`);
+  if (opts.pssVersion !== undefined) resolvePssVersion(opts.pssVersion);
   const now = opts.now ?? new Date();
   const report = await inventory(targetText, opts);
   if (scanners.includes("vuln")) await addVulnerabilities(report, opts.vuln ?? {}, now);
   if (scanners.includes("misconfig") && report.artifact.type === "dir") {
     // A project tree: its Dockerfiles, manifests and Compose files. The ignore file is applied
     // below, once for every finding of the scan.
-    const cfg = await scanConfig([parseTarget(targetText).ref], { ignoreFile: false });
+    const cfg = await scanConfig([parseTarget(targetText).ref], { ignoreFile: false, ...(opts.pssVersion !== undefined ? { pssVersion: opts.pssVersion } : {}) });
     report.misconfigurations.push(...cfg.misconfigurations);
     report.errors.push(...cfg.errors);
   }
   if (report.secrets.length || report.misconfigurations.length) dropIgnoredFindings(report, opts.vuln?.ignoreFile, now, !scanners.includes("vuln"));
+  // Vulnerabilities carry layer references copied from packages: the secrets detected by
+  // inventory are redacted in them too.
+  redactAgain(report);
   return report;
 }
 
@@ -70,7 +83,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   const platform = typeof opts.platform === "string" ? parsePlatform(opts.platform) : opts.platform;
   const target = parseTarget(targetText);
   const scanners = opts.scanners ?? ["package"];
-  const analyzers = [...(opts.analyzers ?? defaultAnalyzers), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
+  const analyzers = [...chooseAnalyzers(opts.analyzers ?? defaultAnalyzers, target.transport === "dir" || !!opts.includeDeclared), ...(scanners.includes("secret") ? [secretAnalyzer] : [])];
   const now = opts.now ?? new Date();
   if (target.transport === "sbom") {
     const inv = await readSbom(target.ref);
@@ -79,7 +92,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     if (inv.name) artifact.names = [inv.name];
     return report(artifact, inv.packages, errors);
   }
-  if (target.transport === "dir") {
+  if (target.transport === "dir" || target.transport === "rootfs") {
     await assertDirectory(target.ref);
     const errors: ReportError[] = [];
     const entries = walkRootfs(target.ref, (p, info) => analyzers.some((a) => a.required(p, info)), (path, e) => {
@@ -87,7 +100,7 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
     });
     const analysis = await analyzeEntries(entries, analyzers, target.ref);
     const merged = merge([{ analysis }], analyzers, now);
-    const r = report({ target: targetText, type: "dir", os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
+    const r = report({ target: targetText, type: target.transport, os: merged.os, layers: [] }, merged.packages, [...errors, ...analysis.errors, ...merged.errors]);
     r.secrets = merged.secrets;
     return r;
   }
@@ -102,7 +115,12 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
   const image = await openImage(target, openOpts);
   try {
     const r = await scanImage(image, analyzers, opts, now, scanners.includes("misconfig"));
-    if (scanners.includes("secret")) r.secrets.push(...configSecrets(image));
+    // Env, labels, history and command are always checked (a few strings): the secrets found
+    // there are redacted everywhere the report repeats them, and reported with "secret".
+    const found = new Set<string>();
+    const inConfig = configSecrets(image, found);
+    if (scanners.includes("secret")) r.secrets.push(...inConfig);
+    redactReport(r, found);
     return r;
   } finally {
     await image.close();
@@ -176,7 +194,12 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   const check = { ...(layer.digest !== layer.diffId ? { digest: layer.digest } : {}), diffId: layer.diffId, limits };
   try {
     const tar = layerTarStream(blob as AsyncIterable<Buffer>, check, status);
-    const analysis: CachedLayer = await analyzeEntries(readTar(tar), analyzers, layer.diffId, { contents: true });
+    const tarStatus: TarReadStatus = { entries: 0 };
+    const analysis: CachedLayer = await analyzeEntries(readTar(tar, tarStatus), analyzers, layer.diffId, { contents: true });
+    // Set only once the whole blob was read and its digest checked. The note is part of the
+    // analysis, so the layer cache reproduces it on warm scans.
+    const note = tarEndNote(tarStatus);
+    if (note) analysis.errors.push({ source: "layer", message: note, layer: layer.diffId });
     if (status.digest && status.digest !== layer.digest) analysis.digest = status.digest;
     return analysis;
   } catch (e) {
@@ -187,8 +210,11 @@ async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: La
   }
 }
 
-/** Env, labels and history lines of the image config: secrets there ship with every container. */
-function configSecrets(image: Image): SecretFinding[] {
+/**
+ * Env, labels, history lines and the command of the image config: secrets there ship with every
+ * container. `found` receives the secret strings, for redaction.
+ */
+function configSecrets(image: Image, found: Set<string>): SecretFinding[] {
   const c = image.config;
   const entries: { key: string; value: string; where: string }[] = [];
   for (const e of c.config?.Env ?? []) {
@@ -199,7 +225,15 @@ function configSecrets(image: Image): SecretFinding[] {
   (c.history ?? []).forEach((h, i) => {
     if (h.created_by) entries.push({ key: `history[${i}]`, value: h.created_by, where: `config: history[${i}]` });
   });
-  return scanKeyValues(entries);
+  for (const [field, v] of [["Entrypoint", c.config?.Entrypoint], ["Cmd", c.config?.Cmd], ["Healthcheck", c.config?.Healthcheck?.Test]] as const) {
+    if (Array.isArray(v) && v.length) entries.push({ key: "", value: v.map(String).join(" "), where: `config: ${field}` });
+  }
+  return scanKeyValues(entries, found);
+}
+
+/** Declared-evidence analyzers (lockfiles, manifests) only where they are wanted. */
+function chooseAnalyzers(all: Analyzer[], declared: boolean): Analyzer[] {
+  return declared ? all : all.filter((a) => a.evidence === "installed");
 }
 
 const short = (d: string): string => d.replace(/^sha256:/, "").slice(0, 12);

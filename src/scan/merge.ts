@@ -105,12 +105,14 @@ export function merge(layers: LayerInput[], analyzers: Analyzer[], now: Date): M
       }
     }
     if (pkgs.length === 0) continue;
+    let done = pkgs;
     try {
-      groups.push(a.finalize ? a.finalize(pkgs, { os, owners, licenses }) : pkgs);
+      if (a.finalize) done = a.finalize(pkgs, { os, owners, licenses });
     } catch (e) {
       errors.push({ source: a.id, message: `finalize failed: ${(e as Error).message}` });
-      groups.push(pkgs);
     }
+    for (const p of done) p.evidence = a.evidence;
+    groups.push(done);
   }
   const packages = mergeAcrossAnalyzers(groups);
   const owners = fileOwners(packages);
@@ -133,8 +135,9 @@ export function mergeAcrossAnalyzers(groups: Package[][]): Package[] {
       if (seen && seen.group !== group && !OS_TYPES.has(p.type)) {
         for (const l of p.locations) if (!seen.pkg.locations.some((x) => x.path === l.path)) seen.pkg.locations.push(l);
         if (seen.pkg.licenses.length === 0 && p.licenses.length) seen.pkg.licenses = [...p.licenses];
-        // Dev only if every source says so.
+        // Dev only if every source says so; installed if any source saw it installed.
         if (seen.pkg.dev && !p.dev) delete seen.pkg.dev;
+        if (p.evidence === "installed") seen.pkg.evidence = "installed";
         continue;
       }
       if (!seen) first.set(key, { pkg: p, group });

@@ -6,8 +6,12 @@ import { isScannableText, scanText, SECRET_MAX_FILE } from "../secrets/index.js"
 const NO_HEAD = Buffer.alloc(0);
 
 export const secretAnalyzer: Analyzer = {
+  // Finds no packages; it runs on every kind of target.
+  evidence: "installed",
   id: "secret/files",
-  version: 2,
+  // 3: generic rules report literal values only and are quiet in library documentation;
+  // framework and URL-credential rules (cached layer results of version 2 are not reused).
+  version: 3,
   maxFileSize: SECRET_MAX_FILE,
   required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
   analyze(file) {

@@ -1,12 +1,14 @@
 // The vulnerability step: make sure the advisory DB has what the target needs (updating only
-// those ecosystems, only when stale), match, then apply suppressions and gates. Matching is kept
-// apart from inventory so stored inventories can be re-matched when advisories change.
+// those ecosystems, only when stale), match, then apply suppressions and gates, and record in
+// `report.unchecked` the packages no advisory was looked at for (an ecosystem the DB has no
+// records of, or no advisory source at all). Matching is kept apart from inventory so stored
+// inventories can be re-matched when advisories change.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
-import { applyFilters, applySuppressions, ecosystemsFor, loadIgnoreFile, loadVexFile, matchPackages, type SuppressionRule } from "../match/index.js";
-import type { Report, ReportError, Severity } from "../model/index.js";
+import { applyFilters, applySuppressions, coverage, ecosystemsFor, loadIgnoreFile, loadVexFile, matchPackages, type CoverageGroup, type SuppressionRule } from "../match/index.js";
+import type { Report, ReportError, Severity, UncheckedEcosystem } from "../model/index.js";
 import { ignoreFilePath } from "./ignore.js";
 import { AdvisoryDB, dbStatus, DEFAULT_REPOSITORY, defaultDbPath, updateDb, type UpdateProgress } from "../vulndb/index.js";
 
@@ -29,6 +31,8 @@ export interface VulnScanOptions {
   /** Also match language packages owned by an OS package. */
   matchOsOwned?: boolean;
   onDbProgress?: (p: UpdateProgress) => void;
+  /** Called while another process holds the database's write lock (see `db update`). */
+  onDbLockWait?: (waitedMs: number, lockPath: string) => void;
 }
 
 const STALE_MS = 24 * 3600_000;
@@ -38,22 +42,32 @@ export async function addVulnerabilities(report: Report, opts: VulnScanOptions, 
   const warn = (message: string, source = "vulndb"): void => {
     report.errors.push({ source, message });
   };
-  const needed = ecosystemsFor(report.packages, report.artifact.os, { matchOsOwned: !!opts.matchOsOwned });
-  if (!opts.offline && !opts.skipDbUpdate && needed.length > 0) await refresh(dbPath, needed, opts, warn);
+  const matchOpts = { matchOsOwned: !!opts.matchOsOwned };
+  const groups = coverage(report.packages, report.artifact.os, matchOpts);
+  const needed = ecosystemsFor(report.packages, report.artifact.os, matchOpts);
+  // Ecosystems the database has no records of whose download failed: base → why.
+  const failed = new Map<string, string>();
+  if (!opts.offline && !opts.skipDbUpdate && needed.length > 0) await refresh(dbPath, needed, opts, warn, failed);
   if (!existsSync(dbPath)) {
+    if (failed.size > 0) {
+      const [first] = failed.values();
+      throw new UserError(
+        "NOT_FOUND",
+        `no advisory database at ${dbPath}: downloading ${[...failed.keys()].join(", ")} advisories failed (${first}); check the network${opts.dbRepository ? " and --db-repository" : ""}, or import advisories with "bulwark db import PATH"`,
+      );
+    }
     throw new UserError("NOT_FOUND", `no advisory database at ${dbPath}: run "bulwark db update" (or "bulwark db import PATH" offline)`);
   }
   const db = AdvisoryDB.open(dbPath);
   try {
-    const have = new Map(db.ecosystems().map((e) => [e.ecosystem, e]));
-    const missing = needed.filter((e) => !have.has(e));
-    if (missing.length) warn(`the advisory database has no ${missing.join(", ")} records: those packages were not checked`);
+    const have = new Map(db.ecosystems().filter((e) => e.records > 0).map((e) => [e.ecosystem, e]));
+    report.unchecked = unchecked(groups, have, failed, opts);
     const stale = needed.filter((e) => {
       const at = have.get(e)?.updatedAt;
       return at !== undefined && now.getTime() - Date.parse(at) > STALE_MS;
     });
     if (stale.length && (opts.offline || opts.skipDbUpdate)) warn(`advisories for ${stale.join(", ")} are more than 24 h old`);
-    const found = matchPackages(report.packages, report.artifact.os, db, { now, matchOsOwned: !!opts.matchOsOwned });
+    const found = matchPackages(report.packages, report.artifact.os, db, { now, ...matchOpts });
     const rules: SuppressionRule[] = [];
     const ignorePath = ignoreFilePath(opts.ignoreFile);
     if (ignorePath) rules.push(...loadIgnoreFile(ignorePath));
@@ -70,6 +84,30 @@ export async function addVulnerabilities(report: Report, opts: VulnScanOptions, 
   }
 }
 
+/**
+ * The packages no advisory was looked at for: those of ecosystems the database has no records
+ * of (saying why: the download failed, or was not attempted), and those with no advisory source.
+ */
+function unchecked(groups: CoverageGroup[], have: ReadonlyMap<string, unknown>, failed: ReadonlyMap<string, string>, opts: VulnScanOptions): UncheckedEcosystem[] {
+  const out: UncheckedEcosystem[] = [];
+  for (const g of groups) {
+    if (g.kind === "none") {
+      out.push({ ecosystem: g.ecosystem, packages: g.packages, reason: g.reason, cause: "no-advisory-source" });
+      continue;
+    }
+    if (have.has(g.base)) continue;
+    const missing = `no ${g.ecosystem} advisories in the database`;
+    const why = failed.get(g.base);
+    const reason =
+      why !== undefined ? `${missing}: download failed: ${why}`
+      : opts.offline ? `${missing}: not downloaded under --offline`
+      : opts.skipDbUpdate ? `${missing}: not downloaded under --skip-db-update`
+      : missing;
+    out.push({ ecosystem: g.ecosystem, packages: g.packages, reason, cause: "advisories-missing" });
+  }
+  return out;
+}
+
 /** How the DB labels a repository: a URL without trailing slash, or an absolute directory. */
 function repositoryLabel(repo: string): string {
   if (/^https?:\/\//i.test(repo)) return repo.replace(/\/+$/, "");
@@ -77,7 +115,12 @@ function repositoryLabel(repo: string): string {
   return resolve(repo);
 }
 
-async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, warn: (m: string) => void): Promise<void> {
+/**
+ * Updates the needed ecosystems that are missing, stale or from another repository. A failure
+ * for an ecosystem the database has records of is a warning (the old records are used); one for
+ * an ecosystem it has none of is put in `failed`, for the report's `unchecked` to say.
+ */
+async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, warn: (m: string) => void, failed: Map<string, string>): Promise<void> {
   const status = dbStatus(dbPath);
   const known = new Map(status.ecosystems.map((e) => [e.ecosystem, e]));
   const want = repositoryLabel(opts.dbRepository ?? DEFAULT_REPOSITORY);
@@ -88,11 +131,15 @@ async function refresh(dbPath: string, needed: string[], opts: VulnScanOptions, 
     return s.source !== undefined && s.source.replace(/\/+$/, "") !== want;
   });
   if (due.length === 0) return;
-  const couldNot = (eco: string, e: UserError): void => warn(`could not update ${eco} advisories: ${e.message}${known.has(eco) ? " (using the existing ones)" : ""}`);
+  const couldNot = (eco: string, e: UserError): void => {
+    if ((known.get(eco)?.records ?? 0) > 0) warn(`could not update ${eco} advisories: ${e.message} (using the existing ones)`);
+    else failed.set(eco, e.message);
+  };
   const update = (ecosystems: string[], skip?: (eco: string, e: UserError) => void): Promise<unknown> => {
     const upd: Parameters<typeof updateDb>[1] = { ecosystems };
     if (opts.dbRepository) upd.repository = opts.dbRepository;
     if (opts.onDbProgress) upd.onProgress = opts.onDbProgress;
+    if (opts.onDbLockWait) upd.onLockWait = opts.onDbLockWait;
     if (skip) upd.onSkipped = skip;
     return updateDb(dbPath, upd);
   };

@@ -4,3 +4,5 @@ export { scanText, scanKeyValues } from "./scan.js";
 export { isScannableText, SECRET_MAX_FILE } from "./paths.js";
 export { secretRules } from "./rules/index.js";
 export type { SecretRule, LineContext } from "./types.js";
+export { Redactor, REDACTED } from "./redact.js";
+export { isLibraryPath, fileStyle } from "./context.js";

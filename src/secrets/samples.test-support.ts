@@ -20,6 +20,8 @@ const SETS: Record<string, string> = {
   alpha: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
   digit: "0123456789",
   bech: "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+  // django.core.management.utils.get_random_secret_key()
+  django: "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)",
 };
 
 /** `n` random characters from a named set. */
@@ -145,6 +147,11 @@ export function samples(): Record<string, { text: string; path?: string }> {
   one("BW-SECRET-REDIS-URL", j("REDIS_URL=redis://default:", gen("an", 16), "@redis:6379/0"));
   one("BW-SECRET-AMQP-URL", j("BROKER=amqp://guest:", gen("an", 16), "@rabbit:5672/"));
   one("BW-SECRET-MSSQL-URL", j("DSN=sqlserver://sa:", gen("an", 16), "@mssql:1433"));
+  one("BW-SECRET-URL-CREDENTIALS", j("RUN git clone https://deploy:", gen("an", 20), "@git.acme.io/app.git"));
+  one("BW-SECRET-DJANGO-SECRET-KEY", j("from pathlib import Path\n\nSECRET_KEY = 'django-insecure-", gen("django", 50), "'\nDEBUG = False\n"), "srv/mysite/mysite/settings.py");
+  one("BW-SECRET-FLASK-SECRET-KEY", j("from flask import Flask\n\napp = Flask(__name__)\napp.secret_key = '", gen("hex", 48), "'\n"), "srv/app/app.py");
+  one("BW-SECRET-RAILS-SECRET-KEY-BASE", j("production:\n  secret_key_base: ", gen("hex", 128), "\n"), "srv/app/config/secrets.yml");
+  one("BW-SECRET-LARAVEL-APP-KEY", j("APP_NAME=Laravel\nAPP_ENV=production\nAPP_KEY=base64:", gen("b64", 43), "=\nAPP_DEBUG=false\n"), "var/www/html/.env");
   one("BW-SECRET-NETRC-PASSWORD", j("machine github.com\n  login bot\n  password ", gen("an", 20), "\n"), "root/.netrc");
   one("BW-SECRET-NETRC-LINE", j("RUN echo 'machine example.org login bot password ", gen("an", 20), "' > ~/.netrc"));
   one("BW-SECRET-KUBECONFIG-TOKEN", j("apiVersion: v1\nkind: Config\nusers:\n- name: sa\n  user:\n    token: ", gen("url", 60), "\n"));

@@ -2,6 +2,7 @@
 // rules whose keywords occur on a line run their regexes there.
 import type { SecretFinding } from "../model/index.js";
 import { allowedValue, entropy, GENERIC_LINE_ALLOW } from "./allow.js";
+import { isLibraryDoc } from "./context.js";
 import { KeywordIndex } from "./keywords.js";
 import { normalizePath } from "./paths.js";
 import { secretRules } from "./rules/index.js";
@@ -49,6 +50,9 @@ function scanLine(line: string, path: string | null, ctx: LineContext, fileConte
   const present = KEYWORDS.present(line);
   const hits: Hit[] = [];
   if (present.size === 0) return hits;
+  // Documentation of an installed library (comments, docstrings, doc files): computed when a
+  // generic rule first needs it on this line.
+  let libraryDoc: boolean | undefined;
   // Spans a rule's own allow-list declared not secret (known public values): no later, looser
   // rule (e.g. a generic "apiKey = ..." rule) reports them either.
   const cleared: Hit[] = [];
@@ -57,6 +61,7 @@ function scanLine(line: string, path: string | null, ctx: LineContext, fileConte
     if (rule.path && (path === null || !rule.path.test(path))) continue;
     if (rule.allowLine?.some((re) => re.test(line))) continue;
     if (rule.generic && GENERIC_LINE_ALLOW.some((re) => re.test(line))) continue;
+    if (rule.generic && (libraryDoc ??= isLibraryDoc(line, path, ctx.text, ctx.offset))) continue;
     regex.lastIndex = 0;
     for (const m of line.matchAll(regex)) {
       const span = m.indices?.groups?.secret ?? m.indices?.[0];
@@ -68,7 +73,7 @@ function scanLine(line: string, path: string | null, ctx: LineContext, fileConte
         cleared.push({ rule, start: span[0], end: span[1], secret });
         continue;
       }
-      if (!accept(rule, secret, line, ctx, fileContext)) continue;
+      if (!accept(rule, secret, line, ctx, fileContext, span[0])) continue;
       hits.push({ rule, start: span[0], end: span[1], secret });
       if (m[0].length === 0) break;
     }
@@ -81,13 +86,13 @@ function overlaps(h: Hit, start: number, end: number): boolean {
   return start < h.end && h.start < end;
 }
 
-function accept(rule: SecretRule, secret: string, line: string, ctx: LineContext, fileContext: (re: RegExp) => boolean): boolean {
+function accept(rule: SecretRule, secret: string, line: string, ctx: LineContext, fileContext: (re: RegExp) => boolean, start: number): boolean {
   if (secret.trim() !== "") {
     if (allowedValue(secret, rule.generic === true)) return false;
     if (rule.entropy !== undefined && entropy(secret) < rule.entropy) return false;
   }
   if (rule.fileContext && !fileContext(rule.fileContext)) return false;
-  if (rule.confirm && !rule.confirm(secret, line, ctx)) return false;
+  if (rule.confirm && !rule.confirm(secret, line, ctx, start)) return false;
   return true;
 }
 
@@ -135,8 +140,11 @@ function pairAws(findings: SecretFinding[]): void {
   for (const f of secrets) f.title = `AWS secret access key, paired with access key ID (line ${where(ids)})`;
 }
 
-/** Scans one text file. Findings carry the 1-based line and a redacted copy of it. */
-export function scanText(text: string, path: string): SecretFinding[] {
+/**
+ * Scans one text file. Findings carry the 1-based line and a redacted copy of it. `found`, when
+ * given, receives every detected secret string (for redacting other copies of them elsewhere).
+ */
+export function scanText(text: string, path: string, found?: Set<string>): SecretFinding[] {
   const findings: SecretFinding[] = [];
   const normPath = normalizePath(path);
   const contextCache = new Map<RegExp, boolean>();
@@ -157,6 +165,8 @@ export function scanText(text: string, path: string): SecretFinding[] {
     const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     const ctx: LineContext = {
       text,
+      offset: start,
+      path: normPath,
       following(n) {
         const out: string[] = [];
         let p = end + 1;
@@ -170,6 +180,7 @@ export function scanText(text: string, path: string): SecretFinding[] {
       },
     };
     const hits = scanLine(line, normPath, ctx, fileContext);
+    if (found) for (const h of hits) found.add(h.secret);
     findings.push(...toFindings(hits, line, path, lineNo));
     if (findings.length >= MAX_FINDINGS_PER_FILE) break;
     // The whole line was handled: continue after it.
@@ -182,14 +193,16 @@ export function scanText(text: string, path: string): SecretFinding[] {
 /**
  * Scans image config values: environment variables, labels and history lines. `key` is the
  * variable or label name ("" for free text such as a history line); `where` becomes the path.
+ * `found`, when given, receives every detected secret string.
  */
-export function scanKeyValues(entries: { key: string; value: string; where: string }[]): SecretFinding[] {
+export function scanKeyValues(entries: { key: string; value: string; where: string }[], found?: Set<string>): SecretFinding[] {
   const findings: SecretFinding[] = [];
-  const ctx: LineContext = { text: "", following: () => [] };
+  const ctx: LineContext = { text: "", offset: -1, path: null, following: () => [] };
   for (const e of entries) {
     const line = e.key ? `${e.key}=${e.value}` : e.value;
     // Rules that need a file name or the rest of a file do not apply to a single value.
     const hits = scanLine(line, null, ctx, () => false);
+    if (found) for (const h of hits) found.add(h.secret);
     findings.push(...toFindings(hits, line, e.where, undefined));
   }
   pairAws(findings);

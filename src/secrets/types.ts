@@ -7,6 +7,10 @@ export interface LineContext {
   following(n: number): string[];
   /** The whole file text ("" for image env/labels/history). */
   text: string;
+  /** Offset of the line in `text` (-1 for image env/labels/history). */
+  offset: number;
+  /** The file's path as matched (no leading slash), or null for image env/labels/history. */
+  path: string | null;
 }
 
 export interface SecretRule {
@@ -23,7 +27,10 @@ export interface SecretRule {
   regex: RegExp;
   /** Minimum Shannon entropy (bits per character) of the secret, for loose patterns. */
   entropy?: number;
-  /** Generic rules also skip test words, placeholders, hashes and code references. */
+  /**
+   * Generic rules also skip test words, placeholders, hashes and code references, and stay quiet
+   * in documentation (comments, docstrings, doc files) of library trees (see ../context.ts).
+   */
   generic?: boolean;
   /**
    * Secret values to ignore, e.g. `knownValues([...])` for keys that are public by design. The
@@ -36,6 +43,9 @@ export interface SecretRule {
   path?: RegExp;
   /** Only files whose text matches; tested once per file when a line first needs it. */
   fileContext?: RegExp;
-  /** Last check with the surrounding lines, e.g. that a PEM body follows its header. */
-  confirm?: (secret: string, line: string, ctx: LineContext) => boolean;
+  /**
+   * Last check with the surrounding lines, e.g. that a PEM body follows its header. `start` is
+   * the offset of the secret in `line`.
+   */
+  confirm?: (secret: string, line: string, ctx: LineContext, start: number) => boolean;
 }

@@ -6,10 +6,11 @@ import { openSync, readSync, closeSync, readFileSync, readdirSync, statSync } fr
 import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import type { OsvRecord } from "../model/osv.js";
+import type { LockOptions } from "./lock.js";
 import { withDbWriter, type DbWriter } from "./writer.js";
 import { forEachJsonEntry } from "./zip.js";
 
-export interface ImportOptions {
+export interface ImportOptions extends LockOptions {
   /** Called with the number of records processed so far, every 1,000 and at the end. */
   onProgress?(n: number): void;
 }
@@ -173,7 +174,10 @@ export async function addPath(sink: RecordSink, path: string): Promise<void> {
   else addJsonFile(sink, path);
 }
 
-/** Imports OSV records into the database at `dbPath` (created if missing), atomically. */
+/**
+ * Imports OSV records into the database at `dbPath` (created if missing), atomically; waits for
+ * another process writing the same database to finish first.
+ */
 export async function importPaths(dbPath: string, paths: string[], opts: ImportOptions = {}): Promise<ImportResult> {
   if (paths.length === 0) throw new UserError("USAGE", "nothing to import: give directories, zip archives or JSON files");
   const abs = paths.map((p) => resolve(p));
@@ -184,5 +188,5 @@ export async function importPaths(dbPath: string, paths: string[], opts: ImportO
     const now = new Date().toISOString();
     for (const base of w.touched) w.setEcosystem(base, { updatedAt: now, source: abs.join(", ") });
     return sink.result();
-  });
+  }, opts);
 }

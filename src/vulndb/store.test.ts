@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -63,14 +63,14 @@ describe("AdvisoryDB.open", () => {
     mkdirSync(join(dir, "db"));
     writeFileSync(dbPath, "precious");
     await expect(put(rec("A-1", "2024-01-01T00:00:00Z", []))).rejects.toMatchObject({ code: "INPUT" });
-    expect(readdirSync(join(dir, "db"))).toEqual(["advisories.sqlite"]);
+    expect(readdirSync(join(dir, "db")).sort()).toEqual(["advisories.sqlite", "advisories.sqlite.lock"]);
   });
 
   it("says INPUT, not a raw SQLite error, when the database path cannot be opened", async () => {
     mkdirSync(dbPath, { recursive: true }); // a directory where the file should be
     await expect(put(rec("A-1", "2024-01-01T00:00:00Z", []))).rejects.toMatchObject({ name: "UserError", code: "INPUT", message: expect.stringContaining(dbPath) });
     expect(() => AdvisoryDB.open(dbPath)).toThrow(expect.objectContaining({ name: "UserError", code: "INPUT" }));
-    expect(readdirSync(join(dir, "db"))).toEqual(["advisories.sqlite"]);
+    expect(readdirSync(join(dir, "db")).sort()).toEqual(["advisories.sqlite", "advisories.sqlite.lock"]);
   });
 });
 
@@ -151,7 +151,7 @@ describe("writing and querying", () => {
       }),
     ).rejects.toThrow("boom");
     withDb((db) => expect(ids(db.query("npm", "a"))).toEqual(["A-1"]));
-    expect(readdirSync(join(dir, "db"))).toEqual(["advisories.sqlite"]);
+    expect(readdirSync(join(dir, "db")).sort()).toEqual(["advisories.sqlite", "advisories.sqlite.lock"]);
   });
 
   it("serves readers that opened before a rebuild from the old file", async () => {
@@ -166,15 +166,15 @@ describe("writing and querying", () => {
     }
   });
 
-  it("removes temp files left by killed runs once they are a day old", async () => {
+  it("removes working files left by killed runs when it holds the write lock, whatever their age", async () => {
     await put(rec("A-1", "2024-01-01T00:00:00Z", [["npm", "a"]]));
-    const old = `${dbPath}.tmp-dead01`;
-    const recent = `${dbPath}.tmp-busy02.zip`;
-    writeFileSync(old, "x");
-    writeFileSync(recent, "x");
-    const twoDaysAgo = (Date.now() - 2 * 86400_000) / 1000;
-    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const left = ["advisories.sqlite.tmp-dead01", "advisories.sqlite.tmp-dead01-journal", "advisories.sqlite.tmp-dead02.zip", "advisories.sqlite.tmp-dead03-wal", "advisories.sqlite.tmp-dead03-shm"];
+    for (const f of left) writeFileSync(join(dir, "db", f), "x");
+    // Not working files of this database: kept.
+    const others = ["other.sqlite.tmp-dead04", "advisories.sqlite.tmpdir", "advisories.sqlite.bak"];
+    for (const f of others) writeFileSync(join(dir, "db", f), "x");
     await put(rec("A-2", "2024-01-01T00:00:00Z", [["npm", "a"]]));
-    expect(readdirSync(join(dir, "db")).sort()).toEqual(["advisories.sqlite", "advisories.sqlite.tmp-busy02.zip"]);
+    expect(readdirSync(join(dir, "db")).sort()).toEqual(["advisories.sqlite", "advisories.sqlite.lock", ...others].sort());
+    withDb((db) => expect(ids(db.query("npm", "a"))).toEqual(["A-1", "A-2"]));
   });
 });

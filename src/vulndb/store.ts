@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { OsvRecord } from "../model/osv.js";
 import { ecosystemBase, normalizeName } from "../versioning/index.js";
+import { removeStaleWorkingFilesIfIdle } from "./lock.js";
 import { HINT, decodeRecord, getMeta, openChecked, readEcosystems } from "./schema.js";
 
 export interface EcosystemSummary {
@@ -29,8 +30,12 @@ export class AdvisoryDB {
     this.byId = db.prepare("SELECT json FROM records WHERE id = ?");
   }
 
-  /** Opens read-only. UserError NOT_FOUND if missing, INPUT if not ours or from a newer Bulwark. */
+  /**
+   * Opens read-only. UserError NOT_FOUND if missing, INPUT if not ours or from a newer Bulwark.
+   * Never waits for writers; removes what crashed writers left when none is running.
+   */
   static open(path: string): AdvisoryDB {
+    removeStaleWorkingFilesIfIdle(path);
     if (!existsSync(path)) throw new UserError("NOT_FOUND", `no advisory database at ${path}; ${HINT}`);
     const db = openChecked(path);
     try {

@@ -11,6 +11,7 @@ import { UserError } from "../errors.js";
 import { ecosystemBase } from "../versioning/index.js";
 import type { HttpOptions } from "./http.js";
 import { RecordSink, addZip } from "./import.js";
+import { removeStaleWorkingFilesIfIdle, type LockOptions } from "./lock.js";
 import { AdvisoryDB, type EcosystemSummary } from "./store.js";
 import { sourceFor, type Source } from "./source.js";
 import { tempPathFor, withDbWriter, type DbWriter } from "./writer.js";
@@ -25,7 +26,7 @@ export interface UpdateProgress {
   total?: number;
 }
 
-export interface UpdateOptions extends Pick<HttpOptions, "fetchImpl" | "retries" | "retryDelayMs" | "timeoutMs" | "idleTimeoutMs"> {
+export interface UpdateOptions extends Pick<HttpOptions, "fetchImpl" | "retries" | "retryDelayMs" | "timeoutMs" | "idleTimeoutMs">, LockOptions {
   /** osv.dev ecosystem folder names, e.g. "Debian", "PyPI", "Red Hat". */
   ecosystems: string[];
   /** http(s):// base URL, file:// URL or local directory. */
@@ -173,6 +174,8 @@ class EcosystemUpdater {
 /**
  * Updates the given ecosystems in one atomic step (one copy of the database, one rename): all of
  * them land, or none, unless `onSkipped` lets ecosystems that failed before writing drop out.
+ * When all of them drop out the database is not written at all (nor created). Waits for another
+ * process writing the same database to finish first (it starts from what that one wrote).
  */
 export async function updateDb(dbPath: string, opts: UpdateOptions): Promise<UpdateResult[]> {
   if (opts.ecosystems.length === 0) throw new UserError("USAGE", "no ecosystems to update");
@@ -190,8 +193,11 @@ export async function updateDb(dbPath: string, opts: UpdateOptions): Promise<Upd
         opts.onSkipped(eco, e);
       }
     }
+    // Every ecosystem dropped out: nothing landed, so the database (or its absence) stays as it
+    // was rather than being restamped as freshly built.
+    if (out.length === 0) w.discard();
     return out;
-  });
+  }, opts);
 }
 
 export interface DbStatus {
@@ -209,7 +215,11 @@ export interface DbStatus {
 const STALE_HOURS = 24;
 
 export function dbStatus(dbPath: string): DbStatus {
-  if (!existsSync(dbPath)) return { path: dbPath, exists: false, stale: true, records: 0, ecosystems: [] };
+  if (!existsSync(dbPath)) {
+    // A first import that was killed leaves its working copy and no database.
+    removeStaleWorkingFilesIfIdle(dbPath);
+    return { path: dbPath, exists: false, stale: true, records: 0, ecosystems: [] };
+  }
   const db = AdvisoryDB.open(dbPath);
   try {
     const builtAt = db.builtAt();

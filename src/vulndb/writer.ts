@@ -1,17 +1,16 @@
 // Write side: every change is built in a copy beside the real file and renamed over it, so a
-// crash, a kill or an error at any point leaves the previous database as it was.
+// crash, a kill or an error at any point leaves the previous database as it was. Writers take
+// the database's write lock first (lock.ts), so two of them never build from the same old copy.
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import type { OsvRecord } from "../model/osv.js";
 import { ecosystemBase, normalizeName } from "../versioning/index.js";
+import { acquireWriteLock, removeStaleWorkingFiles, type LockOptions } from "./lock.js";
 import { createSchema, encodeRecord, openChecked, readEcosystems, setMeta, writeEcosystem, type EcosystemInfo } from "./schema.js";
 
 export type PutResult = "stored" | "older" | "withdrawn";
-
-/** Left-over temp files older than this are from killed runs and get removed. */
-const STALE_TEMP_MS = 24 * 3600_000;
 
 function newerThan(a: string, b: string): boolean {
   const ta = Date.parse(a);
@@ -30,7 +29,11 @@ export class DbWriter {
   private readonly basesOf: Database.Statement<[string], { e: string }>;
   /** Ecosystem bases whose records changed in this run. */
   readonly touched = new Set<string>();
+  /** Set by discard(): the run landed nothing, so the database is left as it was. */
+  discarded = false;
   private readonly totalChanges: Database.Statement<[], number>;
+  /** changes() when the writer was made (a new database's schema is written before). */
+  private readonly baseline: number;
 
   constructor(readonly db: Database.Database) {
     this.getModified = db.prepare("SELECT modified FROM records WHERE id = ?");
@@ -42,6 +45,16 @@ export class DbWriter {
     this.delAliases = db.prepare("DELETE FROM aliases WHERE record_id = ?");
     this.basesOf = db.prepare("SELECT DISTINCT ecosystem_base AS e FROM affected WHERE record_id = ?");
     this.totalChanges = db.prepare<[], number>("SELECT total_changes()").pluck();
+    this.baseline = this.changes();
+  }
+
+  /**
+   * Leave the database untouched, not even restamped (or, if there was none, not created):
+   * for a run in which nothing could be fetched. Only before anything was written.
+   */
+  discard(): void {
+    if (this.changes() !== this.baseline) throw new Error("DbWriter.discard after writes");
+    this.discarded = true;
   }
 
   /** Rows written so far on this connection: unchanged across a step means it wrote nothing. */
@@ -121,26 +134,6 @@ export function tempPathFor(dbPath: string, suffix = ""): string {
   return `${dbPath}.tmp-${randomBytes(6).toString("hex")}${suffix}`;
 }
 
-function removeStaleTemps(dbPath: string): void {
-  const dir = dirname(dbPath);
-  const prefix = `${basename(dbPath)}.tmp-`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (!n.startsWith(prefix)) continue;
-    const p = join(dir, n);
-    try {
-      if (Date.now() - statSync(p).mtimeMs > STALE_TEMP_MS) rmSync(p, { force: true });
-    } catch {
-      // Another run may have just renamed or removed it.
-    }
-  }
-}
-
 function fsyncPath(path: string): void {
   const fd = openSync(path, "r");
   try {
@@ -150,14 +143,27 @@ function fsyncPath(path: string): void {
   }
 }
 
+export type WriterOptions = LockOptions;
+
 /**
  * Runs `build` against a writable copy of `dbPath` (or a fresh database) inside one
  * transaction, then renames the copy over `dbPath`. On any error the copy is deleted and
- * `dbPath` is untouched.
+ * `dbPath` is untouched. Waits for the write lock first (see lock.ts), and then removes what
+ * crashed writers left beside `dbPath`.
  */
-export async function withDbWriter<T>(dbPath: string, build: (w: DbWriter) => Promise<T>): Promise<T> {
+export async function withDbWriter<T>(dbPath: string, build: (w: DbWriter) => Promise<T>, opts: WriterOptions = {}): Promise<T> {
   mkdirSync(dirname(dbPath), { recursive: true });
-  removeStaleTemps(dbPath);
+  const lock = await acquireWriteLock(dbPath, opts);
+  try {
+    // We hold the lock, so no live writer has working files here: all of them are litter.
+    removeStaleWorkingFiles(dbPath);
+    return await buildAndReplace(dbPath, build);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildAndReplace<T>(dbPath: string, build: (w: DbWriter) => Promise<T>): Promise<T> {
   const tmp = tempPathFor(dbPath);
   let db: Database.Database | undefined;
   try {
@@ -170,13 +176,23 @@ export async function withDbWriter<T>(dbPath: string, build: (w: DbWriter) => Pr
     }
     db = new Database(tmp);
     // Durability of the copy does not matter until the rename: a crash just leaves a stale temp.
+    // better-sqlite3 runs SQLite in defensive mode, which silently ignores journal_mode = OFF;
+    // the copy is private, so it is lifted for that one pragma.
+    db.unsafeMode(true);
     db.pragma("journal_mode = OFF");
+    db.unsafeMode(false);
     db.pragma("synchronous = OFF");
     db.pragma("cache_size = -65536");
     if (!exists) createSchema(db);
     db.exec("BEGIN");
     const w = new DbWriter(db);
     const result = await build(w);
+    if (w.discarded) {
+      db.close();
+      db = undefined;
+      rmSync(tmp, { force: true });
+      return result;
+    }
     w.finish();
     db.exec("COMMIT");
     db.close();

@@ -69,6 +69,51 @@ describe.skipIf(!existsSync(BIN))("bulwark config", () => {
     expect(bulwark(["config", "/no/such/path"]).code).toBe(2);
   });
 
+  it("checks against a pinned Pod Security Standards version and names it in findings", () => {
+    const dir = mkdtempSync(join(work, "pss-"));
+    writeFileSync(
+      join(dir, "pod.yaml"),
+      ["apiVersion: v1", "kind: Pod", "metadata:", "  name: web", "spec:", "  securityContext:", "    sysctls:", "      - name: net.ipv4.tcp_rmem", '        value: "4096 87380 16777216"', "  containers:", "    - name: app", "      image: registry.example.com/app:1.0", "      livenessProbe:", "        httpGet:", "          host: 169.254.169.254", "          port: 80", ""].join("\n"),
+    );
+    const json = (args: string[]) => {
+      const r = bulwark(["config", dir, "--format", "json", ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).misconfigurations as (M & { references: { pss?: { control: string; level: string; version?: string } } })[];
+    };
+    const latest = json([]);
+    expect(latest.some((m) => m.ruleId === "BW-K8S-046")).toBe(true);
+    expect(latest.some((m) => m.ruleId === "BW-K8S-012")).toBe(false);
+    for (const m of latest.filter((x) => x.references.pss)) expect(m.references.pss!.version).toBe("v1.36");
+    expect(json(["--pss-version", "latest"])).toEqual(latest);
+    const pinned = json(["--pss-version", "v1.30"]);
+    expect(pinned.some((m) => m.ruleId === "BW-K8S-046")).toBe(false);
+    expect(pinned.find((m) => m.ruleId === "BW-K8S-012")).toMatchObject({ line: 8, references: { pss: { control: "Sysctls", level: "baseline", version: "v1.30" } } });
+    const table = bulwark(["config", dir, "--pss-version", "v1.30"]);
+    expect(table.stdout).toContain("BW-K8S-012:8  Unsafe sysctls [Pod/web]  PSS baseline v1.30: Sysctls");
+    const sarif = JSON.parse(bulwark(["config", dir, "--format", "sarif"]).stdout);
+    expect(sarifErrors(sarif)).toEqual([]);
+    const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === "BW-K8S-046");
+    expect(rule.help.text).toContain("pss: Host Probes / Lifecycle Hooks (Pod Security Standards baseline, v1.36)");
+  });
+
+  it("scan --scanners misconfig on a project tree takes --pss-version too", () => {
+    const r = bulwark(["scan", `dir:${PROJECT}`, "--scanners", "misconfig", "--pss-version", "v1.30", "--format", "json", "--offline"]);
+    expect(r.code, r.stderr).toBe(0);
+    const found = (JSON.parse(r.stdout).misconfigurations as { references: { pss?: { version?: string } } }[]).filter((m) => m.references.pss);
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((m) => m.references.pss!.version))).toEqual(new Set(["v1.30"]));
+    expect(bulwark(["scan", `dir:${PROJECT}`, "--scanners", "misconfig", "--pss-version", "v9"]).code).toBe(2);
+  });
+
+  it("refuses a Pod Security Standards version it does not know, in one line", () => {
+    for (const bad of ["v1.37", "1.x", "v2.0", ""]) {
+      const r = bulwark(["config", PROJECT, "--pss-version", bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toEqual([`bulwark: --pss-version must be "latest" or a version v1.0 to v1.36 (as in pod-security.kubernetes.io/enforce-version), got "${bad}"`]);
+    }
+  });
+
   it("lists every rule with references", () => {
     const r = bulwark(["rules", "list", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -23,4 +23,12 @@ describe("dir: targets with the misconfig scanner", () => {
     expect(some.misconfigurations.some((m) => m.ruleId === dropped)).toBe(false);
     expect(some.misconfigurations.length).toBe(all.misconfigurations.filter((m) => m.ruleId !== dropped).length);
   });
+
+  it("passes the Pod Security Standards version to the Kubernetes rules, and refuses one it does not know", async () => {
+    const pinned = await scan(`dir:${project}`, { scanners: ["package", "misconfig"], vuln: { ignoreFile: false }, pssVersion: "v1.25" });
+    const pss = pinned.misconfigurations.filter((m) => m.references.pss);
+    expect(pss.length).toBeGreaterThan(0);
+    for (const m of pss) expect(m.references.pss!.version).toBe("v1.25");
+    await expect(scan(`dir:${project}`, { scanners: ["package", "misconfig"], pssVersion: "v9" })).rejects.toThrow(/--pss-version must be "latest" or a version v1.0 to v1.36/);
+  });
 });

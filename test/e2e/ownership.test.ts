@@ -80,11 +80,14 @@ describe("packages seen by several analyzers", () => {
     ];
     const dir = join(work, "merge");
     writeOciLayout(dir, [await buildImage({ layers: [{ entries }] })]);
-    const r = await scan(dir, { noCache: true });
+    // Images report installed packages only; the lockfile's entries join with --include-declared.
+    expect((await scan(dir, { noCache: true })).packages.map((p) => p.name)).toEqual(["left-pad", "left-pad"]);
+    const r = await scan(dir, { noCache: true, includeDeclared: true });
     const pads = r.packages.filter((p) => p.name === "left-pad");
     expect(pads).toHaveLength(2);
     const paths = pads.map((p) => p.locations.map((l) => l.path).sort());
     expect(paths).toContainEqual(["/app/node_modules/left-pad/package.json", "/app/package-lock.json"].sort());
-    expect(r.packages.find((p) => p.name === "jest")).toMatchObject({ dev: true });
+    expect(pads.every((p) => p.evidence === "installed")).toBe(true);
+    expect(r.packages.find((p) => p.name === "jest")).toMatchObject({ dev: true, evidence: "declared" });
   });
 });

@@ -23,6 +23,8 @@ export const TOOL_PACKAGES: Record<string, string> = {
   openssl: "openssl",
   "dpkg-query": "dpkg",
   dpkg: "dpkg",
+  "dpkg-deb": "dpkg",
+  "apt-get": "apt",
   umoci: "umoci",
   skopeo: "skopeo",
   etcd: "etcd-server",

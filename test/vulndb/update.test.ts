@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { OsvRecord } from "../../src/model/osv.js";
-import { AdvisoryDB, updateDb, type UpdateOptions } from "../../src/vulndb/index.js";
+import { AdvisoryDB, dbStatus, updateDb, type UpdateOptions } from "../../src/vulndb/index.js";
 import { goRecords, withModifiedTimes, writeOsvLayout } from "./data.js";
 import { sendHalfThenReset, startServer, type TestServer } from "./http-server.js";
 
@@ -207,7 +207,8 @@ describe("db update over HTTP", () => {
     const s = await serveDir(repo);
     const dbPath = fresh("two");
     await expect(updateDb(dbPath, { ...fast, ecosystems: ["Go", "Missing"], repository: s.url })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(readdirSync(join(dbPath, ".."))).toEqual([]);
+    // No database and no working files; the write lock's file stays (it is never removed).
+    expect(readdirSync(join(dbPath, ".."))).toEqual(["advisories.sqlite.lock"]);
   });
 });
 
@@ -245,6 +246,26 @@ describe("db update with onSkipped", () => {
     await expect(updateDb(dbPath, { ...fast, ecosystems: ["Go", "PyPI"], repository: s.url, onSkipped: (eco) => skipped.push(eco) })).rejects.toMatchObject({ code: "INPUT" });
     expect(skipped).toEqual([]);
     open(dbPath, (db) => expect(db.recordCount()).toBe(v1.slice(0, 5).filter((r) => !r.withdrawn).length));
+    expect(tempsLeft(dbPath)).toEqual([]);
+  });
+  it("writes nothing, and creates no database, when every ecosystem drops out", async () => {
+    const repo = join(work, "repo-skip-none");
+    writeOsvLayout(repo, "Go", v1.slice(0, 5));
+    const s = await serveDir(repo);
+    const dbPath = fresh("skip-none");
+    const skipped: string[] = [];
+    expect(await updateDb(dbPath, { ...fast, ecosystems: ["Missing", "Gone"], repository: s.url, onSkipped: (eco) => skipped.push(eco) })).toEqual([]);
+    expect(skipped).toEqual(["Missing", "Gone"]);
+    expect(readdirSync(join(dbPath, ".."))).toEqual(["advisories.sqlite.lock"]);
+    // An existing database is neither rewritten nor restamped as freshly built.
+    await updateDb(dbPath, { ...fast, ecosystems: ["Go"], repository: s.url });
+    const before = statSync(dbPath);
+    const built = dbStatus(dbPath).builtAt;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await updateDb(dbPath, { ...fast, ecosystems: ["Missing"], repository: s.url, onSkipped: () => {} })).toEqual([]);
+    expect(statSync(dbPath).ino).toBe(before.ino);
+    expect(statSync(dbPath).mtimeMs).toBe(before.mtimeMs);
+    expect(dbStatus(dbPath).builtAt).toBe(built);
     expect(tempsLeft(dbPath)).toEqual([]);
   });
 });

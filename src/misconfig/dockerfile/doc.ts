@@ -35,12 +35,24 @@ export interface Stage {
   instructions: DfInstruction[];
 }
 
+export interface RunMount {
+  /** `type=` of a `--mount` flag: bind (Docker's default), cache, tmpfs, secret, ssh. */
+  type: string;
+  /** `target=` (or `dst=`, `destination=`); "" when missing. */
+  target: string;
+}
+
 export interface RunCommand {
+  /** The RUN instruction, or the ONBUILD instruction whose trigger is this RUN. */
   instr: DfInstruction;
   /** Shell text the RUN executes. */
   text: string;
   execForm: boolean;
   commands: ShellCommand[];
+  /** `--mount` flags of the RUN. */
+  mounts: RunMount[];
+  /** True for `ONBUILD RUN ...`: the command runs in builds that use this image as their base. */
+  onbuild: boolean;
 }
 
 export interface DockerfileDoc {
@@ -84,9 +96,15 @@ export function parseDockerfile(text: string, path: string, opts: ParseOptions =
     instructions.push(instr);
     if (keyword === "FROM") stages.push(makeStage(instr, stages.length));
     else stages[stages.length - 1]?.instructions.push(instr);
-    if (keyword === "RUN") {
-      const { text: shell, execForm } = runText(raw, escape);
-      runs.push({ instr, text: shell, execForm, commands: splitShell(shell) });
+    // ONBUILD RUN: the trigger is judged like a RUN (it runs in every build FROM this image).
+    const onbuild = keyword === "ONBUILD" && /^\s*RUN(?:\s|$)/i.test(raw);
+    if (keyword === "RUN" || onbuild) {
+      const body = onbuild ? raw.replace(/^\s*RUN/i, "") : raw;
+      const { text: shell, execForm, flags } = runParts(body, escape);
+      // A RUN's own flags are parsed by dockerfile-ast (and kept out of its arguments); an ONBUILD
+      // trigger's flags are still part of its text.
+      const all = onbuild ? flags : flagList(node).map((f) => `--${f.name}=${f.value ?? ""}`);
+      runs.push({ instr, text: shell, execForm, commands: splitShell(shell), mounts: all.flatMap((f) => parseMount(f)), onbuild });
     }
   }
 
@@ -102,12 +120,16 @@ export function parseDockerfile(text: string, path: string, opts: ParseOptions =
   return doc;
 }
 
+/** Every flag of an instruction in order, repeated ones (several `--mount`) included. */
+function flagList(node: Instruction): { name: string; value: string | null }[] {
+  const withFlags = node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  if (typeof withFlags.getFlags !== "function") return [];
+  return withFlags.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() }));
+}
+
 function readFlags(node: Instruction): Map<string, string | null> {
   const flags = new Map<string, string | null>();
-  const withFlags = node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
-  if (typeof withFlags.getFlags === "function") {
-    for (const f of withFlags.getFlags()) flags.set(f.getName().toLowerCase(), f.getValue());
-  }
+  for (const f of flagList(node)) flags.set(f.name, f.value);
   return flags;
 }
 
@@ -138,10 +160,39 @@ const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 
 /** The shell text of a RUN: exec form unwrapped, heredoc bodies inlined, continuations joined. */
 export function runText(raw: string, escape = "\\"): { text: string; execForm: boolean } {
-  let body = raw.replace(/^\s*/, "");
-  // Drop RUN flags such as --mount=type=cache,target=/root/.cache or --network=none.
-  for (let m = /^--\S+\s*/.exec(body); m; m = /^--\S+\s*/.exec(body)) body = body.slice(m[0].length);
+  const { text, execForm } = runParts(raw, escape);
+  return { text, execForm };
+}
 
+/** `runText` plus the RUN's flags (`--mount=...`, `--network=none`), which may sit on continuation lines. */
+function runParts(raw: string, escape: string): { text: string; execForm: boolean; flags: string[] } {
+  const flags: string[] = [];
+  const esc = escape.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+  const gap = new RegExp(`^(?:\\s|${esc}\\r?\\n)*`);
+  let body = raw.replace(gap, "");
+  for (let m = /^--\S+/.exec(body); m; m = /^--\S+/.exec(body)) {
+    flags.push(m[0]);
+    body = body.slice(m[0].length).replace(gap, "");
+  }
+  return { ...shellOf(body, escape), flags };
+}
+
+/** `--mount=type=cache,target=/root/.cache/pip` as { type, target }; other flags give nothing. */
+export function parseMount(flag: string): RunMount[] {
+  const m = /^--mount=(.*)$/i.exec(flag);
+  if (!m) return [];
+  const mount: RunMount = { type: "bind", target: "" };
+  for (const part of m[1]!.split(",")) {
+    const eq = part.indexOf("=");
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? "" : part.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, "$2");
+    if (key === "type") mount.type = value.toLowerCase();
+    else if (key === "target" || key === "dst" || key === "destination") mount.target = value;
+  }
+  return [mount];
+}
+
+function shellOf(body: string, escape: string): { text: string; execForm: boolean } {
   if (body.startsWith("[")) {
     const argv = parseJsonArray(joinContinuations(body, escape));
     if (argv) {

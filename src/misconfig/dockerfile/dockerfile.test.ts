@@ -57,8 +57,10 @@ describe("line numbers", () => {
   ].join("\n");
 
   it("reports multi-line RUN with line and endLine", () => {
-    const [h] = find(text, "BW-DS-010");
+    const [h] = find(text, "BW-DS-008");
     expect(h).toMatchObject({ line: 3, endLine: 5 });
+    // The apt lists of a stage only copied from never reach the final image.
+    expect(find(text, "BW-DS-010")).toEqual([]);
   });
   it("reports heredoc RUN on its first line", () => {
     const [h] = find(text, "BW-DS-006");
@@ -157,5 +159,87 @@ describe("hostile input", () => {
     expect(() => scanDockerfile(run, "Dockerfile")).not.toThrow();
     const chain = ["FROM alpine:3.20 AS s0", ...Array.from({ length: 500 }, (_, i) => `FROM s${i} AS s${i + 1}`)].join("\n");
     expect(find(chain, "BW-DS-001")[0]?.line).toBe(501);
+  });
+});
+
+describe("RUN flags and ONBUILD triggers", () => {
+  it("reads --mount flags, also on continuation lines and repeated", () => {
+    const doc = parseDockerfile("FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt \\\n    --mount=type=tmpfs,dst=/var/lib/apt \\\n    --network=none apt-get update\n", "Dockerfile");
+    expect(doc.runs[0]).toMatchObject({ text: "apt-get update", onbuild: false, mounts: [{ type: "cache", target: "/var/cache/apt" }, { type: "tmpfs", target: "/var/lib/apt" }] });
+    expect(runText("--mount=type=cache,target=/a \\\n  --network=none \\\n  apk add x").text).toBe("apk add x");
+  });
+  it("judges ONBUILD RUN triggers like RUNs, with their flags", () => {
+    const doc = parseDockerfile("FROM alpine:3.20\nONBUILD RUN --mount=type=cache,target=/var/cache/apk apk add curl=8.9.1-r0\nONBUILD COPY . /app\n", "Dockerfile");
+    expect(doc.runs).toHaveLength(1);
+    expect(doc.runs[0]).toMatchObject({ text: "apk add curl=8.9.1-r0", onbuild: true, mounts: [{ type: "cache", target: "/var/cache/apk" }] });
+    expect(find("FROM alpine:3.20\nONBUILD RUN sudo make install", "BW-DS-007")[0]?.line).toBe(2);
+  });
+});
+
+describe("Hadolint alignment beyond Hadolint's own cases", () => {
+  it("DL3009: only stages that ship, apt update too, cleanup after the update", () => {
+    expect(find("FROM debian:12 AS a\nRUN apt-get update\nFROM a AS b\nRUN true\nFROM b\nUSER app", "BW-DS-010")[0]?.line).toBe(2);
+    expect(find("FROM debian:12 AS a\nRUN apt-get update\nFROM a AS b\nFROM debian:12\nCOPY --from=b /x /x", "BW-DS-010")).toEqual([]);
+    expect(find("FROM debian:12\nRUN apt update && apt install -y curl", "BW-DS-010")).toHaveLength(1);
+    expect(find("FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update", "BW-DS-010")).toHaveLength(1);
+    // Lists come from an update; an install alone (lists from an earlier, reported layer) is not the culprit.
+    expect(find("FROM debian:12\nRUN apt-get install -y curl=7.88.1-10", "BW-DS-010")).toEqual([]);
+  });
+  it("DL3014: quiet level 2 implies -y, a single -q does not", () => {
+    for (const args of ["-qq", "-q -q", "-q=2", "--quiet --quiet", "--quiet=2", "-o APT::Get::Assume-Yes=true", "--option=APT::Get::Assume-Yes=1", "-qy"]) {
+      expect(find(`FROM debian:12\nRUN apt-get ${args} install curl`, "BW-DS-036"), args).toEqual([]);
+    }
+    for (const args of ["-q", "--quiet", "-q=1", "-o APT::Get::Assume-Yes=false"]) expect(find(`FROM debian:12\nRUN apt-get ${args} install curl`, "BW-DS-036"), args).toHaveLength(1);
+  });
+  it("DL3020: Hadolint's archive list, compared case-sensitively", () => {
+    for (const f of ["a.tar", "a.tar.gz", "a.tgz", "a.tar.bz2", "a.tbz2", "a.tar.xz", "a.txz", "a.tar.Z", "a.tar.lzma", "a.tlz"]) expect(find(`FROM alpine:3.20\nADD ${f} /opt/`, "BW-DS-004"), f).toEqual([]);
+    for (const f of ["a.zip", "a.tar.zst", "a.TAR.GZ", "a.jar", "a.rpm"]) expect(find(`FROM alpine:3.20\nADD ${f} /opt/`, "BW-DS-004"), f).toHaveLength(1);
+  });
+  it("DL3040: the same tool cleans, after the install; rm of /var/cache/dnf or /var/cache/yum counts", () => {
+    expect(find("FROM fedora:40\nRUN dnf install -y x-1 && rm -rf /var/cache/dnf", "BW-DS-015")).toEqual([]);
+    expect(find("FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y x-1", "BW-DS-015")).toEqual([]);
+    expect(find("FROM fedora:40\nRUN dnf clean all && dnf install -y x-1", "BW-DS-015")).toHaveLength(1);
+    expect(find("FROM fedora:40\nRUN microdnf install -y x-1 && dnf clean all", "BW-DS-015")).toHaveLength(1);
+    expect(find("FROM fedora:40\nRUN dnf install -y x-1 && dnf clean all && microdnf install -y y-2", "BW-DS-015")).toHaveLength(1);
+    expect(find("FROM centos:7\nRUN yum clean all && yum install -y x-1", "BW-DS-014")).toHaveLength(1);
+    expect(find("FROM opensuse/leap:15.6\nRUN zypper cc && zypper in -y x", "BW-DS-039")).toHaveLength(1);
+  });
+  it("DL3041/DL3033: module streams and variable versions", () => {
+    expect(find("FROM fedora:40\nRUN dnf -y module install nodejs:20/minimal", "BW-DS-017")).toEqual([]);
+    expect(find("FROM fedora:40\nRUN dnf module install -y nodejs", "BW-DS-017")[0]?.message).toContain("unpinned modules: nodejs");
+    expect(find("FROM fedora:40\nRUN dnf module enable -y nodejs", "BW-DS-017")).toEqual([]);
+    expect(find("FROM fedora:40\nRUN dnf install -y rpm-sign", "BW-DS-017")).toHaveLength(1);
+    expect(find("FROM centos:7\nRUN yum install -y rpm-sign", "BW-DS-016")).toHaveLength(1);
+  });
+  it("DL3042: PIP_NO_CACHE_DIR from ENV, ARG (with a global default), inline, in order; cache mounts", () => {
+    const pip = (text: string) => find(`FROM python:3.12\n${text}`, "BW-DS-018");
+    expect(pip("ARG PIP_NO_CACHE_DIR=1\nRUN pip install six")).toEqual([]);
+    expect(find("ARG PIP_NO_CACHE_DIR=on\nFROM python:3.12\nARG PIP_NO_CACHE_DIR\nRUN pip install six", "BW-DS-018")).toEqual([]);
+    expect(find("ARG PIP_NO_CACHE_DIR=on\nFROM python:3.12\nRUN pip install six", "BW-DS-018")).toHaveLength(1);
+    expect(pip("ARG PIP_NO_CACHE_DIR\nRUN pip install six")).toHaveLength(1);
+    expect(pip("RUN pip install six\nENV PIP_NO_CACHE_DIR=1")).toHaveLength(1);
+    expect(pip("ENV PIP_NO_CACHE_DIR=1\nENV PIP_NO_CACHE_DIR=0\nRUN pip install six")[0]?.message).toContain("PIP_NO_CACHE_DIR=0");
+    expect(pip('ENV PIP_NO_CACHE_DIR="yes"\nRUN pip install six')).toEqual([]);
+    expect(pip("RUN --mount=type=cache,target=/home/app/.cache/pip pip install six")).toEqual([]);
+    expect(pip("RUN --mount=type=bind,target=/root/.cache/pip pip install six")).toHaveLength(1);
+    // An ONBUILD trigger runs later, in an image that has every ENV of this one.
+    expect(pip("ONBUILD RUN pip install six\nENV PIP_NO_CACHE_DIR=true")).toEqual([]);
+    expect(pip("RUN python3.12 -m pip install six && pipx install black && pipenv install")).toHaveLength(1);
+  });
+  it("DL4001: per stage, one finding per RUN that completes the pair", () => {
+    const hits = find("FROM debian:12\nRUN wget a\nRUN curl b\nRUN wget c && curl d\nFROM debian:12\nRUN curl e", "BW-DS-040");
+    expect(hits.map((h) => h.line)).toEqual([3, 4]);
+  });
+  it("references: no Hadolint id where the rule differs on purpose", () => {
+    const byId = new Map(dockerfileRules.map((r) => [r.id, r]));
+    expect(byId.get("BW-DS-001")?.references.hadolint).toBeUndefined();
+    expect(byId.get("BW-DS-011")?.references.hadolint).toBeUndefined();
+  });
+});
+
+describe("package manager sub-commands", () => {
+  it("skip the value of an option given before the sub-command", () => {
+    expect(find("FROM debian:12\nRUN apt-get -o Dpkg::Options::=--force-confnew install -y curl", "BW-DS-008")[0]?.message).toContain("curl");
+    expect(find("FROM debian:12\nRUN apt-get -t bookworm-backports install -y curl=8.1", "BW-DS-008")).toEqual([]);
   });
 });

@@ -1,10 +1,16 @@
-// Facts that need every scanned resource (RBAC bindings, NetworkPolicies), gathered in O(n)
-// so per-resource rules can look them up without comparing documents pairwise. The index holds
-// small facts only, never resources' yaml nodes: those are freed document by document.
-import type { Rule } from "../types.js";
+// Facts that need every scanned resource (RBAC bindings, NetworkPolicies, ServiceAccounts),
+// gathered in O(n) so per-resource rules can look them up without comparing documents pairwise.
+// The index holds small facts only, never resources' yaml nodes: those are freed document by
+// document.
+import type { Rule, RuleHit } from "../types.js";
+import type { NamespacePolicies } from "./netpol.js";
+import { addPolicy, emptyNamespacePolicies, mergeNamespacePolicies, policyFact, policyTypes } from "./netpol.js";
+import type { PssVersion } from "./pss.js";
 import type { Resource } from "./resource.js";
 import { asArray, asObj, isObj, label, str } from "./resource.js";
 import { isWorkload } from "./workload.js";
+
+export { policyTypes } from "./netpol.js";
 
 /** What a role's findings say about a binding that grants it. */
 export interface BindingFact {
@@ -20,15 +26,42 @@ export interface ClusterIndex {
   firstWorkload: Map<string, Resource>;
   denyIngress: Set<string>;
   denyEgress: Set<string>;
+  /** ServiceAccount "namespace/name" → its automountServiceAccountToken (undefined: not set). */
+  serviceAccounts: Map<string, boolean | undefined>;
+  /** NetworkPolicies by namespace. */
+  policies: Map<string, NamespacePolicies>;
 }
 
-/** What each rule checks: one resource, with the index over all of them. */
+/** What each rule checks: one resource, with the index over all of them and the PSS version in force. */
 export interface K8sDoc {
   res: Resource;
   index: ClusterIndex;
+  pss: PssVersion;
 }
 
-export type K8sRule = Rule<K8sDoc>;
+/**
+ * A check that needs facts from every file (another document may come later) yet runs on
+ * resources too numerous to keep whole until the end (workloads): `collect` takes the few facts
+ * it needs while the document is parsed, `check` decides once every file was indexed.
+ */
+export interface DeferredCheck<F> {
+  collect(doc: K8sDoc): F | undefined;
+  check(fact: F, index: ClusterIndex): RuleHit[];
+}
+
+export type K8sRule = Rule<K8sDoc> & {
+  /** Set for rules that decide from the whole scan; their `check` then returns nothing. */
+  deferred?: DeferredCheck<unknown>;
+};
+
+/** Types a deferred check's facts for its two halves and erases them for the rule list. */
+export function deferred<F>(d: DeferredCheck<F>): DeferredCheck<unknown> {
+  return d as DeferredCheck<unknown>;
+}
+
+export function serviceAccountKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
 
 export function effectiveNamespace(res: Resource): string {
   return res.namespace ?? "default";
@@ -56,17 +89,8 @@ function isEmptySelector(v: unknown): boolean {
   return Object.keys(asObj(v.matchLabels)).length === 0 && asArray(v.matchExpressions).length === 0;
 }
 
-/** Policy types a NetworkPolicy covers: Ingress always when unset, Egress when it has egress rules. */
-export function policyTypes(spec: Record<string, unknown>): Set<string> {
-  const declared = asArray(spec.policyTypes).map(str).filter((t): t is string => !!t);
-  if (declared.length > 0) return new Set(declared);
-  const types = new Set(["Ingress"]);
-  if (spec.egress !== undefined) types.add("Egress");
-  return types;
-}
-
 export function emptyIndex(): ClusterIndex {
-  return { bindings: new Map(), firstWorkload: new Map(), denyIngress: new Set(), denyEgress: new Set() };
+  return { bindings: new Map(), firstWorkload: new Map(), denyIngress: new Set(), denyEgress: new Set(), serviceAccounts: new Map(), policies: new Map() };
 }
 
 /**
@@ -84,11 +108,17 @@ export function indexResource(index: ClusterIndex, res: Resource, earlier?: Clus
     }
   } else if (res.kind === "NetworkPolicy") {
     const spec = asObj(res.obj.spec);
+    const ns = effectiveNamespace(res);
+    let policies = index.policies.get(ns);
+    if (!policies) index.policies.set(ns, (policies = emptyNamespacePolicies()));
+    addPolicy(policies, policyFact(res));
     if (!isEmptySelector(spec.podSelector)) return;
     const types = policyTypes(spec);
-    const ns = effectiveNamespace(res);
     if (types.has("Ingress") && asArray(spec.ingress).length === 0) index.denyIngress.add(ns);
     if (types.has("Egress") && asArray(spec.egress).length === 0) index.denyEgress.add(ns);
+  } else if (res.kind === "ServiceAccount") {
+    const v = res.obj.automountServiceAccountToken;
+    index.serviceAccounts.set(serviceAccountKey(effectiveNamespace(res), res.name), typeof v === "boolean" ? v : undefined);
   } else if (isWorkload(res)) {
     const ns = effectiveNamespace(res);
     if (!index.firstWorkload.has(ns) && !earlier?.firstWorkload.has(ns)) index.firstWorkload.set(ns, res);
@@ -105,6 +135,12 @@ export function mergeIndex(into: ClusterIndex, later: ClusterIndex): void {
   for (const [ns, res] of later.firstWorkload) if (!into.firstWorkload.has(ns)) into.firstWorkload.set(ns, res);
   for (const ns of later.denyIngress) into.denyIngress.add(ns);
   for (const ns of later.denyEgress) into.denyEgress.add(ns);
+  for (const [key, v] of later.serviceAccounts) into.serviceAccounts.set(key, v);
+  for (const [ns, p] of later.policies) {
+    const have = into.policies.get(ns);
+    if (have) mergeNamespacePolicies(have, p);
+    else into.policies.set(ns, p);
+  }
 }
 
 /**

@@ -10,8 +10,9 @@ import { scanKubernetes } from "./index.js";
 const DIR = fixturePath("trivy-checks/checks/kubernetes");
 
 // Left out where the semantics differ: protecting_pod_service_account_tokens (Trivy looks at token
-// volume mounts, BW-K8S-028 at automountServiceAccountToken) and specific_capabilities_added (Trivy
-// flags NET_BIND_SERVICE, which current PSS baseline allows).
+// volume mounts, BW-K8S-028 at automountServiceAccountToken), specific_capabilities_added (Trivy
+// flags NET_BIND_SERVICE, which current PSS baseline allows) and capabilities_no_drop_all (Trivy
+// accepts drop: [all]; PSS restricted compares names exactly and requires "ALL").
 const MAP: Record<string, string> = {
   CPU_not_limited: "BW-K8S-022",
   CPU_requests_not_specified: "BW-K8S-021",
@@ -19,7 +20,6 @@ const MAP: Record<string, string> = {
   access_to_host_ports: "BW-K8S-007",
   apparmor_policy_disabled: "BW-K8S-008",
   can_elevate_its_own_privileges: "BW-K8S-015",
-  capabilities_no_drop_all: "BW-K8S-019",
   configMap_with_secrets: "BW-K8S-032",
   file_system_not_read_only: "BW-K8S-020",
   host_ipc: "BW-K8S-003",

@@ -36,6 +36,7 @@ export function canonicalPackage(pkg: Package): Package {
     version: pkg.version,
     purl: pkg.purl,
     ...(pkg.arch !== undefined ? { arch: pkg.arch } : {}),
+    ...(pkg.evidence !== undefined ? { evidence: pkg.evidence } : {}),
     source: pkg.source ? { name: pkg.source.name, version: pkg.source.version } : null,
     licenses: sortedText(pkg.licenses),
     locations: pkg.locations.map(canonicalLocation).sort(compareLocations),

@@ -45,6 +45,7 @@ export function collate(bom: Bom): Bom {
   bom.components?.sort(compareComponents);
   const { metadata } = bom;
   if (metadata?.component) collateComponent(metadata.component);
+  metadata?.properties?.sort((a, b) => compareText(a.name ?? "", b.name ?? "") || compareText(a.value ?? "", b.value ?? ""));
   const tools = metadata?.tools;
   if (tools && !Array.isArray(tools)) {
     tools.components?.forEach(collateComponent);

@@ -78,6 +78,7 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
     properties: properties([
       ["bulwark:package:type", pkg.type],
       ["bulwark:package:arch", pkg.arch],
+      ["bulwark:evidence", pkg.evidence],
       ["bulwark:source:name", pkg.source?.name],
       ["bulwark:source:version", pkg.source?.version],
       ["bulwark:ownedBy", pkg.ownedBy],
@@ -115,6 +116,15 @@ function buildBom(report: Report, packages: Package[]): Models.Bom {
   }
   // Findings of a vulnerability scan, suppressed ones included with their analysis (VEX).
   addVulnerabilities(bom, [...report.vulnerabilities, ...(report.suppressed ?? [])], components, refs);
+  // Packages the scan could not check: without this, no vulnerabilities would read as none.
+  const unchecked = report.unchecked ?? [];
+  if (unchecked.length > 0) {
+    const total = unchecked.reduce((n, u) => n + u.packages, 0);
+    bom.metadata.properties.add(new Models.Property("bulwark:unchecked:packages", String(total)));
+    for (const u of unchecked) {
+      bom.metadata.properties.add(new Models.Property("bulwark:unchecked", `${u.ecosystem} (${u.packages} package${u.packages === 1 ? "" : "s"}): ${u.reason}`));
+    }
+  }
   return bom;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { vulnerableReport } from "../sarif/test-support/vulnerable-report.js";
+import { incompleteReport, vulnerableReport } from "../sarif/test-support/vulnerable-report.js";
 import { debianReport, shuffled } from "../test-support/sample-report.js";
 import { cyclonedxErrors } from "../test-support/schemas.js";
 import { cyclonedxWriter } from "./cyclonedx-writer.js";
@@ -117,5 +117,21 @@ describe("cyclonedx writer, vulnerabilities", () => {
     report.vulnerabilities.reverse();
     report.suppressed!.reverse();
     expect(cyclonedxWriter.write(report, { timestamp })).toBe(first);
+  });
+  it("names the unchecked ecosystems on the metadata, and stays valid", () => {
+    const report = incompleteReport(true);
+    report.unchecked!.unshift({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" });
+    for (const options of [{}, { timestamp }]) {
+      const doc = JSON.parse(cyclonedxWriter.write(report, options));
+      expect(cyclonedxErrors(doc)).toEqual([]);
+      expect(doc.metadata.properties).toEqual([
+        { name: "bulwark:unchecked", value: expect.stringMatching(/^Debian:12 \(9 packages\): no Debian:12 advisories in the database: download failed: GET /) },
+        { name: "bulwark:unchecked", value: "generic (1 package): no advisory source for generic packages (node)" },
+        { name: "bulwark:unchecked:packages", value: "10" },
+      ]);
+      expect(doc.vulnerabilities).toHaveLength(2);
+    }
+    report.unchecked = [];
+    expect(JSON.parse(cyclonedxWriter.write(report)).metadata.properties).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Package, Report } from "../../model/index.js";
 import { alpineReport, debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
+import { incompleteReport } from "../sarif/test-support/vulnerable-report.js";
 import { canonicalReport, jsonWriter } from "./json-writer.js";
 
 const parse = (text: string) => JSON.parse(text) as Report;
@@ -30,6 +31,22 @@ describe("json writer", () => {
     expect(out.vulnerabilities).toEqual([]);
     expect(out.secrets).toEqual([]);
     expect(out.misconfigurations).toEqual([]);
+  });
+
+  it("writes unchecked ecosystems after the findings, sorted, when the vulnerability scan ran", () => {
+    const report = incompleteReport();
+    report.unchecked!.unshift({ reason: "no advisory source for generic packages (node)", packages: 1, ecosystem: "generic", cause: "no-advisory-source" } as never);
+    const out = parse(jsonWriter.write(report));
+    expect(Object.keys(out)).toEqual(["schemaVersion", "tool", "artifact", "packages", "vulnerabilities", "suppressed", "unchecked", "secrets", "misconfigurations", "errors"]);
+    expect(out.unchecked).toEqual([
+      { ecosystem: "Debian:12", packages: 9, reason: expect.stringMatching(/^no Debian:12 advisories in the database: download failed: /), cause: "advisories-missing" },
+      { ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" },
+    ]);
+    expect(Object.keys(out.unchecked![1]!)).toEqual(["ecosystem", "packages", "reason", "cause"]);
+    // Present and empty when every package was checked; absent when no vulnerability scan ran.
+    report.unchecked = [];
+    expect(parse(jsonWriter.write(report)).unchecked).toEqual([]);
+    expect("unchecked" in parse(jsonWriter.write(debianReport()))).toBe(false);
   });
 
   it("loses nothing: the output is the report, reordered", () => {

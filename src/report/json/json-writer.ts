@@ -1,4 +1,4 @@
-import type { Artifact, LayerInfo, Misconfiguration, OSInfo, Report, ReportError } from "../../model/index.js";
+import type { Artifact, LayerInfo, Misconfiguration, OSInfo, Report, ReportError, UncheckedEcosystem } from "../../model/index.js";
 import { compareText, sortedText } from "../common/compare.js";
 import { jsonDocumentWriter } from "../common/json-pieces.js";
 import { canonicalPackages } from "../common/packages.js";
@@ -48,6 +48,12 @@ function error(e: ReportError): ReportError {
     ...(e.path !== undefined ? { path: e.path } : {}),
     ...(e.layer !== undefined ? { layer: e.layer } : {}),
   };
+}
+
+function unchecked(list: UncheckedEcosystem[]): UncheckedEcosystem[] {
+  return list
+    .map((u) => ({ ecosystem: u.ecosystem, packages: u.packages, reason: u.reason, cause: u.cause }))
+    .sort((a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.reason, b.reason));
 }
 
 function compareErrors(a: ReportError, b: ReportError): number {
@@ -107,6 +113,7 @@ export function canonicalReport(report: Report): Report {
     packages: canonicalPackages(report.packages),
     vulnerabilities: report.vulnerabilities.map(sortKeysDeep) as Report["vulnerabilities"],
     ...(report.suppressed ? { suppressed: report.suppressed.map(sortKeysDeep) as NonNullable<Report["suppressed"]> } : {}),
+    ...(report.unchecked ? { unchecked: unchecked(report.unchecked) } : {}),
     secrets: report.secrets.map(sortKeysDeep) as Report["secrets"],
     misconfigurations: canonicalMisconfigurations(report.misconfigurations),
     ...(report.attackSurface ? { attackSurface: sortKeysDeep(report.attackSurface) as NonNullable<Report["attackSurface"]> } : {}),

@@ -43,7 +43,7 @@ export function findingsPart(report: Report, firstRuleIndex: number): SarifPart 
 }
 
 function misconfigRule(m: Misconfiguration): Json {
-  const refs = Object.entries(m.references).filter(([k]) => k !== "urls").map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+  const refs = Object.entries(m.references).filter(([k]) => k !== "urls").map(([k, v]) => `${k}: ${k === "pss" ? pssText(m.references.pss!) : typeof v === "object" ? JSON.stringify(v) : String(v)}`);
   return {
     id: m.ruleId,
     name: m.ruleId.replace(/[^A-Za-z0-9]/g, ""),
@@ -54,6 +54,11 @@ function misconfigRule(m: Misconfiguration): Json {
     defaultConfiguration: { level: level(m.severity) },
     properties: { "security-severity": BAND_SCORE[m.severity], tags: ["security", "misconfiguration", m.severity] },
   };
+}
+
+/** "Host Namespaces (Pod Security Standards baseline, v1.36)". */
+export function pssText(p: NonNullable<Misconfiguration["references"]["pss"]>): string {
+  return `${p.control} (Pod Security Standards ${p.level}${p.version ? `, ${p.version}` : ""})`;
 }
 
 function secretRule(s: SecretFinding): Json {

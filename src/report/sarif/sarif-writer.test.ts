@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { alpineReport, debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
 import { sarifWriter } from "./sarif-writer.js";
 import { sarifErrors } from "./test-support/sarif-schema.js";
-import { vulnerableReport } from "./test-support/vulnerable-report.js";
+import { incompleteReport, vulnerableReport } from "./test-support/vulnerable-report.js";
 
 interface Result {
   ruleId: string;
@@ -156,5 +156,35 @@ describe("sarif writer", () => {
     const { tool, results } = run(sarifWriter.write(debianReport()));
     expect(tool.driver.rules).toEqual([]);
     expect(results).toEqual([]);
+  });
+  it("reports unchecked ecosystems as warnings of a successful invocation", () => {
+    const report = incompleteReport(true);
+    report.unchecked!.push({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" });
+    const doc = JSON.parse(sarifWriter.write(report));
+    expect(sarifErrors(doc)).toEqual([]);
+    expect(doc.runs[0].invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: "warning",
+            message: { text: expect.stringMatching(/^9 packages were not checked for vulnerabilities: no Debian:12 advisories in the database: download failed: GET /) },
+            descriptor: { id: "bulwark/unchecked" },
+            properties: { ecosystem: "Debian:12", packages: 9 },
+          },
+          {
+            level: "warning",
+            message: { text: "1 package was not checked for vulnerabilities: no advisory source for generic packages (node)" },
+            descriptor: { id: "bulwark/unchecked" },
+            properties: { ecosystem: "generic", packages: 1 },
+          },
+        ],
+      },
+    ]);
+    // The findings of the packages that were checked are still results.
+    expect(doc.runs[0].results).toHaveLength(2);
+    report.unchecked = [];
+    expect(JSON.parse(sarifWriter.write(report)).runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+    expect(JSON.parse(sarifWriter.write(debianReport())).runs[0].invocations).toBeUndefined();
   });
 });

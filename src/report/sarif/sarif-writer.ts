@@ -129,6 +129,24 @@ function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/**
+ * One invocation when the vulnerability scanner ran: it completed, and each ecosystem whose
+ * packages it could not check is a warning notification (shown by viewers beside the results,
+ * so an empty result set is not read as a clean image).
+ */
+function invocations(report: Report): Json {
+  if (!report.unchecked) return {};
+  const notifications = [...report.unchecked]
+    .sort((a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.reason, b.reason))
+    .map((u) => ({
+      level: "warning",
+      message: { text: `${u.packages} package${u.packages === 1 ? " was" : "s were"} not checked for vulnerabilities: ${u.reason}` },
+      descriptor: { id: "bulwark/unchecked" },
+      properties: { ecosystem: u.ecosystem, packages: u.packages },
+    }));
+  return { invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }] };
+}
+
 export function sarifDocument(report: Report): Json {
   const findings: Finding[] = [...report.vulnerabilities, ...(report.suppressed ?? [])].sort(compareFindings);
   // Findings are sorted by id first, so the ids come out sorted.
@@ -155,6 +173,7 @@ export function sarifDocument(report: Report): Json {
           ...findings.map((f) => result(f, index.get(f.id) as number, report.artifact.target, byPurl)),
           ...extra.results,
         ],
+        ...invocations(report),
         columnKind: "utf16CodeUnits",
         properties: {
           target: report.artifact.target,

@@ -67,6 +67,8 @@ function osPackage(os: OSInfo): SpdxPackage {
 
 function sourceInfo(pkg: Package): string {
   const lines: string[] = [];
+  if (pkg.evidence === "installed") lines.push("installed: found in a package database or its own files");
+  else if (pkg.evidence === "declared") lines.push("declared: listed by a lockfile or manifest, not found installed");
   if (pkg.source) lines.push(`built from source package ${pkg.source.name} ${pkg.source.version}`);
   for (const l of pkg.locations) {
     lines.push(l.layer ? `found at ${l.path} in layer ${l.layer.diffId}` : `found at ${l.path}`);

@@ -29,7 +29,8 @@ export function misconfigSection(findings: Misconfiguration[], c: Palette): stri
     for (const m of items) {
       const where = m.line !== undefined ? `:${m.line}` : "";
       const res = m.resource ? ` [${[m.resource.kind, m.resource.namespace, m.resource.name, m.resource.container].filter(Boolean).join("/")}]` : "";
-      lines.push(`  ${severity(m.severity, c)} ${m.ruleId}${where}  ${printable(m.title)}${printable(res)}`);
+      const pss = m.references.pss ? c.dim(`  PSS ${m.references.pss.level}${m.references.pss.version ? ` ${m.references.pss.version}` : ""}: ${m.references.pss.control}`) : "";
+      lines.push(`  ${severity(m.severity, c)} ${m.ruleId}${where}  ${printable(m.title)}${printable(res)}${pss}`);
       lines.push(`           ${printable(m.message)}`);
     }
   }

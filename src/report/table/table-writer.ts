@@ -5,7 +5,7 @@ import type { ReportWriter, WriteOptions } from "../types.js";
 import { colors, type Palette, plain, printable } from "./ansi.js";
 import { attackSurfaceSection } from "./attack-surface.js";
 import { misconfigSection, secretSection } from "./findings.js";
-import { vulnerabilitySection } from "./vulnerabilities.js";
+import { uncheckedCount, uncheckedEcosystems, vulnerabilitySection } from "./vulnerabilities.js";
 
 const COLUMNS = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER"] as const;
 const GAP = "  ";
@@ -75,7 +75,9 @@ function footer(report: Report, c: Palette): string[] {
   for (const p of report.packages) counts.set(p.type, (counts.get(p.type) ?? 0) + 1);
   const byType = [...counts].sort(([a], [b]) => compareText(a, b)).map(([t, n]) => `${printable(t)} ${n}`);
   const total = report.packages.length;
-  return [`${total} package${total === 1 ? "" : "s"}${byType.length ? ` (${byType.join(", ")})` : ""}`, ...warnings(report, c)];
+  const notChecked = uncheckedCount(report);
+  const unchecked = notChecked > 0 ? "; " + c.red(`${notChecked} NOT checked for vulnerabilities (${uncheckedEcosystems(report)})`) : "";
+  return [`${total} package${total === 1 ? "" : "s"}${byType.length ? ` (${byType.join(", ")})` : ""}${unchecked}`, ...warnings(report, c)];
 }
 
 /** The report's errors, after a blank line; nothing without errors. */
@@ -110,7 +112,8 @@ export const tableWriter: ReportWriter = {
       ...(report.secrets.length ? ["", ...secretSection(report.secrets, c)] : []),
       ...(report.attackSurface ? ["", ...attackSurfaceSection(report.attackSurface, report.artifact.layers, c)] : []),
     ];
-    const vulnerabilityScan = options.vulnerabilities === true || report.vulnerabilities.length > 0 || report.suppressed !== undefined;
+    const vulnerabilityScan =
+      options.vulnerabilities === true || report.vulnerabilities.length > 0 || report.suppressed !== undefined || report.unchecked !== undefined;
     const body = vulnerabilityScan
       ? vulnerabilitySection(report, c)
       : report.packages.length > 0

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { vulnerableReport } from "../sarif/test-support/vulnerable-report.js";
+import { incompleteReport, vulnerableReport } from "../sarif/test-support/vulnerable-report.js";
 import { debianReport, emptyReport, shuffled } from "../test-support/sample-report.js";
 import { tableWriter } from "./table-writer.js";
 import { shortCreatedBy } from "./vulnerabilities.js";
@@ -80,6 +80,57 @@ describe("table writer, vulnerability scan", () => {
     const report = shuffled(vulnerableReport());
     report.vulnerabilities.reverse();
     expect(tableWriter.write(report)).toBe(first);
+  });
+
+  it("leads with the packages that were not checked, and says a clean result covers only the rest", () => {
+    const text = tableWriter.write(incompleteReport());
+    const lines = text.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("WARNING:"));
+    // First line of the vulnerability section, straight after the header block.
+    expect(lines[at - 1]).toBe("");
+    expect(lines[at - 2]).toMatch(/^Layers: /);
+    expect(lines[at]).toBe(
+      "WARNING: 9 of 13 packages were NOT checked for vulnerabilities (no Debian:12 advisories in the database: download failed: GET http://127.0.0.1:9/Debian/all.zip failed after 4 attempts: connect ECONNREFUSED 127.0.0.1:9)",
+    );
+    expect(lines[at + 1]).toBe("No vulnerabilities found in the 4 packages checked.");
+    expect(text).not.toContain("No vulnerabilities found.\n");
+    // And again in the final summary line.
+    expect(text).toContain("\n13 packages (deb 9, npm 4); 9 NOT checked for vulnerabilities (Debian:12)\n");
+  });
+
+  it("puts the warning above the findings, and names every ecosystem not checked", () => {
+    const report = incompleteReport(true);
+    report.unchecked!.push({ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" });
+    const lines = tableWriter.write(report).split("\n");
+    const at = lines.findIndex((l) => l.startsWith("WARNING:"));
+    expect(lines[at]).toMatch(/^WARNING: 10 of 13 packages were NOT checked for vulnerabilities \(no Debian:12 advisories .*ECONNREFUSED 127\.0\.0\.1:9; no advisory source for generic packages \(node\)\)$/);
+    expect(lines[at + 1]).toBe("");
+    expect(lines[at + 2]).toMatch(/^PACKAGE +INSTALLED/);
+    expect(lines).toContain("Vulnerabilities: 2 (CRITICAL 0, HIGH 2, MEDIUM 0, LOW 0, UNKNOWN 0)");
+    expect(lines).toContain("13 packages (deb 9, npm 4); 10 NOT checked for vulnerabilities (Debian:12, generic)");
+  });
+
+  it("says when nothing at all was checked, and stays as before when everything was", () => {
+    const none = incompleteReport();
+    none.unchecked = [{ ecosystem: "rpm", packages: 13, reason: "no advisory source for fedora 39 (rpm packages)", cause: "no-advisory-source" }];
+    const text = tableWriter.write(none);
+    expect(text).toContain("WARNING: 13 of 13 packages were NOT checked for vulnerabilities (no advisory source for fedora 39 (rpm packages))\nNo package was checked for vulnerabilities.\n");
+    const one = incompleteReport();
+    one.unchecked = [{ ecosystem: "generic", packages: 1, reason: "no advisory source for generic packages (node)", cause: "no-advisory-source" }];
+    expect(tableWriter.write(one)).toContain("WARNING: 1 of 13 packages was NOT checked");
+    const all = incompleteReport();
+    all.unchecked = [];
+    const clean = tableWriter.write(all);
+    expect(clean).toContain("\nNo vulnerabilities found.\n");
+    expect(clean).not.toContain("NOT checked");
+    expect(clean).toContain("\n13 packages (deb 9, npm 4)\n");
+  });
+
+  it("colours the warning and keeps hostile text out of the terminal", () => {
+    const report = incompleteReport();
+    report.unchecked![0]!.reason = "no advisory source for generic packages (evil\u001b]0;pwned\u0007)";
+    expect(tableWriter.write(report)).not.toContain("\u001b");
+    expect(tableWriter.write(incompleteReport(), { color: true })).toContain("\u001b[1m\u001b[31mWARNING: 9 of 13 packages");
   });
 
   it("shortens layer commands", () => {

@@ -137,10 +137,56 @@ function suppressedLine(report: Report): string[] {
   return [`Suppressed: ${suppressed.length} (${parts.join(", ")})`];
 }
 
-/** The vulnerability section of the table: findings, totals, layers, suppressed count. */
+const packagesText = (n: number): string => `${n} package${n === 1 ? "" : "s"}`;
+
+/** How many packages the vulnerability scan could not check. */
+export function uncheckedCount(report: Report): number {
+  return (report.unchecked ?? []).reduce((n, u) => n + u.packages, 0);
+}
+
+/** The ecosystems not checked, sorted: `Debian:12, generic`. */
+export function uncheckedEcosystems(report: Report): string {
+  return printable(sortedEcosystems(report).map((u) => u.ecosystem).join(", "));
+}
+
+function sortedEcosystems(report: Report): NonNullable<Report["unchecked"]> {
+  return [...(report.unchecked ?? [])].sort((a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.reason, b.reason));
+}
+
+/** The line that must not be missed: how many packages were not checked, and why. */
+function uncheckedWarning(report: Report, c: Palette): string {
+  const n = uncheckedCount(report);
+  const total = Math.max(n, report.packages.length);
+  const reasons = sortedEcosystems(report).map((u) => u.reason).join("; ");
+  const verb = n === 1 ? "was" : "were";
+  return c.bold(c.red(`WARNING: ${n} of ${packagesText(total)} ${verb} NOT checked for vulnerabilities (${printable(reasons)})`));
+}
+
+/**
+ * The vulnerability section of the table: findings, totals, layers, suppressed count. When
+ * packages went unchecked it opens with a warning saying how many and why, and an empty result
+ * speaks only for the packages that were checked.
+ */
 export function vulnerabilitySection(report: Report, c: Palette): string[] {
   const vulns = report.vulnerabilities;
   const total = `Vulnerabilities: ${vulns.length} (${counts(vulns)})`;
-  if (vulns.length === 0) return ["No vulnerabilities found.", ...suppressedLine(report)];
-  return [...findingsTable(report.artifact, vulns, c), "", total, ...suppressedLine(report), "", ...layerLines(report.artifact, vulns)];
+  const notChecked = uncheckedCount(report);
+  const warning = notChecked > 0 ? [uncheckedWarning(report, c)] : [];
+  if (vulns.length === 0) {
+    const checked = Math.max(0, report.packages.length - notChecked);
+    const none =
+      notChecked === 0 ? "No vulnerabilities found."
+      : checked === 0 ? "No package was checked for vulnerabilities."
+      : `No vulnerabilities found in the ${packagesText(checked)} checked.`;
+    return [...warning, none, ...suppressedLine(report)];
+  }
+  return [
+    ...(warning.length ? [...warning, ""] : []),
+    ...findingsTable(report.artifact, vulns, c),
+    "",
+    total,
+    ...suppressedLine(report),
+    "",
+    ...layerLines(report.artifact, vulns),
+  ];
 }

@@ -23,6 +23,18 @@ export const accessRules: SecretRule[] = [
   dbUrl("BW-SECRET-AMQP-URL", "amqps?", "AMQP (RabbitMQ) connection URL with a password", ["amqp"]),
   dbUrl("BW-SECRET-MSSQL-URL", "mssql|sqlserver", "SQL Server connection URL with a password", ["mssql", "sqlserver"]),
   {
+    // Any other scheme (https, ftp, git+https, ldap, smtp, …). After the specific URL rules and
+    // after the token rules, which claim a token used as the user or password first.
+    id: "BW-SECRET-URL-CREDENTIALS",
+    title: "Credentials in a URL (user:password@host)",
+    severity: "HIGH",
+    keywords: ["://"],
+    regex: re(String.raw`\b[a-z][a-z0-9+.-]{1,20}://[^\s:/?#@"'\x60<>]{1,100}:(?<secret>[^\s:/?#@"'\x60<>]{3,200})@[A-Za-z0-9[]`, true),
+    // Constant passwords of token logins, and the usual stand-ins.
+    allow: [/^(?:x-oauth-basic|x-access-token|anonymous|guest|pass(?:word)?|passwd|pwd|secret|user|admin|root|none|null|\*+|x+)$/i],
+    generic: true,
+  },
+  {
     id: "BW-SECRET-NETRC-PASSWORD",
     title: "Password in a .netrc file",
     severity: "HIGH",

@@ -1,12 +1,45 @@
-// Generic assignments (password = …, api_key: …). Loose by nature, so they carry an entropy
-// threshold and the generic allow-list, and they yield to any specific rule on the same span.
-import type { SecretRule } from "../types.js";
+// Generic assignments (password = …, api_key: …). Loose by nature, so they report only a literal
+// value with real entropy: a quoted string, or a bare value where the file's syntax makes a bare
+// value a literal (env, INI, YAML, properties, shell, image env/labels/history). Never an
+// identifier, an expression, a call, a member access, a dependency range or a placeholder.
+// They carry the generic allow-list, stay quiet in library documentation (../context.ts), and
+// yield to any specific rule on the same span.
+import { fileStyle } from "../context.js";
+import type { LineContext, SecretRule } from "../types.js";
 import { assigned, re } from "./shape.js";
 
 // Statement endings and operators that only code has (env, YAML and INI lines have none).
 const CODE_LINE = /[;,]\s*(?:\/\/.*)?$|&&|\|\||\?\s|->|\)\s*[;{]?\s*$|^\s*(?:const|let|var|val|def|int|char|this\.|self\.)\b/;
 
 const VALUE = String.raw`[^\s"'\x60;,]{8,150}`;
+
+// Not a literal credential, whatever the file: scope and member access (WEBrick::HTTPAuth,
+// a.b.c), paths, dependency ranges (^4.0.0, >=1.2 <2, npm:pkg@1), interpolation.
+const NOT_LITERAL: RegExp[] = [
+  /::/,
+  /^(?:\.{0,2}\/|~\/)/,
+  /^[\^~<>=v]*\d+(?:\.(?:\d+|x|\*)){1,3}(?:[-+][0-9A-Za-z.-]+)?$/i,
+  /^(?:npm|workspace|file|link|portal|patch|catalog|git\+[a-z]+|github|gitlab|bitbucket):/i,
+  /#\{|\$\{|%\{|%\(|<%|\{\{/,
+  /^\$[\w{(]/, // $VAR…, ${…}, $(…): a reference to another value
+];
+
+const QUOTES = "\"'\x60";
+
+/** The value is a literal: quoted (both sides, same quote), or bare where bare values are literals. */
+export function literalValue(secret: string, line: string, ctx: Pick<LineContext, "path">, start: number): boolean {
+  if (NOT_LITERAL.some((r) => r.test(secret))) return false;
+  const before = start > 0 ? line[start - 1]! : "";
+  const after = line[start + secret.length] ?? "";
+  if (QUOTES.includes(before) && before !== "") return after === before;
+  // An opening quote further left with more words inside (`"^4.0.0 || ^8"`, `"my password"`): prose.
+  if (/["'\x60][^"'\x60]*$/.test(line.slice(0, start)) && /=\s*["'\x60]|:\s*["'\x60]/.test(line.slice(0, start))) return false;
+  // Image env, labels and history: NAME=value, or a shell command line.
+  if (ctx.path === null) return true;
+  if (fileStyle(ctx.path) === "code") return false;
+  // Config or unknown file type: a bare value on a line that reads like code is another variable.
+  return !CODE_LINE.test(line);
+}
 
 function generic(id: string, key: string, title: string, keywords: string[], entropyMin: number): SecretRule {
   return {
@@ -17,13 +50,10 @@ function generic(id: string, key: string, title: string, keywords: string[], ent
     regex: re(assigned(key, VALUE), true),
     entropy: entropyMin,
     generic: true,
-    confirm: (s, line) => {
+    confirm: (s, line, ctx, start) => {
       // A real credential mixes letters and digits or is long and random.
       if (!((/[0-9]/.test(s) && /[A-Za-z]/.test(s)) || (s.length >= 20 && /[A-Z]/.test(s) && /[a-z]/.test(s)))) return false;
-      // In source code an unquoted value is another variable, not a literal.
-      const at = line.indexOf(s);
-      const quoted = at > 0 && /["'\x60]/.test(line[at - 1]!);
-      return quoted || !CODE_LINE.test(line);
+      return literalValue(s, line, ctx, start);
     },
   };
 }

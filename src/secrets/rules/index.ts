@@ -6,6 +6,7 @@ import { awsRules } from "./aws.js";
 import { azureRules } from "./azure.js";
 import { chatRules } from "./chat.js";
 import { cloudRules } from "./cloud.js";
+import { frameworkRules } from "./frameworks.js";
 import { gcpRules } from "./gcp.js";
 import { genericRules } from "./generic.js";
 import { gitRules } from "./git.js";
@@ -26,5 +27,6 @@ export const secretRules: readonly SecretRule[] = [
   ...packageRules,
   ...cloudRules,
   ...accessRules,
+  ...frameworkRules,
   ...genericRules,
 ];

@@ -17,6 +17,7 @@ export function wanted(path: string): boolean {
 
 export const cargoLockAnalyzer: Analyzer = {
   id: "lang/cargo-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 32 * 2 ** 20,
   required: wanted,

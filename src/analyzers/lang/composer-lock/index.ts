@@ -10,6 +10,7 @@ export function wantedPath(path: string): boolean {
 
 export const composerLockAnalyzer: Analyzer = {
   id: "lang/composer-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 64 * 2 ** 20,
   required: wantedPath,

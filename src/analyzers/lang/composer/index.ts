@@ -10,6 +10,7 @@ export function wantedPath(path: string): boolean {
 
 export const composerAnalyzer: Analyzer = {
   id: "lang/composer",
+  evidence: "installed",
   version: 1,
   maxFileSize: 64 * 2 ** 20,
   required: wantedPath,

@@ -12,6 +12,7 @@ export function wantedPath(path: string): boolean {
 
 export const dotnetAnalyzer: Analyzer = {
   id: "lang/dotnet",
+  evidence: "installed",
   version: 1,
   maxFileSize: 32 * 2 ** 20,
   required: wantedPath,

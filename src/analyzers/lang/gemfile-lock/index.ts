@@ -11,6 +11,7 @@ export function wantedPath(path: string): boolean {
 
 export const gemfileLockAnalyzer: Analyzer = {
   id: "lang/gemfile-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 16 * 2 ** 20,
   required: wantedPath,

@@ -29,6 +29,7 @@ export function wanted(path: string, info?: FileInfo): boolean {
 
 export const gobinaryAnalyzer: Analyzer = {
   id: "lang/gobinary",
+  evidence: "installed",
   version: 1,
   input: "file",
   maxFileSize: MAX_SIZE,

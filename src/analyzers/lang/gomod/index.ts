@@ -25,6 +25,7 @@ export function wanted(path: string): boolean {
 
 export const gomodAnalyzer: Analyzer = {
   id: "lang/gomod",
+  evidence: "declared",
   version: 1,
   maxFileSize: 16 * 2 ** 20,
   required: wanted,

@@ -38,6 +38,7 @@ const TEST_CONF = /^test|Test[A-Z]?\w*$|^developmentOnly$/;
 
 export const gradleLockAnalyzer: Analyzer = {
   id: "lang/gradle-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 16 * 2 ** 20,
   required: (path: string): boolean => (LOCKFILES.has(baseName(path)) || (path.endsWith(".lockfile") && LEGACY.test(path))) && lockfileDiscoverable(path),

@@ -8,6 +8,7 @@ import { isJavaArchiveName } from "./identity.js";
 
 export const javaAnalyzer: Analyzer = {
   id: "lang/java",
+  evidence: "installed",
   version: 1,
   maxFileSize: 2 * 2 ** 30,
   input: "file",

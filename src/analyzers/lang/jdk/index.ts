@@ -36,6 +36,7 @@ const META: [string, string][] = [
 
 export const jdkAnalyzer: Analyzer = {
   id: "lang/jdk",
+  evidence: "installed",
   version: 1,
   maxFileSize: 256 * 1024,
   required: (path: string): boolean => path.endsWith("/release") && RELEASE.test(path),

@@ -7,6 +7,7 @@ import { parsePom } from "./pom.js";
 
 export const mavenPomAnalyzer: Analyzer = {
   id: "lang/maven-pom",
+  evidence: "declared",
   version: 1,
   maxFileSize: 8 * 2 ** 20,
   required: (path: string): boolean => baseName(path) === "pom.xml" && lockfileDiscoverable(path),

@@ -18,6 +18,7 @@ export function wantedPath(path: string): boolean {
 
 export const npmLockAnalyzer: Analyzer = {
   id: "lang/npm-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 64 * 2 ** 20,
   required: (path) => wantedPath(path),

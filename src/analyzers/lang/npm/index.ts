@@ -49,6 +49,7 @@ export function wantedPath(path: string): boolean {
 
 export const npmAnalyzer: Analyzer = {
   id: "lang/npm",
+  evidence: "installed",
   version: 1,
   maxFileSize: 4 * 2 ** 20,
   required: (path) => wantedPath(path),

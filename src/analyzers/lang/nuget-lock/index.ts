@@ -13,6 +13,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 export const nugetLockAnalyzer: Analyzer = {
   id: "lang/nuget-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 32 * 2 ** 20,
   required: wantedPath,

@@ -18,6 +18,7 @@ export function wantedPath(path: string, info?: FileInfo): boolean {
 
 export const pythonEggAnalyzer: Analyzer = {
   id: "lang/python-egg",
+  evidence: "installed",
   version: 1,
   maxFileSize: 512 * 2 ** 20,
   input: "file",

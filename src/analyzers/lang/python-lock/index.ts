@@ -40,6 +40,7 @@ function analyzeRequirements(file: AnalyzerFile): FileAnalysis {
 
 export const pythonLockAnalyzer: Analyzer = {
   id: "lang/python-lock",
+  evidence: "declared",
   version: 1,
   maxFileSize: 32 * 2 ** 20,
   required: wantedPath,

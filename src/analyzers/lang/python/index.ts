@@ -17,6 +17,7 @@ export function wantedPath(path: string): boolean {
 
 export const pythonAnalyzer: Analyzer = {
   id: "lang/python",
+  evidence: "installed",
   version: 2,
   maxFileSize: 4 * 2 ** 20,
   required: wantedPath,

@@ -12,6 +12,7 @@ export function wantedPath(path: string): boolean {
 
 export const rubyAnalyzer: Analyzer = {
   id: "lang/ruby",
+  evidence: "installed",
   version: 1,
   maxFileSize: 4 * 2 ** 20,
   required: wantedPath,

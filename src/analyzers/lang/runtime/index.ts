@@ -32,6 +32,7 @@ export function wanted(path: string, info?: FileInfo): boolean {
 
 export const runtimeAnalyzer: Analyzer = {
   id: "lang/runtime",
+  evidence: "installed",
   version: 1,
   input: "file",
   maxFileSize: MAX_SIZE,

@@ -24,6 +24,7 @@ export function wanted(path: string, info?: FileInfo): boolean {
 
 export const rustAnalyzer: Analyzer = {
   id: "lang/rust",
+  evidence: "installed",
   version: 1,
   input: "file",
   maxFileSize: MAX_SIZE,

@@ -17,6 +17,7 @@ export function isBerry(text: string): boolean {
 
 export const yarnAnalyzer: Analyzer = {
   id: "lang/yarn",
+  evidence: "declared",
   version: 1,
   maxFileSize: 64 * 2 ** 20,
   required: (path) => wantedPath(path),

@@ -7,6 +7,7 @@ const DB_PATHS = new Set(["lib/apk/db/installed", "usr/lib/apk/db/installed"]);
 
 export const apkAnalyzer: Analyzer = {
   id: "os/apk",
+  evidence: "installed",
   version: 1,
   maxFileSize: 64 * 1024 * 1024,
   required: (path) => DB_PATHS.has(path),

@@ -31,6 +31,7 @@ function isInfoList(path: string): boolean {
 
 export const dpkgAnalyzer: Analyzer = {
   id: "os/dpkg",
+  evidence: "installed",
   version: 2,
   maxFileSize: 64 * 1024 * 1024,
   required: (path) => path === STATUS || isStatusD(path) || isInfoList(path) || copyrightOwner(path) !== null,

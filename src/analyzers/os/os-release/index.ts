@@ -11,6 +11,7 @@ const WANTED = new Set<string>([...OS_RELEASE_PATHS, ...RELEASE_FILE_PATHS]);
 
 export const osReleaseAnalyzer: Analyzer = {
   id: "os/release",
+  evidence: "installed",
   version: 1,
   maxFileSize: 64 * 1024,
   required: (path) => WANTED.has(path),

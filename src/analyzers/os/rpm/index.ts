@@ -106,6 +106,7 @@ export function finalizeRpm(packages: Package[], ctx: FinalizeContext): Package[
 
 export const rpmAnalyzer: Analyzer = {
   id: "os/rpm",
+  evidence: "installed",
   version: 1,
   // Header blobs are parsed straight out of the buffer; 256 MiB covers the largest real
   // databases (a few tens of MiB) with room to spare while bounding memory.

@@ -7,7 +7,9 @@ export const aptUpgrade: Rule<DockerfileDoc> = {
   title: "apt-get upgrade or dist-upgrade in the image build",
   severity: "MEDIUM",
   remediation: "Rebuild from an updated base image instead of upgrading all packages inside the build; install only what you need.",
-  references: { avd: "DS024", hadolint: "DL3005" },
+  // No Hadolint reference: Hadolint deleted DL3005 (Docker's best practices now allow upgrading in the
+  // build); this rule keeps Trivy's DS024 reading (docs/dockerfile-rules.md).
+  references: { avd: "DS024" },
   check(doc) {
     const hits: RuleHit[] = [];
     for (const c of calls(doc, "apt-get", "apt")) {

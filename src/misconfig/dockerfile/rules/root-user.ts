@@ -17,7 +17,10 @@ export const rootUser: Rule<DockerfileDoc> = {
   title: "Image runs as root",
   severity: "HIGH",
   remediation: "Add a non-root user (e.g. `RUN useradd -r app`) and switch to it with `USER app` in the final stage.",
-  references: { avd: "DS002", hadolint: "DL3002", cis: "CIS Docker 4.1" },
+  // No Hadolint reference on purpose: Hadolint's DL3002 only reports an explicit `USER root` (in any
+  // stage, builders included) and stays silent when no USER is set; this rule judges the user the
+  // final image runs as, so a missing USER is reported and a builder's root is not (docs/dockerfile-rules.md).
+  references: { avd: "DS002", cis: "CIS Docker 4.1" },
   check(doc) {
     const stage = doc.finalStage;
     if (!stage) return [];

@@ -1,6 +1,7 @@
 // Helpers shared by the Dockerfile rules.
 import type { RuleHit } from "../../types.js";
 import type { DfInstruction, DockerfileDoc, RunCommand } from "../doc.js";
+import { stageChain } from "../doc.js";
 import { program } from "../shell.js";
 
 export function at(instr: DfInstruction, message: string): RuleHit {
@@ -27,9 +28,14 @@ export function calls(doc: DockerfileDoc, ...names: string[]): ProgramCall[] {
   return out;
 }
 
-/** The sub-command of a package manager call: the first word that is not an option. */
+/** The sub-command of a package manager call: the first word that is neither an option nor its value (`apt-get -o X=1 install`). */
 export function subcommand(args: string[]): string {
-  return args.find((a) => !a.startsWith("-")) ?? "";
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (OPTIONS_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return "";
 }
 
 /** Package arguments after the sub-command, options and their values left out where obvious. */
@@ -72,7 +78,37 @@ export function stageLabel(doc: DockerfileDoc, stage: number): string {
   return s.alias ? `stage "${s.alias}"` : `stage ${stage} (${s.image ?? "no image"})`;
 }
 
-/** Short-option clusters like -qy: true when `letter` is among them. */
-export function hasFlagLike(args: string[], letter: string): boolean {
-  return args.some((a) => /^-[A-Za-z]+$/.test(a) && a.includes(letter));
+/**
+ * Whether the RUN has a BuildKit cache or tmpfs mount whose target contains `fragment` (as Hadolint's
+ * `hasCacheOrTmpfsMountWith`): what such a mount holds never lands in the layer.
+ */
+export function cacheMounted(run: RunCommand, fragment: string, types: readonly string[] = ["cache", "tmpfs"]): boolean {
+  return run.mounts.some((m) => types.includes(m.type) && m.target.includes(fragment));
+}
+
+/**
+ * Stage indexes whose filesystem ships in the final image: the last stage and the stages it is built
+ * `FROM`, step by step. Stages only copied from (builders) are not among them.
+ */
+export function shippedStages(doc: DockerfileDoc): Set<number> {
+  const out = new Set<number>();
+  if (doc.finalStage) for (const s of stageChain(doc, doc.finalStage)) out.add(s.index);
+  return out;
+}
+
+/**
+ * Whether what a RUN leaves in its layer ends up in the image that is built: RUNs of shipped stages,
+ * RUNs before any FROM (a fragment), and ONBUILD triggers (they run in whatever image builds on this one).
+ */
+export function runShips(doc: DockerfileDoc, run: RunCommand, shipped = shippedStages(doc)): boolean {
+  return run.onbuild || run.instr.stage < 0 || shipped.has(run.instr.stage);
+}
+
+/** Position of the first command of a RUN matching `test`, or -1. */
+export function commandIndex(run: RunCommand, test: (name: string, args: string[]) => boolean, from = 0): number {
+  for (let i = from; i < run.commands.length; i++) {
+    const p = program(run.commands[i]!);
+    if (test(p.name, p.args)) return i;
+  }
+  return -1;
 }

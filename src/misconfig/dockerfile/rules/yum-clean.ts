@@ -1,6 +1,6 @@
 import type { Rule } from "../../types.js";
 import type { DockerfileDoc } from "../doc.js";
-import { missingClean } from "./rpm.js";
+import { cleanAll, missingClean } from "./rpm.js";
 
 export const yumClean: Rule<DockerfileDoc> = {
   id: "BW-DS-014",
@@ -8,9 +8,9 @@ export const yumClean: Rule<DockerfileDoc> = {
   severity: "LOW",
   remediation: "End the same RUN with `&& yum clean all` (or remove /var/cache/yum).",
   references: { avd: "DS015", hadolint: "DL3032" },
-  check: (doc) => missingClean(doc, ["yum"], ["all"], "/var/cache/yum", "yum clean all"),
+  check: (doc) => missingClean(doc, { managers: ["yum"], cleans: cleanAll, cacheDirs: ["/var/cache/yum"], label: "yum clean all" }),
   examples: {
     good: ["FROM centos:7\nRUN yum install -y vim-8.0 && yum clean all"],
-    bad: ["FROM alpine:3.5\nRUN yum install vim\nUSER mike"],
+    bad: ["FROM alpine:3.5\nRUN yum install vim\nUSER mike", "FROM centos:7\nRUN yum clean all && yum install -y vim-8.0"],
   },
 };

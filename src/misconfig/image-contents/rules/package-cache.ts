@@ -24,7 +24,9 @@ export const packageCache: ContentsRule = {
   title: "Package-manager cache left in the image",
   severity: "LOW",
   remediation: "Clean the cache in the same RUN that fills it (a later `rm` leaves the bytes in the lower layer), or use a BuildKit cache mount.",
-  references: { dockle: "DKL-DI-0005", hadolint: "DL3009" },
+  // No Hadolint reference: DL3009 judges Dockerfile text (apt-get update without removing the
+  // lists), this rule the bytes an image ships (every package manager's cache, in any layer).
+  references: { dockle: "DKL-DI-0005" },
   check(doc) {
     const hits: ContentsHit[] = [];
     for (const c of doc.caches) {

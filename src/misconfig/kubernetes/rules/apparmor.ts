@@ -1,20 +1,24 @@
 // An unconfined AppArmor profile removes a mandatory-access-control layer the runtime applies by default.
+// Baseline checks both the appArmorProfile fields (RuntimeDefault or Localhost) and the beta
+// annotations (empty, runtime/default or localhost/*), at every policy version.
 import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
 import type { RuleHit } from "../../types.js";
-import { asObj, label, line, str } from "../resource.js";
+import { asObj, isObj, label, line, str } from "../resource.js";
 import { podOf } from "../workload.js";
 import { containerFieldLine, describe } from "../workload.js";
 
 const ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 
 function annotationAllowed(v: string): boolean {
-  return v === "runtime/default" || v.startsWith("localhost/");
+  return v === "" || v === "runtime/default" || v.startsWith("localhost/");
 }
 
+/** An unset field is allowed; a set one must name RuntimeDefault or Localhost. */
 function fieldAllowed(v: unknown): boolean {
-  const t = str(asObj(v).type);
-  return t === undefined || t === "RuntimeDefault" || t === "Localhost";
+  if (v === undefined || v === null) return true;
+  const t = isObj(v) ? str(v.type) : undefined;
+  return t === "RuntimeDefault" || t === "Localhost";
 }
 
 export const apparmor: K8sRule = {
@@ -35,13 +39,13 @@ export const apparmor: K8sRule = {
       }
     }
     if (!fieldAllowed(pod.securityContext.appArmorProfile)) {
-      out.push(hit(res, line(res, [...pod.specPath, "securityContext", "appArmorProfile"]), `${label(res)} sets the pod AppArmor profile to ${str(asObj(pod.securityContext.appArmorProfile).type)}`));
+      out.push(hit(res, line(res, [...pod.specPath, "securityContext", "appArmorProfile"]), `${label(res)} sets the pod AppArmor profile to ${str(asObj(pod.securityContext.appArmorProfile).type) ?? "no type"}`));
     }
     out.push(
       ...eachContainer(doc, (c) =>
         fieldAllowed(c.securityContext.appArmorProfile)
           ? undefined
-          : hit(res, containerFieldLine(res, c, ["securityContext", "appArmorProfile"]), `${describe(c)} of ${label(res)} sets AppArmor profile ${str(asObj(c.securityContext.appArmorProfile).type)}`, c.name),
+          : hit(res, containerFieldLine(res, c, ["securityContext", "appArmorProfile"]), `${describe(c)} of ${label(res)} sets AppArmor profile ${str(asObj(c.securityContext.appArmorProfile).type) ?? "without a type"}`, c.name),
       ),
     );
     return out;
@@ -49,6 +53,7 @@ export const apparmor: K8sRule = {
   examples: {
     good: [
       podYaml({ meta: ["annotations:", "  container.apparmor.security.beta.kubernetes.io/app: runtime/default"] }),
+      podYaml({ meta: ["annotations:", "  container.apparmor.security.beta.kubernetes.io/app: localhost/k8s-apparmor-example"] }),
       podYaml({ container: ["securityContext:", "  appArmorProfile:", "    type: RuntimeDefault"] }),
     ],
     bad: [

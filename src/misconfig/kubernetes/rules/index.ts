@@ -45,6 +45,10 @@ import { rbacAnonymous } from "./rbac-anonymous.js";
 import { rbacDefaultServiceAccount } from "./rbac-default-sa.js";
 import { netpolDefaultDeny } from "./netpol-default-deny.js";
 import { netpolAllowAll } from "./netpol-allow-all.js";
+import { hostProbes } from "./host-probes.js";
+import { procMountRestricted } from "./proc-mount-restricted.js";
+import { netpolCoverage } from "./netpol-coverage.js";
+import { rbacDefaultRoleBinding } from "./rbac-default-role-binding.js";
 
 export const kubernetesRules: K8sRule[] = [
   hostNetwork,
@@ -92,4 +96,8 @@ export const kubernetesRules: K8sRule[] = [
   rbacDefaultServiceAccount,
   netpolDefaultDeny,
   netpolAllowAll,
+  hostProbes,
+  procMountRestricted,
+  netpolCoverage,
+  rbacDefaultRoleBinding,
 ];

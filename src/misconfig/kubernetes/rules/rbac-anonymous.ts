@@ -3,7 +3,7 @@ import type { K8sRule } from "../context.js";
 import { hit } from "../checks.js";
 import type { RuleHit } from "../../types.js";
 import { asArray, asObj, label, line, str } from "../resource.js";
-import { bindingYaml } from "../rbac.js";
+import { bindingYaml, isDefaultOpenBinding } from "../rbac.js";
 
 const ANONYMOUS = new Set(["system:anonymous", "system:unauthenticated"]);
 
@@ -15,6 +15,8 @@ export const rbacAnonymous: K8sRule = {
   references: { avd: "KSV122", urls: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles"] },
   check({ res }) {
     if (res.kind !== "RoleBinding" && res.kind !== "ClusterRoleBinding") return [];
+    // Kubernetes' own system:public-info-viewer binding lets anyone read /healthz and /version.
+    if (isDefaultOpenBinding(res)) return [];
     const out: RuleHit[] = [];
     asArray(res.obj.subjects).forEach((s, i) => {
       const name = str(asObj(s).name) ?? "";
@@ -23,7 +25,14 @@ export const rbacAnonymous: K8sRule = {
     return out;
   },
   examples: {
-    good: [bindingYaml("ClusterRoleBinding", "view", ["- kind: Group", "  name: system:authenticated"])],
-    bad: [bindingYaml("ClusterRoleBinding", "view", ["- kind: User", "  name: system:anonymous"]), bindingYaml("RoleBinding", "edit", ["- kind: Group", "  name: system:unauthenticated"])],
+    good: [
+      bindingYaml("ClusterRoleBinding", "view", ["- kind: Group", "  name: system:authenticated"]),
+      bindingYaml("ClusterRoleBinding", "system:public-info-viewer", ["- kind: Group", "  name: system:authenticated", "- kind: Group", "  name: system:unauthenticated"]).replace("name: grant", "name: system:public-info-viewer"),
+    ],
+    bad: [
+      bindingYaml("ClusterRoleBinding", "view", ["- kind: User", "  name: system:anonymous"]),
+      bindingYaml("RoleBinding", "edit", ["- kind: Group", "  name: system:unauthenticated"]),
+      bindingYaml("ClusterRoleBinding", "system:public-info-viewer", ["- kind: Group", "  name: system:unauthenticated"]),
+    ],
   },
 };

@@ -2,12 +2,7 @@
 import type { K8sRule } from "../context.js";
 import { hit } from "../checks.js";
 import { asArray, asObj, label, line, str } from "../resource.js";
-import { bindingYaml, subjectText } from "../rbac.js";
-
-function isSystemSubject(s: Record<string, unknown>): boolean {
-  const name = str(s.name) ?? "";
-  return name.startsWith("system:") || (str(s.kind) === "ServiceAccount" && str(s.namespace) === "kube-system");
-}
+import { bindingYaml, isControlPlaneSubject, subjectText } from "../rbac.js";
 
 export const rbacClusterAdmin: K8sRule = {
   id: "BW-K8S-041",
@@ -19,12 +14,22 @@ export const rbacClusterAdmin: K8sRule = {
     if (res.kind !== "RoleBinding" && res.kind !== "ClusterRoleBinding") return [];
     const ref = asObj(res.obj.roleRef);
     if (str(ref.kind) !== "ClusterRole" || str(ref.name) !== "cluster-admin") return [];
-    const subjects = asArray(res.obj.subjects).map(asObj).filter((s) => !isSystemSubject(s));
+    // system:masters, system: users and kube-system accounts are the cluster's own; the
+    // everyone groups (system:authenticated, system:serviceaccounts, ...) are not.
+    const subjects = asArray(res.obj.subjects).filter((s) => !isControlPlaneSubject(s));
     if (subjects.length === 0) return [];
     return [hit(res, line(res, ["roleRef", "name"]), `${label(res)} grants cluster-admin to ${subjects.map(subjectText).join(", ")}`)];
   },
   examples: {
-    good: [bindingYaml("ClusterRoleBinding", "view", ["- kind: User", "  name: alice", "  apiGroup: rbac.authorization.k8s.io"]), bindingYaml("ClusterRoleBinding", "cluster-admin", ["- kind: Group", "  name: system:masters"])],
-    bad: [bindingYaml("ClusterRoleBinding", "cluster-admin", ["- kind: User", "  name: alice", "  apiGroup: rbac.authorization.k8s.io"])],
+    good: [
+      bindingYaml("ClusterRoleBinding", "view", ["- kind: User", "  name: alice", "  apiGroup: rbac.authorization.k8s.io"]),
+      bindingYaml("ClusterRoleBinding", "cluster-admin", ["- kind: Group", "  name: system:masters"]),
+      bindingYaml("ClusterRoleBinding", "cluster-admin", ["- kind: ServiceAccount", "  name: kube-controller", "  namespace: kube-system"]),
+    ],
+    bad: [
+      bindingYaml("ClusterRoleBinding", "cluster-admin", ["- kind: User", "  name: alice", "  apiGroup: rbac.authorization.k8s.io"]),
+      bindingYaml("ClusterRoleBinding", "cluster-admin", ["- kind: Group", "  name: system:serviceaccounts"]),
+      bindingYaml("RoleBinding", "cluster-admin", ["- kind: ServiceAccount", "  name: app", "  namespace: shop"]),
+    ],
   },
 };

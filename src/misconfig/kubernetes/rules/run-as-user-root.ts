@@ -1,9 +1,11 @@
 // runAsUser: 0 explicitly runs the process as root, even with a non-root image.
+// Restricted from v1.23; from v1.35 pods in a user namespace (hostUsers: false) are not checked.
 import type { K8sRule } from "../context.js";
 import { eachContainer, hit, podYaml } from "../checks.js";
 import type { RuleHit } from "../../types.js";
 import { label, line } from "../resource.js";
 import { containerFieldLine, describe, podOf } from "../workload.js";
+import { userNamespaceRelaxed } from "../pss.js";
 
 export const runAsUserRoot: K8sRule = {
   id: "BW-K8S-017",
@@ -14,7 +16,7 @@ export const runAsUserRoot: K8sRule = {
   check(doc) {
     const { res } = doc;
     const pod = podOf(res);
-    if (!pod) return [];
+    if (!pod || doc.pss.minor < 23 || userNamespaceRelaxed(pod.spec, doc.pss)) return [];
     const out: RuleHit[] = [];
     if (pod.securityContext.runAsUser === 0) {
       out.push(hit(res, line(res, [...pod.specPath, "securityContext", "runAsUser"]), `${label(res)} sets runAsUser: 0 for the pod`));
@@ -29,7 +31,7 @@ export const runAsUserRoot: K8sRule = {
     return out;
   },
   examples: {
-    good: [podYaml({ pod: ["securityContext:", "  runAsUser: 10001"] })],
+    good: [podYaml({ pod: ["securityContext:", "  runAsUser: 10001"] }), podYaml({ pod: ["hostUsers: false", "securityContext:", "  runAsUser: 0"] })],
     bad: [podYaml({ container: ["securityContext:", "  runAsUser: 0"] }), podYaml({ pod: ["securityContext:", "  runAsUser: 0"] })],
   },
 };

@@ -102,3 +102,22 @@ export function vulnerableReport(): Report {
   ];
   return report;
 }
+
+/**
+ * debian:12 scanned while the Debian advisories could not be downloaded: its 9 deb packages
+ * unchecked, the 4 npm ones checked (and, unless `findings`, clean).
+ */
+export function incompleteReport(findings = false): Report {
+  const report = findings ? vulnerableReport() : debianReport();
+  if (findings) report.vulnerabilities = report.vulnerabilities.filter((v) => v.package.type === "npm");
+  report.suppressed = [];
+  report.unchecked = [
+    {
+      ecosystem: "Debian:12",
+      packages: 9,
+      reason: "no Debian:12 advisories in the database: download failed: GET http://127.0.0.1:9/Debian/all.zip failed after 4 attempts: connect ECONNREFUSED 127.0.0.1:9",
+      cause: "advisories-missing",
+    },
+  ];
+  return report;
+}
