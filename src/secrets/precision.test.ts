@@ -57,6 +57,11 @@ describe("generic rules report literal values only", () => {
     ["path", "etc/app.yml", "password_file: /run/secrets/db_password1"],
     ["words in a quoted phrase", "app/config.py", 'password = "correct horse battery staple 1"'],
     ["unquoted in JSON", "app/config.json", '  "token": tokenValue123,'],
+    // Real lines of Debian 12 packages (python3-cryptography 38.0.4-3+deb12u1, eslint 6.4.0~dfsg+~6.1.9-7):
+    // a quoted type annotation, and a key mapped to its own name.
+    ["type annotation in Python", "usr/lib/python3/dist-packages/cryptography/hazmat/backends/openssl/ec.py", '    backend: "Backend", private_key: "_EllipticCurvePrivateKey", data: bytes'],
+    ["name mapped to itself in JS", "usr/share/nodejs/eslint/lib/linter/linter.js", '    getTokenByRangeStart: "getTokenByRangeStart",'],
+    ["constant name in YAML", "app/config.yml", "token: MAX_TOKEN_LENGTH_REACHED"],
   ];
   for (const [name, path, line] of negatives) {
     it(`no finding: ${name}`, () => {
@@ -74,6 +79,7 @@ describe("generic rules report literal values only", () => {
     ["bare in a shell script", "app/run.sh", `export API_TOKEN=${pw}`, "BW-SECRET-GENERIC-TOKEN"],
     ["quoted in library code (not a comment)", "usr/lib/python3/dist-packages/acme/conf.py", `API_KEY = "${pw}"`, "BW-SECRET-GENERIC-API-KEY"],
     ["commented out in application code", "app/app/settings.py", `# DB_PASSWORD = "${pw}"`, "BW-SECRET-GENERIC-PASSWORD"],
+    ["letters only, random", "app/config.yml", "  token: qZxWvKpLmTrNbHgFdSaJcYe", "BW-SECRET-GENERIC-TOKEN"],
   ];
   for (const [name, path, line, rule] of positives) {
     it(`finds: ${name}`, () => {

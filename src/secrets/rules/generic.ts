@@ -26,6 +26,16 @@ const NOT_LITERAL: RegExp[] = [
 
 const QUOTES = "\"'\x60";
 
+/**
+ * `_EllipticCurvePrivateKey`, `getTokenByRangeStart`, `MAX_TOKEN_SIZE`: letters only, made of
+ * words of two letters or more. Random strings of letters split into one-letter pieces.
+ */
+export function identifierWords(s: string): boolean {
+  if (!/^[A-Za-z_$]+$/.test(s)) return false;
+  const words = s.split(/[_$]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).filter(Boolean);
+  return words.length > 0 && words.every((w) => w.length >= 2 && /^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(w) && /[aeiouyAEIOUY]/.test(w));
+}
+
 /** The value is a literal: quoted (both sides, same quote), or bare where bare values are literals. */
 export function literalValue(secret: string, line: string, ctx: Pick<LineContext, "path">, start: number): boolean {
   if (NOT_LITERAL.some((r) => r.test(secret))) return false;
@@ -51,8 +61,10 @@ function generic(id: string, key: string, title: string, keywords: string[], ent
     entropy: entropyMin,
     generic: true,
     confirm: (s, line, ctx, start) => {
-      // A real credential mixes letters and digits or is long and random.
-      if (!((/[0-9]/.test(s) && /[A-Za-z]/.test(s)) || (s.length >= 20 && /[A-Z]/.test(s) && /[a-z]/.test(s)))) return false;
+      // A real credential mixes letters and digits or is long and random; a long run of words
+      // in camel or snake case is a name (a type annotation, a key mapped to its own name).
+      const digits = /[0-9]/.test(s);
+      if (!((digits && /[A-Za-z]/.test(s)) || (!digits && s.length >= 20 && /[A-Z]/.test(s) && /[a-z]/.test(s) && !identifierWords(s)))) return false;
       return literalValue(s, line, ctx, start);
     },
   };
