@@ -11,6 +11,7 @@ export const secretAnalyzer: Analyzer = {
   id: "secret/files",
   // 3: generic rules report literal values only and are quiet in library documentation;
   // framework and URL-credential rules (cached layer results of version 2 are not reused).
+  // 4: long letters-only names (camel/snake case words) are not generic credentials.
   version: 4,
   maxFileSize: SECRET_MAX_FILE,
   required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
