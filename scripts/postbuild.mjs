@@ -8,19 +8,23 @@ import { build } from "esbuild";
 
 const entry = new URL("../dist/src/cli/main.js", import.meta.url).pathname;
 const out = new URL("../dist/bulwark.mjs", import.meta.url).pathname;
+// The analysis worker is a second bundle beside the first: the scanner starts its workers from
+// `./analysis-worker.js` next to its own module, which in the bundle is dist/bulwark.mjs.
+const worker = new URL("../dist/src/scan/analysis-worker.js", import.meta.url).pathname;
+const workerOut = new URL("../dist/analysis-worker.js", import.meta.url).pathname;
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  external: ["better-sqlite3"],
+  // CommonJS dependencies call require() for Node built-ins; an ES module has none.
+  banner: { js: "import { createRequire as __bulwarkRequire } from 'node:module'; const require = __bulwarkRequire(import.meta.url);" },
+  logLevel: "warning",
+};
 if (existsSync(entry)) {
   chmodSync(entry, 0o755);
-  await build({
-    entryPoints: [entry],
-    outfile: out,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    external: ["better-sqlite3"],
-    // CommonJS dependencies call require() for Node built-ins; an ES module has none.
-    banner: { js: "import { createRequire as __bulwarkRequire } from 'node:module'; const require = __bulwarkRequire(import.meta.url);" },
-    logLevel: "warning",
-  });
+  await build({ ...common, entryPoints: [entry], outfile: out });
   chmodSync(out, 0o755);
 }
+if (existsSync(worker)) await build({ ...common, entryPoints: [worker], outfile: workerOut });

@@ -4,13 +4,13 @@ import type { Evidence, OSInfo, Package, ReportError, SecretFinding } from "../m
 export interface AnalyzerFile {
   /** Path relative to the image root, no leading slash, e.g. `var/lib/dpkg/status`. */
   path: string;
-  /** The whole file, for `input: "buffer"` analyzers; empty for `input: "file"` ones. */
+  /** The whole file; for `input: "file"` analyzers empty when `localPath` is given instead. */
   content: Buffer;
   mode: number;
   size?: number;
   /**
-   * For `input: "file"` analyzers: a readable file holding the content (the real file of a
-   * root filesystem, or a temporary spool of a layer entry that is removed afterwards).
+   * For `input: "file"` analyzers, instead of `content`: a readable file holding it (the real
+   * file of a root filesystem, or a temporary spool of a layer entry removed afterwards).
    */
   localPath?: string;
 }
@@ -65,10 +65,20 @@ export interface Analyzer {
   /** Cheap test on the path (and header facts): does this analyzer want the file? */
   required(path: string, info?: FileInfo): boolean;
   /**
-   * "buffer" (default): the file arrives in memory, up to maxFileSize. "file": large inputs
-   * (jars, binaries) arrive as a local file path for random access, never held in memory.
+   * "buffer" (default): the file arrives in `content`, up to maxFileSize. "file": large inputs
+   * (jars, binaries) that want random access: they arrive either in `content` (read from a layer
+   * under the scanner's memory budget) or as `localPath` (the real file of a root filesystem, or
+   * a spool of a body too large for the budget); the analyzer must take both. Such analyses run
+   * on worker threads when the scanner has them.
    */
   input?: "buffer" | "file";
+  /**
+   * Byte strings of which the body must contain one for `analyze` to find anything (Go's build
+   * info magic, a section name). The scanner looks for them while a layer entry streams past and
+   * keeps the body for the analyzer only on a hit, so most executables are never held. Undefined
+   * (for this path): no such filter. Only for `input: "file"` analyzers.
+   */
+  markers?(path: string): readonly Buffer[] | undefined;
   analyze(file: AnalyzerFile): FileAnalysis | null | Promise<FileAnalysis | null>;
   /** After squashing: build purls, attach owned files, drop duplicates. */
   finalize?(packages: Package[], ctx: FinalizeContext): Package[];

@@ -10,6 +10,8 @@ import { normalizeEntryPath, whiteoutOf } from "../layers/paths.js";
 import type { TarEntryType } from "../layers/tar.js";
 import type { ReportError } from "../model/index.js";
 import { ContentsCollector, type LayerContents } from "../misconfig/image-contents/index.js";
+import { AnalysisPool, bodyBudget, type PoolTask } from "./pool.js";
+import { runsInWorker } from "./worker-analyzers.js";
 
 export interface EntryLike {
   path: string;
@@ -45,26 +47,115 @@ export interface LayerAnalysis {
 
 const MAX_ERRORS = 100;
 const DEFAULT_CAP = 64 * 2 ** 20;
+/** Buffer analyses of files this large go to a worker; smaller ones cost less than the message. */
+const HEAVY_BYTES = 256 * 1024;
+/** Bodies for "file" analyzers up to this size are held in memory (under the budget), larger ones spooled. */
+const IN_MEMORY_MAX = 48 * 2 ** 20;
 
-export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzers: Analyzer[], where: string, opts: { contents?: boolean } = {}): Promise<LayerAnalysis> {
+export interface AnalyzeOptions {
+  /** Collect the notable entries for the image-contents checks (image layers). */
+  contents?: boolean;
+  /** Run heavy analyses on worker threads when the process has them (default true). */
+  workers?: boolean;
+}
+
+/**
+ * Runs the analyzers over a stream of entries. The walk never waits on one file's analysis:
+ * heavy analyses (archives, executables, large files) run on worker threads while the walk goes
+ * on, their bodies held in memory under a process-wide byte budget (spooled to a temporary file
+ * only above it). Executables are kept only when they carry one of their analyzers' markers.
+ * The result does not depend on the order in which analyses finish.
+ */
+export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzers: Analyzer[], where: string, opts: AnalyzeOptions = {}): Promise<LayerAnalysis> {
   const out: LayerAnalysis = { files: [], whiteouts: [], opaqueDirs: [], shadowed: [], errors: [], entries: 0 };
   const contents = opts.contents ? new ContentsCollector() : undefined;
-  const addError = (e: ReportError): void => {
-    if (out.errors.length < MAX_ERRORS) out.errors.push(e);
+  const pool = opts.workers === false ? null : AnalysisPool.get();
+  // Results and errors carry the index of the work that made them, and are sorted by it at the
+  // end: analyses on workers finish in any order.
+  const files: { i: number; f: FileResult }[] = [];
+  const errors: { i: number; e: ReportError }[] = [];
+  let seq = 0;
+  const addError = (e: ReportError, i = seq++): void => {
+    if (errors.length < MAX_ERRORS * 4) errors.push({ i, e });
   };
+  const inflight = new Set<Promise<void>>();
   // Bodies of wanted files in this layer, so hard links to them can be analysed too.
   const captured = new Map<string, Buffer>();
   let spoolDir: string | undefined;
   let spoolN = 0;
   let escapes = 0;
-  const run = async (a: Analyzer, path: string, file: { content: Buffer; mode: number; size: number; localPath?: string }): Promise<void> => {
+
+  /** `offload`: on a worker if possible; "move": and the body may be transferred there. */
+  const analyze = async (i: number, a: Analyzer, path: string, file: { content: Buffer; mode: number; size: number; localPath?: string }, offload: boolean | "move"): Promise<void> => {
     try {
-      const result = await a.analyze({ path, ...file });
-      if (result) out.files.push({ path, analyzer: a.id, result });
+      const task: PoolTask = { analyzer: a.id, path, mode: file.mode, size: file.size, content: file.content };
+      if (file.localPath) task.localPath = file.localPath;
+      const result = offload && pool && runsInWorker(a) ? await pool.run(task, offload === "move") : await a.analyze({ path, ...file });
+      if (result) files.push({ i, f: { path, analyzer: a.id, result } });
     } catch (e) {
-      addError({ source: a.id, message: (e as Error).message ?? String(e), path: "/" + path, layer: where });
+      addError({ source: a.id, message: (e as Error).message ?? String(e), path: "/" + path, layer: where }, i);
     }
   };
+  /** Starts an analysis without waiting for it; `done` runs when it has finished. */
+  const background = (work: Promise<void>, done?: () => void): void => {
+    const p = work.finally(() => {
+      done?.();
+      inflight.delete(p);
+    });
+    inflight.add(p);
+  };
+  const spoolPath = (): string => {
+    spoolDir ??= mkdtempSync(join(tmpdir(), "bulwark-spool-"));
+    return join(spoolDir, String(spoolN++));
+  };
+
+  /** "file" analyzers of one entry: real file, in-memory body, or spool; markers decide first. */
+  const fileAnalyzers = async (entry: EntryLike, path: string, onDisk: Analyzer[]): Promise<void> => {
+    const fits = onDisk.filter((a) => entry.size <= (a.maxFileSize ?? DEFAULT_CAP));
+    if (entry.type !== "file" || fits.length === 0) return;
+    const meta = { mode: entry.mode, size: entry.size };
+    if (entry.localPath) {
+      // A root filesystem: the worker reads the real file.
+      for (const a of fits) background(analyze(seq++, a, path, { content: EMPTY, ...meta, localPath: entry.localPath }, true));
+      return;
+    }
+    const markers = fits.map((a) => a.markers?.(path));
+    const filtered = markers.every((m) => m !== undefined);
+    const inMemory = entry.size <= IN_MEMORY_MAX && bodyBudget.fits(entry.size);
+    if (inMemory) await bodyBudget.acquire(entry.size);
+    let body: Buffer | undefined;
+    let local: string | undefined;
+    let keep = fits;
+    try {
+      if (filtered) {
+        const found = await scanBody(entry, markers as (readonly Buffer[])[], inMemory ? undefined : (local = spoolPath()));
+        keep = fits.filter((_, k) => found.has(k));
+        if (inMemory && keep.length) body = found.body;
+      } else if (inMemory) {
+        body = ownBuffer(await entry.read());
+      } else {
+        local = spoolPath();
+        await pipeline(Readable.from(entry.stream()), createWriteStream(local, { mode: 0o600 }));
+      }
+    } catch (e) {
+      if (inMemory) bodyBudget.release(entry.size);
+      if (local) rmSync(local, { force: true });
+      throw e;
+    }
+    if (keep.length === 0) {
+      if (inMemory) bodyBudget.release(entry.size);
+      if (local) rmSync(local, { force: true });
+      return;
+    }
+    const file = { content: body ?? EMPTY, ...meta, ...(local ? { localPath: local } : {}) };
+    // Each analyzer of the path gets its own copy when there are several (a transfer detaches it).
+    const work = Promise.all(keep.map((a, k) => analyze(seq++, a, path, k === keep.length - 1 ? file : { ...file, content: body ? Buffer.from(body) : EMPTY }, "move")));
+    background(work.then(() => undefined), () => {
+      if (inMemory) bodyBudget.release(entry.size);
+      if (local) rmSync(local, { force: true });
+    });
+  };
+
   try {
     for await (const entry of entries) {
       out.entries++;
@@ -87,19 +178,8 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
         out.shadowed.push(path);
         continue;
       }
-      // Large-input analyzers get a file: the real one, or a spool of the entry.
       if (onDisk.length) {
-        const cap = Math.max(...onDisk.map((a) => a.maxFileSize ?? DEFAULT_CAP));
-        if (entry.type === "file" && entry.size <= cap) {
-          let local = entry.localPath;
-          if (!local) {
-            spoolDir ??= mkdtempSync(join(tmpdir(), "bulwark-spool-"));
-            local = join(spoolDir, String(spoolN++));
-            await pipeline(Readable.from(entry.stream()), createWriteStream(local, { mode: 0o600 }));
-          }
-          for (const a of onDisk) if (entry.size <= (a.maxFileSize ?? DEFAULT_CAP)) await run(a, path, { content: Buffer.alloc(0), mode: entry.mode, size: entry.size, localPath: local });
-          if (!entry.localPath) rmSync(local, { force: true });
-        }
+        await fileAnalyzers(entry, path, onDisk);
         // The body is consumed now; in-memory analyzers of the same path are not supported.
         continue;
       }
@@ -122,12 +202,69 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
       }
       for (const a of inMemory) {
         if (content.length > (a.maxFileSize ?? DEFAULT_CAP)) continue;
-        await run(a, path, { content, mode: entry.mode, size: content.length });
+        const file = { content, mode: entry.mode, size: content.length };
+        if (content.length >= HEAVY_BYTES && pool) background(analyze(seq++, a, path, file, true));
+        else await analyze(seq++, a, path, file, false);
       }
     }
+    while (inflight.size) await Promise.all(inflight);
   } finally {
+    // On failure, let started analyses end before their spools go.
+    if (inflight.size) await Promise.allSettled(inflight);
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
+  files.sort((a, b) => a.i - b.i);
+  out.files = files.map((x) => x.f);
+  errors.sort((a, b) => a.i - b.i);
+  out.errors = errors.slice(0, MAX_ERRORS).map((x) => x.e);
   if (contents) out.contents = contents.result();
   return out;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A buffer that owns its memory (so it can be transferred to a worker without copying twice). */
+function ownBuffer(b: Buffer): Buffer {
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
+}
+
+/**
+ * Streams a body past marker searches: which marker lists (by index) have a hit, and the body
+ * itself (in memory, or written to `spool`). Chunks are searched with an overlap so a marker
+ * split between two chunks is still found.
+ */
+async function scanBody(entry: EntryLike, markers: (readonly Buffer[])[], spool?: string): Promise<Set<number> & { body?: Buffer }> {
+  const found: Set<number> & { body?: Buffer } = new Set<number>();
+  const longest = Math.max(1, ...markers.flat().map((m) => m.length));
+  const chunks: Buffer[] = [];
+  const out = spool ? createWriteStream(spool, { mode: 0o600 }) : undefined;
+  let tail = EMPTY;
+  let total = 0;
+  try {
+    for await (const c of entry.stream()) {
+      if (found.size < markers.length) {
+        const window = tail.length ? Buffer.concat([tail, c]) : c;
+        markers.forEach((list, k) => {
+          if (!found.has(k) && list.some((m) => window.includes(m))) found.add(k);
+        });
+        tail = Buffer.from(window.subarray(Math.max(0, window.length - longest + 1)));
+      }
+      total += c.length;
+      if (out) {
+        if (!out.write(c)) await new Promise<void>((r) => out.once("drain", () => r()));
+      } else chunks.push(c);
+    }
+  } finally {
+    if (out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+  if (!out && found.size) {
+    const body = Buffer.allocUnsafeSlow(total);
+    let at = 0;
+    for (const c of chunks) at += c.copy(body, at);
+    found.body = body;
+  }
+  return found;
 }

@@ -13,7 +13,7 @@
 import { openSource } from "../../shared/elf.js";
 import { finalizeGolang } from "../../shared/golang.js";
 import type { Analyzer, AnalyzerFile, FileAnalysis, FileInfo, Package } from "../../types.js";
-import { readBuildInfo } from "./buildinfo.js";
+import { MAGIC, readBuildInfo } from "./buildinfo.js";
 import { parseModInfo, toolchainSemver, type Module } from "./modinfo.js";
 
 const MIN_SIZE = 1024;
@@ -27,6 +27,8 @@ export function wanted(path: string, info?: FileInfo): boolean {
   return !NOT_BINARY.test(path);
 }
 
+const GO_MARKERS = [MAGIC];
+
 export const gobinaryAnalyzer: Analyzer = {
   id: "lang/gobinary",
   evidence: "installed",
@@ -34,6 +36,8 @@ export const gobinaryAnalyzer: Analyzer = {
   input: "file",
   maxFileSize: MAX_SIZE,
   required: wanted,
+  // Every build info blob starts with the magic; a binary without it has nothing to report.
+  markers: () => GO_MARKERS,
   async analyze(file: AnalyzerFile): Promise<FileAnalysis | null> {
     const src = await openSource(file);
     try {

@@ -35,13 +35,13 @@ interface Walk {
   spools: number;
 }
 
-/** Packages of the archive at `localPath`, shown as `path` (no leading slash). */
-export async function walkJavaArchive(localPath: string, path: string, limits: Limits = LIMITS): Promise<{ packages: Package[]; errors: string[] }> {
+/** Packages of the archive at `source` (a local file, or its bytes), shown as `path` (no leading slash). */
+export async function walkJavaArchive(source: string | Buffer, path: string, limits: Limits = LIMITS): Promise<{ packages: Package[]; errors: string[] }> {
   const w: Walk = { limits, bytesLeft: limits.maxTotalBytes, packages: [], errors: [], spools: 0 };
   try {
     let zip: Zip;
     try {
-      zip = await openFile(localPath);
+      zip = await (typeof source === "string" ? openFile(source) : openBuffer(source));
     } catch (e) {
       return { packages: [], errors: [`${path}: not a readable zip archive: ${(e as Error).message}`] };
     }

@@ -14,8 +14,7 @@ export const javaAnalyzer: Analyzer = {
   input: "file",
   required: isJavaArchiveName,
   async analyze(file: AnalyzerFile): Promise<FileAnalysis | null> {
-    if (!file.localPath) return { errors: [`${file.path}: no local file to read the archive from`] };
-    const { packages, errors } = await walkJavaArchive(file.localPath, file.path);
+    const { packages, errors } = await walkJavaArchive(file.localPath ?? file.content, file.path);
     return { ...(packages.length ? { packages } : {}), ...(errors.length ? { errors } : {}) };
   },
   finalize: finalizeMaven,

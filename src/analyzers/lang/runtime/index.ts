@@ -37,6 +37,8 @@ export const runtimeAnalyzer: Analyzer = {
   input: "file",
   maxFileSize: MAX_SIZE,
   required: wanted,
+  // node is found by one of its strings; patchlevel.h is small text, read whole.
+  markers: (path) => (path.endsWith("/patchlevel.h") ? undefined : NODE_MARKERS),
   async analyze(file: AnalyzerFile): Promise<FileAnalysis | null> {
     const src = await openSource(file);
     try {

@@ -22,6 +22,9 @@ export function wanted(path: string, info?: FileInfo): boolean {
   return !NOT_BINARY.test(path);
 }
 
+// The section's name sits in the section-name string table of every binary that has it.
+const RUST_MARKERS = [Buffer.from(".dep-v0", "latin1")];
+
 export const rustAnalyzer: Analyzer = {
   id: "lang/rust",
   evidence: "installed",
@@ -29,6 +32,7 @@ export const rustAnalyzer: Analyzer = {
   input: "file",
   maxFileSize: MAX_SIZE,
   required: wanted,
+  markers: () => RUST_MARKERS,
   async analyze(file: AnalyzerFile): Promise<FileAnalysis | null> {
     const src = await openSource(file);
     try {
