@@ -140,7 +140,7 @@ export async function* inflate(source: Readable, compression: Compression, opts:
       yield c;
     }
   } else if (compression === "gzip") {
-    const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+    const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
     source.on("error", (e) => gunzip.destroy(e));
     source.pipe(gunzip);
     try {

@@ -241,16 +241,17 @@ async function scanBody(entry: EntryLike, markers: (readonly Buffer[])[], spool?
   const longest = Math.max(1, ...markers.flat().map((m) => m.length));
   const chunks: Buffer[] = [];
   const out = spool ? createWriteStream(spool, { mode: 0o600 }) : undefined;
-  let tail = EMPTY;
+  let tail: Buffer = EMPTY;
   let total = 0;
   try {
     for await (const c of entry.stream()) {
       if (found.size < markers.length) {
-        const window = tail.length ? Buffer.concat([tail, c]) : c;
+        // The chunk itself, then the seam with the end of the previous one (a few bytes copied).
+        const seam = tail.length ? Buffer.concat([tail, c.subarray(0, longest - 1)]) : EMPTY;
         markers.forEach((list, k) => {
-          if (!found.has(k) && list.some((m) => window.includes(m))) found.add(k);
+          if (!found.has(k) && list.some((m) => c.includes(m) || seam.includes(m))) found.add(k);
         });
-        tail = Buffer.from(window.subarray(Math.max(0, window.length - longest + 1)));
+        tail = c.length >= longest - 1 ? c.subarray(c.length - longest + 1) : Buffer.concat([tail, c]).subarray(-(longest - 1));
       }
       total += c.length;
       if (out) {
