@@ -123,7 +123,6 @@ describe("markers", () => {
     return {
       path, type: "file", size, mode: 0o755, linkname: "",
       read: () => Promise.resolve(Buffer.concat(chunks)),
-      // eslint-disable-next-line @typescript-eslint/require-await
       stream: async function* () { yield* chunks; },
     };
   }
