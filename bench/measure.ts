@@ -3,10 +3,11 @@
 //   measure.js TARGET CACHE_DIR vuln DB                  inventory, then vulnerability matching timed apart
 //   measure.js TARGET CACHE_DIR without ID,ID            cold inventory without those analyzers
 //   measure.js TARGET CACHE_DIR secret                   cold inventory plus secret scanning
+//   measure.js TARGET CACHE_DIR json FILE                cold inventory, its JSON report written to FILE
 import { addVulnerabilities, analyzers, getWriter, inventory } from "../src/index.js";
 
 const [target, cacheDir, mode, arg] = process.argv.slice(2) as [string, string, string, string | undefined];
-const db = arg;
+const db = mode === "vuln" ? arg : undefined;
 const skip = new Set(mode === "without" ? (arg ?? "").split(",").filter(Boolean) : []);
 // Module loading stays outside the timer, as it always was: the CycloneDX library is loaded on
 // first use since it is not needed by most commands, so load it now by writing an empty SBOM.
@@ -23,7 +24,7 @@ getWriter("cyclonedx-json").write({
 const t0 = performance.now();
 const report = await inventory(target, {
   cacheDir,
-  noCache: mode === "nocache" || mode === "without" || mode === "secret",
+  noCache: mode === "nocache" || mode === "without" || mode === "secret" || mode === "json",
   analyzers: analyzers.filter((a) => !skip.has(a.id)),
   ...(mode === "secret" ? { scanners: ["package", "secret"] } : {}),
 });
@@ -35,6 +36,7 @@ if (mode === "vuln") {
   matchMs = performance.now() - t1;
 }
 const text = getWriter("cyclonedx-json").write(report);
+if (mode === "json") (await import("node:fs")).writeFileSync(arg!, getWriter("json").write(report));
 const ms = performance.now() - t0;
 process.stdout.write(
   JSON.stringify({ ms, inventoryMs, matchMs, maxRssMB: process.resourceUsage().maxRSS / 1024, packages: report.packages.length, vulnerabilities: report.vulnerabilities.length, bytes: text.length }) + "\n",

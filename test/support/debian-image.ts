@@ -10,12 +10,16 @@
 //   catch (e) { if (e instanceof DebianDownloadError) …skip with e.message… }
 //
 // Layers: one with every package and the dpkg database, then one with `extraFiles` (when
-// given). Layers are uncompressed tars (diffID = digest), written while they are built.
+// given); or, with `layers`, one per group of packages and file set, in order, each package
+// layer carrying the dpkg database as it stands after its packages (as `apt-get install` in a
+// Dockerfile leaves it). Layers are uncompressed tars (diffID = digest) unless
+// `compression: "gzip"`, written while they are built.
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Writable } from "node:stream";
+import { Transform, Writable } from "node:stream";
+import { createGzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import tar from "tar-stream";
@@ -35,7 +39,18 @@ export interface DebianImageOptions {
   out: string;
   /** Where .debs are kept between runs; default `.cache/debs` at the repository root. */
   cacheDir?: string;
+  /**
+   * Instead of `packages` and `extraFiles`: the layers in order, each a group of packages or a
+   * set of files (a real image's `RUN apt-get install …` and `COPY` steps).
+   */
+  layers?: LayerPlan[];
+  /** Layer blobs as stored: "none" (default; blob digest = diffID) or "gzip". */
+  compression?: "none" | "gzip";
 }
+
+export type LayerPlan =
+  | { packages: string[]; createdBy?: string }
+  | { files: { path: string; content: Buffer | string; mode?: number }[]; createdBy?: string };
 
 /** Thrown when packages cannot be downloaded (no network, no apt lists, unknown package). */
 export class DebianDownloadError extends Error {}
@@ -94,9 +109,12 @@ const clean = (name: string): string => name.replace(/^\.?\/+/, "").replace(/^\.
 
 interface Layer {
   file: string;
+  /** Of the uncompressed tar. */
   digest: string;
   size: number;
   createdBy: string;
+  /** The stored blob when compressed. */
+  blob?: { file: string; digest: string; size: number };
 }
 
 /** A tar written to a temporary file while it is packed, hashed on the way. */
@@ -190,54 +208,62 @@ function statusStanza(control: string): { stanza: string; name: string; arch: st
 
 /** Builds the image; returns the number of regular files in it. */
 export async function buildDebianImage(opts: DebianImageOptions): Promise<{ files: number }> {
-  const debs = await downloadDebs(opts.packages, opts.cacheDir);
+  const plans: LayerPlan[] = opts.layers ?? [
+    { packages: opts.packages, createdBy: `RUN apt-get install ${opts.packages.join(" ")}` },
+    ...(opts.extraFiles?.length ? [{ files: opts.extraFiles, createdBy: "COPY . /" }] : []),
+  ];
+  const all = plans.flatMap((p) => ("packages" in p ? p.packages : []));
+  const debs = new Map<string, string>();
+  (await downloadDebs(all, opts.cacheDir)).forEach((deb, i) => debs.set(all[i]!, deb));
   const work = join(opts.layout === "oci" ? opts.out : dirname(opts.out), `.debian-image-${process.pid}-${Date.now()}`);
   mkdirSync(work, { recursive: true });
   try {
     const layers: Layer[] = [];
     let files = 0;
-
-    const base = layerWriter(work);
+    const meta = { mode: 0o644, mtime: new Date(0), uid: 0, gid: 0, type: "file" as const };
+    // The dpkg database grows layer by layer, as apt-get leaves it.
     const stanzas: string[] = [];
     const lists: { name: string; paths: string[] }[] = [];
-    for (const deb of debs) {
-      const { stdout } = await run("dpkg-deb", ["-f", deb]);
-      const ctl = statusStanza(stdout);
-      const packed = await packDeb(deb, base.pack);
-      files += packed.files;
-      stanzas.push(ctl.stanza);
-      lists.push({ name: ctl.multiArchSame ? `${ctl.name}:${ctl.arch}` : ctl.name, paths: ["/.", ...packed.paths] });
-    }
-    const meta = { mode: 0o644, mtime: new Date(0), uid: 0, gid: 0, type: "file" as const };
-    for (const d of ["var/", "var/lib/", "var/lib/dpkg/", "var/lib/dpkg/info/"]) await addEntry(base.pack, { name: d, type: "directory", mode: 0o755, mtime: new Date(0) } as tar.Header, Buffer.alloc(0));
-    const status = Buffer.from(stanzas.join("\n\n") + "\n");
-    await addEntry(base.pack, { ...meta, name: "var/lib/dpkg/status", size: status.length } as tar.Header, status);
-    for (const l of lists) {
-      const body = Buffer.from(l.paths.join("\n") + "\n");
-      await addEntry(base.pack, { ...meta, name: `var/lib/dpkg/info/${l.name}.list`, size: body.length } as tar.Header, body);
-    }
-    base.pack.finalize();
-    layers.push({ ...(await base.done), createdBy: `RUN apt-get install ${opts.packages.join(" ")}` });
-
-    if (opts.extraFiles?.length) {
-      const extra = layerWriter(work);
-      const dirs = new Set<string>();
-      for (const f of opts.extraFiles) {
-        const name = clean(f.path);
-        const parts = name.split("/");
-        for (let i = 1; i < parts.length; i++) {
-          const d = parts.slice(0, i).join("/") + "/";
-          if (!dirs.has(d)) {
-            dirs.add(d);
-            await addEntry(extra.pack, { name: d, type: "directory", mode: 0o755, mtime: new Date(0) } as tar.Header, Buffer.alloc(0));
-          }
+    for (const plan of plans) {
+      const layer = layerWriter(work);
+      if ("packages" in plan) {
+        for (const spec of plan.packages) {
+          const deb = debs.get(spec)!;
+          const { stdout } = await run("dpkg-deb", ["-f", deb]);
+          const ctl = statusStanza(stdout);
+          const packed = await packDeb(deb, layer.pack);
+          files += packed.files;
+          stanzas.push(ctl.stanza);
+          lists.push({ name: ctl.multiArchSame ? `${ctl.name}:${ctl.arch}` : ctl.name, paths: ["/.", ...packed.paths] });
         }
-        const body = typeof f.content === "string" ? Buffer.from(f.content) : f.content;
-        await addEntry(extra.pack, { ...meta, name, mode: f.mode ?? 0o644, size: body.length } as tar.Header, body);
-        files++;
+        for (const d of ["var/", "var/lib/", "var/lib/dpkg/", "var/lib/dpkg/info/"]) await addEntry(layer.pack, { name: d, type: "directory", mode: 0o755, mtime: new Date(0) } as tar.Header, Buffer.alloc(0));
+        const status = Buffer.from(stanzas.join("\n\n") + "\n");
+        await addEntry(layer.pack, { ...meta, name: "var/lib/dpkg/status", size: status.length } as tar.Header, status);
+        for (const l of lists) {
+          const body = Buffer.from(l.paths.join("\n") + "\n");
+          await addEntry(layer.pack, { ...meta, name: `var/lib/dpkg/info/${l.name}.list`, size: body.length } as tar.Header, body);
+        }
+      } else {
+        const dirs = new Set<string>();
+        for (const f of plan.files) {
+          const name = clean(f.path);
+          const parts = name.split("/");
+          for (let i = 1; i < parts.length; i++) {
+            const d = parts.slice(0, i).join("/") + "/";
+            if (!dirs.has(d)) {
+              dirs.add(d);
+              await addEntry(layer.pack, { name: d, type: "directory", mode: 0o755, mtime: new Date(0) } as tar.Header, Buffer.alloc(0));
+            }
+          }
+          const body = typeof f.content === "string" ? Buffer.from(f.content) : f.content;
+          await addEntry(layer.pack, { ...meta, name, mode: f.mode ?? 0o644, size: body.length } as tar.Header, body);
+          files++;
+        }
       }
-      extra.pack.finalize();
-      layers.push({ ...(await extra.done), createdBy: "COPY . /" });
+      layer.pack.finalize();
+      const written: Layer = { ...(await layer.done), createdBy: plan.createdBy ?? ("packages" in plan ? `RUN apt-get install ${plan.packages.join(" ")}` : "COPY . /") };
+      if (opts.compression === "gzip") written.blob = await gzipFile(written.file);
+      layers.push(written);
     }
 
     const created = "2024-01-01T00:00:00Z";
@@ -260,18 +286,37 @@ export async function buildDebianImage(opts: DebianImageOptions): Promise<{ file
   }
 }
 
+/** gzip -6 of a layer tar, hashed: the blob a registry would store. */
+async function gzipFile(file: string): Promise<{ file: string; digest: string; size: number }> {
+  const out = file + ".gz";
+  const hash = createHash("sha256");
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(file), createGzip({ level: 6 }), tap, createWriteStream(out));
+  rmSync(file, { force: true });
+  return { file: out, digest: "sha256:" + hash.digest("hex"), size };
+}
+
 async function writeOci(dir: string, layers: Layer[], config: Buffer, configDigest: string): Promise<void> {
   const blobs = join(dir, "blobs", "sha256");
   mkdirSync(blobs, { recursive: true });
   const put = (digest: string, bytes: Buffer): void => writeFileSync(join(blobs, digest.slice(7)), bytes);
-  for (const l of layers) renameSync(l.file, join(blobs, l.digest.slice(7)));
+  for (const l of layers) renameSync(l.blob?.file ?? l.file, join(blobs, (l.blob?.digest ?? l.digest).slice(7)));
   put(configDigest, config);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: "application/vnd.oci.image.manifest.v1+json",
       config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
-      layers: layers.map((l) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: l.digest, size: l.size })),
+      layers: layers.map((l) =>
+        l.blob ? { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: l.blob.digest, size: l.blob.size } : { mediaType: "application/vnd.oci.image.layer.v1.tar", digest: l.digest, size: l.size },
+      ),
     }),
   );
   const manifestDigest = "sha256:" + createHash("sha256").update(manifest).digest("hex");
@@ -299,7 +344,8 @@ async function writeDockerArchive(file: string, work: string, layers: Layer[], c
   await addEntry(pack, { ...meta, name: configName, size: config.length } as tar.Header, config);
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
-    await addEntry(pack, { ...meta, name: layerNames[i]!, size: statSync(l.file).size } as tar.Header, createReadStream(l.file));
+    const f = l.blob?.file ?? l.file;
+    await addEntry(pack, { ...meta, name: layerNames[i]!, size: statSync(f).size } as tar.Header, createReadStream(f));
   }
   pack.finalize();
   await done;
