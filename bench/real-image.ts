@@ -12,7 +12,7 @@ import { buildDebianImage, missingDebianTools, type LayerPlan } from "../test/su
 import { ZipWriter } from "../test/vulndb/zip-writer.js";
 
 /** Bump when the recipe changes: the cached image is rebuilt. */
-const VERSION = "1";
+const VERSION = "2";
 
 /** `apt-get install` steps, each a layer; dependencies are resolved by apt, recommends left out. */
 const STEPS: { name: string; packages: string[] }[] = [

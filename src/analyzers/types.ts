@@ -13,6 +13,12 @@ export interface AnalyzerFile {
    * file of a root filesystem, or a temporary spool of a layer entry removed afterwards).
    */
   localPath?: string;
+  /**
+   * For analyzers with `markers`, instead of `content`: the body as the consecutive pieces it
+   * arrived in, so a large executable is never copied into one buffer (read it through
+   * `openSource`, which serves random access over the pieces).
+   */
+  parts?: readonly Buffer[];
 }
 
 /** What `required` may look at besides the path: cheap facts from the tar header or lstat. */

@@ -86,11 +86,18 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
   let escapes = 0;
 
   /** `offload`: on a worker if possible; "move": and the body may be transferred there. */
-  const analyze = async (i: number, a: Analyzer, path: string, file: { content: Buffer; mode: number; size: number; localPath?: string }, offload: boolean | "move"): Promise<void> => {
+  const analyze = async (i: number, a: Analyzer, path: string, file: { content: Buffer; mode: number; size: number; localPath?: string; parts?: Buffer[] }, offload: boolean | "move"): Promise<void> => {
     try {
-      const task: PoolTask = { analyzer: a.id, path, mode: file.mode, size: file.size, content: file.content };
-      if (file.localPath) task.localPath = file.localPath;
-      const result = offload && pool && runsInWorker(a) ? await pool.run(task, offload === "move") : await a.analyze({ path, ...file });
+      let result: FileAnalysis | null;
+      if (offload && pool && runsInWorker(a)) {
+        // A worker gets one buffer (pieces are views into shared decompression chunks).
+        const moved = file.parts ? concatOwned(file.parts, file.size) : file.content;
+        const task: PoolTask = { analyzer: a.id, path, mode: file.mode, size: file.size, content: moved };
+        if (file.localPath) task.localPath = file.localPath;
+        result = await pool.run(task, offload === "move" || file.parts !== undefined);
+      } else {
+        result = await a.analyze({ path, ...file });
+      }
       if (result) files.push({ i, f: { path, analyzer: a.id, result } });
     } catch (e) {
       addError({ source: a.id, message: (e as Error).message ?? String(e), path: "/" + path, layer: where }, i);
@@ -124,13 +131,14 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
     const inMemory = entry.size <= IN_MEMORY_MAX && bodyBudget.fits(entry.size);
     if (inMemory) await bodyBudget.acquire(entry.size);
     let body: Buffer | undefined;
+    let parts: Buffer[] | undefined;
     let local: string | undefined;
     let keep = fits;
     try {
       if (filtered) {
         const found = await scanBody(entry, markers as (readonly Buffer[])[], inMemory ? undefined : (local = spoolPath()));
-        keep = fits.filter((_, k) => found.has(k));
-        if (inMemory && keep.length) body = found.body;
+        keep = fits.filter((_, k) => found.hits.has(k));
+        if (inMemory && keep.length) parts = found.parts;
       } else if (inMemory) {
         body = ownBuffer(await entry.read());
       } else {
@@ -147,9 +155,10 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
       if (local) rmSync(local, { force: true });
       return;
     }
-    const file = { content: body ?? EMPTY, ...meta, ...(local ? { localPath: local } : {}) };
-    // Each analyzer of the path gets its own copy when there are several (a transfer detaches it).
-    const work = Promise.all(keep.map((a, k) => analyze(seq++, a, path, k === keep.length - 1 ? file : { ...file, content: body ? Buffer.from(body) : EMPTY }, "move")));
+    const file = { content: body ?? EMPTY, ...meta, ...(local ? { localPath: local } : {}), ...(parts ? { parts } : {}) };
+    // Each analyzer of the path gets its own copy of a whole body when there are several (a
+    // transfer detaches it); pieces are only read.
+    const work = Promise.all(keep.map((a, k) => analyze(seq++, a, path, k === keep.length - 1 || !body ? file : { ...file, content: Buffer.from(body) }, "move")));
     background(work.then(() => undefined), () => {
       if (inMemory) bodyBudget.release(entry.size);
       if (local) rmSync(local, { force: true });
@@ -231,29 +240,35 @@ function ownBuffer(b: Buffer): Buffer {
   return own;
 }
 
+/** One buffer owning its memory, from consecutive pieces. */
+function concatOwned(parts: readonly Buffer[], size: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const p of parts) at += p.copy(out, at);
+  return out;
+}
+
 /**
  * Streams a body past marker searches: which marker lists (by index) have a hit, and the body
- * itself (in memory, or written to `spool`). Chunks are searched with an overlap so a marker
- * split between two chunks is still found.
+ * itself: as the pieces it arrived in (views, nothing copied), or written to `spool`. Chunks are
+ * searched with an overlap so a marker split between two chunks is still found.
  */
-async function scanBody(entry: EntryLike, markers: (readonly Buffer[])[], spool?: string): Promise<Set<number> & { body?: Buffer }> {
-  const found: Set<number> & { body?: Buffer } = new Set<number>();
+async function scanBody(entry: EntryLike, markers: (readonly Buffer[])[], spool?: string): Promise<{ hits: Set<number>; parts?: Buffer[] }> {
+  const hits = new Set<number>();
   const longest = Math.max(1, ...markers.flat().map((m) => m.length));
   const chunks: Buffer[] = [];
   const out = spool ? createWriteStream(spool, { mode: 0o600 }) : undefined;
   let tail: Buffer = EMPTY;
-  let total = 0;
   try {
     for await (const c of entry.stream()) {
-      if (found.size < markers.length) {
+      if (hits.size < markers.length) {
         // The chunk itself, then the seam with the end of the previous one (a few bytes copied).
         const seam = tail.length ? Buffer.concat([tail, c.subarray(0, longest - 1)]) : EMPTY;
         markers.forEach((list, k) => {
-          if (!found.has(k) && list.some((m) => c.includes(m) || seam.includes(m))) found.add(k);
+          if (!hits.has(k) && list.some((m) => c.includes(m) || seam.includes(m))) hits.add(k);
         });
         tail = c.length >= longest - 1 ? c.subarray(c.length - longest + 1) : Buffer.concat([tail, c]).subarray(-(longest - 1));
       }
-      total += c.length;
       if (out) {
         if (!out.write(c)) await new Promise<void>((r) => out.once("drain", () => r()));
       } else chunks.push(c);
@@ -261,11 +276,5 @@ async function scanBody(entry: EntryLike, markers: (readonly Buffer[])[], spool?
   } finally {
     if (out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
-  if (!out && found.size) {
-    const body = Buffer.allocUnsafeSlow(total);
-    let at = 0;
-    for (const c of chunks) at += c.copy(body, at);
-    found.body = body;
-  }
-  return found;
+  return out || hits.size === 0 ? { hits } : { hits, parts: chunks };
 }

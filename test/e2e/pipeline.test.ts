@@ -114,7 +114,8 @@ describe("markers", () => {
     required: (p) => p.startsWith("bin/"),
     markers: () => [Buffer.from("NEEDLE-42")],
     analyze(file) {
-      seen.push(`${file.path}:${file.content.length}:${file.content.includes("NEEDLE-42")}`);
+      const body = file.parts ? Buffer.concat(file.parts) : file.content;
+      seen.push(`${file.path}:${body.length}:${body.includes("NEEDLE-42")}`);
       return null;
     },
   };

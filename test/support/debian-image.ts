@@ -11,8 +11,8 @@
 //
 // Layers: one with every package and the dpkg database, then one with `extraFiles` (when
 // given); or, with `layers`, one per group of packages and file set, in order, each package
-// layer carrying the dpkg database as it stands after its packages (as `apt-get install` in a
-// Dockerfile leaves it). Layers are uncompressed tars (diffID = digest) unless
+// layer carrying what `apt-get install` in a Dockerfile leaves: the whole status file as it
+// stands after its packages, and the file lists of its own packages. Layers are uncompressed tars (diffID = digest) unless
 // `compression: "gzip"`, written while they are built.
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -239,7 +239,8 @@ export async function buildDebianImage(opts: DebianImageOptions): Promise<{ file
         for (const d of ["var/", "var/lib/", "var/lib/dpkg/", "var/lib/dpkg/info/"]) await addEntry(layer.pack, { name: d, type: "directory", mode: 0o755, mtime: new Date(0) } as tar.Header, Buffer.alloc(0));
         const status = Buffer.from(stanzas.join("\n\n") + "\n");
         await addEntry(layer.pack, { ...meta, name: "var/lib/dpkg/status", size: status.length } as tar.Header, status);
-        for (const l of lists) {
+        // Only this step's file lists are new; the status file is rewritten whole, as dpkg does.
+        for (const l of lists.slice(lists.length - plan.packages.length)) {
           const body = Buffer.from(l.paths.join("\n") + "\n");
           await addEntry(layer.pack, { ...meta, name: `var/lib/dpkg/info/${l.name}.list`, size: body.length } as tar.Header, body);
         }

@@ -2,7 +2,7 @@
 // that binary analyzers need: section headers by name, loadable segments, address → offset.
 // Shared by lang/gobinary and lang/rust, which both look up sections of executables.
 // Every size read from the file is bounded before anything is allocated.
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { AnalyzerFile } from "../types.js";
 
 /** Random access to the bytes of one file. */
@@ -30,35 +30,93 @@ function checked(offset: number, length: number): true {
   return true;
 }
 
-async function fileSource(path: string): Promise<ByteSource> {
-  const fh: FileHandle = await open(path, "r");
+/**
+ * A local file read with positional synchronous reads: analyzers read a handful of headers
+ * and sections per file, where a thread-pool round trip per read costs more than the read.
+ */
+function fileSource(path: string): Promise<ByteSource> {
+  const fd = openSync(path, "r");
   try {
-    const { size } = await fh.stat();
-    return {
+    const { size } = fstatSync(fd);
+    let closed = false;
+    return Promise.resolve({
       size,
-      async read(offset, length) {
+      read(offset, length) {
         checked(offset, length);
         const n = Math.max(0, Math.min(length, size - offset));
-        const buf = Buffer.alloc(n);
+        const buf = Buffer.allocUnsafe(n);
         let got = 0;
         while (got < n) {
-          const { bytesRead } = await fh.read(buf, got, n - got, offset + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
+          const r = readSync(fd, buf, got, n - got, offset + got);
+          if (r === 0) break;
+          got += r;
         }
-        return buf.subarray(0, got);
+        return Promise.resolve(buf.subarray(0, got));
       },
-      close: () => fh.close(),
-    };
+      close() {
+        if (!closed) {
+          closed = true;
+          closeSync(fd);
+        }
+        return Promise.resolve();
+      },
+    });
   } catch (e) {
-    await fh.close();
+    closeSync(fd);
     throw e;
   }
 }
 
-/** The analyzer's file as a ByteSource: its local copy when given, else its in-memory content. */
+/**
+ * Random access over a body held as consecutive pieces (no copy unless a read spans pieces).
+ */
+export function partsSource(parts: readonly Buffer[]): ByteSource {
+  const starts: number[] = [];
+  let size = 0;
+  for (const p of parts) {
+    starts.push(size);
+    size += p.length;
+  }
+  const pieceAt = (offset: number): number => {
+    let lo = 0;
+    let hi = parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    size,
+    read: async (offset, length) => {
+      checked(offset, length);
+      const end = Math.min(size, offset + length);
+      if (offset >= end) return Buffer.alloc(0);
+      let i = pieceAt(offset);
+      const first = parts[i]!;
+      const at = offset - starts[i]!;
+      if (end - starts[i]! <= first.length) return first.subarray(at, end - starts[i]!);
+      const out = Buffer.allocUnsafe(end - offset);
+      let got = 0;
+      for (let pos = offset; pos < end; i++) {
+        const p = parts[i]!;
+        const from = pos - starts[i]!;
+        const n = Math.min(p.length - from, end - pos);
+        p.copy(out, got, from, from + n);
+        got += n;
+        pos += n;
+      }
+      return out;
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The analyzer's file as a ByteSource: its local copy, its pieces, or its in-memory content. */
 export function openSource(file: AnalyzerFile): Promise<ByteSource> {
-  return file.localPath ? fileSource(file.localPath) : Promise.resolve(bufferSource(file.content));
+  if (file.localPath) return fileSource(file.localPath);
+  return Promise.resolve(file.parts ? partsSource(file.parts) : bufferSource(file.content));
 }
 
 export interface ElfSection {

@@ -1,7 +1,7 @@
 // Walks one Java archive and the archives nested in it (Spring Boot BOOT-INF/lib, WAR
 // WEB-INF/lib, EAR modules, jars in jars) without extracting anything: small members are
 // opened from memory, large ones spooled to a temp file that is removed right after.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Package } from "../../types.js";
@@ -41,7 +41,8 @@ export async function walkJavaArchive(source: string | Buffer, path: string, lim
   try {
     let zip: Zip;
     try {
-      zip = await (typeof source === "string" ? openFile(source) : openBuffer(source));
+      // A local archive small enough is read whole (one read) rather than entry by entry.
+      zip = await (typeof source !== "string" ? openBuffer(source) : statSync(source).size <= limits.inMemoryBytes ? openBuffer(readFileSync(source)) : openFile(source));
     } catch (e) {
       return { packages: [], errors: [`${path}: not a readable zip archive: ${(e as Error).message}`] };
     }
