@@ -79,6 +79,11 @@ export interface Analyzer {
    */
   input?: "buffer" | "file";
   /**
+   * Analyses of this analyzer are pure CPU work on many small in-memory files (secret
+   * scanning): the scanner may run them in batches on a worker thread.
+   */
+  batch?: boolean;
+  /**
    * Byte strings of which the body must contain one for `analyze` to find anything (Go's build
    * info magic, a section name). The scanner looks for them while a layer entry streams past and
    * keeps the body for the analyzer only on a hit, so most executables are never held. Undefined

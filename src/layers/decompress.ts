@@ -8,6 +8,12 @@ import { UserError } from "../errors.js";
 
 export type Compression = "gzip" | "zstd" | "none";
 
+/**
+ * gunzip output piece size. Larger pieces cost fewer thread-pool round trips (1 MiB used 6%
+ * less CPU than 128 KiB on the real benchmark image) but raise peak memory; 512 KiB is between.
+ */
+const CHUNK = 512 * 1024;
+
 export interface LayerLimits {
   /** Most uncompressed bytes one layer may expand to. */
   maxUncompressed: number;
@@ -140,7 +146,7 @@ export async function* inflate(source: Readable, compression: Compression, opts:
       yield c;
     }
   } else if (compression === "gzip") {
-    const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
+    const gunzip = createGunzip({ chunkSize: CHUNK });
     source.on("error", (e) => gunzip.destroy(e));
     source.pipe(gunzip);
     try {

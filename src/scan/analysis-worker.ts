@@ -1,22 +1,24 @@
-// Entry of an analysis worker thread (see pool.ts): runs one registered analyzer on one file,
-// given in memory or as a local path, and posts back its JSON-serialisable result.
+// Entry of an analysis worker thread (see pool.ts): runs registered analyzers on a batch of
+// files packed into one buffer, and posts back one result (or error) per file.
 import { parentPort } from "node:worker_threads";
-import type { PoolTask } from "./pool.js";
+import type { BatchReply, BatchRequest } from "./pool.js";
 import { workerAnalyzers } from "./worker-analyzers.js";
 
-parentPort?.on("message", (m: { id: number; task: Omit<PoolTask, "content"> & { content?: Uint8Array } }) => {
-  const { id, task } = m;
-  const a = workerAnalyzers.get(task.analyzer);
-  const reply = (msg: { result?: unknown; error?: string }): void => parentPort!.postMessage({ id, ...msg });
-  if (!a) {
-    reply({ error: `unknown analyzer ${task.analyzer}` });
-    return;
-  }
-  const content = task.content ? Buffer.from(task.content.buffer, task.content.byteOffset, task.content.byteLength) : Buffer.alloc(0);
-  Promise.resolve()
-    .then(() => a.analyze({ path: task.path, mode: task.mode, size: task.size, content, ...(task.localPath ? { localPath: task.localPath } : {}) }))
-    .then(
-      (result) => reply({ result: result ?? null }),
-      (e: unknown) => reply({ error: (e as Error)?.message ?? String(e) }),
-    );
+parentPort?.on("message", (m: BatchRequest) => {
+  void (async () => {
+    const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+    const results: BatchReply["results"] = [];
+    for (const f of m.files) {
+      const a = workerAnalyzers.get(f.analyzer);
+      try {
+        if (!a) throw new Error(`unknown analyzer ${f.analyzer}`);
+        const content = data.subarray(f.offset, f.offset + f.length);
+        results.push({ result: (await a.analyze({ path: f.path, mode: f.mode, size: f.length, content })) ?? null });
+      } catch (e) {
+        results.push({ error: (e as Error)?.message ?? String(e) });
+      }
+    }
+    const reply: BatchReply = { id: m.id, results };
+    parentPort!.postMessage(reply);
+  })();
 });

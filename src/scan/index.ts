@@ -133,7 +133,7 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   const progress = opts.onProgress;
   // Inflate runs on libuv's thread pool (4 threads): four layers at once keep both cores busy while
   // the main thread parses tar and runs analyzers.
-  await pool(image.layers.length, opts.concurrency ?? Number(process.env["BW_LAYERS"] ?? 4), async (i) => {
+  await pool(image.layers.length, opts.concurrency ?? 4, async (i) => {
     const layer = image.layers[i]!;
     const hit = cache?.get(layer.diffId);
     if (hit) {

@@ -10,7 +10,8 @@ import { normalizeEntryPath, whiteoutOf } from "../layers/paths.js";
 import type { TarEntryType } from "../layers/tar.js";
 import type { ReportError } from "../model/index.js";
 import { ContentsCollector, type LayerContents } from "../misconfig/image-contents/index.js";
-import { AnalysisPool, bodyBudget, type PoolTask } from "./pool.js";
+import { bodyBudget } from "./budget.js";
+import { BatchPool } from "./pool.js";
 import { runsInWorker } from "./worker-analyzers.js";
 
 export interface EntryLike {
@@ -47,29 +48,30 @@ export interface LayerAnalysis {
 
 const MAX_ERRORS = 100;
 const DEFAULT_CAP = 64 * 2 ** 20;
-/** Buffer analyses of files this large go to a worker; smaller ones cost less than the message. */
-const HEAVY_BYTES = 256 * 1024;
-/** Bodies for "file" analyzers up to this size are held in memory (under the budget), larger ones spooled. */
+/**
+ * Bodies for "file" analyzers up to this size (and half the budget) are held in memory, larger
+ * ones spooled to a temporary file.
+ */
 const IN_MEMORY_MAX = 48 * 2 ** 20;
+/** Bodies kept for hard links to them, per layer (the most recent ones). */
+const CAPTURE_BYTES = 8 * 2 ** 20;
 
 export interface AnalyzeOptions {
   /** Collect the notable entries for the image-contents checks (image layers). */
   contents?: boolean;
-  /** Run heavy analyses on worker threads when the process has them (default true). */
-  workers?: boolean;
 }
 
 /**
- * Runs the analyzers over a stream of entries. The walk never waits on one file's analysis:
- * heavy analyses (archives, executables, large files) run on worker threads while the walk goes
- * on, their bodies held in memory under a process-wide byte budget (spooled to a temporary file
- * only above it). Executables are kept only when they carry one of their analyzers' markers.
- * The result does not depend on the order in which analyses finish.
+ * Runs the analyzers over a stream of entries. The walk never waits on one archive's or
+ * executable's analysis: those run while the walk goes on (their reads and inflates are
+ * asynchronous), their bodies held in memory under the thread's byte budget (spooled to a
+ * temporary file only above it). Executables are kept only when they carry one of their
+ * analyzers' markers. The result does not depend on the order in which analyses finish.
  */
 export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzers: Analyzer[], where: string, opts: AnalyzeOptions = {}): Promise<LayerAnalysis> {
   const out: LayerAnalysis = { files: [], whiteouts: [], opaqueDirs: [], shadowed: [], errors: [], entries: 0 };
   const contents = opts.contents ? new ContentsCollector() : undefined;
-  const pool = opts.workers === false ? null : AnalysisPool.get();
+  const batches = BatchPool.get();
   // Results and errors carry the index of the work that made them, and are sorted by it at the
   // end: analyses on workers finish in any order.
   const files: { i: number; f: FileResult }[] = [];
@@ -80,24 +82,18 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
   };
   const inflight = new Set<Promise<void>>();
   // Bodies of wanted files in this layer, so hard links to them can be analysed too.
+  // A hard link names an earlier entry of the same layer; the most recent bodies are kept, up
+  // to CAPTURE_BYTES (holding every body of a layer would hold every text file under secret
+  // scanning).
   const captured = new Map<string, Buffer>();
+  let capturedBytes = 0;
   let spoolDir: string | undefined;
   let spoolN = 0;
   let escapes = 0;
 
-  /** `offload`: on a worker if possible; "move": and the body may be transferred there. */
-  const analyze = async (i: number, a: Analyzer, path: string, file: { content: Buffer; mode: number; size: number; localPath?: string; parts?: Buffer[] }, offload: boolean | "move"): Promise<void> => {
+  const analyze = async (i: number, a: Analyzer, path: string, file: { content: Buffer; mode: number; size: number; localPath?: string; parts?: Buffer[] }): Promise<void> => {
     try {
-      let result: FileAnalysis | null;
-      if (offload && pool && runsInWorker(a)) {
-        // A worker gets one buffer (pieces are views into shared decompression chunks).
-        const moved = file.parts ? concatOwned(file.parts, file.size) : file.content;
-        const task: PoolTask = { analyzer: a.id, path, mode: file.mode, size: file.size, content: moved };
-        if (file.localPath) task.localPath = file.localPath;
-        result = await pool.run(task, offload === "move" || file.parts !== undefined);
-      } else {
-        result = await a.analyze({ path, ...file });
-      }
+      const result = await a.analyze({ path, ...file });
       if (result) files.push({ i, f: { path, analyzer: a.id, result } });
     } catch (e) {
       addError({ source: a.id, message: (e as Error).message ?? String(e), path: "/" + path, layer: where }, i);
@@ -122,13 +118,13 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
     if (entry.type !== "file" || fits.length === 0) return;
     const meta = { mode: entry.mode, size: entry.size };
     if (entry.localPath) {
-      // A root filesystem: the worker reads the real file.
-      for (const a of fits) background(analyze(seq++, a, path, { content: EMPTY, ...meta, localPath: entry.localPath }, true));
+      // A root filesystem: the analyzer reads the real file.
+      for (const a of fits) background(analyze(seq++, a, path, { content: EMPTY, ...meta, localPath: entry.localPath }));
       return;
     }
     const markers = fits.map((a) => a.markers?.(path));
     const filtered = markers.every((m) => m !== undefined);
-    const inMemory = entry.size <= IN_MEMORY_MAX && bodyBudget.fits(entry.size);
+    const inMemory = entry.size <= Math.min(IN_MEMORY_MAX, bodyBudget.capacity / 2);
     if (inMemory) await bodyBudget.acquire(entry.size);
     let body: Buffer | undefined;
     let parts: Buffer[] | undefined;
@@ -156,9 +152,7 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
       return;
     }
     const file = { content: body ?? EMPTY, ...meta, ...(local ? { localPath: local } : {}), ...(parts ? { parts } : {}) };
-    // Each analyzer of the path gets its own copy of a whole body when there are several (a
-    // transfer detaches it); pieces are only read.
-    const work = Promise.all(keep.map((a, k) => analyze(seq++, a, path, k === keep.length - 1 || !body ? file : { ...file, content: Buffer.from(body) }, "move")));
+    const work = Promise.all(keep.map((a) => analyze(seq++, a, path, file)));
     background(work.then(() => undefined), () => {
       if (inMemory) bodyBudget.release(entry.size);
       if (local) rmSync(local, { force: true });
@@ -201,7 +195,14 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
           continue;
         }
         content = await entry.read();
+        captured.delete(path);
         captured.set(path, content);
+        capturedBytes += content.length;
+        for (const [p, b] of captured) {
+          if (capturedBytes <= CAPTURE_BYTES) break;
+          captured.delete(p);
+          capturedBytes -= b.length;
+        }
       } else {
         content = captured.get(normalizeEntryPath(entry.linkname).path);
       }
@@ -211,11 +212,19 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
       }
       for (const a of inMemory) {
         if (content.length > (a.maxFileSize ?? DEFAULT_CAP)) continue;
-        const file = { content, mode: entry.mode, size: content.length };
-        if (content.length >= HEAVY_BYTES && pool) background(analyze(seq++, a, path, file, true));
-        else await analyze(seq++, a, path, file, false);
+        if (a.batch && batches && runsInWorker(a)) {
+          const i = seq++;
+          const work = batches.analyze(a.id, path, entry.mode, content).then(
+            (result) => {
+              if (result) files.push({ i, f: { path, analyzer: a.id, result } });
+            },
+            (e: unknown) => addError({ source: a.id, message: (e as Error).message ?? String(e), path: "/" + path, layer: where }, i),
+          );
+          background(work);
+        } else await analyze(seq++, a, path, { content, mode: entry.mode, size: content.length });
       }
     }
+    batches?.flush();
     while (inflight.size) await Promise.all(inflight);
   } finally {
     // On failure, let started analyses end before their spools go.
@@ -238,14 +247,6 @@ function ownBuffer(b: Buffer): Buffer {
   const own = Buffer.allocUnsafeSlow(b.length);
   b.copy(own);
   return own;
-}
-
-/** One buffer owning its memory, from consecutive pieces. */
-function concatOwned(parts: readonly Buffer[], size: number): Buffer {
-  const out = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (const p of parts) at += p.copy(out, at);
-  return out;
 }
 
 /**

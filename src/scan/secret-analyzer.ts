@@ -14,6 +14,8 @@ export const secretAnalyzer: Analyzer = {
   // 4: long letters-only names (camel/snake case words) are not generic credentials.
   version: 4,
   maxFileSize: SECRET_MAX_FILE,
+  // Regexes over every text file of every layer: run in batches on a worker when there is one.
+  batch: true,
   required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
   analyze(file) {
     if (!isScannableText(file.path, file.content.subarray(0, 8192))) return null;

@@ -138,7 +138,7 @@ describe("markers", () => {
     list.push(entry("bin/three", [body.subarray(0, 103), body.subarray(103, 106), body.subarray(106)]));
     list.push(entry("bin/none", [Buffer.alloc(500, 1), Buffer.alloc(500, 2)]));
     list.push(entry("bin/almost", [Buffer.from("NEEDLE-4"), Buffer.from("3")]));
-    await analyzeEntries(each(list), [probe], "test", { workers: false });
+    await analyzeEntries(each(list), [probe], "test");
     expect(seen).toEqual([...Array.from({ length: 21 }, (_, i) => `bin/split-${95 + i}:209:true`), "bin/three:209:true"]);
   });
 });

@@ -1,0 +1,67 @@
+// The keyword automaton against the obvious reference (a case-insensitive regex alternation):
+// the lines a scan visits must be exactly the lines that hold a keyword.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { KeywordIndex } from "./keywords.js";
+import { secretRules } from "./rules/index.js";
+
+const keywords = [...new Set(secretRules.flatMap((r) => r.keywords))];
+const index = new KeywordIndex(keywords);
+const reference = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+
+/** Line numbers the scan's loop visits: next keyword, its line, continue after the line. */
+function visited(text: string): number[] {
+  const out: number[] = [];
+  for (let at = index.next(text, 0); at >= 0; ) {
+    const start = text.lastIndexOf("\n", at) + 1;
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    out.push(text.slice(0, start).split("\n").length);
+    at = index.next(text, end + 1);
+  }
+  return out;
+}
+
+const expected = (text: string): number[] => text.split("\n").flatMap((l, i) => (reference.test(l) ? [i + 1] : []));
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) files(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+describe("keyword automaton", () => {
+  it("visits exactly the lines holding a keyword, in real files", () => {
+    const corpus = [...files(new URL("./testdata", import.meta.url).pathname), ...files(new URL("../misconfig", import.meta.url).pathname).filter((f) => f.endsWith(".ts"))];
+    let lines = 0;
+    for (const f of corpus) {
+      const text = readFileSync(f, "utf8");
+      expect(visited(text), f).toEqual(expected(text));
+      lines += expected(text).length;
+    }
+    expect(lines).toBeGreaterThan(100);
+  });
+
+  it("matches keywords in any ASCII case, overlapping and at the edges", () => {
+    for (const k of keywords) {
+      const mixed = [...k].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join("");
+      for (const text of [k, `x${mixed}`, `${k.slice(0, -1)}\n${k}`, `\u00e9\u4e2d${mixed}!`]) expect(visited(text), JSON.stringify(text)).toEqual(expected(text));
+    }
+    // Random mixtures of keyword pieces: prefixes and suffixes that almost match.
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let t = 0; t < 2000; t++) {
+      let text = "";
+      while (text.length < 80) {
+        const k = keywords[rnd(keywords.length)]!;
+        text += rnd(3) === 0 ? k.slice(0, 1 + rnd(k.length)) : rnd(2) ? k.toUpperCase() : k;
+        text += ["", " ", "\n", "_", "\u00fc"][rnd(5)]!;
+      }
+      expect(visited(text), JSON.stringify(text)).toEqual(expected(text));
+    }
+  });
+});
