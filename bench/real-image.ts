@@ -12,7 +12,7 @@ import { buildDebianImage, missingDebianTools, type LayerPlan } from "../test/su
 import { ZipWriter } from "../test/vulndb/zip-writer.js";
 
 /** Bump when the recipe changes: the cached image is rebuilt. */
-const VERSION = "2";
+const VERSION = "4";
 
 /** `apt-get install` steps, each a layer; dependencies are resolved by apt, recommends left out. */
 const STEPS: { name: string; packages: string[] }[] = [
@@ -22,6 +22,7 @@ const STEPS: { name: string; packages: string[] }[] = [
   { name: "node", packages: ["nodejs", "npm"] },
   { name: "java", packages: ["openjdk-17-jre-headless", "maven", "ant", "libjetty9-java"] },
   { name: "container tools", packages: ["docker-registry", "containerd", "runc", "umoci"] },
+  { name: "tools", packages: ["gcc", "make", "e2fsprogs", "postgresql-client", "mariadb-client", "openssh-client", "rsync", "jq", "sqlite3", "strace", "file", "zstd", "bind9-dnsutils", "net-tools", "bsdextrautils", "util-linux-extra", "iputils-ping", "psmisc", "tmux", "lsof", "htop"] },
 ];
 
 export interface RealImage {

@@ -53,17 +53,17 @@ export function canonicalPackage(pkg: Package): Package {
  * by the whole canonical record so the order is total and shuffling the input changes nothing.
  */
 export function canonicalPackages(packages: readonly Package[]): Package[] {
-  const keyed = packages.map((p) => {
-    const pkg = canonicalPackage(p);
-    return { pkg, key: JSON.stringify(pkg) };
-  });
+  // The whole-record key is made only for ties: serialising every record (dpkg file lists
+  // included) cost more than the rest of a writer.
+  const keyed = packages.map((p) => ({ pkg: canonicalPackage(p), key: undefined as string | undefined }));
+  const key = (k: (typeof keyed)[number]): string => (k.key ??= JSON.stringify(k.pkg));
   keyed.sort(
     (a, b) =>
       compareText(a.pkg.type, b.pkg.type) ||
       compareText(a.pkg.name, b.pkg.name) ||
       compareText(a.pkg.version, b.pkg.version) ||
       compareText(a.pkg.purl, b.pkg.purl) ||
-      compareText(a.key, b.key),
+      compareText(key(a), key(b)),
   );
   return keyed.map((k) => k.pkg);
 }

@@ -176,3 +176,20 @@ describe("cyclonedx writer", () => {
     expect([...root.dependsOn!].sort()).toEqual(bom.components.map((c) => c["bom-ref"]).sort());
   });
 });
+
+describe("list order without the library's locale sort", () => {
+  it("writes the same bytes as with sortLists on, for every sample report", async () => {
+    const { buildBom, serializeBom } = await import("./cyclonedx-writer.js");
+    const { canonicalPackages } = await import("../common/packages.js");
+    const { debianReport, alpineReport } = await import("../test-support/sample-report.js");
+    const { vulnerableReport, incompleteReport } = await import("../sarif/test-support/vulnerable-report.js");
+    const reports = [debianReport(), alpineReport(), vulnerableReport(), incompleteReport(true)];
+    for (const r of reports) {
+      const packages = canonicalPackages(r.packages);
+      const fast = serializeBom(buildBom(r, packages));
+      const sorted = serializeBom(buildBom(r, packages), true);
+      expect(fast).toBe(sorted);
+      expect(fast.length).toBeGreaterThan(1000);
+    }
+  });
+});

@@ -91,7 +91,7 @@ function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
   });
 }
 
-function buildBom(report: Report, packages: Package[]): Models.Bom {
+export function buildBom(report: Report, packages: Package[]): Models.Bom {
   const { Models, Enums } = cdx();
   const refs = new UniqueIds("|");
   const bom = new Models.Bom();
@@ -128,6 +128,16 @@ function buildBom(report: Report, packages: Package[]): Models.Bom {
   return bom;
 }
 
+/**
+ * The JSON text. The library's own list sorting (`sortLists`) uses String#localeCompare, which
+ * is slow (ICU collation: a third of the writer's time on 2,700 components) and locale-dependent;
+ * collate() sorts every list Bulwark writes by code point instead. A test requires the same
+ * bytes as with `sortLists` on.
+ */
+export function serializeBom(bom: Models.Bom, sortLists = false): string {
+  return collatedSerializer().serialize(bom, { sortLists, space: 2 });
+}
+
 /** CycloneDX 1.6 JSON. */
 export const cyclonedxWriter: ReportWriter = {
   format: "cyclonedx-json",
@@ -139,6 +149,6 @@ export const cyclonedxWriter: ReportWriter = {
       bom.metadata.timestamp = options.timestamp;
       bom.serialNumber = `urn:uuid:${uuidV5(`${contentHash(report, packages)} ${options.timestamp.toISOString()}`)}`;
     }
-    return `${collatedSerializer().serialize(bom, { sortLists: true, space: 2 })}\n`;
+    return `${serializeBom(bom)}\n`;
   },
 };

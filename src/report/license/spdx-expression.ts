@@ -138,8 +138,21 @@ function refs(node: Node, out: Set<string>): Set<string> {
   return out;
 }
 
+// Licence texts repeat across packages (every Debian package says GPL-2+ or LGPL-2.1+): parsed
+// once each. Results are frozen so a caller cannot change a shared one.
+const parsed = new Map<string, SpdxExpression | undefined>();
+const MAX_CACHED = 10_000;
+
 /** The parsed expression, or undefined when the text is not a valid SPDX license expression. */
 export function parseSpdxExpression(input: string): SpdxExpression | undefined {
+  if (parsed.has(input)) return parsed.get(input);
+  const result = parseUncached(input);
+  if (parsed.size >= MAX_CACHED) parsed.clear();
+  parsed.set(input, result === undefined ? undefined : Object.freeze(result));
+  return parsed.get(input);
+}
+
+function parseUncached(input: string): SpdxExpression | undefined {
   if (input.length === 0 || input.length > MAX_LENGTH) return undefined;
   let node: Node;
   try {
