@@ -30,7 +30,9 @@ const compiled: Compiled[] = secretRules.map((rule) => ({
   regex: new RegExp(rule.regex.source, rule.regex.flags.replace(/[gyd]/g, "") + "gd"),
 }));
 
-const KEYWORDS = new KeywordIndex(secretRules.flatMap((r) => r.keywords));
+// Built on first use (about 20 ms): most commands load this module without scanning for secrets.
+let keywordIndex: KeywordIndex | undefined;
+const keywords = (): KeywordIndex => (keywordIndex ??= new KeywordIndex(secretRules.flatMap((r) => r.keywords)));
 
 // keyword -> indexes of the rules that list it, so a line only visits its own rules.
 const RULES_BY_KEYWORD = new Map<string, number[]>();
@@ -47,7 +49,7 @@ function rulesFor(present: Set<string>): number[] {
 
 /** Runs the rules on one line and returns the accepted hits, earlier rules first. */
 function scanLine(line: string, path: string | null, ctx: LineContext, fileContext: (re: RegExp) => boolean): Hit[] {
-  const present = KEYWORDS.present(line);
+  const present = keywords().present(line);
   const hits: Hit[] = [];
   if (present.size === 0) return hits;
   // Documentation of an installed library (comments, docstrings, doc files): computed when a
@@ -156,7 +158,8 @@ export function scanText(text: string, path: string, found?: Set<string>): Secre
 
   let lineNo = 1;
   let counted = 0; // offset up to which newlines were counted into lineNo
-  for (let at = KEYWORDS.next(text, 0); at >= 0; ) {
+  const index = keywords();
+  for (let at = index.next(text, 0); at >= 0; ) {
     const start = text.lastIndexOf("\n", at) + 1;
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
@@ -184,7 +187,7 @@ export function scanText(text: string, path: string, found?: Set<string>): Secre
     findings.push(...toFindings(hits, line, path, lineNo));
     if (findings.length >= MAX_FINDINGS_PER_FILE) break;
     // The whole line was handled: continue after it.
-    at = KEYWORDS.next(text, end + 1);
+    at = index.next(text, end + 1);
   }
   pairAws(findings);
   return findings;

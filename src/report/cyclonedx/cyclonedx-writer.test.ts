@@ -193,3 +193,32 @@ describe("list order without the library's locale sort", () => {
     }
   });
 });
+
+describe("the direct path", () => {
+  it("writes the same bytes as the library's object model, edge cases included", async () => {
+    const { buildBom, serializeBom } = await import("./cyclonedx-writer.js");
+    const { canonicalPackages } = await import("../common/packages.js");
+    const { debianReport, alpineReport } = await import("../test-support/sample-report.js");
+    const { vulnerableReport, incompleteReport } = await import("../sarif/test-support/vulnerable-report.js");
+    const edge = debianReport();
+    const [first, second] = edge.packages;
+    edge.packages.push(
+      // The same purl twice (a vendored copy), owned packages, odd licenses, no version, no purl.
+      { ...first!, locations: [{ path: "/other/copy" }] },
+      { ...second!, type: "pypi", name: "PyYAML", version: "6.0", purl: "pkg:pypi/pyyaml@6.0", ownedBy: first!.purl, licenses: ["mit", "gpl-2.0+", "Expat"] },
+      { ...second!, type: "npm", name: "left-pad", version: "", purl: "", licenses: ["MIT AND (Apache-2.0 OR BSD-2-Clause)", "ISC"] },
+      { ...second!, type: "npm", name: "dup", version: "1", purl: "pkg:npm/dup@1", ownedBy: "pkg:npm/dup@1", licenses: ["SEE LICENSE IN LICENSE.md"] },
+    );
+    const reports = [debianReport(), alpineReport(), vulnerableReport(), incompleteReport(true), edge];
+    for (const r of reports) {
+      const packages = canonicalPackages(r.packages);
+      expect(cyclonedxWriter.write(r)).toBe(`${serializeBom(buildBom(r, packages))}\n`);
+      const timestamp = new Date("2026-01-02T03:04:05Z");
+      const bom = buildBom(r, packages);
+      bom.metadata.timestamp = timestamp;
+      const stamped = JSON.parse(cyclonedxWriter.write(r, { timestamp })) as { serialNumber: string };
+      bom.serialNumber = stamped.serialNumber;
+      expect(cyclonedxWriter.write(r, { timestamp })).toBe(`${serializeBom(bom)}\n`);
+    }
+  });
+});

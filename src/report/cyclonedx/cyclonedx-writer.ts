@@ -8,7 +8,7 @@ import { UniqueIds } from "../common/unique.js";
 import { uuidV5 } from "../common/uuid.js";
 import type { ReportWriter, WriteOptions } from "../types.js";
 import { collate } from "./collate.js";
-import { cyclonedxLicenses } from "./licenses.js";
+import { cyclonedxLicenses, normalizedLicenses } from "./licenses.js";
 import { addVulnerabilities, type PackageComponent } from "./vulnerabilities.js";
 
 let serializer: Serialize.JsonSerializer | undefined;
@@ -63,46 +63,55 @@ function osComponent(os: OSInfo, refs: UniqueIds): Models.Component {
   });
 }
 
-function packageComponent(pkg: Package, refs: UniqueIds): Models.Component {
-  // The bom-ref is the purl; a second package with the same purl (e.g. one npm module vendored
-  // twice) gets "|2": "|" cannot appear unencoded in a purl, so the suffix is never mistaken
-  // for part of it. Without this the library would invent random refs for the duplicates.
-  const bomRef = refs.take(pkg.purl || `${pkg.type}:${pkg.name}@${pkg.version}`);
+/** The properties of a package's component, as [name, value] pairs (empty values left out). */
+function packageProperties(pkg: Package): [string, string][] {
   const layers = pkg.locations.flatMap((l) => (l.layer ? [l.layer] : []));
+  const entries: [string, string | undefined][] = [
+    ["bulwark:package:type", pkg.type],
+    ["bulwark:package:arch", pkg.arch],
+    ["bulwark:evidence", pkg.evidence],
+    ["bulwark:source:name", pkg.source?.name],
+    ["bulwark:source:version", pkg.source?.version],
+    ["bulwark:ownedBy", pkg.ownedBy],
+    ["bulwark:dev", pkg.dev ? "true" : undefined],
+    ...[...new Set(layers.map((l) => l.digest))].map((d): [string, string] => ["bulwark:layer:digest", d]),
+    ...[...new Set(layers.map((l) => l.diffId))].map((d): [string, string] => ["bulwark:layer:diffId", d]),
+    ...pkg.locations.map((l): [string, string] => ["bulwark:location:path", l.path]),
+    ...Object.entries(pkg.metadata ?? {}).map(([k, v]): [string, string] => [`bulwark:metadata:${k}`, v]),
+  ];
+  return entries.filter((e): e is [string, string] => !!e[1]);
+}
+
+/**
+ * The bom-ref of a package's component. It is the purl; a second package with the same purl
+ * (e.g. one npm module vendored twice) gets "|2": "|" cannot appear unencoded in a purl, so the
+ * suffix is never mistaken for part of it. Without this the library would invent random refs
+ * for the duplicates.
+ */
+const packageRef = (pkg: Package, refs: UniqueIds): string => refs.take(pkg.purl || `${pkg.type}:${pkg.name}@${pkg.version}`);
+
+function packageComponent(pkg: Package, bomRef: string): Models.Component {
   const { Models, Enums } = cdx();
   return new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef,
     ...(pkg.version ? { version: pkg.version } : {}),
     ...(pkg.purl ? { purl: pkg.purl } : {}),
     licenses: new Models.LicenseRepository(cyclonedxLicenses(pkg.licenses)),
-    properties: properties([
-      ["bulwark:package:type", pkg.type],
-      ["bulwark:package:arch", pkg.arch],
-      ["bulwark:evidence", pkg.evidence],
-      ["bulwark:source:name", pkg.source?.name],
-      ["bulwark:source:version", pkg.source?.version],
-      ["bulwark:ownedBy", pkg.ownedBy],
-      ["bulwark:dev", pkg.dev ? "true" : undefined],
-      ...[...new Set(layers.map((l) => l.digest))].map((d): [string, string] => ["bulwark:layer:digest", d]),
-      ...[...new Set(layers.map((l) => l.diffId))].map((d): [string, string] => ["bulwark:layer:diffId", d]),
-      ...pkg.locations.map((l): [string, string] => ["bulwark:location:path", l.path]),
-      ...Object.entries(pkg.metadata ?? {}).map(([k, v]): [string, string] => [`bulwark:metadata:${k}`, v]),
-    ]),
+    properties: properties(packageProperties(pkg)),
   });
 }
 
+/**
+ * The BOM through the library's object model, every package a library Component. The writer
+ * takes the direct path below; this one is the reference it is tested against.
+ */
 export function buildBom(report: Report, packages: Package[]): Models.Bom {
-  const { Models, Enums } = cdx();
   const refs = new UniqueIds("|");
-  const bom = new Models.Bom();
-  const image = imageComponent(report.artifact, refs);
-  bom.metadata.component = image;
-  bom.metadata.tools.components.add(
-    new Models.Component(Enums.ComponentType.Application, report.tool.name, { version: report.tool.version }),
-  );
-  const parts: Models.Component[] = [];
-  if (report.artifact.os) parts.push(osComponent(report.artifact.os, refs));
-  const components: PackageComponent[] = packages.map((pkg) => ({ pkg, component: packageComponent(pkg, refs) }));
+  const { bom, image, parts } = skeleton(report, refs);
+  const components: (PackageComponent & { component: Models.Component })[] = packages.map((pkg) => {
+    const component = packageComponent(pkg, packageRef(pkg, refs));
+    return { pkg, bomRef: component.bomRef, component };
+  });
   parts.push(...components.map((c) => c.component));
   for (const part of parts) {
     bom.components.add(part);
@@ -114,6 +123,27 @@ export function buildBom(report: Report, packages: Package[]): Models.Bom {
     const owner = c.pkg.ownedBy ? byPurl.get(c.pkg.ownedBy) : undefined;
     if (owner && owner !== c.component) owner.dependencies.add(c.component.bomRef);
   }
+  finish(bom, report, components, refs);
+  return bom;
+}
+
+/** Everything but the package components: the image, the tool, the OS. */
+function skeleton(report: Report, refs: UniqueIds): { bom: Models.Bom; image: Models.Component; parts: Models.Component[] } {
+  const { Models, Enums } = cdx();
+  const bom = new Models.Bom();
+  const image = imageComponent(report.artifact, refs);
+  bom.metadata.component = image;
+  bom.metadata.tools.components.add(
+    new Models.Component(Enums.ComponentType.Application, report.tool.name, { version: report.tool.version }),
+  );
+  const parts: Models.Component[] = [];
+  if (report.artifact.os) parts.push(osComponent(report.artifact.os, refs));
+  return { bom, image, parts };
+}
+
+/** Vulnerabilities and the unchecked-packages note (after the package refs are taken). */
+function finish(bom: Models.Bom, report: Report, components: readonly PackageComponent[], refs: UniqueIds): void {
+  const { Models } = cdx();
   // Findings of a vulnerability scan, suppressed ones included with their analysis (VEX).
   addVulnerabilities(bom, [...report.vulnerabilities, ...(report.suppressed ?? [])], components, refs);
   // Packages the scan could not check: without this, no vulnerabilities would read as none.
@@ -125,7 +155,63 @@ export function buildBom(report: Report, packages: Package[]): Models.Bom {
       bom.metadata.properties.add(new Models.Property("bulwark:unchecked", `${u.ecosystem} (${u.packages} package${u.packages === 1 ? "" : "s"}): ${u.reason}`));
     }
   }
-  return bom;
+}
+
+type NormalizedBom = Serialize.JSON.Types.Normalized.Bom;
+type NormalizedComponent = Serialize.JSON.Types.Normalized.Component;
+
+/**
+ * The normalised BOM (the library's JSON shape before text), with the package components made
+ * directly as plain objects in the library's key order instead of as library models: on 2,700
+ * packages that is most of the writer's time and garbage. The library still normalises the
+ * rest (image, OS, vulnerabilities). A test requires the same bytes as serializeBom(buildBom()).
+ */
+export function normalizedBom(report: Report, packages: Package[]): NormalizedBom {
+  const { Models, Serialize: S, Spec } = cdx();
+  const refs = new UniqueIds("|");
+  const { bom, image, parts } = skeleton(report, refs);
+  for (const part of parts) bom.components.add(part);
+  const pkgRefs = packages.map((pkg) => packageRef(pkg, refs));
+  const components: PackageComponent[] = packages.map((pkg, i) => ({ pkg, bomRef: new Models.BomRef(pkgRefs[i]) }));
+  finish(bom, report, components, refs);
+  const normalized = new S.JSON.Normalize.Factory(Spec.Spec1dot6).makeForBom().normalize(bom, { sortLists: false });
+  normalized.components = [...(normalized.components ?? []), ...packages.map((pkg, i) => packageJson(pkg, pkgRefs[i]!))];
+  // The dependency graph as the library makes it: the image depends on every part, an owning
+  // OS package on what it installed; every component is listed.
+  const owned = new Map<string, string[]>();
+  const byPurl = new Map<string, string>();
+  // The last package of a purl owns, as with `new Map(entries)` in buildBom.
+  packages.forEach((pkg, i) => {
+    if (pkg.purl) byPurl.set(pkg.purl, pkgRefs[i]!);
+  });
+  packages.forEach((pkg, i) => {
+    const owner = pkg.ownedBy ? byPurl.get(pkg.ownedBy) : undefined;
+    if (owner && owner !== pkgRefs[i]) owned.set(owner, [...(owned.get(owner) ?? []), pkgRefs[i]!]);
+  });
+  const imageRef = image.bomRef.toString();
+  const partRefs = [...parts.map((p) => p.bomRef.toString()), ...pkgRefs];
+  normalized.dependencies = [
+    { ref: imageRef, ...(partRefs.length > 0 ? { dependsOn: partRefs } : {}) },
+    ...partRefs.map((ref) => {
+      const deps = [...new Set(owned.get(ref) ?? [])];
+      return deps.length > 0 ? { ref, dependsOn: deps } : { ref };
+    }),
+  ];
+  return normalized;
+}
+
+/** One package's component in the library's normalised form (see ComponentNormalizer). */
+function packageJson(pkg: Package, bomRef: string): NormalizedComponent {
+  const licenses = normalizedLicenses(pkg.licenses);
+  const props = packageProperties(pkg);
+  // Key order is the library's: type, name, version, bom-ref, licenses, purl, properties.
+  const out: NormalizedComponent = { type: cdx().Enums.ComponentType.Library, name: pkg.name };
+  if (pkg.version) out.version = pkg.version;
+  out["bom-ref"] = bomRef;
+  if (licenses.length > 0) out.licenses = licenses;
+  if (pkg.purl) out.purl = pkg.purl;
+  if (props.length > 0) out.properties = props.map(([name, value]) => ({ name, value }));
+  return out;
 }
 
 /**
@@ -143,12 +229,12 @@ export const cyclonedxWriter: ReportWriter = {
   format: "cyclonedx-json",
   write(report: Report, options: WriteOptions = {}): string {
     const packages = canonicalPackages(report.packages);
-    const bom = buildBom(report, packages);
+    const bom = normalizedBom(report, packages);
     // Serial number and timestamp only on request: both would otherwise make every run differ.
     if (options.timestamp) {
-      bom.metadata.timestamp = options.timestamp;
       bom.serialNumber = `urn:uuid:${uuidV5(`${contentHash(report, packages)} ${options.timestamp.toISOString()}`)}`;
+      bom.metadata!.timestamp = options.timestamp.toISOString();
     }
-    return `${serializeBom(bom)}\n`;
+    return `${JSON.stringify(collate(bom), null, 2)}\n`;
   },
 };

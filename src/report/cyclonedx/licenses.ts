@@ -1,4 +1,4 @@
-import type { Contrib, Models } from "@cyclonedx/cyclonedx-library";
+import type { Contrib, Models, Serialize } from "@cyclonedx/cyclonedx-library";
 import { cdx } from "../common/cyclonedx-lib.js";
 import { uniqueText } from "../common/compare.js";
 import { joinWithAnd, parseSpdxExpression, type SpdxExpression } from "../license/spdx-expression.js";
@@ -28,4 +28,28 @@ export function cyclonedxLicenses(licenses: readonly string[]): Models.License[]
     return [licenseFactory().makeExpression(joinWithAnd(valid))];
   }
   return texts.map((t) => licenseFactory().makeDisjunctive(t));
+}
+
+type NormalizedLicense = Serialize.JSON.Types.Normalized.License;
+
+/**
+ * The same licenses in the library's normalised JSON form, without building its models (the
+ * writer's direct path). Mirrors the LicenseFactory and LicenseNormalizer: an id the library's
+ * SPDX list does not know (fixed up for case first) is written as a name.
+ */
+export function normalizedLicenses(licenses: readonly string[]): NormalizedLicense[] {
+  const texts = uniqueText(licenses.map((l) => l.trim()).filter(Boolean));
+  if (texts.length === 0) return [];
+  const { SPDX } = cdx();
+  const spdxOrName = (text: string): NormalizedLicense => {
+    const id = SPDX.fixupSpdxId(text);
+    return id !== undefined && SPDX.isSupportedSpdxId(id) ? { license: { id } } : { license: { name: id ?? text } };
+  };
+  const parsed = texts.map(parseSpdxExpression);
+  if (parsed.every((p) => p !== undefined)) {
+    const valid = [...new Map((parsed as SpdxExpression[]).map((p) => [p.text, p])).values()];
+    if (valid.every((p) => p.single)) return valid.map((p) => spdxOrName(p.text));
+    return [{ expression: joinWithAnd(valid) }];
+  }
+  return texts.map(spdxOrName);
 }

@@ -141,7 +141,7 @@ function compareFindings(a: Finding, b: Finding): number {
 
 export interface PackageComponent {
   pkg: Package;
-  component: Models.Component;
+  bomRef: Models.BomRef;
 }
 
 /** Adds report findings (kept and suppressed) to the BOM. */
@@ -150,7 +150,7 @@ export function addVulnerabilities(bom: Models.Bom, findings: readonly Finding[]
   const V = Models.Vulnerability;
   const byPurl = groupBy(components, (c) => c.pkg.purl);
   for (const v of [...findings].sort(compareFindings)) {
-    const component = installedCopy(v, byPurl.get(v.package.purl), (c) => c.pkg)?.component;
+    const component = installedCopy(v, byPurl.get(v.package.purl), (c) => c.pkg);
     const suppressed = "suppression" in v;
     const published = date(v.publishedAt);
     const updated = date(v.modifiedAt);
