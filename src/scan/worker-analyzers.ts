@@ -1,12 +1,13 @@
-// The analyzers a worker thread knows, by id: the registry's and the secret scanner. A custom
-// analyzer passed to scan() (tests, library users) is not among them and runs inline.
-import { analyzers } from "../analyzers/registry.js";
+// What an analysis worker thread can run: the analyzers that declare `batch` (pure CPU work on
+// many small files). Only these are imported into the worker: loading every analyzer there cost
+// about 30 MB of RSS per worker for code it never ran. An analyzer that declares `batch` and is
+// not listed here simply runs inline (worker-analyzers.test.ts keeps the list complete).
 import type { Analyzer } from "../analyzers/types.js";
 import { secretAnalyzer } from "./secret-analyzer.js";
 
-export const workerAnalyzers = new Map<string, Analyzer>([...analyzers, secretAnalyzer].map((a) => [a.id, a]));
+export const workerAnalyzers = new Map<string, Analyzer>([secretAnalyzer].map((a) => [a.id, a]));
 
-/** True when `a` is the registered analyzer of its id, so a worker can run it. */
+/** True when `a` is the analyzer the workers run under its id. */
 export function runsInWorker(a: Analyzer): boolean {
   return workerAnalyzers.get(a.id) === a;
 }
