@@ -65,7 +65,12 @@ export function parsePolicy(text: string, opts: { source?: string; baseDir?: str
 
   unknownKeys(value, POLICY_SCHEMA as unknown as SchemaNode, [], fail);
   const check = validate();
-  if (!check(value)) fail(instancePath(check.errors![0]!), schemaMessage(check.errors![0]!, value));
+  if (!check(value)) {
+    // Alternatives report their branches' errors first: say the alternative itself.
+    const first = check.errors![0]!;
+    const err = check.errors!.find((e) => (e.keyword === "anyOf" || e.keyword === "oneOf") && e.instancePath === first.instancePath) ?? first;
+    fail(instancePath(err), schemaMessage(err, value));
+  }
 
   const policy = value as ImagePolicy;
   const rules = policy.rules;
