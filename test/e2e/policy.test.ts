@@ -302,22 +302,24 @@ describe.skipIf(missingTool("policy tests", REGISTRY_AUTH_TOOLS) !== undefined |
     expect(aged.evidence[1]).toMatch(/^(DEBIAN-)?CVE-2099-0001 CRITICAL in curl/);
     expect((await run("{ maxSeverity: MEDIUM, ignoreUnfixed: true, maxAgeDays: 4 }")).reason).toBe("2 vulnerabilities above MEDIUM");
     expect((await run("{ maxSeverity: CRITICAL }")).verdict).toBe("pass");
-    // An empty database: nothing could be checked, which is not a pass unless allowed.
-    const empty = join(work, "empty.sqlite");
-    const none = async (extra: string) => {
+    // A database with npm records only: the Debian packages could not be checked, which is not
+    // a pass unless allowed.
+    const npmOnly = join(work, "npm-only.sqlite");
+    const imp = bulwark(["db", "import", join(work, "osv", "MAL-2099-0001.json"), "--db", npmOnly]);
+    expect(imp.code, imp.stderr).toBe(0);
+    const partial = async (db: string, extra: string) => {
       const policy = parsePolicy(`apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  vulnerabilities: { maxSeverity: CRITICAL${extra} }\n`);
-      const out = await checkPolicy([`${reg.host}/team/good@${digests.good}`], policy, { scan: { username: user.user, password: user.password, vuln: { db: empty, offline: true, skipDbUpdate: true } } });
+      const out = await checkPolicy([`${reg.host}/team/good@${digests.good}`], policy, { scan: { username: user.user, password: user.password, vuln: { db, offline: true } } });
       return out.images[0]!;
     };
-    const refused = await none("");
-    if (refused.verdict !== "error") {
-      expect(rule(refused, "vulnerabilities").verdict).toBe("fail");
-      expect(rule(refused, "vulnerabilities").reason).toMatch(/packages were not checked/);
-      expect(rule(await none(", allowIncomplete: true"), "vulnerabilities").verdict).toBe("pass");
-    } else {
-      // A database file that does not exist is an error for the image, never a pass.
-      expect(refused.error).toMatch(/database/i);
-    }
+    const refused = rule(await partial(npmOnly, ""), "vulnerabilities");
+    expect(refused.verdict).toBe("fail");
+    expect(refused.reason).toBe("3 packages were not checked (no advisories for Debian:13); set allowIncomplete to accept");
+    expect(rule(await partial(npmOnly, ", allowIncomplete: true"), "vulnerabilities").verdict).toBe("pass");
+    // No database at all: the image could not be checked (an error), never a pass.
+    const missing = await partial(join(work, "absent.sqlite"), "");
+    expect(missing.verdict).toBe("error");
+    expect(missing.error).toMatch(/^no advisory database at /);
   });
 
   it("images that cannot be read are errors (exit 2), the others are still checked", () => {
