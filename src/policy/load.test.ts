@@ -73,6 +73,7 @@ describe("policy files", () => {
     expect(err(() => parsePolicy(""))).toBe("policy: the policy is empty");
     expect(err(() => parsePolicy("- a\n"))).toBe("policy: a policy is a mapping with apiVersion, kind and rules");
     expect(err(() => parsePolicy("apiVersion: bulwark.dev/v1\nkind: ImagePolicy\n"))).toBe("policy: missing required key rules");
+    expect(err(() => parsePolicy("apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules: {}\n"))).toBe("policy:3: rules: the policy sets no rule (an empty policy would pass every image)");
     expect(err(() => parsePolicy("apiVersion: bulwark.dev/v2\nkind: ImagePolicy\nrules: {}\n"))).toBe('policy:1: apiVersion: must be "bulwark.dev/v1", got "bulwark.dev/v2"');
     expect(err(() => parsePolicy("apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules: {}\nrule: {}\n"))).toBe("policy:4: rule: unknown key (did you mean rules?)");
     expect(err(() => parsePolicy("apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  frobnicate: true\n"))).toMatch(/^policy:4: rules\.frobnicate: unknown key \(known: allowedRegistries, /);

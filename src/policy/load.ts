@@ -193,7 +193,7 @@ function schemaMessage(err: ErrorObject, value: unknown): string {
     case "anyOf":
       return `unknown attestation type ${shown} (use slsaprovenance, slsaprovenance02, slsaprovenance1, link, spdx, spdxjson, cyclonedx, vuln, openvex, custom, or a predicate type URI)`;
     case "minProperties":
-      return last === "requireSignature" ? "give keys or identities" : "must not be empty";
+      return last === "requireSignature" ? "give keys or identities" : last === "rules" ? "the policy sets no rule (an empty policy would pass every image)" : "must not be empty";
     case "minItems":
       return "must not be an empty list";
     case "uniqueItems":

@@ -25,6 +25,7 @@ export const POLICY_SCHEMA = {
     rules: {
       type: "object",
       additionalProperties: false,
+      minProperties: 1,
       properties: {
         allowedRegistries: {
           description: "Registry hosts (`host[:port]`: every repository there) or name globs (`host/path/*`; `*` within a segment, `**` across segments) matched against the normalized name (docker.io/library/…).",

@@ -361,6 +361,8 @@ describe.skipIf(missingTool("policy tests", REGISTRY_AUTH_TOOLS) !== undefined |
     writeFileSync(kind, "apiVersion: bulwark.dev/v1\nkind: ClusterImagePolicy\nrules: {}\n");
     expect(bulwark(["policy", "check", "x", "--policy", kind]).stderr).toBe(`bulwark: ${kind}:2: kind: must be "ImagePolicy", got "ClusterImagePolicy"\n`);
     expect(bulwark(["policy", "check", "x", "--policy", join(work, "nope.yaml")]).stderr).toBe(`bulwark: ${join(work, "nope.yaml")}: cannot read the policy file (no such file)\n`);
+    const exit2 = bulwark(["policy", "check", "x", "--policy", kind, "--exit-code", "2"]);
+    expect(exit2).toMatchObject({ code: 2, stderr: "bulwark: --exit-code 2 is reserved for errors; choose another code (1 is usual)\n" });
     const missingPolicy = bulwark(["policy", "check", "x"]);
     expect(missingPolicy.code).toBe(2);
     expect(missingPolicy.stderr).toMatch(/required option '--policy <file>' not specified/);
