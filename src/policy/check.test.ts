@@ -68,6 +68,9 @@ describe("checkPolicy on local targets", () => {
     expect(rule(r, "requireSignature")).toMatchObject({ verdict: "fail", reason: "a local archive, not a registry image: signatures are looked up in the registry" });
     expect(rule(r, "forbidRootUser")).toMatchObject({ verdict: "fail", reason: 'the image runs as "0:0" (root)', evidence: ['config User: "0:0"'] });
     expect(r.verdict).toBe("fail");
+    expect(out.policyName).toBeUndefined();
+    const named = await checkPolicy([archive], parsePolicy("apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nmetadata: { name: prod }\nrules:\n  forbidRootUser: true\n"), { scan: { noCache: true } });
+    expect(named.policyName).toBe("prod");
     expect(NO_VERIFIER).toBe("signature verification not available in this build");
   });
 });

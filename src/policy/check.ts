@@ -43,6 +43,7 @@ export async function checkPolicy(images: string[], policy: ImagePolicy, opts: P
     apiVersion: POLICY_API_VERSION,
     kind: "ImagePolicyCheck",
     ...(policy.source !== undefined ? { policy: policy.source } : {}),
+    ...(typeof policy.metadata?.name === "string" ? { policyName: policy.metadata.name } : {}),
     checkedAt: now.toISOString(),
     images: results,
     summary: { images: results.length, passed: count("pass"), failed: count("fail"), errors: count("error") },

@@ -105,6 +105,8 @@ export interface PolicyCheckResult {
   apiVersion: typeof POLICY_API_VERSION;
   kind: "ImagePolicyCheck";
   policy?: string;
+  /** The policy's metadata.name, when it has one. */
+  policyName?: string;
   checkedAt: string;
   images: ImageResult[];
   summary: { images: number; passed: number; failed: number; errors: number };
