@@ -15,3 +15,4 @@ export { analyzers } from "./analyzers/registry.js";
 export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js";
 export { toolVersion } from "./version.js";
 export type * from "./model/index.js";
+export { loadPolicy, parsePolicy, checkPolicy, formatPolicyTable, POLICY_SCHEMA, NO_VERIFIER, type ImagePolicy, type PolicyCheckOptions, type PolicyCheckResult, type ImageResult, type RuleResult, type SupplyChainVerifier, type SupplyChainEvidence, type SignatureRequirement } from "./policy/index.js";

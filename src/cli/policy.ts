@@ -1,0 +1,111 @@
+// `bulwark policy check IMAGE… --policy FILE`: the trusted-source policy from the command line.
+import { Option, type Command } from "commander";
+import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, UserError, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier, type VulnScanOptions } from "../index.js";
+import { writeOutput } from "./output.js";
+import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
+
+interface PolicyFlags {
+  policy: string;
+  format: string;
+  output?: string;
+  exitCode?: string;
+  platform?: string;
+  cacheDir?: string;
+  cache: boolean;
+  insecure?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  dockerConfig?: string;
+  db?: string;
+  dbRepository?: string;
+  offline?: boolean;
+  skipDbUpdate?: boolean;
+  ignorefile?: string;
+  vex?: string[];
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export interface PolicyCliHooks {
+  /** Turns stack traces on for errors (--debug). */
+  setDebug(on: boolean): void;
+  /** Leaves with this exit code after the output was written. */
+  exit(code: number): never;
+  /** Signature verification, once a build has one; without it those rules fail. */
+  verifier?: SupplyChainVerifier;
+}
+
+export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
+  const policy = program.command("policy").description("trusted-source image policy (ImagePolicy, bulwark.dev/v1)");
+  policy
+    .command("check")
+    .description("check images against a policy file: each rule's verdict with its evidence")
+    .argument("<images...>", "images: registry references (host/repo:tag or @sha256:…), or archives and layouts as for scan")
+    .requiredOption("--policy <file>", "policy file (YAML or JSON; see docs/policy.md and schemas/image-policy.v1.json)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("-o, --output <file>", "write the result to a file (atomically) instead of stdout")
+    .option("--exit-code <n>", "exit with this code when any image fails the policy (0 otherwise)")
+    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
+    .option("--cache-dir <dir>", "layer cache directory (default: $XDG_CACHE_HOME/bulwark)")
+    .option("--no-cache", "do not read or write the layer cache")
+    .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
+    .option("--username <user>", "registry user name")
+    .option("--password-stdin", "read the registry password from standard input")
+    .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
+    .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
+    .option("--db-repository <url|dir>", "where advisory updates come from (https base URL, file:// URL or mirror directory)")
+    .option("--offline", "never touch the network for advisories")
+    .option("--skip-db-update", "use the advisory database as it is")
+    .option("--ignorefile <file>", "vulnerability ignore rules (YAML); default ./.bulwarkignore when present")
+    .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("-q, --quiet", "no progress output")
+    .option("--debug", "show stack traces on errors")
+    .action(async (images: string[], flags: PolicyFlags) => {
+      hooks.setDebug(!!flags.debug);
+      const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
+      const loaded = loadPolicy(flags.policy);
+      const scan: ScanOptions = { noCache: !flags.cache };
+      if (flags.platform) scan.platform = flags.platform;
+      if (flags.cacheDir) scan.cacheDir = flags.cacheDir;
+      if (flags.insecure) scan.insecure = true;
+      if (flags.username) scan.username = flags.username;
+      if (flags.passwordStdin) scan.password = await readStdin();
+      if (flags.dockerConfig) scan.dockerConfigPath = flags.dockerConfig;
+      const tty = !flags.quiet && process.stderr.isTTY === true;
+      const progress = progressReporter(tty);
+      if (progress) scan.onProgress = progress;
+      const vuln: VulnScanOptions = {};
+      if (flags.db) vuln.db = flags.db;
+      if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;
+      if (flags.offline) vuln.offline = true;
+      if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
+      if (flags.ignorefile) vuln.ignoreFile = flags.ignorefile;
+      if (flags.vex) vuln.vex = flags.vex;
+      if (tty) vuln.onDbProgress = dbProgress(true);
+      if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
+      scan.vuln = vuln;
+      const opts: PolicyCheckOptions = { scan };
+      if (hooks.verifier) opts.verifier = hooks.verifier;
+      const result = await checkPolicy(images, loaded, opts);
+      const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      await writeOutput(flags.format === "json" ? JSON.stringify(result, null, 2) + "\n" : formatPolicyTable(result, { color }), flags.output);
+      // Images that could not be checked are errors (exit 2), said on stderr whatever the format.
+      const errors = result.images.filter((i) => i.verdict === "error");
+      for (const e of errors) process.stderr.write(`bulwark: ${e.image}: ${e.error}\n`);
+      if (errors.length) hooks.exit(2);
+      if (exitCode !== 0 && result.summary.failed > 0) hooks.exit(exitCode);
+    });
+}
+
+function parseExitCode(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UserError("USAGE", `--exit-code must be an integer 0-255, got "${s}"`);
+  if (n === 2) throw new UserError("USAGE", "--exit-code 2 is reserved for errors; choose another code (1 is usual)");
+  return n;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
