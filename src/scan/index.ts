@@ -1,12 +1,13 @@
 // The orchestrator: target → image or root filesystem → per-layer analysis (cached) → merge →
 // report. The only module that reaches across areas.
+import { eolInfo } from "../analyzers/os/os-release/index.js";
 import { analyzers as defaultAnalyzers } from "../analyzers/registry.js";
 import type { Analyzer } from "../analyzers/types.js";
 import { UserError } from "../errors.js";
 import { assertDirectory, openImage, parsePlatform, parseTarget, walkRootfs, type Image, type ImageLayer, type OpenOptions, type Platform, type ProgressEvent } from "../image/index.js";
 import { DEFAULT_LIMITS, layerTarStream, type LayerLimits, type LayerStreamResult } from "../layers/decompress.js";
 import { readTar, tarEndNote, type TarReadStatus } from "../layers/tar.js";
-import type { Artifact, LayerInfo, LayerRef, Package, Report, ReportError, SecretFinding } from "../model/index.js";
+import type { Artifact, LayerInfo, LayerRef, OSInfo, Package, Report, ReportError, SecretFinding } from "../model/index.js";
 import { scanImageConfig } from "../misconfig/image-config/index.js";
 import { scanImageContents } from "../misconfig/image-contents/index.js";
 import { readSbom } from "../sbom/index.js";
@@ -129,8 +130,20 @@ export async function inventory(targetText: string, opts: ScanOptions = {}): Pro
 
 async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions, now: Date, misconfig: boolean): Promise<Report> {
   const cache = opts.noCache ? null : new LayerCache(opts.cacheDir ?? defaultCacheDir(), analyzers);
-  const results: CachedLayer[] = new Array(image.layers.length);
   const progress = opts.onProgress;
+  // The image's merged inventory, when this exact image was scanned before (and nothing after
+  // the merge needs the layers themselves).
+  const imageKey = image.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, ...(l.createdBy !== undefined ? { createdBy: l.createdBy } : {}) }));
+  const whole = cache && !misconfig ? cache.getImage(imageKey) : null;
+  if (whole) {
+    for (const l of image.layers) progress?.({ kind: "layer-done", digest: l.digest, cached: true });
+    const infos = layerInfos(image, whole.digests);
+    const os = whole.os ? withEol(whole.os, now) : null;
+    const r = report(imageArtifact(image, infos, os), whole.packages, whole.errors);
+    r.secrets = whole.secrets;
+    return r;
+  }
+  const results: CachedLayer[] = new Array(image.layers.length);
   // Inflate runs on libuv's thread pool (4 threads): four layers at once keep both cores busy while
   // the main thread parses tar and runs analyzers.
   await pool(image.layers.length, opts.concurrency ?? 4, async (i) => {
@@ -148,13 +161,7 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
     progress?.({ kind: "layer-done", digest: layer.digest, cached: false });
   });
 
-  const infos: LayerInfo[] = image.layers.map((l, i) => {
-    const info: LayerInfo = { digest: results[i]?.digest ?? l.digest, diffId: l.diffId };
-    if (l.createdBy !== undefined) info.createdBy = l.createdBy;
-    if (l.size !== undefined) info.size = l.size;
-    if (l.mediaType !== undefined) info.mediaType = l.mediaType;
-    return info;
-  });
+  const infos = layerInfos(image, results.map((r) => r.digest ?? null));
   const inputs: LayerInput[] = results.map((analysis, i) => {
     const info = infos[i]!;
     const ref: LayerRef = { digest: info.digest, diffId: info.diffId };
@@ -162,14 +169,15 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
     return { ref, analysis };
   });
   const merged = merge(inputs, analyzers, now);
-  const artifact: Artifact = { target: image.target, type: image.type, os: merged.os, layers: infos };
-  if (image.digest) artifact.digest = image.digest;
-  else if (image.configDigest) artifact.digest = image.configDigest;
-  if (image.names.length) artifact.names = [...image.names];
-  if (image.platform) artifact.platform = image.platform;
-  if (image.config.created) artifact.created = image.config.created;
-  const errors = results.flatMap((r) => r.errors);
-  const r = report(artifact, merged.packages, [...errors, ...merged.errors]);
+  const errors = [...results.flatMap((r) => r.errors), ...merged.errors];
+  cache?.putImage(imageKey, {
+    os: merged.os ? withoutEol(merged.os) : null,
+    packages: merged.packages,
+    secrets: merged.secrets,
+    errors,
+    digests: results.map((r) => r.digest ?? null),
+  });
+  const r = report(imageArtifact(image, infos, merged.os), merged.packages, errors);
   r.secrets = merged.secrets;
   if (misconfig) {
     const layers = inputs.map(({ ref, analysis }) => ({ ref, contents: analysis.contents, whiteouts: analysis.whiteouts, opaqueDirs: analysis.opaqueDirs }));
@@ -185,6 +193,39 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
     r.attackSurface = found.attackSurface;
   }
   return r;
+}
+
+function layerInfos(image: Image, digests: readonly (string | null)[]): LayerInfo[] {
+  return image.layers.map((l, i) => {
+    const info: LayerInfo = { digest: digests[i] ?? l.digest, diffId: l.diffId };
+    if (l.createdBy !== undefined) info.createdBy = l.createdBy;
+    if (l.size !== undefined) info.size = l.size;
+    if (l.mediaType !== undefined) info.mediaType = l.mediaType;
+    return info;
+  });
+}
+
+function imageArtifact(image: Image, layers: LayerInfo[], os: OSInfo | null): Artifact {
+  const artifact: Artifact = { target: image.target, type: image.type, os, layers };
+  if (image.digest) artifact.digest = image.digest;
+  else if (image.configDigest) artifact.digest = image.configDigest;
+  if (image.names.length) artifact.names = [...image.names];
+  if (image.platform) artifact.platform = image.platform;
+  if (image.config.created) artifact.created = image.config.created;
+  return artifact;
+}
+
+function withoutEol(os: OSInfo): OSInfo {
+  const { eol: _eol, ...rest } = os;
+  return rest;
+}
+
+/** The OS of a cached image with its end-of-life verdict as of `now` (as combineOS gives it). */
+function withEol(os: OSInfo, now: Date): OSInfo {
+  const out = withoutEol(os);
+  const eol = eolInfo(out, now);
+  if (eol) out.eol = eol;
+  return out;
 }
 
 async function analyzeLayer(layer: ImageLayer, analyzers: Analyzer[], limits: LayerLimits): Promise<CachedLayer> {

@@ -265,10 +265,37 @@ describe("layer cache", () => {
     expect(events).toEqual(["false", "false", "true", "true"]);
     expect(second).toEqual(first);
     expect(readdirSync(join(cacheDir, "layers"))).toHaveLength(2);
+    expect(readdirSync(join(cacheDir, "images"))).toHaveLength(1);
     // A damaged cache entry is a miss, not an error.
-    for (const f of readdirSync(join(cacheDir, "layers"))) writeFileSync(join(cacheDir, "layers", f), "{garbage");
+    for (const sub of ["layers", "images"]) for (const f of readdirSync(join(cacheDir, sub))) writeFileSync(join(cacheDir, sub, f), "{garbage");
     expect(await scan(dir, { cacheDir, now: opts.now })).toEqual(first);
     expect(readFileSync(join(cacheDir, "layers", readdirSync(join(cacheDir, "layers"))[0]!), "utf8").startsWith("{\"files\"")).toBe(true);
+    expect(readFileSync(join(cacheDir, "images", readdirSync(join(cacheDir, "images"))[0]!), "utf8").startsWith("{\"os\"")).toBe(true);
+  });
+
+  it("keeps an image's merged inventory, without reading its layers again, and judges end of life on the day", async () => {
+    const cacheDir = tmp("cache");
+    const img = await buildImage(debianSpec());
+    const file = tmp("image.tar");
+    await writeDockerArchive(file, [img]);
+    const early = new Date("2025-01-01");
+    const late = new Date("2031-01-01");
+    const cold = await scan(`docker-archive:${file}`, { cacheDir, now: early, scanners: ["package", "secret"] });
+    // Layer entries removed: the second scan can only come from the image entry.
+    for (const f of readdirSync(join(cacheDir, "layers"))) rmSync(join(cacheDir, "layers", f));
+    const warm = await scan(`docker-archive:${file}`, { cacheDir, now: early, scanners: ["package", "secret"] });
+    expect(readdirSync(join(cacheDir, "layers"))).toHaveLength(0);
+    expect(warm).toEqual(cold);
+    expect(JSON.stringify(warm)).toBe(JSON.stringify(cold));
+    // The end-of-life verdict is not frozen in the cache.
+    const later = await scan(`docker-archive:${file}`, { cacheDir, now: late, scanners: ["package", "secret"] });
+    const fresh = await scan(`docker-archive:${file}`, { noCache: true, now: late, scanners: ["package", "secret"] });
+    expect(later.artifact.os?.eol).toEqual(fresh.artifact.os?.eol);
+    expect(later.artifact.os?.eol).not.toEqual(cold.artifact.os?.eol);
+    expect(JSON.stringify(later)).toBe(JSON.stringify(fresh));
+    // Another analyzer set (no secret scanner) is another entry.
+    await scan(`docker-archive:${file}`, { cacheDir, now: early });
+    expect(readdirSync(join(cacheDir, "images"))).toHaveLength(2);
   });
 });
 
