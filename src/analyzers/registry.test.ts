@@ -53,6 +53,6 @@ describe("analyzer registry", () => {
     for (const p of paths) for (const a of analyzers) if (a.required(p, { mode: 0o644, size: 1000 })) wanted.push(`${a.id} ${p}`);
     const ms = performance.now() - t0;
     expect(wanted).toEqual([]);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(10_000); // pathological slowness only; the bench measures speed
   });
 });

