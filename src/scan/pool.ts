@@ -19,16 +19,10 @@ const BATCH_BYTES = 1 << 20;
 /** Batches posted and not yet answered, per worker, before the caller waits. */
 const MAX_PENDING = 4;
 /**
- * Size of the reused shared buffers: a batch is sent once it reaches BATCH_BYTES, so it holds
- * at most that plus one file (the secret scanner reads files up to 1 MiB). A larger batch gets a
- * buffer of its own, not kept.
+ * Size of the reused shared buffers: a batch is sent once it reaches BATCH_BYTES, or before a
+ * file that would not fit. A file larger than this travels alone in a buffer of its own.
  */
-const BUFFER_BYTES = 2 * BATCH_BYTES + (1 << 16);
-
-function takeBuffer(free: SharedArrayBuffer[], bytes: number): SharedArrayBuffer {
-  if (bytes > BUFFER_BYTES) return new SharedArrayBuffer(bytes);
-  return free.pop() ?? new SharedArrayBuffer(BUFFER_BYTES);
-}
+const BUFFER_BYTES = 2 * BATCH_BYTES;
 
 /** Worker threads: BULWARK_WORKERS, else one per core but one (at least 1, at most 4); 0: none. */
 export function poolSize(): number {
@@ -66,21 +60,22 @@ interface Slot {
   worker: Worker;
   /** Batch id -> the analyses waiting for it and the shared buffer it was sent in. */
   pending: Map<number, { waiting: Waiting[]; buffer: SharedArrayBuffer }>;
-  /**
-   * Shared buffers free for this worker's next batches. Batches travel in a few reused shared
-   * buffers instead of a transferred buffer each: transferred buffers lived in the worker until
-   * its garbage collector ran, which on the real image added about 60 MB to the peak RSS.
-   */
-  free: SharedArrayBuffer[];
 }
 
 export class BatchPool {
   private slots: Slot[] = [];
   private nextId = 1;
   private files: BatchFile[] = [];
-  private bodies: Buffer[] = [];
   private waiting: Waiting[] = [];
   private bytes = 0;
+  /**
+   * The batch being filled. Each file is copied into it when queued: keeping the caller's
+   * buffers until the batch is sent pinned the 512 KiB decompressed pieces they are views of.
+   * Batches travel in a few reused shared buffers (`free`) rather than a transferred buffer
+   * each, which lived on in the worker until its garbage collector ran.
+   */
+  private current: SharedArrayBuffer | null = null;
+  private free: SharedArrayBuffer[] = [];
   private roomWaiters: (() => void)[] = [];
 
   private constructor(readonly size: number) {}
@@ -106,9 +101,11 @@ export class BatchPool {
    */
   async analyze(analyzer: string, path: string, mode: number, content: Buffer): Promise<FileAnalysis | null> {
     while (this.busy()) await new Promise<void>((r) => this.roomWaiters.push(r));
+    if (this.current && this.bytes + content.length > this.current.byteLength) this.flush();
+    this.current ??= content.length > BUFFER_BYTES ? new SharedArrayBuffer(content.length) : (this.free.pop() ?? new SharedArrayBuffer(BUFFER_BYTES));
     const result = new Promise<FileAnalysis | null>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.files.push({ analyzer, path, mode, offset: this.bytes, length: content.length });
-    this.bodies.push(content);
+    content.copy(Buffer.from(this.current, this.bytes, content.length));
     this.bytes += content.length;
     if (this.bytes >= BATCH_BYTES) this.flush();
     return result;
@@ -116,21 +113,18 @@ export class BatchPool {
 
   /** Sends what is queued (the end of a layer). */
   flush(): void {
-    if (this.files.length === 0) return;
+    const buffer = this.current;
+    if (this.files.length === 0 || !buffer) return;
     const slot = this.pick();
-    const buffer = takeBuffer(slot.free, this.bytes);
-    const data = Buffer.from(buffer, 0, this.bytes);
-    let at = 0;
-    for (const b of this.bodies) at += b.copy(data, at);
     const id = this.nextId++;
     slot.pending.set(id, { waiting: this.waiting, buffer });
     if (slot.pending.size === 1) slot.worker.ref();
     const request: BatchRequest = { id, files: this.files, data: new Uint8Array(buffer, 0, this.bytes) };
     slot.worker.postMessage(request);
     this.files = [];
-    this.bodies = [];
     this.waiting = [];
     this.bytes = 0;
+    this.current = null;
   }
 
   private busy(): boolean {
@@ -147,7 +141,7 @@ export class BatchPool {
   private spawn(): Slot {
     const worker = new Worker(WORKER_URL);
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), free: [] };
+    const slot: Slot = { worker, pending: new Map() };
     this.slots.push(slot);
     const settled = (): void => {
       if (slot.pending.size === 0) slot.worker.unref();
@@ -158,7 +152,7 @@ export class BatchPool {
       if (!batch) return;
       slot.pending.delete(m.id);
       // The worker is done with the buffer: the next batch may reuse it.
-      if (batch.buffer.byteLength === BUFFER_BYTES) slot.free.push(batch.buffer);
+      if (batch.buffer.byteLength === BUFFER_BYTES) this.free.push(batch.buffer);
       const { waiting } = batch;
       m.results.forEach((r, i) => {
         if ("error" in r) waiting[i]!.reject(new Error(r.error));
