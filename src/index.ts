@@ -14,4 +14,5 @@ export { parseTarget, parsePlatform, openImage, type Image, type ImageLayer, typ
 export { analyzers } from "./analyzers/registry.js";
 export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js";
 export { toolVersion } from "./version.js";
+export { auditRegistry, auditAsReport, auditJson, auditTable, registryAuditRules, type AuditOptions as RegistryAuditOptions, type AuditReport as RegistryAuditReport, type AuditFinding as RegistryAuditFinding } from "./registry/audit/index.js";
 export type * from "./model/index.js";
