@@ -4,6 +4,7 @@
 // exactly as the registry gives it.
 import http from "node:http";
 import https from "node:https";
+import type { SecureContext } from "node:tls";
 import { UserError } from "../../errors.js";
 import { isLoopbackHost } from "../../image/registry/transport.js";
 import { parseChallenges, type Challenge } from "../../image/registry/challenge.js";
@@ -25,8 +26,8 @@ export interface ProbeResponse {
 
 export interface TransportOptions {
   timeoutMs: number;
-  /** Trusted roots for verified requests (undefined: Node's defaults, with NODE_EXTRA_CA_CERTS). */
-  ca?: string[];
+  /** Trusted roots for verified requests, built once (undefined: Node's defaults, with NODE_EXTRA_CA_CERTS). */
+  secureContext?: SecureContext;
 }
 
 /** A request that got no HTTP answer (refused, reset, timed out, TLS failure). */
@@ -54,7 +55,7 @@ export function rawRequest(
     const headers: Record<string, string> = { "user-agent": USER_AGENT, ...opts.headers };
     if (method === "POST" || method === "PUT") headers["content-length"] ??= "0";
     const tlsOpts: https.RequestOptions = secure
-      ? { rejectUnauthorized: opts.verify === true, ...(t.ca ? { ca: t.ca } : {}), ...(isIp(url.hostname) ? {} : { servername: url.hostname }) }
+      ? { rejectUnauthorized: opts.verify === true, ...(t.secureContext ? { secureContext: t.secureContext } : {}), ...(isIp(url.hostname) ? {} : { servername: url.hostname }) }
       : {};
     let settled = false;
     const finish = (e: Error | undefined, value?: ProbeResponse): void => {

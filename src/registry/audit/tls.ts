@@ -99,16 +99,17 @@ function handshake(host: string, port: number, o: tls.ConnectionOptions, timeout
 }
 
 /** The TLS facts of host:port, or the handshake error (no TLS there, refused…). */
-export async function inspectTls(host: string, port: number, roots: { pems: string[]; explicit: boolean }, timeoutMs: number): Promise<TlsInspection> {
-  const { socket } = await handshake(host, port, roots.explicit ? { ca: roots.pems } : {}, timeoutMs);
+export async function inspectTls(host: string, port: number, roots: { pems: string[]; explicit: boolean }, secureContext: tls.SecureContext | undefined, timeoutMs: number): Promise<TlsInspection> {
+  const { socket } = await handshake(host, port, secureContext ? { secureContext } : {}, timeoutMs);
   try {
     const leaf = socket.getPeerCertificate(true);
     const chain = presentedChain(leaf);
     if (chain.length === 0) throw new UserError("NETWORK", `${host}:${port} presented no certificate`);
-    const verifyError = socket.authorized ? undefined : String(socket.authorizationError ?? "unknown verification error");
+    const verifyError = socket.authorized ? undefined : errorCode(socket.authorizationError);
     let trusted: boolean;
     let trustReason: string;
-    if (!verifyError) {
+    if (!verifyError || verifyError === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      // Node checks the name only once the chain verified.
       trusted = true;
       trustReason = "the chain verifies against the trusted roots";
     } else if (TIME_ERRORS.has(verifyError)) {
@@ -142,6 +143,13 @@ export async function inspectTls(host: string, port: number, roots: { pems: stri
   } finally {
     socket.destroy();
   }
+}
+
+/** Node gives OpenSSL's code as a string, or the name check's Error. */
+function errorCode(e: unknown): string {
+  if (e === null || e === undefined) return "unknown verification error";
+  if (typeof e === "object" && typeof (e as { code?: unknown }).code === "string") return (e as { code: string }).code;
+  return String(e);
 }
 
 function presentedChain(leaf: DetailedPeerCertificate): X509Certificate[] {
