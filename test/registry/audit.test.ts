@@ -133,6 +133,38 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
     });
   });
 
+  describe("a hostile front: a proxy (test code) before a real registry serving an endless catalog", () => {
+    it("reads at most the body cap, notes it, and finishes the audit", async () => {
+      const reg = track(await startRegistry());
+      let sent = 0;
+      const proxy = track(await stripProxy(reg.host, [], (req, res) => {
+        if (!req.url?.startsWith("/v2/_catalog")) return false;
+        res.writeHead(200, { "content-type": "application/json", "docker-distribution-api-version": "registry/2.0" });
+        res.write('{"repositories":[');
+        const chunk = Buffer.from('"x",'.repeat(16_384));
+        const pump = (): void => {
+          // Endless unless the client goes away; bounded here so a broken client cannot hang the test.
+          while (!res.destroyed && sent < 512 << 20) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return void res.once("drain", pump);
+          }
+          res.end();
+        };
+        pump();
+        return true;
+      }));
+      const started = Date.now();
+      const r = await auditRegistry(proxy.host, { timeoutSeconds: 10 });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(ids(r)).toContain("BW-REG-008");
+      expect(finding(r, "BW-REG-008").message).toContain("too large");
+      expect(r.notes.some((n) => n.message.includes("larger than 262144 bytes"))).toBe(true);
+      // The rest of the audit went on.
+      expect(ids(r)).toContain("BW-REG-009");
+      expect(sent).toBeLessThan(64 << 20);
+    });
+  });
+
   describe("htpasswd over plain HTTP, deletes disabled", () => {
     let reg: RegistryServer;
     beforeAll(async () => {
@@ -319,8 +351,13 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
 });
 
 /** A plain-HTTP proxy (test code) that removes some response headers, as a reverse proxy can. */
-function stripProxy(upstream: string, drop: string[]): Promise<{ host: string; stop(): Promise<void> }> {
+function stripProxy(
+  upstream: string,
+  drop: string[],
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+): Promise<{ host: string; stop(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    if (intercept?.(req, res)) return;
     const up = http.request({ host: upstream.split(":")[0], port: Number(upstream.split(":")[1]), method: req.method, path: req.url, headers: req.headers, agent: false }, (r) => {
       const headers = { ...r.headers };
       for (const d of drop) delete headers[d];
@@ -333,7 +370,13 @@ function stripProxy(upstream: string, drop: string[]): Promise<{ host: string; s
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ host: `127.0.0.1:${port}`, stop: () => new Promise<void>((r) => server.close(() => r())) });
+      resolve({
+        host: `127.0.0.1:${port}`,
+        stop: () => {
+          server.closeAllConnections();
+          return new Promise<void>((r) => server.close(() => r()));
+        },
+      });
     }),
   );
 }

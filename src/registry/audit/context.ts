@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { resolveCredentials, type Credentials } from "../../image/registry/credentials.js";
 import { isLoopbackHost } from "../../image/registry/transport.js";
-import { badRegistry, challengesOf, header, ProbeError, rawRequest, Session, type ProbeResponse, type TransportOptions } from "./http.js";
+import { badRegistry, BODY_CAP, challengesOf, header, ProbeError, rawRequest, Session, type ProbeResponse, type TransportOptions } from "./http.js";
 import { inspectTls, probeLegacy, trustedRoots, type LEGACY_VERSIONS, type LegacyResult, type TlsInspection } from "./tls.js";
 import type { AccessSummary, AuditNote } from "./types.js";
 
@@ -245,6 +245,7 @@ export class AuditContext {
       if (!session) return undefined;
       const res = await this.via(session, "GET", "/v2/_catalog?n=100", "registry:catalog:*");
       if (!res) return undefined;
+      if (res.status === 200 && res.truncated) this.note(`the ${who} catalog answer is larger than ${BODY_CAP} bytes; it was not read further`);
       return { res, repositories: res.status === 200 ? names(res.body, "repositories") : [] };
     });
   }

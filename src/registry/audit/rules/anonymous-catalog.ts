@@ -17,7 +17,9 @@ export const anonymousCatalog: AuditRule = {
       ctx.access.anonymous.catalog = true;
       const shown = c.repositories.slice(0, 5).join(", ");
       return [{
-        message: `Anyone can list the registry's repositories: ${c.repositories.length} name${c.repositories.length === 1 ? "" : "s"} on the first page${shown ? ` (${shown}${c.repositories.length > 5 ? ", ..." : ""})` : ""}.`,
+        message: c.res.truncated
+          ? "Anyone can list the registry's repositories (the answer was too large to read whole)."
+          : `Anyone can list the registry's repositories: ${c.repositories.length} name${c.repositories.length === 1 ? "" : "s"} on the first page${shown ? ` (${shown}${c.repositories.length > 5 ? ", ..." : ""})` : ""}.`,
         url: c.res.url.origin + c.res.url.pathname,
         evidence: [line(c.res, "no credentials"), ...ctx.anonymous().trail.filter((t) => t.includes("catalog")).slice(-1)],
       }];
