@@ -55,7 +55,8 @@ export function parseRegistry(arg: string): RegistryTarget {
   }
   const port = url.port;
   const hostname = url.hostname;
-  const host = (p: string): string => `${hostname.includes(":") ? hostname : hostname}${p ? `:${p}` : ""}`;
+  // URL keeps the brackets of an IPv6 hostname.
+  const host = (p: string): string => `${hostname}:${p}`;
   return {
     arg,
     hostname,
