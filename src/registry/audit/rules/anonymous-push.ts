@@ -36,6 +36,7 @@ export const anonymousPush: AuditRule = {
       if (url && url.origin === base.origin) {
         try {
           const del = await session.request("DELETE", url, scope);
+          ctx.log(`${describe("DELETE", url)} (cancel the probe upload) -> ${del.status}`);
           evidence.push(`${describe("DELETE", url)} -> ${del.status} (upload cancelled${del.status === 204 ? "" : ": unexpected status"})`);
           cancelled = del.status >= 200 && del.status < 300;
         } catch (e) {
