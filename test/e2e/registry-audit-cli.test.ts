@@ -91,7 +91,7 @@ describe.skipIf(SKIP)("bulwark registry audit (CLI)", () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain(USER.password);
       expect(r.stdout + r.stderr).not.toContain(Buffer.from(`${USER.user}:${USER.password}`).toString("base64"));
-      if (format === "json") expect(JSON.parse(r.stdout).access.authenticated).toEqual({ catalog: true });
+      if (format === "json") expect(JSON.parse(r.stdout).access.authenticated).toEqual({ catalog: true, push: true, delete: false });
     }
     const debug = bulwark(["registry", "audit", secured.host, "--ca-file", ca.certificate, "--username", USER.user, "--password-stdin", "--debug", "-q"], USER.password);
     expect(debug.stderr).toMatch(/bulwark: debug: DELETE https:\/\/.*\/manifests\/sha256:[0-9a-f]{64} \(credentials\) -> 405/);

@@ -86,7 +86,7 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
       expect(ids(report)).toEqual(failing);
       for (const id of passing(failing)) expect(ids(report)).not.toContain(id);
       expect(report.endpoints).toEqual({ http: `http://${reg.host}/` });
-      expect(report.access.anonymous).toEqual({ catalog: true, pull: true, push: true });
+      expect(report.access.anonymous).toEqual({ catalog: true, pull: true, push: true, delete: true });
       // Deletes open to anyone are critical; deletes behind auth are LOW (next block).
       expect(finding(report, "BW-REG-010").severity).toBe("CRITICAL");
       expect(finding(report, "BW-REG-010").evidence[0]).toMatch(/-> 404 MANIFEST_UNKNOWN/);
@@ -178,7 +178,8 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
       const challenge = (await fetch(`http://${reg.host}/v2/`)).headers.get("www-authenticate")!;
       expect(challenge).toMatch(/^Basic /);
       expect(finding(r, "BW-REG-013").evidence[0]).toContain("WWW-Authenticate: Basic");
-      expect(r.access.anonymous).toEqual({ catalog: false, pull: false, push: false });
+      expect(r.access.anonymous).toEqual({ catalog: false, pull: false, push: false, delete: false });
+      expect(r.access.authenticated).toBeUndefined();
       expect(r.notes.map((n) => n.ruleId)).toContain("BW-REG-010");
     });
 
@@ -186,8 +187,11 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
       const r = await auditRegistry(reg.host, { timeoutSeconds: 10, username: USER.user, password: USER.password });
       expect(ids(r)).not.toContain("BW-REG-010");
       expect(r.notes.filter((n) => n.ruleId === "BW-REG-010")).toEqual([]);
-      expect(r.access.authenticated).toEqual({ catalog: true });
+      // What the user may do: the catalog, the pull, an upload (cancelled); deletes are off.
+      expect(r.access.authenticated).toEqual({ catalog: true, pull: true, push: true, delete: false });
       expect(JSON.stringify(r)).not.toContain(USER.password);
+      const repoDir = join(reg.dataDir, "docker/registry/v2/repositories/bulwark-audit-probe/_uploads");
+      expect(walk(repoDir).some((p) => /\/(data|startedat)$/.test(p))).toBe(false);
     });
   });
 
@@ -318,7 +322,7 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
       expect(ids(r)).toEqual(["BW-REG-001", "BW-REG-006", "BW-REG-007", "BW-REG-011"]);
       expect(finding(r, "BW-REG-006").path).toBe(tokens.realm);
       expect(finding(r, "BW-REG-007").message).toContain("team/app:1.0");
-      expect(r.access.anonymous).toEqual({ catalog: false, pull: true, push: false });
+      expect(r.access.anonymous).toEqual({ catalog: false, pull: true, push: false, delete: false });
       // Every token the audit asked for was anonymous.
       const asked = tokens.requests.slice(before);
       expect(asked.length).toBeGreaterThan(0);
@@ -344,7 +348,7 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
       expect(tokens.realm).toMatch(/^https:/);
       const r = await auditRegistry(reg.host, { timeoutSeconds: 10, repo: "team/app:1.0", caFile: ca.certificate });
       expect(ids(r)).toEqual(["BW-REG-001", "BW-REG-011"]);
-      expect(r.access.anonymous).toEqual({ catalog: false, pull: false, push: false });
+      expect(r.access.anonymous).toEqual({ catalog: false, pull: false, push: false, delete: false });
       expect(tokens.requests.length).toBeGreaterThan(0);
     });
   });

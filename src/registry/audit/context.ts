@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { resolveCredentials, type Credentials } from "../../image/registry/credentials.js";
 import { isLoopbackHost } from "../../image/registry/transport.js";
-import { badRegistry, BODY_CAP, challengesOf, header, ProbeError, rawRequest, Session, type ProbeResponse, type TransportOptions } from "./http.js";
+import { badRegistry, BODY_CAP, challengesOf, describe, header, line, ProbeError, rawRequest, Session, type ProbeResponse, type TransportOptions } from "./http.js";
 import { inspectTls, probeLegacy, trustedRoots, type LEGACY_VERSIONS, type LegacyResult, type TlsInspection } from "./tls.js";
 import type { AccessSummary, AuditNote } from "./types.js";
 
@@ -237,6 +237,45 @@ export class AuditContext {
       this.note(`${method} ${url.pathname} failed: ${(e as Error).message}`, ruleId);
       return undefined;
     }
+  }
+
+  /**
+   * Starts an upload in PROBE_REPOSITORY and cancels it at once (DELETE of its location). No byte
+   * is sent and nothing is committed. Undefined when the request got no answer.
+   */
+  async probeUpload(session: Session, ruleId: string): Promise<{ res: ProbeResponse; evidence: string[]; cancelled: boolean } | undefined> {
+    const base = await this.base();
+    if (!base) return undefined;
+    const scope = `repository:${PROBE_REPOSITORY}:pull,push`;
+    const res = await this.via(session, "POST", `/v2/${PROBE_REPOSITORY}/blobs/uploads/`, scope, ruleId);
+    if (!res) return undefined;
+    const who = session.credentialed ? "with credentials" : "no credentials";
+    const evidence = [line(res, who)];
+    if (res.status < 200 || res.status > 299) return { res, evidence, cancelled: false };
+    let cancelled = false;
+    const location = header(res, "location");
+    let url: URL | undefined;
+    try {
+      url = location ? new URL(location, base) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url) {
+      evidence.push("the registry gave no usable upload location; the upload was not cancelled");
+    } else if (url.origin !== base.origin) {
+      evidence.push(`the upload location is on another origin (${url.origin}); it was not cancelled`);
+    } else {
+      try {
+        const del = await session.request("DELETE", url, scope);
+        this.log(`${describe("DELETE", url)} (cancel the probe upload) -> ${del.status}`);
+        cancelled = del.status >= 200 && del.status < 300;
+        evidence.push(`${describe("DELETE", url)} -> ${del.status} (${cancelled ? "upload cancelled" : "cancel refused"})`);
+      } catch (e) {
+        evidence.push(`cancelling the upload failed: ${(e as Error).message}`);
+      }
+    }
+    if (!cancelled) this.note(`the probe upload in ${PROBE_REPOSITORY} (${header(res, "docker-upload-uuid") ?? "unknown id"}, ${who}) could not be cancelled; the registry's upload purging removes it`, ruleId);
+    return { res, evidence, cancelled };
   }
 
   /** The first page of the catalog, anonymously or with credentials. */

@@ -42,7 +42,10 @@ export interface AccessSummary {
   /** true/false when probed, absent when it could not be decided. */
   catalog?: boolean;
   pull?: boolean;
+  /** Could start an upload (cancelled at once) in bulwark-audit-probe. */
   push?: boolean;
+  /** Manifest deletes are enabled for this client (probed with a digest nobody has). */
+  delete?: boolean;
 }
 
 export interface AuditReport {

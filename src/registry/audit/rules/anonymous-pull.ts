@@ -40,8 +40,14 @@ export const anonymousPull: AuditRule = {
         evidence: [line(res, "no credentials"), ...ctx.anonymous().trail.slice(-1)],
       }];
     }
-    if (res.status === 401 || res.status === 403) ctx.access.anonymous.pull = false;
-    else ctx.note(`anonymous pull not decided: ${line(res)}`, "BW-REG-007");
+    if (res.status === 401 || res.status === 403) {
+      ctx.access.anonymous.pull = false;
+      const authed = await ctx.authenticated();
+      const mine = authed ? await ctx.via(authed, "GET", path, `repository:${target.repository}:pull`, "BW-REG-007") : undefined;
+      if (mine && ctx.access.authenticated) ctx.access.authenticated.pull = mine.status === 200;
+    } else {
+      ctx.note(`anonymous pull not decided: ${line(res)}`, "BW-REG-007");
+    }
     return [];
   },
 };

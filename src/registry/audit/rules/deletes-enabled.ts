@@ -21,6 +21,7 @@ export const deletesEnabled: AuditRule = {
     let res = await ctx.via(ctx.anonymous(), "DELETE", path, scope, "BW-REG-010");
     let anonymous = true;
     if (res && (res.status === 401 || res.status === 403)) {
+      ctx.access.anonymous.delete = false;
       const authed = await ctx.authenticated();
       if (!authed) {
         ctx.note("deletes not decided: DELETE needs credentials (give --username/--password-stdin or --docker-config)", "BW-REG-010");
@@ -32,6 +33,11 @@ export const deletesEnabled: AuditRule = {
     if (!res) return [];
     const codes = errorCodes(res.body);
     const enabled = (res.status === 404 && codes.includes("MANIFEST_UNKNOWN")) || res.status === 202;
+    const decided = enabled || res.status === 405 || codes.includes("UNSUPPORTED");
+    if (decided) {
+      if (anonymous) ctx.access.anonymous.delete = enabled;
+      else if (ctx.access.authenticated) ctx.access.authenticated.delete = enabled;
+    }
     if (!enabled) {
       if (!(res.status === 405 || codes.includes("UNSUPPORTED"))) ctx.note(`deletes not decided: ${line(res)}`, "BW-REG-010");
       return [];
