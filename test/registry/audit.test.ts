@@ -225,6 +225,14 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
       expect(r.access.authenticated).toBeUndefined();
     });
 
+    it("with --insecure, sends the credentials over the unverified connection and still reports the chain", async () => {
+      const r = await auditRegistry(reg.host, { timeoutSeconds: 10, insecure: true, username: USER.user, password: USER.password });
+      expect(ids(r)).toContain("BW-REG-002");
+      expect(ids(r)).toContain("BW-REG-010");
+      expect(r.access.authenticated).toMatchObject({ catalog: true, push: true, delete: true });
+      expect(r.notes.some((n) => n.message.includes("credentials were not used"))).toBe(false);
+    });
+
     it("does not take the plain-HTTP answer of a TLS port (400) for a registry", async () => {
       const r = await auditRegistry(`http://${reg.host}`, { timeoutSeconds: 10, caFile: ca.certificate });
       expect(ids(r)).not.toContain("BW-REG-001");

@@ -19,7 +19,7 @@ export const tlsUntrusted: AuditRule = {
       url: ctx.target.httpsUrl.href,
       evidence: [
         `subject: ${oneLine(leaf.subject)}; issuer: ${oneLine(leaf.issuer)}`,
-        `${t.trustReason}${t.verifyError ? ` (OpenSSL: ${t.verifyError})` : ""}`,
+        `${t.trustReason}${t.verifyError && !t.trustReason.includes(t.verifyError) ? ` (OpenSSL: ${t.verifyError})` : ""}`,
         `certificates presented: ${t.certs.chain.length}; sha256 fingerprint of the leaf: ${leaf.fingerprint256}`,
       ],
     }];
