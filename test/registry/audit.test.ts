@@ -165,6 +165,27 @@ describe.skipIf(SKIP)("registry audit against real registries", () => {
     });
   });
 
+  describe("a hostile front: upload locations that point at real data", () => {
+    it("never sends the cancelling DELETE outside the probe repository's uploads", async () => {
+      const reg = track(await startRegistry());
+      await pushImage(`${reg.host}/team/app:1.0`, image);
+      const seen: string[] = [];
+      const target = `/v2/team/app/manifests/${image.manifest.digest}`;
+      const proxy = track(await stripProxy(reg.host, [], undefined, (req, headers) => {
+        if (req.method === "POST" && req.url?.includes("/blobs/uploads/")) headers["location"] = target;
+      }, seen));
+      const r = await auditRegistry(proxy.host, { timeoutSeconds: 10 });
+      const push = finding(r, "BW-REG-009");
+      expect(push.message).toContain("NOT cancelled");
+      expect(push.evidence[1]).toContain("outside /v2/bulwark-audit-probe/blobs/uploads/");
+      expect(r.notes.some((n) => n.ruleId === "BW-REG-009" && n.message.includes("could not be cancelled"))).toBe(true);
+      expect(seen.filter((q) => q.startsWith("DELETE") && !/\/manifests\/sha256:[0-9a-f]{64}$/.test(q))).toEqual([]);
+      expect(seen).not.toContain(`DELETE ${target}`);
+      const m = await fetch(`http://${reg.host}/v2/team/app/manifests/1.0`, { method: "HEAD", headers: { accept: image.manifest.mediaType } });
+      expect(m.headers.get("docker-content-digest")).toBe(image.manifest.digest);
+    });
+  });
+
   describe("htpasswd over plain HTTP, deletes disabled", () => {
     let reg: RegistryServer;
     beforeAll(async () => {
@@ -367,12 +388,16 @@ function stripProxy(
   upstream: string,
   drop: string[],
   intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+  rewrite?: (req: http.IncomingMessage, headers: http.IncomingHttpHeaders) => void,
+  seen: string[] = [],
 ): Promise<{ host: string; stop(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
     if (intercept?.(req, res)) return;
     const up = http.request({ host: upstream.split(":")[0], port: Number(upstream.split(":")[1]), method: req.method, path: req.url, headers: req.headers, agent: false }, (r) => {
       const headers = { ...r.headers };
       for (const d of drop) delete headers[d];
+      rewrite?.(req, headers);
       res.writeHead(r.statusCode ?? 502, headers);
       r.pipe(res);
     });

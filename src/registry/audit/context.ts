@@ -264,6 +264,9 @@ export class AuditContext {
       evidence.push("the registry gave no usable upload location; the upload was not cancelled");
     } else if (url.origin !== base.origin) {
       evidence.push(`the upload location is on another origin (${url.origin}); it was not cancelled`);
+    } else if (!url.pathname.startsWith(`/v2/${PROBE_REPOSITORY}/blobs/uploads/`)) {
+      // A DELETE goes only where an upload of ours can be: never to a path that could be real data.
+      evidence.push(`the upload location ${url.pathname} is outside /v2/${PROBE_REPOSITORY}/blobs/uploads/; it was not cancelled`);
     } else {
       try {
         const del = await session.request("DELETE", url, scope);
