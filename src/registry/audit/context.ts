@@ -3,6 +3,7 @@
 // that could (the upload start and the manifest DELETE) live in their rules.
 import { randomBytes } from "node:crypto";
 import { createSecureContext } from "node:tls";
+import { UserError } from "../../errors.js";
 import { resolveCredentials, type Credentials } from "../../image/registry/credentials.js";
 import { isLoopbackHost } from "../../image/registry/transport.js";
 import { badRegistry, BODY_CAP, challengesOf, describe, header, line, ProbeError, rawRequest, Session, type ProbeResponse, type TransportOptions } from "./http.js";
@@ -35,6 +36,10 @@ export interface RegistryTarget {
   httpUrl: URL;
   preferred: "https" | "http" | undefined;
 }
+
+/** A repository name as the distribution spec allows it. */
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
 
 /** The repository the audit starts uploads in (and cancels them): named so operators know it. */
 export const PROBE_REPOSITORY = "bulwark-audit-probe";
@@ -82,12 +87,18 @@ export class AuditContext {
   readonly insecure: boolean;
   private readonly memo = new Map<string, Promise<unknown>>();
   private anon: Session | undefined;
+  private readonly repo: { repository: string; tag?: string } | undefined;
   private readonly roots: ReturnType<typeof trustedRoots>;
   /** Every response seen, for rules that read headers. */
   readonly responses: ProbeResponse[] = [];
 
   constructor(registry: string, readonly opts: AuditOptions = {}) {
     this.target = parseRegistry(registry);
+    if (opts.repo !== undefined) {
+      const m = /^([^:@]+)(?::([\w][\w.-]{0,127}))?$/.exec(opts.repo);
+      if (!m || !REPOSITORY.test(m[1]!)) throw new UserError("USAGE", `--repo "${opts.repo}": expected a repository NAME or NAME:TAG (lowercase path components, e.g. team/app:1.0)`);
+      this.repo = { repository: m[1]!, ...(m[2] ? { tag: m[2] } : {}) };
+    }
     const seconds = opts.timeoutSeconds ?? 10;
     this.roots = trustedRoots(opts.caFile);
     // One secure context: building one parses every root, about 0.1 s each time.
@@ -289,7 +300,8 @@ export class AuditContext {
       const res = await this.via(session, "GET", "/v2/_catalog?n=100", "registry:catalog:*");
       if (!res) return undefined;
       if (res.status === 200 && res.truncated) this.note(`the ${who} catalog answer is larger than ${BODY_CAP} bytes; it was not read further`);
-      return { res, repositories: res.status === 200 ? names(res.body, "repositories") : [] };
+      // Names go into request paths: only well-formed ones (a hostile catalog may say anything).
+      return { res, repositories: res.status === 200 ? names(res.body, "repositories").filter((n) => REPOSITORY.test(n)) : [] };
     });
   }
 
@@ -299,11 +311,9 @@ export class AuditContext {
       let repository: string | undefined;
       let tag: string | undefined;
       let source = "";
-      if (this.opts.repo) {
-        const m = /^([^:@]+)(?::([\w][\w.-]{0,127}))?$/.exec(this.opts.repo);
-        if (!m) throw badRegistry(this.opts.repo, "--repo wants NAME or NAME:TAG");
-        repository = m[1]!;
-        tag = m[2];
+      if (this.repo) {
+        repository = this.repo.repository;
+        tag = this.repo.tag;
         source = "--repo";
       } else {
         for (const who of ["anonymous", "authenticated"] as const) {
@@ -320,7 +330,7 @@ export class AuditContext {
         for (const session of [this.anonymous(), await this.authenticated()]) {
           if (!session) continue;
           const res = await this.via(session, "GET", `/v2/${repository}/tags/list?n=10`, `repository:${repository}:pull`);
-          const tags = res?.status === 200 ? names(res.body, "tags") : [];
+          const tags = res?.status === 200 ? names(res.body, "tags").filter((t) => TAG.test(t)) : [];
           if (tags.length) {
             tag = tags[0];
             break;

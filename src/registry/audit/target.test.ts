@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRegistryAnswer, parseRegistry } from "./context.js";
+import { AuditContext, isRegistryAnswer, parseRegistry } from "./context.js";
 import type { ProbeResponse } from "./http.js";
 
 describe("parseRegistry", () => {
@@ -9,6 +9,7 @@ describe("parseRegistry", () => {
     const bare = parseRegistry("registry.example.com");
     expect([bare.httpsUrl.href, bare.httpUrl.href]).toEqual(["https://registry.example.com/", "http://registry.example.com/"]);
     expect(parseRegistry("http://127.0.0.1:5000/v2/").preferred).toBe("http");
+    expect(new AuditContext("127.0.0.1:1", { repo: "team/my-app__x:v1.0" })).toBeInstanceOf(AuditContext);
     expect(parseRegistry("HTTPS://Reg.Example:443").httpsUrl.href).toBe("https://reg.example/");
     const v6 = parseRegistry("[::1]:5000");
     expect([v6.hostname, v6.httpsUrl.href]).toEqual(["[::1]", "https://[::1]:5000/"]);
@@ -30,5 +31,13 @@ describe("isRegistryAnswer", () => {
     expect(isRegistryAnswer(res(200, {}, "<html>welcome</html>"))).toBe(false);
     expect(isRegistryAnswer(res(400, {}, "Client sent an HTTP request to an HTTPS server."))).toBe(false);
     expect(isRegistryAnswer(res(301, { location: "https://h/v2/" }))).toBe(false);
+  });
+});
+
+describe("--repo", () => {
+  it("refuses names that are not repository names before any request", () => {
+    for (const bad of ["../../v2/_catalog", "Team/App", "team/app?x=1", "team/app:bad tag", "a//b"]) {
+      expect(() => new AuditContext("127.0.0.1:1", { repo: bad }), bad).toThrow(/--repo .*expected a repository NAME/);
+    }
   });
 });
