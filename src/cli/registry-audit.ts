@@ -18,11 +18,14 @@ interface AuditFlags {
   debug?: boolean;
 }
 
-/**
- * Adds `registry audit` (and the `registry` command when no other file made it). `exit` builds
- * the run's exit signal for --exit-code.
- */
-export function registerRegistryAudit(program: Command, exit: (code: number) => unknown): void {
+/** What run.ts lends the command: its --debug switch and its exit (for --exit-code). */
+export interface RegistryAuditHooks {
+  setDebug(on: boolean): void;
+  exit(code: number): never;
+}
+
+/** Adds `registry audit` (and the `registry` command when no other file made it). */
+export function registerRegistryAudit(program: Command, hooks: RegistryAuditHooks): void {
   const registry = program.commands.find((c) => c.name() === "registry") ?? program.command("registry").description("whole registries: scan their images, audit their configuration");
   registry
     .command("audit")
@@ -41,6 +44,7 @@ export function registerRegistryAudit(program: Command, exit: (code: number) => 
     .option("-q, --quiet", "no warnings on stderr")
     .option("--debug", "print each probe (method, URL, status) on stderr; stack traces on errors")
     .action(async (target: string, flags: AuditFlags) => {
+      hooks.setDebug(!!flags.debug);
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       const timeout = Number(flags.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UserError("USAGE", `--timeout must be a number of seconds between 0 and 600, got "${flags.timeout}"`);
@@ -60,7 +64,7 @@ export function registerRegistryAudit(program: Command, exit: (code: number) => 
         : flags.format === "sarif" ? getWriter("sarif").write(auditAsReport(audit, { name: "bulwark", version: toolVersion() }))
         : auditTable(audit);
       await writeOutput(text, flags.output);
-      if (exitCode !== 0 && audit.findings.length > 0) throw exit(exitCode);
+      if (exitCode !== 0 && audit.findings.length > 0) hooks.exit(exitCode);
     });
 }
 
