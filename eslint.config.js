@@ -34,6 +34,7 @@ export default tseslint.config(
   area(["src/secrets/**"], [forbid(["image", "layers", "analyzers", "scan", "report", "cli", "vulndb", "match", "sbom", "misconfig"], "secret rules read text and import only model/")]),
   area(["src/sbom/**"], [forbid(["image", "layers", "analyzers", "scan", "report", "cli", "vulndb", "match"], "sbom/ reads SBOM files into model/ packages")]),
   area(["src/policy/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "common", "sigstore"], "policy/ imports only index.ts, image/, scan/, model/ and errors (verifiers are injected)")]),
+  area(["src/registry/audit/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "scan", "list\\.js"], "registry/audit imports only the public API, image/, model/ and errors (scan/ lists its rules, so not scan/)")]),
   area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
   {
     files: ["**/*.test.ts", "test/**", "bench/**"],

@@ -7,6 +7,7 @@ import {
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 import { registerPolicy } from "./policy.js";
+import { registerRegistryAudit } from "./registry-audit.js";
 
 interface ImageFlags {
   format: string;
@@ -259,6 +260,7 @@ export async function run(argv: string[]): Promise<number> {
     });
 
   registerPolicy(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerRegistryAudit(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {
     await program.parseAsync(argv, { from: "user" });

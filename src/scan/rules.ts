@@ -7,10 +7,11 @@ import { kubernetesRules } from "../misconfig/kubernetes/index.js";
 import type { RuleMeta } from "../misconfig/types.js";
 import type { RuleReferences, RuleSeverity } from "../model/index.js";
 import { secretRules } from "../secrets/index.js";
+import { registryAuditRules } from "../registry/audit/index.js";
 
 export interface RuleInfo {
   id: string;
-  kind: "dockerfile" | "image-config" | "image-contents" | "kubernetes" | "compose" | "secret";
+  kind: "dockerfile" | "image-config" | "image-contents" | "kubernetes" | "compose" | "secret" | "registry";
   title: string;
   severity: RuleSeverity;
   remediation?: string;
@@ -26,6 +27,7 @@ export function listRules(): RuleInfo[] {
     ...meta("image-contents", imageContentsRules),
     ...meta("kubernetes", kubernetesRules),
     ...meta("compose", composeRules),
+    ...meta("registry", registryAuditRules()),
     ...secretRules.map((r): RuleInfo => ({ id: r.id, kind: "secret", title: r.title, severity: r.severity, references: {} })),
   ];
 }

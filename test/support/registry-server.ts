@@ -3,6 +3,8 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +17,24 @@ export const REGISTRY_AUTH_TOOLS = ["docker-registry", "htpasswd"];
 export interface RegistryServer {
   /** "127.0.0.1:<port>" */
   host: string;
+  /** The storage root (filesystem driver), for tests that check what the registry stored. */
+  dataDir: string;
   stop(): Promise<void>;
+}
+
+/** Options beyond the defaults (plain HTTP, deletes enabled, no auth). */
+export interface RegistryOptions {
+  htpasswd?: { user: string; password: string };
+  /** The IP to listen on and to name the registry by (default 127.0.0.1). */
+  address?: string;
+  /** Serve HTTPS (http.tls): PEM files; minimumTls as the config spells it (tls1.0 … tls1.3). */
+  tls?: { certificate: string; key: string; minimumTls?: string; cipherSuites?: string[] };
+  /** storage.delete.enabled (default true). */
+  deleteEnabled?: boolean;
+  /** http.headers: extra response headers the registry sends. */
+  headers?: Record<string, string[]>;
+  /** auth.token: a token server (test code) issues tokens signed by a key of rootCertBundle. */
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
 }
 
 export function freePort(): Promise<number> {
@@ -30,8 +49,19 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `address`: the IP to listen on and to name the registry by (default 127.0.0.1). */
-export async function startRegistry(opts: { htpasswd?: { user: string; password: string }; address?: string } = {}): Promise<RegistryServer> {
+/** GET /v2/ status, over HTTPS without verification when the registry serves TLS. */
+function ping(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = (url.startsWith("https:") ? https : http).get(url, { rejectUnauthorized: false, agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+  });
+}
+
+export async function startRegistry(opts: RegistryOptions = {}): Promise<RegistryServer> {
   const registryBinary = toolPath("docker-registry");
   const dir = mkdtempSync(join(tmpdir(), "bw-registry-"));
   const port = await freePort();
@@ -47,11 +77,24 @@ export async function startRegistry(opts: { htpasswd?: { user: string; password:
     "  filesystem:",
     `    rootdirectory: ${JSON.stringify(join(dir, "data"))}`,
     "  delete:",
-    "    enabled: true",
+    `    enabled: ${opts.deleteEnabled ?? true}`,
     "http:",
     `  addr: ${host}`,
     `  secret: ${randomBytes(16).toString("hex")}`,
   ];
+  if (opts.tls) {
+    lines.push("  tls:", `    certificate: ${JSON.stringify(opts.tls.certificate)}`, `    key: ${JSON.stringify(opts.tls.key)}`);
+    if (opts.tls.minimumTls) lines.push(`    minimumtls: ${opts.tls.minimumTls}`);
+    if (opts.tls.cipherSuites) lines.push("    ciphersuites:", ...opts.tls.cipherSuites.map((c) => `      - ${c}`));
+  }
+  if (opts.headers) {
+    lines.push("  headers:");
+    for (const [name, values] of Object.entries(opts.headers)) lines.push(`    ${name}: ${JSON.stringify(values)}`);
+  }
+  if (opts.token) {
+    const t = opts.token;
+    lines.push("auth:", "  token:", `    realm: ${JSON.stringify(t.realm)}`, `    service: ${JSON.stringify(t.service)}`, `    issuer: ${JSON.stringify(t.issuer)}`, `    rootcertbundle: ${JSON.stringify(t.rootCertBundle)}`);
+  }
   if (opts.htpasswd) {
     const entry = execFileSync(toolPath("htpasswd"), ["-Bbn", opts.htpasswd.user, opts.htpasswd.password], { encoding: "utf8" });
     writeFileSync(join(dir, "htpasswd"), entry.trim() + "\n");
@@ -85,8 +128,8 @@ export async function startRegistry(opts: { htpasswd?: { user: string; password:
       throw new Error(`docker-registry exited during startup: ${stderr}`);
     }
     try {
-      const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200 || res.status === 401) break;
+      const status = await ping(`${opts.tls ? "https" : "http"}://${host}/v2/`);
+      if (status === 200 || status === 401) break;
     } catch {
       // Not listening yet.
     }
@@ -96,5 +139,5 @@ export async function startRegistry(opts: { htpasswd?: { user: string; password:
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { host, stop };
+  return { host, dataDir: join(dir, "data"), stop };
 }
