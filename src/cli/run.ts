@@ -6,6 +6,7 @@ import {
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
+import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 
 interface ImageFlags {
   format: string;
@@ -36,6 +37,8 @@ interface ScanFlags extends ImageFlags {
   matchOsOwned?: boolean;
   allowIncomplete?: boolean;
   pssVersion?: string;
+  sbomFromAttestation?: boolean;
+  key?: string[];
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -111,6 +114,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--skip-db-update", "use the advisory database as it is")
     .option("--match-os-owned", "also match language packages owned by OS packages as language packages")
     .option("--pss-version <version>", "with --scanners misconfig on dir: targets: Pod Security Standards version (v1.N or latest)")
+    .option("--sbom-from-attestation", "scan the image's attached CycloneDX/SPDX attestation instead of its layers")
+    .option("--key <file>", "with --sbom-from-attestation: public key to verify the attestation with (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .action(async (target: string, flags: ScanFlags) => {
       const opts = await baseOptions(flags);
       opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
@@ -130,7 +135,9 @@ export async function run(argv: string[]): Promise<number> {
       if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       opts.vuln = vuln;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
-      const report = await scan(target, opts);
+      if (flags.key && !flags.sbomFromAttestation) throw new UserError("USAGE", "--key is for --sbom-from-attestation");
+      const attached = flags.sbomFromAttestation ? await sbomFromAttestation(target, flags.key, opts, !!flags.quiet) : undefined;
+      const report = await scan(attached?.target ?? target, opts).finally(() => attached?.cleanup());
       // The table shows warnings itself; machine formats get them on stderr.
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
@@ -256,6 +263,8 @@ export async function run(argv: string[]): Promise<number> {
       );
       if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
     });
+
+  registerCosignCommands(program, (code) => new Exit(code));
 
   try {
     await program.parseAsync(argv, { from: "user" });
