@@ -26,8 +26,10 @@ const ec = (): { key: KeyObject; pub: KeyObject; pem: string } => {
   return { key: privateKey, pub: publicKey, pem: publicKey.export({ format: "pem", type: "spki" }).toString() };
 };
 
-async function json(url: string, accept = "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json"): // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests and blobs read back as plain JSON
-  Promise<{ status: number; body: any; bytes: Buffer }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests and blobs read back as plain JSON
+type Json = any;
+
+async function json(url: string, accept = "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json"): Promise<{ status: number; body: Json; bytes: Buffer }> {
   const res = await fetch(url, { headers: { accept } });
   const bytes = Buffer.from(await res.arrayBuffer());
   let body: unknown;
@@ -50,7 +52,7 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
 
   beforeAll(async () => {
     reg = await startRegistry();
-    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"]] as const) {
+    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"]] as const) {
       images[tag] = await buildImage({
         layers: [{ entries: [{ path: "etc/os-release", content: DEBIAN_OS_RELEASE }, { path: "var/lib/dpkg/status", content: dpkgStatus(BASE_PKGS) }, { path: `opt/${extra}`, content: extra }] }],
       }, "oci");
@@ -226,6 +228,23 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
     const v = await verifyImageSignatures(ref("badref"), { keys: [k1.pub] });
     expect(v.verified).toBe(false);
     expect(v.signatures[0]!.reason).toBe(`the signature manifest's subject is ${refs}, not the image ${target}`);
+  });
+
+  it("bounds hostile signature data: a referrer naming the image itself, a payload claiming to be huge", async () => {
+    const target = images["selfref"]!.manifest.digest;
+    const self = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: target, size: images["selfref"]!.manifest.bytes.length, artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json" }] };
+    expect((await fetch(`http://${reg.host}/v2/team/app/manifests/sha256-${hex(target)}`, { method: "PUT", headers: { "content-type": "application/vnd.oci.image.index.v1+json" }, body: JSON.stringify(self) })).status).toBe(201);
+    const v = await verifyImageSignatures(ref("selfref"), { keys: [k1.pub] }, { sources: ["referrers"] });
+    expect(v.verified).toBe(false);
+    expect(v.signatures[0]!.reason).toBe("the referrer is the image itself");
+
+    const made = await signImage(ref("hostile"), k1.key);
+    const signed = (await json(`http://${reg.host}/v2/team/app/manifests/sha256-${hex(made.digest)}.sig`)).body;
+    const huge = { ...signed, layers: [{ ...signed.layers[0], size: 5 * 2 ** 30 }] };
+    expect((await fetch(`http://${reg.host}/v2/team/app/manifests/sha256-${hex(made.digest)}.sig`, { method: "PUT", headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" }, body: JSON.stringify(huge) })).status).toBe(201);
+    const h = await verifyImageSignatures(ref("hostile"), { keys: [k1.pub] }, { sources: ["tag"] });
+    expect(h.verified).toBe(false);
+    expect(h.signatures[0]!.reason).toMatch(/5368709120 bytes; the limit is 4194304/);
   });
 
   it("attests in cosign's .att layout; verify-attestation filters by type and returns the verified predicate", async () => {
