@@ -43,9 +43,17 @@ export interface RawManifest {
 
 const ACCEPT = `${MANIFEST_ACCEPT}, ${COSIGN.ociManifest}`;
 
+/** Registry options, plus a client to reuse (keep-alive connections, tokens) across images. */
+export interface TargetOptions extends RegistryClientOptions {
+  /** Used when it is for the image's registry; the caller closes it. */
+  client?: RegistryClient;
+}
+
 export interface Target {
   ref: ImageReference;
   client: RegistryClient;
+  /** Close the client when done (false when the caller lent it). */
+  owned: boolean;
   /** The digest the reference resolves to (the one signed). */
   digest: string;
   /** The manifest's media type and size: what a referrer's `subject` names. */
@@ -104,18 +112,24 @@ export async function getManifest(client: RegistryClient, repository: string, re
 }
 
 /** Resolves an image reference to the digest to sign or verify. */
-export async function resolveTarget(reference: string, opts: RegistryClientOptions): Promise<Target> {
+export async function resolveTarget(reference: string, opts: TargetOptions): Promise<Target> {
   const ref = parseReference(reference.replace(/^registry:/, ""));
-  const client = openClient(ref, opts);
+  const owned = !(opts.client && opts.client.registry === ref.registry);
+  const client = owned ? openClient(ref, opts) : opts.client!;
   try {
     const name = formatReference(ref);
     const m = await getManifest(client, ref.repository, manifestReference(ref), `manifest of ${name}`);
     if (!m) throw new UserError("NOT_FOUND", `manifest unknown: ${name}`);
-    return { ref, client, digest: m.digest, mediaType: m.mediaType || COSIGN.ociManifest, size: m.bytes.length };
+    return { ref, client, owned, digest: m.digest, mediaType: m.mediaType || COSIGN.ociManifest, size: m.bytes.length };
   } catch (e) {
-    client.close();
+    if (owned) client.close();
     throw e;
   }
+}
+
+/** Closes the target's client unless it was lent by the caller. */
+export function release(t: Target): void {
+  if (t.owned) t.client.close();
 }
 
 /** GET a small blob, verified against its digest. */

@@ -5,17 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../errors.js";
-import type { RegistryClientOptions } from "../../image/registry/client.js";
 import { formatReference } from "../../image/registry/reference.js";
 import { COSIGN, digestTag, PREDICATE_TYPES, type DsseEnvelope } from "./layout.js";
-import { getManifest, getSmallBlob, MAX_SIG_LAYERS, resolveTarget } from "./oci.js";
+import { getManifest, getSmallBlob, MAX_SIG_LAYERS, release, resolveTarget, type TargetOptions } from "./oci.js";
 import { checkStatement, verifyImageAttestations, type BundleVerifier } from "./verify.js";
 
 const SBOM_TYPES = [PREDICATE_TYPES["cyclonedx"]!, PREDICATE_TYPES["spdx"]!];
 /** An SBOM predicate can be large: the cap for one attestation layer read for scanning. */
 const SBOM_CAP = 256 << 20;
 
-export interface AttestedSbomOptions extends RegistryClientOptions {
+export interface AttestedSbomOptions extends TargetOptions {
   keys?: KeyObject[];
   bundleVerifier?: BundleVerifier;
 }
@@ -70,7 +69,7 @@ export async function attestedSbom(image: string, opts: AttestedSbomOptions = {}
         }
       }
     } finally {
-      t.client.close();
+      release(t);
     }
     if (!found) throw new UserError("NOT_FOUND", `${image}: no CycloneDX or SPDX attestation attached`);
   }

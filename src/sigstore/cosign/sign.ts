@@ -4,14 +4,13 @@
 // up to date for registries without the Referrers API).
 import type { KeyObject } from "node:crypto";
 import { UserError } from "../../errors.js";
-import type { RegistryClientOptions } from "../../image/registry/client.js";
 import { digestOf } from "../../image/registry/digest.js";
 import { formatReference } from "../../image/registry/reference.js";
 import { keyHint, signBytes, verifyBytes } from "./keys.js";
 import { COSIGN, digestTag, goJson, pae, simpleSigningPayload, type DsseEnvelope, type InTotoStatement } from "./layout.js";
-import { getManifest, listReferrers, MAX_SIG_LAYERS, putBlob, putManifest, resolveTarget, type Descriptor, type Target } from "./oci.js";
+import { getManifest, listReferrers, MAX_SIG_LAYERS, putBlob, putManifest, resolveTarget, release, type Descriptor, type Target, type TargetOptions } from "./oci.js";
 
-export interface SignOptions extends RegistryClientOptions {
+export interface SignOptions extends TargetOptions {
   /** `-a key=value` claims for the payload's `optional` section. */
   annotations?: Record<string, string>;
   /** Also (or, with referrersOnly, only) push a Sigstore bundle as an OCI 1.1 referrer. */
@@ -153,11 +152,11 @@ export async function signImage(image: string, key: KeyObject, opts: SignOptions
     }
     return result;
   } finally {
-    t.client.close();
+    release(t);
   }
 }
 
-export interface AttestOptions extends RegistryClientOptions {
+export interface AttestOptions extends TargetOptions {
   /** Replace attestations of the same predicate type (cosign's --replace). */
   replace?: boolean;
   referrers?: boolean;
@@ -193,6 +192,6 @@ export async function attestImage(image: string, key: KeyObject, predicate: unkn
     if (opts.referrers || opts.referrersOnly) result.referrerDigest = await pushBundleReferrer(t, key, envelope, predicateType);
     return result;
   } finally {
-    t.client.close();
+    release(t);
   }
 }

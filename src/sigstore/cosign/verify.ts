@@ -4,11 +4,10 @@
 // `bundleVerifier` (the seam for src/sigstore/core, which verifies certificates and log proofs).
 import type { KeyObject } from "node:crypto";
 import { UserError, errorMessage } from "../../errors.js";
-import type { RegistryClientOptions } from "../../image/registry/client.js";
 import { formatReference } from "../../image/registry/reference.js";
 import { keyHint, verifyBytes } from "./keys.js";
 import { COSIGN, digestTag, pae, type DsseEnvelope, type InTotoStatement } from "./layout.js";
-import { getManifest, getSmallBlob, listReferrers, MAX_SIG_LAYERS, resolveTarget, type Descriptor, type ReferrersSource, type Target } from "./oci.js";
+import { getManifest, getSmallBlob, listReferrers, MAX_SIG_LAYERS, resolveTarget, release, type Descriptor, type ReferrersSource, type Target, type TargetOptions } from "./oci.js";
 
 export interface VerifyPolicy {
   /** Public keys; a signature is valid when one of them verifies it. */
@@ -27,7 +26,7 @@ export interface BundleContext {
  */
 export type BundleVerifier = (bundle: unknown, ctx: BundleContext) => Promise<{ valid: true; payload?: Buffer; identity?: string } | { valid: false; reason: string }>;
 
-export interface VerifyOptions extends RegistryClientOptions {
+export interface VerifyOptions extends TargetOptions {
   bundleVerifier?: BundleVerifier;
   /** Look for legacy tags, referrers, or both (default both). */
   sources?: ("tag" | "referrers")[];
@@ -209,7 +208,7 @@ async function withTarget<T>(image: string, opts: VerifyOptions, fn: (t: Target)
   try {
     return await fn(t);
   } finally {
-    t.client.close();
+    release(t);
   }
 }
 
