@@ -337,6 +337,18 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
       for (const r of [gen, sign, badPw, ok, bad]) expect(r.stdout + r.stderr).not.toContain(password);
     });
 
+    it("reads the key password from standard input when COSIGN_PASSWORD is unset and there is no terminal", () => {
+      const env = { ...process.env, BULWARK_CACHE_DIR: join(work, "cache") } as Record<string, string>;
+      delete env["COSIGN_PASSWORD"];
+      const gen = spawnSync(process.execPath, [BIN, "generate-key-pair", "--output-key-prefix", "stdin"], { cwd: work, encoding: "utf8", input: "from-stdin-pw\n", env });
+      expect(gen.status, gen.stderr).toBe(0);
+      const sign = spawnSync(process.execPath, [BIN, "sign", ref("selfref"), "--key", "stdin.key"], { cwd: work, encoding: "utf8", input: "from-stdin-pw\n", env });
+      expect(sign.status, sign.stderr).toBe(0);
+      const wrong = spawnSync(process.execPath, [BIN, "sign", ref("selfref"), "--key", "stdin.key"], { cwd: work, encoding: "utf8", input: "other\n", env });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toMatch(/wrong password/);
+    });
+
     it("attest and verify-attestation print the verified predicate; an unknown type is a usage error", () => {
       writeFileSync(join(work, "prov.json"), JSON.stringify({ buildDefinition: { buildType: "https://example.com/build" }, runDetails: { builder: { id: "https://example.com/builder" } } }));
       const att = cli(["attest", ref("other"), "--predicate", "prov.json", "--type", "slsaprovenance1", "--key", "cli.key"], { COSIGN_PASSWORD: password });
