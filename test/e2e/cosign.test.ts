@@ -384,3 +384,40 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
   });
 });
 
+
+describe.skipIf(missingTool("cosign CLI with registry auth", ["docker-registry", "htpasswd"]) !== undefined || !existsSync(BIN))("cosign CLI against a registry with basic auth", () => {
+  let reg: RegistryServer;
+  const user = { user: "signer", password: "reg-S3cret-pw-42" };
+  const keyPassword = "key-S3cret-pw-77";
+  const dir = mkdtempSync(join(tmpdir(), "bw-cosign-auth-"));
+  beforeAll(async () => {
+    reg = await startRegistry({ htpasswd: user });
+    const img = await buildImage({ layers: [{ entries: [{ path: "etc/hello", content: "hi" }] }] }, "oci");
+    await pushImage(`${reg.host}/secure/app:1`, img, { username: user.user, password: user.password });
+  });
+  afterAll(async () => {
+    await reg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("signs and verifies with --password-stdin and COSIGN_PASSWORD, never printing either", () => {
+    const run = (args: string[], input?: string) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: "utf8", input, env: { ...process.env, COSIGN_PASSWORD: keyPassword, DOCKER_CONFIG: join(dir, "nodocker") } });
+      return { code: r.status ?? -1, out: r.stdout + r.stderr };
+    };
+    const results = [
+      run(["generate-key-pair"]),
+      run(["sign", `${reg.host}/secure/app:1`, "--key", "cosign.key", "--username", user.user, "--password-stdin"], user.password),
+      run(["verify", `${reg.host}/secure/app:1`, "--key", "cosign.pub", "--username", user.user, "--password-stdin", "--format", "json"], user.password),
+      run(["verify", `${reg.host}/secure/app:1`, "--key", "cosign.pub", "--username", user.user, "--password-stdin"], "wrong-pw-here"),
+    ];
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 2]);
+    expect(JSON.parse(results[2]!.out.slice(results[2]!.out.indexOf("["))).at(0).verified).toBe(true);
+    expect(results[3]!.out).toMatch(/authentication failed/i);
+    for (const r of results) {
+      expect(r.out).not.toContain(user.password);
+      expect(r.out).not.toContain(keyPassword);
+      expect(r.out).not.toContain("wrong-pw-here");
+    }
+  });
+});
