@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImage } from "../../src/image/registry/push.js";
 import {
-  attestImage, getWriter, inventory, loadPublicKey, predicateTypeUri, signImage, verifyImageAttestations, verifyImageSignatures,
+  attestImage, attestedSbom, getWriter, inventory, scan, loadPublicKey, predicateTypeUri, signImage, verifyImageAttestations, verifyImageSignatures,
 } from "../../src/index.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage, writeOciLayout, type BuiltImage } from "../support/image-builder.js";
@@ -52,7 +52,7 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
 
   beforeAll(async () => {
     reg = await startRegistry();
-    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"]] as const) {
+    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"], ["spdx", "j"]] as const) {
       images[tag] = await buildImage({
         layers: [{ entries: [{ path: "etc/os-release", content: DEBIAN_OS_RELEASE }, { path: "var/lib/dpkg/status", content: dpkgStatus(BASE_PKGS) }, { path: `opt/${extra}`, content: extra }] }],
       }, "oci");
@@ -286,6 +286,29 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
     const wrongKey = await verifyImageAttestations(ref("att"), { keys: [k2.pub] });
     expect(wrongKey.verified).toBe(false);
     expect(() => predicateTypeUri("bogus")).toThrow(/invalid predicate type "bogus"/);
+  });
+
+  it("reads an attached SPDX SBOM as a scan source: verified with a key, or unverified without one", async () => {
+    const layout = join(work, "spdx-layout");
+    writeOciLayout(layout, [images["spdx"]!]);
+    const image = await inventory(`oci:${layout}`, { noCache: true });
+    const spdx = JSON.parse(getWriter("spdx-json").write(image));
+    await attestImage(ref("spdx"), k2.key, spdx, predicateTypeUri("spdxjson"));
+    const verified = await attestedSbom(ref("spdx"), { keys: [k2.pub] });
+    const unverified = await attestedSbom(ref("spdx"));
+    try {
+      expect(verified).toMatchObject({ predicateType: "https://spdx.dev/Document", verified: true, digest: images["spdx"]!.manifest.digest });
+      expect(unverified.verified).toBe(false);
+      const fromSbom = await scan(`sbom:${verified.path}`, { noCache: true });
+      expect(fromSbom.packages.map((p) => p.purl).sort()).toEqual(image.packages.map((p) => p.purl).sort());
+      expect(readFileSync(unverified.path, "utf8")).toBe(readFileSync(verified.path, "utf8"));
+    } finally {
+      verified.cleanup();
+      unverified.cleanup();
+    }
+    expect(existsSync(verified.path)).toBe(false);
+    await expect(attestedSbom(ref("spdx"), { keys: [k1.pub] })).rejects.toThrow(/no verified CycloneDX or SPDX attestation/);
+    await expect(attestedSbom(ref("unsigned"))).rejects.toThrow(/no CycloneDX or SPDX attestation attached/);
   });
 
   it("maps cosign's short predicate types to its URIs", () => {
