@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -216,6 +217,51 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
     const wrong = await verifyImageSignatures(ref("refs"), { keys: [k2.pub] });
     expect(wrong.verified).toBe(false);
     expect(wrong.signatures[0]!.reason).toMatch(/signed by another key: the bundle's key hint/);
+  });
+
+  it("uses the Referrers API when the registry has one (a relay in front of the real registry answers it), and bounds a hostile listing", async () => {
+    // docker-registry 2.8 has no Referrers API: this relay passes everything through to it and
+    // answers GET /v2/<name>/referrers/<digest> itself, from the tag-schema index the registry
+    // holds (what a 1.1 registry would list), or with a hostile answer.
+    let mode: "real" | "huge" = "real";
+    const relay = http.createServer((req, res) => {
+      const m = /^\/v2\/(.+)\/referrers\/(sha256:[0-9a-f]{64})/.exec(req.url ?? "");
+      if (req.method === "GET" && m) {
+        void (async () => {
+          if (mode === "huge") {
+            const d = { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: "sha256:" + "0".repeat(64), size: 1, artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json" };
+            res.writeHead(200, { "content-type": "application/vnd.oci.image.index.v1+json" });
+            res.end(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: Array.from({ length: 1001 }, () => d) }));
+            return;
+          }
+          const index = await json(`http://${reg.host}/v2/${m[1]}/manifests/sha256-${hex(m[2]!)}`);
+          res.writeHead(200, { "content-type": "application/vnd.oci.image.index.v1+json" });
+          res.end(JSON.stringify(index.status === 200 ? index.body : { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [] }));
+        })();
+        return;
+      }
+      const [host, port] = reg.host.split(":");
+      const up = http.request({ host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: reg.host } }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    const via = `127.0.0.1:${(relay.address() as { port: number }).port}`;
+    try {
+      const r = await verifyImageSignatures(`${via}/team/app:refs`, { keys: [k1.pub] });
+      expect(r.verified).toBe(true);
+      expect(r.signatures).toEqual([expect.objectContaining({ source: "referrers-api", kind: "bundle", valid: true })]);
+
+      mode = "huge";
+      const both = await verifyImageSignatures(`${via}/team/app:signed`, { keys: [k1.pub] });
+      // The legacy signature still verifies; the listing is one failed entry with the limit named.
+      expect(both.verified).toBe(true);
+      expect(both.signatures.find((s) => s.source === "referrers-api")?.reason).toMatch(/1001 referrers; the limit is 1000/);
+    } finally {
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 
   it("refuses a referrer whose subject is another image", async () => {

@@ -168,9 +168,20 @@ async function legacyLayers(t: Target, suffix: "sig" | "att"): Promise<{ manifes
   return { manifest: `${where}@${m.digest}`, layers };
 }
 
-/** The bundles attached as referrers: each with the manifest that holds it, its subject checked. */
+/**
+ * The bundles attached as referrers: each with the manifest that holds it, its subject checked.
+ * A referrers listing that cannot be read (hostile or broken) is one failed entry, so signatures
+ * found under the legacy tag still count.
+ */
 async function referrerBundles(t: Target): Promise<{ source: ReferrersSource; manifest: string; layer?: Descriptor; reason?: string }[]> {
-  const { source, descriptors } = await listReferrers(t.client, t.ref.repository, t.digest);
+  let listed: Awaited<ReturnType<typeof listReferrers>>;
+  try {
+    listed = await listReferrers(t.client, t.ref.repository, t.digest);
+  } catch (e) {
+    if (!(e instanceof UserError) || e.code === "AUTH" || e.code === "NETWORK") throw e;
+    return [{ source: "referrers-api", manifest: `${formatReference({ registry: t.ref.registry, repository: t.ref.repository })}@${t.digest} referrers`, reason: reasonFor(e) }];
+  }
+  const { source, descriptors } = listed;
   const out: { source: ReferrersSource; manifest: string; layer?: Descriptor; reason?: string }[] = [];
   for (const d of descriptors) {
     if (d.artifactType !== undefined && d.artifactType !== COSIGN.bundleV03 && !d.artifactType.startsWith("application/vnd.dev.sigstore.bundle")) continue;
