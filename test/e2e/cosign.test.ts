@@ -13,6 +13,7 @@ import { pushImage } from "../../src/image/registry/push.js";
 import {
   attestImage, attestedSbom, getWriter, inventory, scan, loadPublicKey, predicateTypeUri, signImage, verifyImageAttestations, verifyImageSignatures,
 } from "../../src/index.js";
+import { simpleSigningPayload } from "../../src/sigstore/cosign/layout.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage, writeOciLayout, type BuiltImage } from "../support/image-builder.js";
 import { REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
@@ -53,7 +54,7 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
 
   beforeAll(async () => {
     reg = await startRegistry();
-    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"], ["spdx", "j"]] as const) {
+    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"], ["spdx", "j"], ["cosign-made", "k"]] as const) {
       images[tag] = await buildImage({
         layers: [{ entries: [{ path: "etc/os-release", content: DEBIAN_OS_RELEASE }, { path: "var/lib/dpkg/status", content: dpkgStatus(BASE_PKGS) }, { path: `opt/${extra}`, content: extra }] }],
       }, "oci");
@@ -355,6 +356,53 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
     expect(existsSync(verified.path)).toBe(false);
     await expect(attestedSbom(ref("spdx"), { keys: [k1.pub] })).rejects.toThrow(/no verified CycloneDX or SPDX attestation/);
     await expect(attestedSbom(ref("unsigned"))).rejects.toThrow(/no CycloneDX or SPDX attestation attached/);
+  });
+
+  it("verifies signatures made by cosign itself (Dangerzone's fixtures): same payload bytes as ours, tampered one refused", async () => {
+    const H = "95b432860b272938246b10e1cfc89a24e1db352b3aebaa799c4284c42c46bd95";
+    const F = "19e8eacd75879d05f6621c2ea8dd955e68ee3e07b41b9d53f4c8cc9929a68a67.json";
+    const read = (kind: string) => JSON.parse(readFileSync(fixturePath(`dangerzone/tests/assets/signatures/${kind}/${H}/${F}`), "utf8"))[0];
+    const pubPem = readFileSync(fixturePath("dangerzone/tests/assets/test.pub.key"), "utf8");
+    const valid = read("valid");
+    const payload = Buffer.from(valid.Payload, "base64");
+    const signedDigest = "sha256:" + F.slice(0, 64);
+    // cosign's payload and ours are the same bytes.
+    expect(simpleSigningPayload("ghcr.io/almet/dangerzone/dangerzone", signedDigest).equals(payload)).toBe(true);
+    // openssl agrees the cosign signature is good.
+    writeFileSync(join(work, "dz.payload"), payload);
+    writeFileSync(join(work, "dz.sig"), Buffer.from(valid.Base64Signature, "base64"));
+    writeFileSync(join(work, "dz.pub"), pubPem);
+    expect(execFileSync("openssl", ["dgst", "-sha256", "-verify", join(work, "dz.pub"), "-signature", join(work, "dz.sig"), join(work, "dz.payload")], { encoding: "utf8" }).trim()).toBe("Verified OK");
+
+    // Through the registry: laid out as cosign lays it out under one of our images' .sig tag. The
+    // signature verifies with the key; the payload names the Dangerzone image, so the verdict is
+    // the digest mismatch (which is only reached after the signature check passed).
+    const pushLayer = async (sig: string) => {
+      const putBlob = async (bytes: Buffer): Promise<string> => {
+        const digest = "sha256:" + createHash("sha256").update(bytes).digest("hex");
+        const start = await fetch(`http://${reg.host}/v2/team/app/blobs/uploads/`, { method: "POST" });
+        const loc = new URL(start.headers.get("location")!, `http://${reg.host}`);
+        loc.searchParams.set("digest", digest);
+        expect((await fetch(loc, { method: "PUT", body: bytes, headers: { "content-type": "application/octet-stream" } })).status).toBe(201);
+        return digest;
+      };
+      const layerDigest = await putBlob(payload);
+      const config = Buffer.from(JSON.stringify({ architecture: "", os: "", config: {}, rootfs: { type: "layers", diff_ids: [layerDigest] } }));
+      const configDigest = await putBlob(config);
+      const manifest = {
+        schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", size: config.length, digest: configDigest },
+        layers: [{ mediaType: "application/vnd.dev.cosign.simplesigning.v1+json", size: payload.length, digest: layerDigest, annotations: { "dev.cosignproject.cosign/signature": sig, "dev.sigstore.cosign/bundle": JSON.stringify(valid.Bundle) } }],
+      };
+      const target = images["cosign-made"]!.manifest.digest;
+      expect((await fetch(`http://${reg.host}/v2/team/app/manifests/sha256-${hex(target)}.sig`, { method: "PUT", headers: { "content-type": manifest.mediaType }, body: JSON.stringify(manifest) })).status).toBe(201);
+      return verifyImageSignatures(ref("cosign-made"), { keys: [loadPublicKey(pubPem)] });
+    };
+    const v = await pushLayer(valid.Base64Signature);
+    expect(v.verified).toBe(false);
+    expect(v.signatures[0]!.reason).toBe(`payload digest differs from the image: the payload names ${signedDigest}, the image is ${images["cosign-made"]!.manifest.digest}`);
+    const t = await pushLayer(read("tampered").Base64Signature);
+    expect(t.signatures[0]!.reason).toMatch(/^signature does not verify with the given key/);
   });
 
   it("maps cosign's short predicate types to its URIs", () => {
