@@ -16,6 +16,6 @@ export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js"
 export { toolVersion } from "./version.js";
 export type * from "./model/index.js";
 export {
-  signImage, attestImage, verifyImageSignatures, verifyImageAttestations, generateKeyPair, loadPrivateKey, loadPublicKey, predicateTypeUri, attestedSbom, PREDICATE_TYPES,
+  signImage, attestImage, verifyImageSignatures, verifyImageAttestations, generateKeyPair, loadPrivateKey, loadPublicKey, predicateTypeUri, attestedSbom, PREDICATE_TYPES, cosignPolicyVerifier,
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImage } from "../../src/image/registry/push.js";
 import {
-  attestImage, attestedSbom, getWriter, inventory, scan, loadPublicKey, predicateTypeUri, signImage, verifyImageAttestations, verifyImageSignatures,
+  attestImage, attestedSbom, cosignPolicyVerifier, getWriter, inventory, scan, loadPublicKey, predicateTypeUri, signImage, verifyImageAttestations, verifyImageSignatures,
 } from "../../src/index.js";
 import { simpleSigningPayload } from "../../src/sigstore/cosign/layout.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
@@ -403,6 +403,33 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
     expect(v.signatures[0]!.reason).toBe(`payload digest differs from the image: the payload names ${signedDigest}, the image is ${images["cosign-made"]!.manifest.digest}`);
     const t = await pushLayer(read("tampered").Base64Signature);
     expect(t.signatures[0]!.reason).toMatch(/^signature does not verify with the given key/);
+  });
+
+  it("answers an ImagePolicy's requireSignature / requireAttestations (the policy room's verifier shape)", async () => {
+    writeFileSync(join(work, "policy-k1.pub"), k1.pem);
+    writeFileSync(join(work, "policy-other.pub"), ec().pem);
+    const verifier = cosignPolicyVerifier();
+    const req = { keys: [join(work, "policy-k1.pub")] };
+    const signed = images["signed"]!.manifest.digest;
+    const ok = await verifier.verifySignature(`${reg.host}/team/app@${signed}`, signed, req);
+    expect(ok).toMatchObject({ ok: true, reason: "1 valid signature with the policy's keys" });
+    const wrong = await verifier.verifySignature(`${reg.host}/team/app@${signed}`, signed, { keys: [join(work, "policy-other.pub")] });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.reason).toMatch(/no valid signature .*does not verify with the given key/);
+    const none = await verifier.verifySignature(`${reg.host}/team/app@${images["spdx"]!.manifest.digest}`, images["spdx"]!.manifest.digest, req);
+    expect(none).toMatchObject({ ok: false, reason: "no signatures found" });
+    const identities = await verifier.verifySignature(`${reg.host}/team/app@${signed}`, signed, { identities: [{ issuer: "x", subject: "y" }] });
+    expect(identities.reason).toMatch(/need keyless verification/);
+    const missingKey = await verifier.verifySignature(`${reg.host}/team/app@${signed}`, signed, { keys: [join(work, "nope.pub")] });
+    expect(missingKey).toMatchObject({ ok: false });
+    expect(missingKey.reason).toMatch(/nope.pub: cannot read the key/);
+
+    const att = images["att"]!.manifest.digest;
+    const both = await verifier.verifyAttestations(`${reg.host}/team/app@${att}`, att, ["cyclonedx", "vuln"], req);
+    expect(both).toMatchObject({ ok: true, reason: "verified attestations: cyclonedx, vuln" });
+    const slsa = await verifier.verifyAttestations(`${reg.host}/team/app@${att}`, att, ["slsaprovenance", "cyclonedx"], req);
+    expect(slsa).toMatchObject({ ok: false, reason: "no verified attestation of type slsaprovenance" });
+    expect(slsa.evidence).toEqual([expect.stringMatching(/^slsaprovenance: none of the attestations matched/), "cyclonedx: verified (https://cyclonedx.org/bom)"]);
   });
 
   it("maps cosign's short predicate types to its URIs", () => {

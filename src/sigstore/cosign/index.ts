@@ -9,3 +9,4 @@ export {
   type AttestationCheck, type AttestationVerification, type AttestationVerifyOptions,
 } from "./verify.js";
 export { attestedSbom } from "./sbom.js";
+export { cosignPolicyVerifier, type CosignPolicyVerifier } from "./supply-chain.js";
