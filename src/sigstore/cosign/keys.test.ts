@@ -101,6 +101,13 @@ describe("generateKeyPair", () => {
     expect(keyHint(pub)).toBe(createHash("sha256").update(der).digest("base64"));
   });
 
+  it("refuses scrypt parameters that would take unbounded memory, before deriving anything", () => {
+    const doc = (N: number, r: number) => Buffer.from(JSON.stringify({ kdf: { name: "scrypt", params: { N, r, p: 1 }, salt: "AAAA" }, cipher: { name: "nacl/secretbox", nonce: Buffer.alloc(24).toString("base64") }, ciphertext: "AAAA" }));
+    expect(() => decryptPrivateKey(doc(1 << 20, 32), "x")).toThrow(/unsupported scrypt parameters \(N=1048576, r=32, p=1\)/);
+    expect(() => decryptPrivateKey(doc(1000, 8), "x")).toThrow(/unsupported scrypt parameters/);
+    expect(() => decryptPrivateKey(doc(1024, 8), "x")).toThrow(/wrong password/);
+  });
+
   it("refuses what is not a key, in one line", async () => {
     await expect(loadPrivateKey("hello", () => "")).rejects.toThrow(/no PEM block/);
     expect(() => loadPublicKey("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")).toThrow(/unsupported PEM type/);

@@ -16,8 +16,12 @@ export const COSIGN_KEY_PEM = "ENCRYPTED COSIGN PRIVATE KEY";
 
 /** cosign's scrypt parameters for new keys (N = 2^15, r = 8, p = 1; 32-byte salt and key). */
 const SCRYPT = { N: 32768, r: 8, p: 1 } as const;
-/** Refuse KDF parameters that would take unbounded time or memory (cosign's own maximum is N = 2^16). */
+/**
+ * Refuse KDF parameters that would take unbounded time or memory (cosign's own maximum is
+ * N = 2^16): scrypt needs 128·N·r bytes.
+ */
 const MAX_SCRYPT_N = 1 << 20;
+const MAX_SCRYPT_MEMORY = 256 << 20;
 const MAX_KEY_FILE = 64 * 1024;
 
 export interface EncryptedKeyDocument {
@@ -44,7 +48,7 @@ export function toPem(type: string, der: Buffer): string {
 
 function scryptKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Buffer {
   const { N, r, p } = params;
-  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || N > MAX_SCRYPT_N || (N & (N - 1)) !== 0 || r > 32 || p > 16) {
+  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) || N > MAX_SCRYPT_N || (N & (N - 1)) !== 0 || r > 32 || p > 16 || 128 * N * r > MAX_SCRYPT_MEMORY) {
     throw new UserError("INPUT", `the encrypted key has unsupported scrypt parameters (N=${N}, r=${r}, p=${p})`);
   }
   return scryptSync(Buffer.from(password, "utf8"), salt, 32, { N, r, p, maxmem: 256 * N * r + (1 << 20) });
