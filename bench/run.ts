@@ -64,8 +64,12 @@ function dbPackages(path: string, n: number): Package[] {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-// `npm run bench -- real` runs only the real-image section.
+// `npm run bench -- real` runs only the real-image section; `-- signatures` only signature verification.
 const only = process.argv[2];
+if (only === "signatures") {
+  await (await import("./signatures.js")).benchSignatures();
+  process.exit(0);
+}
 if (only === "real") {
   await benchReal();
   process.exit(0);

@@ -17,3 +17,7 @@ export { toolVersion } from "./version.js";
 export { auditRegistry, auditAsReport, auditJson, auditTable, registryAuditRules, type AuditOptions as RegistryAuditOptions, type AuditReport as RegistryAuditReport, type AuditFinding as RegistryAuditFinding } from "./registry/audit/index.js";
 export type * from "./model/index.js";
 export { loadPolicy, parsePolicy, checkPolicy, formatPolicyTable, POLICY_SCHEMA, NO_VERIFIER, type ImagePolicy, type PolicyCheckOptions, type PolicyCheckResult, type ImageResult, type RuleResult, type SupplyChainVerifier, type SupplyChainEvidence, type SignatureRequirement } from "./policy/index.js";
+export {
+  signImage, attestImage, verifyImageSignatures, verifyImageAttestations, generateKeyPair, loadPrivateKey, loadPublicKey, predicateTypeUri, attestedSbom, PREDICATE_TYPES, cosignPolicyVerifier,
+  type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
+} from "./sigstore/cosign/index.js";

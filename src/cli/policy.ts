@@ -31,8 +31,11 @@ export interface PolicyCliHooks {
   setDebug(on: boolean): void;
   /** Leaves with this exit code after the output was written. */
   exit(code: number): never;
-  /** Signature verification, once a build has one; without it those rules fail. */
-  verifier?: SupplyChainVerifier;
+  /**
+   * Signature verification for the requireSignature/requireAttestations rules, made with the
+   * registry options of the command; without it those rules fail.
+   */
+  verifier?(registry: { insecure?: boolean; username?: string; password?: string; dockerConfigPath?: string }): SupplyChainVerifier;
 }
 
 export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
@@ -85,7 +88,14 @@ export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
       if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       scan.vuln = vuln;
       const opts: PolicyCheckOptions = { scan };
-      if (hooks.verifier) opts.verifier = hooks.verifier;
+      if (hooks.verifier) {
+        const registry: { insecure?: boolean; username?: string; password?: string; dockerConfigPath?: string } = {};
+        if (scan.insecure) registry.insecure = true;
+        if (scan.username !== undefined) registry.username = scan.username;
+        if (scan.password !== undefined) registry.password = scan.password;
+        if (scan.dockerConfigPath) registry.dockerConfigPath = scan.dockerConfigPath;
+        opts.verifier = hooks.verifier(registry);
+      }
       const result = await checkPolicy(images, loaded, opts);
       const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
       await writeOutput(flags.format === "json" ? JSON.stringify(result, null, 2) + "\n" : formatPolicyTable(result, { color }), flags.output);

@@ -1,13 +1,14 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
 import { Command, CommanderError, Option } from "commander";
 import {
-  dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
+  cosignPolicyVerifier, dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
   type ConfigScanOptions, type Report, type ScanOptions, type Severity, type VulnScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 import { registerPolicy } from "./policy.js";
 import { registerRegistryAudit } from "./registry-audit.js";
+import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 
 interface ImageFlags {
   format: string;
@@ -38,6 +39,8 @@ interface ScanFlags extends ImageFlags {
   matchOsOwned?: boolean;
   allowIncomplete?: boolean;
   pssVersion?: string;
+  sbomFromAttestation?: boolean;
+  key?: string[];
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -113,6 +116,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--skip-db-update", "use the advisory database as it is")
     .option("--match-os-owned", "also match language packages owned by OS packages as language packages")
     .option("--pss-version <version>", "with --scanners misconfig on dir: targets: Pod Security Standards version (v1.N or latest)")
+    .option("--sbom-from-attestation", "scan the image's attached CycloneDX/SPDX attestation instead of its layers")
+    .option("--key <file>", "with --sbom-from-attestation: public key to verify the attestation with (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .action(async (target: string, flags: ScanFlags) => {
       const opts = await baseOptions(flags);
       opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
@@ -132,7 +137,9 @@ export async function run(argv: string[]): Promise<number> {
       if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       opts.vuln = vuln;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
-      const report = await scan(target, opts);
+      if (flags.key && !flags.sbomFromAttestation) throw new UserError("USAGE", "--key is for --sbom-from-attestation");
+      const attached = flags.sbomFromAttestation ? await sbomFromAttestation(target, flags.key, opts, !!flags.quiet) : undefined;
+      const report = await scan(attached?.target ?? target, opts).finally(() => attached?.cleanup());
       // The table shows warnings itself; machine formats get them on stderr.
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
@@ -259,8 +266,9 @@ export async function run(argv: string[]): Promise<number> {
       if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
     });
 
-  registerPolicy(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerPolicy(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); }, verifier: (registry) => cosignPolicyVerifier(registry) });
   registerRegistryAudit(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerCosignCommands(program, (code) => new Exit(code));
 
   try {
     await program.parseAsync(argv, { from: "user" });

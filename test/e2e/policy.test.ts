@@ -251,17 +251,44 @@ describe.skipIf(missingTool("policy tests", REGISTRY_AUTH_TOOLS) !== undefined |
     expect(e.stdout).not.toContain("EXCEPTED");
   });
 
-  it("signatures and attestations without a verifier fail, with keys resolved against the policy's directory", () => {
+  it("signatures and attestations made by bulwark sign/attest are verified by policy check, with keys resolved against the policy's directory", () => {
     const dir = join(work, "pdir");
     mkdirSync(join(dir, "keys"), { recursive: true });
-    writeFileSync(join(dir, "keys/cosign.pub"), "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n");
+    const withPassword = (args: string[], input?: string) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        encoding: "utf8",
+        input,
+        cwd: join(dir, "keys"),
+        env: { ...process.env, COSIGN_PASSWORD: "key-pass-123", DOCKER_CONFIG: join(work, "nodocker"), NO_COLOR: "1" },
+      });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    expect(withPassword(["generate-key-pair"]).code).toBe(0);
+    const auth = ["--username", user.user, "--password-stdin"];
+    const good = `${reg.host}/team/good@${digests.good}`;
+    const signed = withPassword(["sign", good, "--key", join(dir, "keys/cosign.key"), ...auth], user.password);
+    expect(signed.code, signed.stderr).toBe(0);
+    writeFileSync(join(dir, "sbom.json"), JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", version: 1, components: [] }));
+    const attested = withPassword(["attest", good, "--predicate", join(dir, "sbom.json"), "--type", "cyclonedx", "--key", join(dir, "keys/cosign.key"), ...auth], user.password);
+    expect(attested.code, attested.stderr).toBe(0);
+
     const file = join(dir, "sig.yaml");
-    writeFileSync(file, "apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  requireSignature: { keys: [keys/cosign.pub] }\n  requireAttestations: [slsaprovenance, cyclonedx]\n");
-    const r = check(file, [`${reg.host}/team/good@${digests.good}`, "--format", "json", "--exit-code", "5"]);
+    writeFileSync(file, "apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  requireSignature: { keys: [keys/cosign.pub] }\n  requireAttestations: [cyclonedx]\n");
+    const ok = check(file, [good, "--format", "json", "--exit-code", "5"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const img = (JSON.parse(ok.stdout) as PolicyCheckResult).images[0]!;
+    expect(rule(img, "requireSignature").verdict).toBe("pass");
+    expect(rule(img, "requireAttestations").verdict).toBe("pass");
+    // The unsigned image fails both, and a missing attestation type is named.
+    writeFileSync(file, "apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  requireSignature: { keys: [keys/cosign.pub] }\n  requireAttestations: [cyclonedx, slsaprovenance]\n");
+    const r = check(file, [good, `${reg.host}/team/bad@${digests.bad}`, "--format", "json", "--exit-code", "5"]);
     expect(r.code, r.stderr).toBe(5);
-    const img = (JSON.parse(r.stdout) as PolicyCheckResult).images[0]!;
-    expect(rule(img, "requireSignature")).toMatchObject({ verdict: "fail", reason: NO_VERIFIER });
-    expect(rule(img, "requireAttestations")).toMatchObject({ verdict: "fail", reason: NO_VERIFIER });
+    const [g, b] = (JSON.parse(r.stdout) as PolicyCheckResult).images as [ImageResult, ImageResult];
+    expect(rule(g, "requireSignature").verdict).toBe("pass");
+    expect(rule(g, "requireAttestations").verdict).toBe("fail");
+    expect(rule(b, "requireSignature").verdict).toBe("fail");
+    expect(rule(b, "requireAttestations").verdict).toBe("fail");
+    expect(rule(g, "requireSignature").reason).not.toBe(NO_VERIFIER);
     // A key that is not there is a policy error, named with its resolved path.
     writeFileSync(file, "apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  requireSignature: { keys: [keys/missing.pub] }\n");
     const bad = check(file, [`${reg.host}/team/good:1`]);
