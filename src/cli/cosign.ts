@@ -1,4 +1,5 @@
 // cosign-compatible commands: generate-key-pair, sign, attest, verify, verify-attestation.
+import { readStdin } from "./common.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
@@ -23,11 +24,6 @@ const registryOptions = (cmd: Command): Command =>
     .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
     .option("--debug", "show stack traces on errors");
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
-}
 
 /** Reads a line from the terminal without echo. */
 function promptHidden(question: string): Promise<string> {

@@ -1,6 +1,7 @@
 // `bulwark policy check IMAGE… --policy FILE`: the trusted-source policy from the command line.
+import { parseExitCode, readStdin } from "./common.js";
 import { Option, type Command } from "commander";
-import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, UserError, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier, type VulnScanOptions } from "../index.js";
+import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier, type VulnScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 
@@ -107,15 +108,4 @@ export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
     });
 }
 
-function parseExitCode(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UserError("USAGE", `--exit-code must be an integer 0-255, got "${s}"`);
-  if (n === 2) throw new UserError("USAGE", "--exit-code 2 is reserved for errors; choose another code (1 is usual)");
-  return n;
-}
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
-}

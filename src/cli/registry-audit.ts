@@ -1,4 +1,5 @@
 // `bulwark registry audit REGISTRY`: the registry's own posture as misconfiguration findings.
+import { parseExitCode, readStdin } from "./common.js";
 import { type Command, Option } from "commander";
 import { auditAsReport, auditJson, auditRegistry, auditTable, getWriter, toolVersion, UserError, type RegistryAuditOptions } from "../index.js";
 import { writeOutput } from "./output.js";
@@ -68,15 +69,4 @@ export function registerRegistryAudit(program: Command, hooks: RegistryAuditHook
     });
 }
 
-function parseExitCode(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UserError("USAGE", `--exit-code must be an integer 0-255, got "${s}"`);
-  if (n === 2) throw new UserError("USAGE", "--exit-code 2 is reserved for errors; choose another code (1 is usual)");
-  return n;
-}
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
-}

@@ -1,4 +1,5 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
+import { parseExitCode, readStdin } from "./common.js";
 import { Command, CommanderError, Option } from "commander";
 import {
   cosignPolicyVerifier, dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
@@ -312,15 +313,4 @@ function parseSeverities(s: string): Severity[] {
   return out as Severity[];
 }
 
-function parseExitCode(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new UserError("USAGE", `--exit-code must be an integer 0-255, got "${s}"`);
-  if (n === 2) throw new UserError("USAGE", "--exit-code 2 is reserved for errors; choose another code (1 is usual)");
-  return n;
-}
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
-}
