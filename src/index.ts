@@ -14,4 +14,8 @@ export { parseTarget, parsePlatform, openImage, type Image, type ImageLayer, typ
 export { analyzers } from "./analyzers/registry.js";
 export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js";
 export { toolVersion } from "./version.js";
+export {
+  verifyBundle, loadTrustedRoot, refreshTrustedRoot, parseTrustedRoot, bundledTrustedRootJson, sigstoreCacheDir, VerificationError, isVerificationError, MAX_BUNDLE_BYTES,
+  type Artifact as SigstoreArtifact, type VerifyPolicy, type KeyPolicy, type IdentityPolicy, type VerifyOptions, type VerifyResult, type TrustedRoot, type TrustedRootInfo, type VerificationCode,
+} from "./sigstore/core/index.js";
 export type * from "./model/index.js";

@@ -6,6 +6,7 @@ import {
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
+import { registerVerifyBlob } from "./verify-blob.js";
 
 interface ImageFlags {
   format: string;
@@ -256,6 +257,8 @@ export async function run(argv: string[]): Promise<number> {
       );
       if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
     });
+
+  registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -3,7 +3,7 @@
 // checkpoints, SETs, SCTs and RFC 3161 timestamps are @sigstore/verify's; this file picks the
 // thresholds, binds the artifact (message digest or in-toto subject), matches identities the way
 // cosign does (exact, or an unanchored regular expression) and turns failures into one-line reasons.
-import { createHash, createPublicKey, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import {
   assertBundleLatest, assertBundleV01, assertBundleV02, bundleFromJSON, ValidationError,
   BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE,
@@ -246,6 +246,20 @@ function buildEntity(b: Bundle, artifact: Artifact): SignedEntity {
     entity = toSignedEntity(b, Buffer.isBuffer(artifact) ? artifact : undefined);
   } catch (e) {
     throw new VerificationError("BUNDLE", `malformed bundle: ${(e as Error).message}`, { cause: e });
+  }
+  if (b.content.$case === "messageSignature" && Buffer.isBuffer(artifact)) {
+    // @sigstore/verify always passes a hash name to crypto.verify, which Ed25519 (a pure
+    // signature over the message) refuses; verify those with no hash, the rest as before.
+    const inner = entity.signature;
+    entity = {
+      ...entity,
+      signature: {
+        signature: inner.signature,
+        compareSignature: (s) => inner.compareSignature(s),
+        compareDigest: (d) => inner.compareDigest(d),
+        verifySignature: (key) => (key.asymmetricKeyType === "ed25519" ? cryptoVerify(null, artifact, key, inner.signature) : inner.verifySignature(key)),
+      },
+    };
   }
   if (b.content.$case === "messageSignature" && !Buffer.isBuffer(artifact)) {
     // Digest only: same checks, but the signature is verified over the digest.
