@@ -124,6 +124,8 @@ function canonical(o: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bundles are mutated freely
+type Json = Record<string, any>;
 type Version = "0.1" | "0.2" | "0.3";
 const MEDIA: Record<Version, string> = {
   "0.1": "application/vnd.dev.sigstore.bundle+json;version=0.1",
@@ -152,7 +154,7 @@ function tlogEntry(body: object, kind: string, version: string, withSet: boolean
   return entry;
 }
 
-function messageBundle(version: Version, key: { privateKey: KeyObject; publicKey: KeyObject }, artifact: Buffer): { bundle: Record<string, any>; sig: Buffer } {
+function messageBundle(version: Version, key: { privateKey: KeyObject; publicKey: KeyObject }, artifact: Buffer): { bundle: Json; sig: Buffer } {
   const digest = createHash("sha256").update(artifact).digest();
   const ed = key.privateKey.asymmetricKeyType === "ed25519";
   const sig = sign(ed ? null : "sha256", artifact, key.privateKey);
@@ -170,7 +172,7 @@ function pae(type: string, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${payload.length} `), payload]);
 }
 
-function dsseBundle(key: { privateKey: KeyObject; publicKey: KeyObject }, statement: object): Record<string, any> {
+function dsseBundle(key: { privateKey: KeyObject; publicKey: KeyObject }, statement: object): Json {
   const payload = Buffer.from(JSON.stringify(statement));
   const type = "application/vnd.in-toto+json";
   const sig = sign("sha256", pae(type, payload), key.privateKey);
