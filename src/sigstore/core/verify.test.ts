@@ -270,3 +270,57 @@ describe.skipIf(missingTool("openssl cross-check", ["openssl"]) !== undefined)("
     expect(() => execFileSync("openssl", ["dgst", "-sha256", "-verify", files.pub, "-signature", files.sig, files.art], { stdio: "pipe" })).toThrow();
   });
 });
+
+describe("Rekor v2 + RFC 3161 timestamp (sigstore-conformance rekor2-dsse-happy-path, staging)", () => {
+  const PY = new URL("../../../test/fixtures/sigstore-python/", import.meta.url).pathname;
+  const rootText = readFileSync(join(PY, "staging-trusted_root.json"));
+  const staging = parseTrustedRoot(rootText.toString(), "staging root");
+  const R2 = JSON.parse(readFileSync(join(FIX, "rekor2-dsse-happy-path.sigstore.json"), "utf8"));
+
+  it("the staging root is the TUF target it claims to be", () => {
+    expect(createHash("sha256").update(rootText).digest("hex")).toBe("ed6a9cf4e7c2e3297a4b5974fce0d17132f03c63512029d7aa3a402b43acab49");
+  });
+  it("verifies: DSSE statement about a.txt, dsse 0.0.2 entry, TSA time", async () => {
+    const r = await verifyBundle(R2, A_TXT, keyless, { trustedRoot: staging });
+    expect(r).toMatchObject({ bundleVersion: "0.3", content: "dsseEnvelope", predicateType: "https://slsa.dev/provenance/v1", tlogEntries: [{ kind: "dsse", version: "0.0.2", inclusionProof: true, inclusionPromise: false }] });
+    expect(r.timestamps).toEqual([{ source: "tsa", time: expect.stringMatching(/^2025-07-25T/) }]);
+  });
+  it("fails against the public-good root (untrusted root)", async () => {
+    expect(["CERTIFICATE", "TIMESTAMP", "TLOG"]).toContain((await failure(verifyBundle(R2, A_TXT, keyless))).code);
+  });
+  it("fails for another artifact, a tampered timestamp, no timestamp, a tampered checkpoint", async () => {
+    expect((await failure(verifyBundle(R2, Buffer.from("other"), keyless, { trustedRoot: staging }))).code).toBe("ARTIFACT");
+    const ts = clone(R2);
+    const raw = Buffer.from(ts.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, "base64");
+    raw[raw.length - 10]! ^= 1;
+    ts.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp = raw.toString("base64");
+    expect((await failure(verifyBundle(ts, A_TXT, keyless, { trustedRoot: staging }))).code).toMatch(/TIMESTAMP|BUNDLE/);
+    const none = clone(R2);
+    none.verificationMaterial.timestampVerificationData.rfc3161Timestamps = [];
+    expect((await failure(verifyBundle(none, A_TXT, keyless, { trustedRoot: staging }))).code).toBe("TIMESTAMP");
+    const cp = clone(R2);
+    cp.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope = cp.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope.replace("\n7132\n", "\n7133\n");
+    expect((await failure(verifyBundle(cp, A_TXT, keyless, { trustedRoot: staging }))).code).toBe("TLOG");
+  });
+});
+
+describe("certificate validity at signing time (rekor2-multiple-timestamps-one-outside-cert-validity_fail)", () => {
+  const PY = new URL("../../../test/fixtures/sigstore-python/", import.meta.url).pathname;
+  const staging = parseTrustedRoot(readFileSync(join(PY, "staging-trusted_root.json"), "utf8"), "staging root");
+  const B = JSON.parse(readFileSync(join(FIX, "rekor2-multiple-timestamps-one-outside-cert-validity_fail.sigstore.json"), "utf8"));
+
+  it("fails: one RFC 3161 timestamp is after the certificate expired", async () => {
+    const e = await failure(verifyBundle(B, A_TXT, keyless, { trustedRoot: staging }));
+    expect(e.code).toBe("CERTIFICATE");
+    expect(e.message).toMatch(/^certificate was not valid at signing time 2025-07-15T10:33:31\.000Z/);
+  });
+  it("without that timestamp: Rekor v2 hashedrekord 0.0.2 message signature verifies (file and digest)", async () => {
+    const b = clone(B);
+    b.verificationMaterial.timestampVerificationData.rfc3161Timestamps.pop();
+    const r = await verifyBundle(b, A_TXT, keyless, { trustedRoot: staging });
+    expect(r.tlogEntries).toEqual([{ logIndex: "735", kind: "hashedrekord", version: "0.0.2", inclusionProof: true, inclusionPromise: false }]);
+    expect(r.timestamps).toEqual([{ source: "tsa", time: "2025-06-12T12:02:20.000Z" }]);
+    const digest = `sha256:${createHash("sha256").update(A_TXT).digest("hex")}`;
+    expect((await verifyBundle(b, { digest }, keyless, { trustedRoot: staging })).ok).toBe(true);
+  });
+});

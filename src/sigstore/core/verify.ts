@@ -115,7 +115,7 @@ export async function verifyBundle(bundle: unknown, artifact: Artifact, policy: 
   try {
     signer = verifier.verify(entity);
   } catch (e) {
-    throw translate(e);
+    throw explainCertificateTime(translate(e), entity);
   }
 
   let signerInfo: VerifyResult["signer"];
@@ -361,6 +361,19 @@ const PREFIX: Record<string, [VerificationCode, string]> = {
   NOT_IMPLEMENTED_ERROR: ["UNSUPPORTED", "not supported"],
   UNTRUSTED_SIGNER_ERROR: ["IDENTITY", "signer"],
 };
+
+/** A chain failure because a signing time falls outside the leaf's validity says so. */
+function explainCertificateTime(e: Error, entity: SignedEntity): Error {
+  if (!(e instanceof VerificationError) || e.code !== "CERTIFICATE" || entity.key.$case !== "certificate") return e;
+  const cert = entity.key.certificate;
+  for (const t of entity.timestamps) {
+    const when = t.$case === "timestamp-authority" ? t.timestamp.signingTime : new Date(Number(t.tlogEntry.integratedTime) * 1000);
+    if (!cert.validForDate(when)) {
+      return new VerificationError("CERTIFICATE", `certificate was not valid at signing time ${when.toISOString()} (${t.$case === "timestamp-authority" ? "RFC 3161 timestamp" : "log integration time"}; valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`, { cause: e, detail: e.detail ?? "CERTIFICATE_ERROR" });
+    }
+  }
+  return e;
+}
 
 function translate(e: unknown): Error {
   if (e instanceof VerificationError || e instanceof UserError) return e;
