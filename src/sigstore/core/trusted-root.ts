@@ -97,7 +97,9 @@ export async function refreshTrustedRoot(opts: { cacheDir?: string; mirrorURL?: 
       retry: { retries: 1 },
     });
   } catch (e) {
-    throw new UserError("NETWORK", `TUF refresh of the Sigstore trusted root failed: ${(e as Error).message}`);
+    const cause = (e as { cause?: unknown }).cause;
+    const why = cause instanceof Error && cause.message && cause.message !== (e as Error).message ? `: ${cause.message}` : "";
+    throw new UserError("NETWORK", `TUF refresh of the Sigstore trusted root from ${opts.mirrorURL ?? PUBLIC_GOOD_TUF_URL} failed: ${(e as Error).message}${why}`);
   }
   const file = join(dir, "trusted_root.json");
   await mkdir(dirname(file), { recursive: true });
