@@ -324,3 +324,24 @@ describe("certificate validity at signing time (rekor2-multiple-timestamps-one-o
     expect((await verifyBundle(b, { digest }, keyless, { trustedRoot: staging })).ok).toBe(true);
   });
 });
+
+describe("sigstore-conformance managed-key cases with their own trusted roots", () => {
+  const load = (dir: string) => ({
+    bundle: JSON.parse(readFileSync(join(FIX, dir, "bundle.sigstore.json"), "utf8")),
+    key: readFileSync(join(FIX, dir, "key.pub"), "utf8"),
+    root: parseTrustedRoot(readFileSync(join(FIX, dir, "trusted_root.json"), "utf8"), dir),
+  });
+  it("intoto-canonical-log-entry: verifies (intoto 0.0.2 entry, checkpoint, no timestamp needed with a key)", async () => {
+    const c = load("intoto-canonical-log-entry");
+    const r = await verifyBundle(c.bundle, A_TXT, { key: c.key }, { trustedRoot: c.root });
+    expect(r).toMatchObject({ content: "dsseEnvelope", predicateType: "https://example.com/test", tlogEntries: [{ kind: "intoto", version: "0.0.2", inclusionProof: true }], timestamps: [] });
+    expect((await failure(verifyBundle(c.bundle, Buffer.from("b.txt"), { key: c.key }, { trustedRoot: c.root }))).code).toBe("ARTIFACT");
+    // The same bundle against the public-good root: its test log is unknown there.
+    expect((await failure(verifyBundle(c.bundle, A_TXT, { key: c.key }))).code).toBe("TLOG");
+  });
+  it("dsse-statement-unknown-type_fail: fails because of the in-toto _type", async () => {
+    const c = load("dsse-statement-unknown-type_fail");
+    const e = await failure(verifyBundle(c.bundle, A_TXT, { key: c.key }, { trustedRoot: c.root }));
+    expect(e.message).toBe('DSSE payload has unknown in-toto _type "https://in-toto.io/Statement/v2"');
+  });
+});

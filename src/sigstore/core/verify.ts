@@ -110,7 +110,9 @@ export async function verifyBundle(bundle: unknown, artifact: Artifact, policy: 
     throw new VerificationError("TRUST_ROOT", `trusted root unusable: ${(e as Error).message}`, { cause: e });
   }
   const relaxed = mode === "key" && opts.ignoreTlog === true;
-  const verifier = new Verifier(trust, relaxed ? { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 } : { tlogThreshold: 1, timestampThreshold: 1, ctlogThreshold: 1 });
+  // Key-based: the key is the trust anchor, so no signing time is needed (cosign, sigstore-python);
+  // the log entry still is, unless ignoreTlog. Keyless: a log entry, a time and an SCT.
+  const verifier = new Verifier(trust, mode === "key" ? { tlogThreshold: relaxed ? 0 : 1, timestampThreshold: 0, ctlogThreshold: 0 } : { tlogThreshold: 1, timestampThreshold: 1, ctlogThreshold: 1 });
   let signer: Signer;
   try {
     signer = verifier.verify(entity);
