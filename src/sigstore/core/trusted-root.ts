@@ -85,7 +85,7 @@ export async function loadTrustedRoot(file?: string, opts: { cacheDir?: string }
  * @sigstore/tuf's seeds or the cached one), fetches the trusted_root.json target, and saves it
  * where `loadTrustedRoot` looks first. Only called when the user asks (`--tuf-refresh`).
  */
-export async function refreshTrustedRoot(opts: { cacheDir?: string; mirrorURL?: string; timeoutMs?: number } = {}): Promise<TrustedRootInfo> {
+export async function refreshTrustedRoot(opts: { cacheDir?: string; mirrorURL?: string; rootPath?: string; timeoutMs?: number } = {}): Promise<TrustedRootInfo> {
   const dir = opts.cacheDir ?? sigstoreCacheDir();
   const { getTrustedRoot } = await import("@sigstore/tuf");
   let root: TrustedRoot;
@@ -93,6 +93,8 @@ export async function refreshTrustedRoot(opts: { cacheDir?: string; mirrorURL?: 
     root = await getTrustedRoot({
       cachePath: join(dir, "tuf"),
       mirrorURL: opts.mirrorURL ?? PUBLIC_GOOD_TUF_URL,
+      // A mirror other than the public-good one needs its initial TUF root.json.
+      ...(opts.rootPath ? { rootPath: opts.rootPath } : {}),
       timeout: opts.timeoutMs ?? 10_000,
       retry: { retries: 1 },
     });
