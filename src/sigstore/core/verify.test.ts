@@ -284,6 +284,9 @@ describe("Rekor v2 + RFC 3161 timestamp (sigstore-conformance rekor2-dsse-happy-
     const r = await verifyBundle(R2, A_TXT, keyless, { trustedRoot: staging });
     expect(r).toMatchObject({ bundleVersion: "0.3", content: "dsseEnvelope", predicateType: "https://slsa.dev/provenance/v1", tlogEntries: [{ kind: "dsse", version: "0.0.2", inclusionProof: true, inclusionPromise: false }] });
     expect(r.timestamps).toEqual([{ source: "tsa", time: expect.stringMatching(/^2025-07-25T/) }]);
+    // The older spelling of the v0.3 media type is accepted too.
+    const legacy = { ...clone(R2), mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.3" };
+    expect((await verifyBundle(legacy, A_TXT, keyless, { trustedRoot: staging })).bundleVersion).toBe("0.3");
   });
   it("fails against the public-good root (untrusted root)", async () => {
     expect(["CERTIFICATE", "TIMESTAMP", "TLOG"]).toContain((await failure(verifyBundle(R2, A_TXT, keyless))).code);

@@ -11,7 +11,7 @@ import {
 } from "@sigstore/bundle";
 import {
   PolicyError, toSignedEntity, toTrustMaterial, Verifier, VerificationError as SigstoreVerificationError,
-  type SignedEntity, type Signer,
+  type SignedEntity, type Signer, type TrustMaterial,
 } from "@sigstore/verify";
 import { UserError } from "../../errors.js";
 import { VerificationError, type VerificationCode } from "./errors.js";
@@ -103,11 +103,15 @@ export async function verifyBundle(bundle: unknown, artifact: Artifact, policy: 
   const entity: SignedEntity = buildEntity(b, artifact);
   const extra = bindArtifact(b, artifact);
 
-  let trust;
+  let trust: TrustMaterial;
   try {
-    trust = toTrustMaterial(trustedRoot, userKey ? () => ({ publicKey: userKey, validFor: () => true }) : undefined);
+    trust = trustMaterial(trustedRoot);
   } catch (e) {
     throw new VerificationError("TRUST_ROOT", `trusted root unusable: ${(e as Error).message}`, { cause: e });
+  }
+  if (userKey) {
+    const key = userKey;
+    trust = { ...trust, publicKey: () => ({ publicKey: key, validFor: () => true }) };
   }
   const relaxed = mode === "key" && opts.ignoreTlog === true;
   // Key-based: the key is the trust anchor, so no signing time is needed (cosign, sigstore-python);
@@ -152,6 +156,18 @@ export async function verifyBundle(bundle: unknown, artifact: Artifact, policy: 
     ...extra,
   };
   return result;
+}
+
+// Parsing a root's certificates and keys costs more than a whole key-based verification: keep
+// the parsed form per TrustedRoot object (a root is not mutated once loaded).
+const trustCache = new WeakMap<TrustedRoot, TrustMaterial>();
+function trustMaterial(root: TrustedRoot): TrustMaterial {
+  let t = trustCache.get(root);
+  if (!t) {
+    t = toTrustMaterial(root);
+    trustCache.set(root, t);
+  }
+  return t;
 }
 
 function checkPolicy(policy: VerifyPolicy): "key" | "identity" {
