@@ -348,3 +348,30 @@ describe("sigstore-conformance managed-key cases with their own trusted roots", 
     expect(e.message).toBe('DSSE payload has unknown in-toto _type "https://in-toto.io/Statement/v2"');
   });
 });
+
+describe("hostile bundles are refused quickly", () => {
+  it("too many log entries, proof hashes or timestamps; an oversized bundle text", async () => {
+    const many = clone(A_BUNDLE);
+    many.verificationMaterial.tlogEntries = Array.from({ length: 10_000 }, () => clone(A_BUNDLE.verificationMaterial.tlogEntries[0]));
+    const t0 = Date.now();
+    expect((await failure(verifyBundle(many, A_TXT, keyless))).message).toBe("bundle has 10000 transparency log entries (at most 16 accepted)");
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const proof = clone(A_BUNDLE);
+    proof.verificationMaterial.tlogEntries[0].inclusionProof.hashes = Array.from({ length: 1000 }, () => "AAAA");
+    expect((await failure(verifyBundle(proof, A_TXT, keyless))).message).toMatch(/1000 inclusion proof hashes/);
+    const ts = clone(A_BUNDLE);
+    ts.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: Array.from({ length: 100 }, () => ({ signedTimestamp: "AAAA" })) };
+    expect((await failure(verifyBundle(ts, A_TXT, keyless))).message).toMatch(/100 RFC 3161 timestamps/);
+    const huge = Buffer.alloc(64 * 1024 * 1024 + 1, 0x20);
+    expect((await failure(verifyBundle(huge, A_TXT, keyless))).message).toMatch(/bundle larger than/);
+  });
+  it("garbage inside the right shape gives a one-line reason, not a crash", async () => {
+    const b = clone(A_BUNDLE);
+    b.verificationMaterial.x509CertificateChain.certificates[0].rawBytes = "AAAA";
+    const e = await failure(verifyBundle(b, A_TXT, keyless));
+    expect(e.message).not.toContain("\n");
+    const c = clone(A_BUNDLE);
+    c.verificationMaterial.tlogEntries[0].canonicalizedBody = Buffer.from("not json").toString("base64");
+    expect((await failure(verifyBundle(c, A_TXT, keyless))).message).not.toContain("\n");
+  });
+});

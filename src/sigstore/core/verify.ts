@@ -206,6 +206,7 @@ function parseBundle(input: unknown): { version: "0.1" | "0.2" | "0.3"; b: Bundl
   if (typeof mediaType !== "string") throw new VerificationError("BUNDLE", "bundle has no mediaType: not a Sigstore bundle");
   const version = VERSIONS[mediaType];
   if (!version) throw new VerificationError("BUNDLE", `unsupported bundle media type ${JSON.stringify(mediaType)} (known: Sigstore bundle v0.1, v0.2, v0.3)`);
+  checkCounts(json as Record<string, unknown>);
   let b: Bundle;
   try {
     b = bundleFromJSON(json);
@@ -219,6 +220,23 @@ function parseBundle(input: unknown): { version: "0.1" | "0.2" | "0.3"; b: Bundl
     throw new VerificationError("BUNDLE", `malformed bundle: ${(e as Error).message}`);
   }
   return { version, b };
+}
+
+/** Hostile bundles: each entry costs signature checks, so the lists a bundle carries are capped. */
+export const BUNDLE_LIMITS = { tlogEntries: 16, timestamps: 16, certificates: 16, proofHashes: 64, dsseSignatures: 16 };
+
+function checkCounts(json: Record<string, unknown>): void {
+  const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), o);
+  const over = (list: unknown, max: number, what: string) => {
+    if (Array.isArray(list) && list.length > max) throw new VerificationError("BUNDLE", `bundle has ${list.length} ${what} (at most ${max} accepted)`);
+  };
+  const vm = json.verificationMaterial;
+  const entries = get(vm, "tlogEntries");
+  over(entries, BUNDLE_LIMITS.tlogEntries, "transparency log entries");
+  if (Array.isArray(entries)) for (const e of entries) over(get(e, "inclusionProof", "hashes"), BUNDLE_LIMITS.proofHashes, "inclusion proof hashes");
+  over(get(vm, "timestampVerificationData", "rfc3161Timestamps"), BUNDLE_LIMITS.timestamps, "RFC 3161 timestamps");
+  over(get(vm, "x509CertificateChain", "certificates"), BUNDLE_LIMITS.certificates, "certificates");
+  over(get(json, "dsseEnvelope", "signatures"), BUNDLE_LIMITS.dsseSignatures, "DSSE signatures");
 }
 
 /**
