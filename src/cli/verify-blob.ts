@@ -40,7 +40,7 @@ export function registerVerifyBlob(program: Command, hooks: CliHooks): void {
     .option("--certificate-oidc-issuer-regexp <re>", "keyless: a regular expression the issuer must match")
     .option("--trusted-root <file>", "Sigstore trusted_root.json (default: the public-good root bundled with Bulwark, or the last --tuf-refresh)")
     .option("--tuf-refresh", "online: update the public-good trusted root through TUF first, and keep it for later runs")
-    .option("--insecure-ignore-tlog", "with --key: accept a bundle without transparency log entry or timestamp")
+    .option("--insecure-ignore-tlog", "with --key: accept a bundle without transparency log entry (cosign's flag)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--debug", "show stack traces on errors")
     .action(async (target: string, flags: VerifyBlobFlags) => {
