@@ -375,3 +375,33 @@ describe("hostile bundles are refused quickly", () => {
     expect((await failure(verifyBundle(c, A_TXT, keyless))).message).not.toContain("\n");
   });
 });
+
+describe("Rekor v1 checkpoint + SET on a real bundle (sigstore-python bundle_v3_alt, staging)", () => {
+  const PY = new URL("../../../test/fixtures/sigstore-python/", import.meta.url).pathname;
+  const staging = parseTrustedRoot(readFileSync(join(PY, "staging-trusted_root.json"), "utf8"), "staging root");
+  const B = JSON.parse(readFileSync(join(PY, "bundle_v3_alt.txt.sigstore"), "utf8"));
+  const digest = { digest: "sha256:4191e6b4e2b0260e6e297d4797d2a873584965afef021bf22f2bb7bec41102d0" };
+  const who = { certificateIdentity: "william@yossarian.net", certificateOidcIssuer: "https://github.com/login/oauth" };
+
+  it("verifies from the digest: e-mail identity, inclusion proof against the signed checkpoint, SET", async () => {
+    const r = await verifyBundle(B, digest, who, { trustedRoot: staging });
+    expect(r.tlogEntries).toEqual([{ logIndex: "25915997", kind: "hashedrekord", version: "0.0.1", integratedTime: "2024-04-02T19:20:16.000Z", inclusionProof: true, inclusionPromise: true }]);
+    expect(r.signer).toEqual({ kind: "certificate", identity: "william@yossarian.net", issuer: "https://github.com/login/oauth" });
+  });
+  it("a changed proof hash or checkpoint root fails on the inclusion proof", async () => {
+    const p = clone(B);
+    const h = Buffer.from(p.verificationMaterial.tlogEntries[0].inclusionProof.hashes[3], "base64");
+    h[0]! ^= 1;
+    p.verificationMaterial.tlogEntries[0].inclusionProof.hashes[3] = h.toString("base64");
+    const e = await failure(verifyBundle(p, digest, who, { trustedRoot: staging }));
+    expect(e.code).toBe("TLOG");
+    expect(e.message).toMatch(/^bad transparency log inclusion proof or checkpoint/);
+    const c = clone(B);
+    c.verificationMaterial.tlogEntries[0].inclusionProof.treeSize = "25901180";
+    expect((await failure(verifyBundle(c, digest, who, { trustedRoot: staging }))).code).toBe("TLOG");
+  });
+  it("fails for another e-mail and against the public-good root", async () => {
+    expect((await failure(verifyBundle(B, digest, { ...who, certificateIdentity: "someone@example.com" }, { trustedRoot: staging }))).code).toBe("IDENTITY");
+    expect(["CERTIFICATE", "TLOG"]).toContain((await failure(verifyBundle(B, digest, who))).code);
+  });
+});

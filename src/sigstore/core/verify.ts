@@ -246,6 +246,16 @@ function checkCounts(json: Record<string, unknown>): void {
  */
 function normaliseProofs(b: Bundle): void {
   for (const t of b.verificationMaterial.tlogEntries) {
+    const proof = t.inclusionProof;
+    const note = proof?.checkpoint?.envelope;
+    if (proof && note) {
+      // @sigstore/verify checks the proof against the signed checkpoint only; a bundle whose own
+      // tree size or root hash says something else is inconsistent, and refused.
+      const [, size, root] = note.split("\n");
+      if (size !== proof.treeSize || root !== Buffer.from(proof.rootHash).toString("base64")) {
+        throw new VerificationError("TLOG", `transparency log entry ${t.logIndex}: inclusion proof tree size or root hash differs from its checkpoint`);
+      }
+    }
     if (t.inclusionProof && !t.inclusionProof.checkpoint?.envelope) {
       if (!t.inclusionPromise) throw new VerificationError("TLOG", `transparency log entry ${t.logIndex}: inclusion proof has no signed checkpoint and there is no signed entry timestamp`);
       t.inclusionProof = undefined;
