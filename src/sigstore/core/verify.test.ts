@@ -405,3 +405,22 @@ describe("Rekor v1 checkpoint + SET on a real bundle (sigstore-python bundle_v3_
     expect(["CERTIFICATE", "TLOG"]).toContain((await failure(verifyBundle(B, digest, who))).code);
   });
 });
+
+describe("v0.2 without checkpoint (sigstore-python bundle_no_checkpoint.txt.sigstore, staging)", () => {
+  const PY = new URL("../../../test/fixtures/sigstore-python/", import.meta.url).pathname;
+  const staging = parseTrustedRoot(readFileSync(join(PY, "staging-trusted_root.json"), "utf8"), "staging root");
+  const B = JSON.parse(readFileSync(join(PY, "bundle_no_checkpoint.txt.sigstore"), "utf8"));
+  const artifact = readFileSync(join(PY, "bundle.txt"));
+  const who = { certificateIdentity: "william@yossarian.net", certificateOidcIssuer: "https://github.com/login/oauth" };
+
+  it("is refused as v0.2: the inclusion proof has no checkpoint", async () => {
+    const e = await failure(verifyBundle(B, artifact, who, { trustedRoot: staging }));
+    expect(e.message).toMatch(/^invalid v0\.2 bundle: missing or bad .*inclusionProof\.checkpoint/);
+  });
+  it("the same content labelled v0.1 verifies on its SET (P-384 certificate key, x509CertificateChain)", async () => {
+    const r = await verifyBundle({ ...clone(B), mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.1" }, artifact, who, { trustedRoot: staging });
+    // The unsigned proof is dropped: the result says what was verified (the SET).
+    expect(r).toMatchObject({ bundleVersion: "0.1", tlogEntries: [{ kind: "hashedrekord", inclusionPromise: true, inclusionProof: false }] });
+    expect(r.timestamps).toEqual([{ source: "tlog", time: "2023-01-30T22:42:08.000Z" }]);
+  });
+});

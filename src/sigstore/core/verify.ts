@@ -243,6 +243,7 @@ function checkCounts(json: Record<string, unknown>): void {
  * v0.1 bundles carry an inclusion proof without a checkpoint: its root hash is signed by nobody,
  * so the proof shows nothing; the signed entry timestamp (SET) is what v0.1 relies on. Such a
  * proof is dropped (the SET is still required and verified); without a SET the entry is refused.
+ * (v0.2 and later must carry the checkpoint: @sigstore/bundle's assertions refuse them before.)
  */
 function normaliseProofs(b: Bundle): void {
   for (const t of b.verificationMaterial.tlogEntries) {
