@@ -19,6 +19,8 @@ const keyless: VerifyPolicy = { certificateIdentity: ID, certificateOidcIssuer: 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const work = mkdtempSync(join(tmpdir(), "bw-sigcore-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Calls without a trustedRoot must see the bundled root, not a developer's earlier --tuf-refresh.
+process.env.XDG_CACHE_HOME = join(work, "xdg-cache");
 
 async function failure(p: Promise<unknown>): Promise<VerificationError> {
   try {
