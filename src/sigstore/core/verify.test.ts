@@ -426,3 +426,22 @@ describe("v0.2 without checkpoint (sigstore-python bundle_no_checkpoint.txt.sigs
     expect(r.timestamps).toEqual([{ source: "tlog", time: "2023-01-30T22:42:08.000Z" }]);
   });
 });
+
+describe("DSSE logged as hashedrekord (sigstore-conformance dsse-with-hashedrekord-happy-path, public good)", () => {
+  const B = JSON.parse(readFileSync(join(FIX, "dsse-with-hashedrekord-happy-path/bundle.sigstore.json"), "utf8"));
+  const subject = { digest: "sha256:70ed0277251d0cf2eb5eda8b574ce012de485e39a3de1fb4b1e0717e14b02d6a" };
+
+  it("verifies with the bundled root: the entry's digest is the SHA-256 of the DSSE PAE", async () => {
+    const r = await verifyBundle(B, subject, keyless);
+    expect(r).toMatchObject({ content: "dsseEnvelope", predicateType: "https://example.com/predicate/v1", tlogEntries: [{ kind: "hashedrekord", version: "0.0.1", inclusionProof: true, inclusionPromise: true }] });
+    expect(r.timestamps.map((t) => t.source).sort()).toEqual(["tlog", "tsa"]);
+  });
+  it("fails for another subject digest, and when the payload bytes change but still name the subject", async () => {
+    expect((await failure(verifyBundle(B, { digest: `sha256:${"0".repeat(64)}` }, keyless))).code).toBe("ARTIFACT");
+    const t = clone(B);
+    t.dsseEnvelope.payload = Buffer.from(Buffer.from(B.dsseEnvelope.payload, "base64").toString() + " ").toString("base64");
+    const e = await failure(verifyBundle(t, subject, keyless));
+    expect(e.code).toBe("TLOG");
+    expect(e.message).toBe("transparency log entry does not match the bundle: digest mismatch");
+  });
+});

@@ -13,6 +13,7 @@ import {
   PolicyError, toSignedEntity, toTrustMaterial, Verifier, VerificationError as SigstoreVerificationError,
   type SignedEntity, type Signer, type TrustMaterial,
 } from "@sigstore/verify";
+import { dsse as sigstoreDsse } from "@sigstore/core";
 import { UserError } from "../../errors.js";
 import { VerificationError, type VerificationCode } from "./errors.js";
 import { verifyPrehashed } from "./prehashed.js";
@@ -293,6 +294,25 @@ function buildEntity(b: Bundle, artifact: Artifact): SignedEntity {
     entity = toSignedEntity(b, Buffer.isBuffer(artifact) ? artifact : undefined);
   } catch (e) {
     throw new VerificationError("BUNDLE", `malformed bundle: ${(e as Error).message}`, { cause: e });
+  }
+  const entries = b.verificationMaterial.tlogEntries;
+  if (b.content.$case === "dsseEnvelope" && entries.length > 0 && entries.every((t) => t.kindVersion?.kind === "hashedrekord")) {
+    // A DSSE envelope logged as a hashedrekord entry (allowed by the client spec, "Bundle content
+    // vs. Rekor entry kind"): the entry's digest commits to SHA-256 of the pre-authentication
+    // encoding, the bytes the signature covers. @sigstore/verify 3.1.1 compares it with the
+    // payload hash instead; compare it with the PAE hash.
+    const env = b.content.dsseEnvelope;
+    const paeDigest = createHash("sha256").update(sigstoreDsse.preAuthEncoding(env.payloadType, env.payload)).digest();
+    const inner = entity.signature;
+    entity = {
+      ...entity,
+      signature: {
+        signature: inner.signature,
+        compareSignature: (s) => inner.compareSignature(s),
+        compareDigest: (d) => d.length === paeDigest.length && d.equals(paeDigest),
+        verifySignature: (key) => inner.verifySignature(key),
+      },
+    };
   }
   if (b.content.$case === "messageSignature" && Buffer.isBuffer(artifact)) {
     // @sigstore/verify always passes a hash name to crypto.verify, which Ed25519 (a pure
