@@ -30,6 +30,13 @@ describe.skipIf(!existsSync(BIN))("bulwark verify-blob", () => {
     const re = bulwark(["verify-blob", A, "--bundle", A_BUNDLE, "--certificate-identity-regexp", "^https://github\\.com/sigstore-conformance/", "--certificate-oidc-issuer", ISSUER]);
     expect(re.code).toBe(0);
   });
+  it("the one-file bundle (dist/bulwark.mjs) verifies the same bundle", () => {
+    const bin = new URL("../../dist/bulwark.mjs", import.meta.url).pathname;
+    if (!existsSync(bin)) return;
+    const r = spawnSync(process.execPath, [bin, "verify-blob", A, "--bundle", A_BUNDLE, "--certificate-identity", ID, "--certificate-oidc-issuer", ISSUER, "--format", "json"], { encoding: "utf8", env: { ...process.env, XDG_CACHE_HOME: join(work, "cache") } });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, trustedRoot: "bundled", signer: { identity: ID } });
+  });
   it("a digest instead of the file", () => {
     const digest = createHash("sha256").update("DO NOT MODIFY ME!\n\nthis is \"a.txt\", a sample input for sigstore-conformance's test suite.\n\nDO NOT MODIFY ME!\n").digest("hex");
     expect(bulwark(["verify-blob", `sha256:${digest}`, "--bundle", A_BUNDLE, "--certificate-identity", ID, "--certificate-oidc-issuer", ISSUER]).code).toBe(0);
