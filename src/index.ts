@@ -15,6 +15,10 @@ export { analyzers } from "./analyzers/registry.js";
 export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js";
 export { toolVersion } from "./version.js";
 export { auditRegistry, auditAsReport, auditJson, auditTable, registryAuditRules, type AuditOptions as RegistryAuditOptions, type AuditReport as RegistryAuditReport, type AuditFinding as RegistryAuditFinding } from "./registry/audit/index.js";
+export {
+  verifyBundle, loadTrustedRoot, refreshTrustedRoot, parseTrustedRoot, bundledTrustedRootJson, sigstoreCacheDir, VerificationError, isVerificationError, MAX_BUNDLE_BYTES,
+  type Artifact as SigstoreArtifact, type VerifyPolicy as BundleVerifyPolicy, type KeyPolicy, type IdentityPolicy, type VerifyOptions as BundleVerifyOptions, type VerifyResult as BundleVerifyResult, type TrustedRoot, type TrustedRootInfo, type VerificationCode,
+} from "./sigstore/core/index.js";
 export type * from "./model/index.js";
 export { loadPolicy, parsePolicy, checkPolicy, formatPolicyTable, POLICY_SCHEMA, NO_VERIFIER, type ImagePolicy, type PolicyCheckOptions, type PolicyCheckResult, type ImageResult, type RuleResult, type SupplyChainVerifier, type SupplyChainEvidence, type SignatureRequirement } from "./policy/index.js";
 export {

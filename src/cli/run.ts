@@ -10,6 +10,7 @@ import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 import { registerPolicy } from "./policy.js";
 import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
+import { registerVerifyBlob } from "./verify-blob.js";
 
 interface ImageFlags {
   format: string;
@@ -270,6 +271,7 @@ export async function run(argv: string[]): Promise<number> {
   registerPolicy(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); }, verifier: (registry) => cosignPolicyVerifier(registry) });
   registerRegistryAudit(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerCosignCommands(program, (code) => new Exit(code));
+  registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
 
   try {
     await program.parseAsync(argv, { from: "user" });
