@@ -3,8 +3,8 @@ import { readStdin } from "./common.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
-  attestImage, attestedSbom, generateKeyPair, loadPrivateKey, loadPublicKey, predicateTypeUri, signImage, UserError, verifyImageAttestations, verifyImageSignatures,
-  type AttestationVerification, type ImageVerification,
+  attestImage, attestedSbom, generateKeyPair, keylessBundleVerifier, loadPrivateKey, loadPublicKey, loadTrustedRoot, predicateTypeUri, signImage, UserError, verifyImageAttestations, verifyImageSignatures,
+  type AttestationVerification, type BundleVerifier, type IdentityPolicy, type ImageVerification,
 } from "../index.js";
 import { writeOutput } from "./output.js";
 
@@ -87,6 +87,46 @@ async function privateKey(path: string, flags: RegistryFlags) {
   return loadPrivateKey(readKeyFile(path), () => keyPassword(false, !!flags.passwordStdin), path);
 }
 
+interface KeylessFlags {
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
+  certificateOidcIssuerRegexp?: string;
+  trustedRoot?: string;
+}
+
+/** cosign's keyless verification flags. */
+function keylessOptions(cmd: Command): Command {
+  return cmd
+    .option("--certificate-identity <id>", "keyless: the signer's identity (certificate SAN: e-mail or URI), exact")
+    .option("--certificate-identity-regexp <re>", "keyless: the signer's identity, as a regular expression")
+    .option("--certificate-oidc-issuer <url>", "keyless: the OIDC issuer recorded in the certificate, exact")
+    .option("--certificate-oidc-issuer-regexp <re>", "keyless: the OIDC issuer, as a regular expression")
+    .option("--trusted-root <file>", "keyless: Sigstore trusted_root.json (default: the bundled public-good root)");
+}
+
+/**
+ * The keyless verifier for bundles signed by a Fulcio certificate, when an identity was given.
+ * A key or an identity is needed; an identity needs an issuer, as in cosign.
+ */
+async function keyless(flags: KeylessFlags, haveKeys: boolean): Promise<{ bundleVerifier?: BundleVerifier }> {
+  const identity = flags.certificateIdentity !== undefined || flags.certificateIdentityRegexp !== undefined;
+  const issuer = flags.certificateOidcIssuer !== undefined || flags.certificateOidcIssuerRegexp !== undefined;
+  if (!identity) {
+    if (issuer) throw new UserError("USAGE", "--certificate-oidc-issuer needs --certificate-identity or --certificate-identity-regexp");
+    if (!haveKeys) throw new UserError("USAGE", "give --key, or --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp)");
+    return {};
+  }
+  if (!issuer) throw new UserError("USAGE", "--certificate-identity needs --certificate-oidc-issuer or --certificate-oidc-issuer-regexp");
+  const policy: IdentityPolicy = {};
+  if (flags.certificateIdentity !== undefined) policy.certificateIdentity = flags.certificateIdentity;
+  if (flags.certificateIdentityRegexp !== undefined) policy.certificateIdentityRegExp = flags.certificateIdentityRegexp;
+  if (flags.certificateOidcIssuer !== undefined) policy.certificateOidcIssuer = flags.certificateOidcIssuer;
+  if (flags.certificateOidcIssuerRegexp !== undefined) policy.certificateOidcIssuerRegExp = flags.certificateOidcIssuerRegexp;
+  const { root } = await loadTrustedRoot(flags.trustedRoot);
+  return { bundleVerifier: keylessBundleVerifier(policy, { trustedRoot: root }) };
+}
+
 function publicKeys(paths: string[]) {
   return paths.map((p) => loadPublicKey(readKeyFile(p), p));
 }
@@ -160,18 +200,18 @@ export function registerCosignCommands(program: Command, exit: (code: number) =>
       if (r.referrerDigest) process.stderr.write(`Pushed referrer ${r.referrerDigest} for ${r.digest}\n`);
     });
 
-  registryOptions(program.command("verify").description("verify an image's cosign signatures (.sig tag and OCI 1.1 referrers) with a key; exit 1 unless each image has a valid one"))
+  keylessOptions(registryOptions(program.command("verify").description("verify an image's cosign signatures (.sig tag and OCI 1.1 referrers) with a key, or keyless bundles by identity; exit 1 unless each image has a valid one"))
     .argument("<images...>", "image references")
-    .requiredOption("--key <file>", "public key (PEM; repeatable: any of them may verify)", repeatable)
+    .option("--key <file>", "public key (PEM; repeatable: any of them may verify)", repeatable))
     .option("--format <format>", "text or json", "text")
     .option("--attestations", "verify attestations instead of signatures (as verify-attestation)")
     .option("--type <type>", "with --attestations: the predicate type required")
-    .action(async (images: string[], flags: RegistryFlags & { key: string[]; format: string; attestations?: boolean; type?: string }) => {
+    .action(async (images: string[], flags: RegistryFlags & KeylessFlags & { key?: string[]; format: string; attestations?: boolean; type?: string }) => {
       if (flags.attestations) return attestations(images, flags, exit);
       if (flags.type) throw new UserError("USAGE", "--type needs --attestations (or use verify-attestation)");
       checkFormat(flags.format);
-      const keys = publicKeys(flags.key);
-      const opts = await registry(flags);
+      const keys = publicKeys(flags.key ?? []);
+      const opts = { ...(await registry(flags)), ...(await keyless(flags, keys.length > 0)) };
       const results: ImageVerification[] = [];
       for (const image of images) results.push(await verifyImageSignatures(image, { keys }, opts));
       if (flags.format === "json") await writeOutput(JSON.stringify(results, null, 2) + "\n", undefined);
@@ -180,12 +220,12 @@ export function registerCosignCommands(program: Command, exit: (code: number) =>
       if (results.some((r) => !r.verified)) throw exit(1);
     });
 
-  registryOptions(program.command("verify-attestation").description("verify an image's in-toto attestations with a key and print the verified predicates; exit 1 unless each image has one"))
+  keylessOptions(registryOptions(program.command("verify-attestation").description("verify an image's in-toto attestations with a key (or keyless bundles by identity) and print the verified predicates; exit 1 unless each image has one"))
     .argument("<images...>", "image references")
-    .requiredOption("--key <file>", "public key (PEM; repeatable)", repeatable)
+    .option("--key <file>", "public key (PEM; repeatable)", repeatable))
     .option("--type <type>", "predicate type required (short name or URI)")
     .option("--format <format>", "text or json", "text")
-    .action(async (images: string[], flags: RegistryFlags & { key: string[]; format: string; type?: string }) => attestations(images, flags, exit));
+    .action(async (images: string[], flags: RegistryFlags & KeylessFlags & { key?: string[]; format: string; type?: string }) => attestations(images, flags, exit));
 }
 
 function readKeyFileOr(path: string): string {
@@ -207,11 +247,11 @@ function signatureText(r: ImageVerification): string {
   return lines.join("");
 }
 
-async function attestations(images: string[], flags: RegistryFlags & { key: string[]; format: string; type?: string }, exit: (code: number) => unknown): Promise<void> {
+async function attestations(images: string[], flags: RegistryFlags & KeylessFlags & { key?: string[]; format: string; type?: string }, exit: (code: number) => unknown): Promise<void> {
   checkFormat(flags.format);
   const type = flags.type ? predicateTypeUri(flags.type) : undefined;
-  const keys = publicKeys(flags.key);
-  const opts = await registry(flags);
+  const keys = publicKeys(flags.key ?? []);
+  const opts = { ...(await registry(flags)), ...(await keyless(flags, keys.length > 0)) };
   const results: AttestationVerification[] = [];
   for (const image of images) results.push(await verifyImageAttestations(image, { keys }, { ...opts, ...(type ? { predicateType: type } : {}) }));
   if (flags.format === "json") {

@@ -14,6 +14,8 @@ import {
   attestImage, attestedSbom, cosignPolicyVerifier, getWriter, inventory, scan, loadPublicKey, predicateTypeUri, signImage, verifyImageAttestations, verifyImageSignatures,
 } from "../../src/index.js";
 import { simpleSigningPayload } from "../../src/sigstore/cosign/layout.js";
+import { keylessBundleVerifier } from "../../src/sigstore/cosign/keyless.js";
+import { putBlob, putManifest, release, resolveTarget } from "../../src/sigstore/cosign/oci.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage, writeOciLayout, type BuiltImage } from "../support/image-builder.js";
 import { REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
@@ -54,7 +56,7 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
 
   beforeAll(async () => {
     reg = await startRegistry();
-    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"], ["spdx", "j"], ["cosign-made", "k"]] as const) {
+    for (const [tag, extra] of [["signed", "a"], ["other", "b"], ["unsigned", "c"], ["tamper", "d"], ["refs", "e"], ["att", "f"], ["badref", "g"], ["hostile", "h"], ["selfref", "i"], ["spdx", "j"], ["cosign-made", "k"], ["keyless", "l"]] as const) {
       images[tag] = await buildImage({
         layers: [{ entries: [{ path: "etc/os-release", content: DEBIAN_OS_RELEASE }, { path: "var/lib/dpkg/status", content: dpkgStatus(BASE_PKGS) }, { path: `opt/${extra}`, content: extra }] }],
       }, "oci");
@@ -64,6 +66,63 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
   afterAll(async () => {
     await reg?.stop();
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it("sends keyless bundles to the Sigstore verifier: a real public-good bundle attached to an image is checked for identity and for its subject", async () => {
+    // A real keyless DSSE bundle (sigstore-conformance, public good) put in place of the referrer
+    // of a key-signed image: the image verifier hands it to src/sigstore/core, which checks the
+    // certificate, the log proofs and the identity, then the in-toto subject against the image.
+    const r = await signImage(ref("keyless"), k1.key, { referrersOnly: true });
+    const t = await resolveTarget(ref("keyless"), {});
+    const bundleBytes = readFileSync(fixturePath("sigstore-conformance/dsse-with-hashedrekord-happy-path/bundle.sigstore.json"));
+    const bundle = JSON.parse(bundleBytes.toString()) as { verificationMaterial: { certificate: { rawBytes: string } } };
+    const layer = await putBlob(t.client, t.ref.repository, bundleBytes);
+    const config = await putBlob(t.client, t.ref.repository, Buffer.from("{}"));
+    const referrer = {
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+      config: { mediaType: "application/vnd.oci.empty.v1+json", digest: config.digest, size: config.size },
+      layers: [{ mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json", digest: layer.digest, size: layer.size }],
+      subject: { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: r.digest, size: images["keyless"]!.manifest.bytes.length },
+    };
+    const m = await putManifest(t.client, t.ref.repository, `sha256-${"0".repeat(64)}`, referrer, referrer.mediaType);
+    const index = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [{ mediaType: referrer.mediaType, artifactType: referrer.artifactType, digest: m.digest, size: m.size }] };
+    await putManifest(t.client, t.ref.repository, `sha256-${hex(r.digest)}`, index, index.mediaType);
+    release(t);
+    // The certificate's own identity, read with openssl: the one the test expects to match.
+    const certFile = join(work, "keyless-cert.der");
+    writeFileSync(certFile, Buffer.from(bundle.verificationMaterial.certificate.rawBytes, "base64"));
+    const text = execFileSync("openssl", ["x509", "-inform", "DER", "-in", certFile, "-noout", "-ext", "subjectAltName"], { encoding: "utf8" });
+    const san = /(?:email:|URI:)(\S+)/.exec(text)![1]!.replace(/,$/, "");
+    const issuerRe = ".*";
+    const good = await verifyImageSignatures(ref("keyless"), { keys: [] }, { sources: ["referrers"], bundleVerifier: keylessBundleVerifier({ certificateIdentity: san, certificateOidcIssuerRegExp: issuerRe }) });
+    expect(good.verified).toBe(false);
+    // The Sigstore verifier was given this image's digest as the artifact, and the bundle (which
+    // signs another artifact) is refused for that.
+    expect(good.signatures[0]!.reason).toBe(`artifact ${r.digest} is not a subject of the in-toto statement`);
+    // The same bundle as a blob bundle verifies with that identity (so nothing else was wrong).
+    const statement = JSON.parse(Buffer.from((JSON.parse(bundleBytes.toString()) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, "base64").toString()) as { subject: { digest: { sha256: string } }[] };
+    const { verifyBundle } = await import("../../src/sigstore/core/verify.js");
+    const blob = await verifyBundle(JSON.parse(bundleBytes.toString()), { digest: `sha256:${statement.subject[0]!.digest.sha256}` }, { certificateIdentity: san, certificateOidcIssuerRegExp: issuerRe });
+    expect(blob.signer).toMatchObject({ kind: "certificate", identity: san });
+    const wrong = await verifyImageSignatures(ref("keyless"), { keys: [] }, { sources: ["referrers"], bundleVerifier: keylessBundleVerifier({ certificateIdentity: "someone@example.com", certificateOidcIssuerRegExp: issuerRe }) });
+    expect(wrong.verified).toBe(false);
+    // Without a verifier the keyless bundle is said to need one, never passed.
+    const none = await verifyImageSignatures(ref("keyless"), { keys: [k1.pub] }, { sources: ["referrers"] });
+    expect(none.verified).toBe(false);
+    expect(none.signatures[0]!.reason).toMatch(/keyless bundle/);
+    // The CLI: an identity without an issuer is a usage error; key or identity is required.
+    if (existsSync(BIN)) {
+      const noIssuer = spawnSync(process.execPath, [BIN, "verify", ref("keyless"), "--certificate-identity", san], { encoding: "utf8" });
+      expect(noIssuer.status).toBe(2);
+      expect(noIssuer.stderr).toMatch(/needs --certificate-oidc-issuer/);
+      const nothing = spawnSync(process.execPath, [BIN, "verify", ref("keyless")], { encoding: "utf8" });
+      expect(nothing.status).toBe(2);
+      const cli = spawnSync(process.execPath, [BIN, "verify", ref("keyless"), "--certificate-identity", "someone@example.com", "--certificate-oidc-issuer-regexp", issuerRe, "--format", "json"], { encoding: "utf8" });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toMatch(/verification failed/);
+    }
   });
 
   it("signs, and verifies what it signed (legacy .sig tag)", async () => {
@@ -418,8 +477,14 @@ describe.skipIf(missingTool("cosign layout tests", [...REGISTRY_TOOLS, "openssl"
     expect(wrong.reason).toMatch(/no valid signature .*does not verify with the given key/);
     const none = await verifier.verifySignature(`${reg.host}/team/app@${images["spdx"]!.manifest.digest}`, images["spdx"]!.manifest.digest, req);
     expect(none).toMatchObject({ ok: false, reason: "no signatures found" });
+    // Identities verify keyless bundles only: a key-signed image has none that pass.
     const identities = await verifier.verifySignature(`${reg.host}/team/app@${signed}`, signed, { identities: [{ issuer: "x", subject: "y" }] });
-    expect(identities.reason).toMatch(/need keyless verification/);
+    expect(identities.ok).toBe(false);
+    // The keyless bundle attached to "keyless" goes through the Sigstore verifier with each identity.
+    const keyless = images["keyless"]!.manifest.digest;
+    const viaPolicy = await verifier.verifySignature(`${reg.host}/team/app@${keyless}`, keyless, { identities: [{ issuer: "https://nowhere.example", subject: "a@b" }, { issuer: "https://other.example", subject: "c@d" }] });
+    expect(viaPolicy.ok).toBe(false);
+    expect(viaPolicy.evidence?.join("\n")).toMatch(/bundle/);
     const missingKey = await verifier.verifySignature(`${reg.host}/team/app@${signed}`, signed, { keys: [join(work, "nope.pub")] });
     expect(missingKey).toMatchObject({ ok: false });
     expect(missingKey.reason).toMatch(/nope.pub: cannot read the key/);

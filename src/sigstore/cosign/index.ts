@@ -10,3 +10,4 @@ export {
 } from "./verify.js";
 export { attestedSbom } from "./sbom.js";
 export { cosignPolicyVerifier, type CosignPolicyVerifier } from "./supply-chain.js";
+export { keylessBundleVerifier } from "./keyless.js";

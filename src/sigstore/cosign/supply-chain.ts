@@ -1,13 +1,14 @@
 // The signature and attestation checks of an ImagePolicy (`requireSignature: { keys }`,
 // `requireAttestations: [types]`), in the shape src/policy's SupplyChainVerifier asks for
-// (structurally: this room does not import the policy room). Key-based here; identities need the
-// keyless verifier (`bundleVerifier`, from src/sigstore/core).
+// (structurally: this room does not import the policy room). Keys verify key-based signatures;
+// identities verify keyless bundles through src/sigstore/core (keyless.ts).
 import { readFileSync } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import { UserError, errorMessage } from "../../errors.js";
 import { loadPublicKey } from "./keys.js";
 import { predicateTypeUri } from "./layout.js";
 import type { TargetOptions } from "./oci.js";
+import { keylessBundleVerifier } from "./keyless.js";
 import { verifyImageAttestations, verifyImageSignatures, type BundleVerifier } from "./verify.js";
 
 export interface SignatureRequirementLike {
@@ -47,8 +48,30 @@ export function cosignPolicyVerifier(opts: TargetOptions & { bundleVerifier?: Bu
       }
       return key;
     });
-  const { bundleVerifier, ...registry } = opts;
-  const verifyOpts = { ...registry, ...(bundleVerifier ? { bundleVerifier } : {}) };
+  const { bundleVerifier: given, ...registry } = opts;
+  // The policy's keyless identities, when it names some: a bundle passes with any of them.
+  const identitiesOf = (req: SignatureRequirementLike | undefined): BundleVerifier | undefined => {
+    const ids = (req?.identities ?? []) as { issuer?: string; subject?: string; subjectRegExp?: string }[];
+    if (ids.length === 0) return given;
+    const verifiers = ids.map((id) => keylessBundleVerifier({
+      ...(id.issuer !== undefined ? { certificateOidcIssuer: id.issuer } : {}),
+      ...(id.subject !== undefined ? { certificateIdentity: id.subject } : {}),
+      ...(id.subjectRegExp !== undefined ? { certificateIdentityRegExp: id.subjectRegExp } : {}),
+    }));
+    return async (bundle, ctx) => {
+      const reasons: string[] = [];
+      for (const v of verifiers) {
+        const r = await v(bundle, ctx);
+        if (r.valid) return r;
+        reasons.push(r.reason);
+      }
+      return { valid: false, reason: [...new Set(reasons)].join("; ") };
+    };
+  };
+  const optsFor = (req: SignatureRequirementLike | undefined) => {
+    const bundleVerifier = identitiesOf(req);
+    return { ...registry, ...(bundleVerifier ? { bundleVerifier } : {}) };
+  };
   const guard = async (fn: () => Promise<SupplyChainEvidenceLike>): Promise<SupplyChainEvidenceLike> => {
     try {
       return await fn();
@@ -57,16 +80,14 @@ export function cosignPolicyVerifier(opts: TargetOptions & { bundleVerifier?: Bu
     }
   };
   const needKeys = (keys: KeyObject[], req: SignatureRequirementLike | undefined): SupplyChainEvidenceLike | undefined =>
-    keys.length === 0 && !bundleVerifier
-      ? { ok: false, reason: req?.identities?.length ? "identity requirements need keyless verification, which is not wired in this build" : "no public key to verify with (requireSignature.keys)" }
-      : undefined;
+    keys.length === 0 && !identitiesOf(req) ? { ok: false, reason: "no public key or identity to verify with (requireSignature.keys or .identities)" } : undefined;
 
   return {
     verifySignature: (imageRef, digest, req) => guard(async () => {
       const keys = keysOf(req);
       const missing = needKeys(keys, req);
       if (missing) return missing;
-      const r = await verifyImageSignatures(imageRef, { keys }, verifyOpts);
+      const r = await verifyImageSignatures(imageRef, { keys }, optsFor(req));
       if (r.digest !== digest) return { ok: false, reason: `${imageRef} resolved to ${r.digest}, not ${digest}` };
       const evidence = r.signatures.map((s) => oneLine(`${s.valid ? "valid" : "invalid"} ${s.kind} (${s.source}) ${s.manifest}${s.reason ? `: ${s.reason}` : ""}`));
       const valid = r.signatures.filter((s) => s.valid).length;
@@ -82,7 +103,7 @@ export function cosignPolicyVerifier(opts: TargetOptions & { bundleVerifier?: Bu
       const absent: string[] = [];
       for (const type of types) {
         const uri = predicateTypeUri(type);
-        const r = await verifyImageAttestations(imageRef, { keys }, { ...verifyOpts, predicateType: uri });
+        const r = await verifyImageAttestations(imageRef, { keys }, { ...optsFor(req), predicateType: uri });
         if (r.digest !== digest) return { ok: false, reason: `${imageRef} resolved to ${r.digest}, not ${digest}` };
         if (r.verified) evidence.push(`${type}: verified (${uri})`);
         else {

@@ -1,0 +1,23 @@
+// Keyless image signatures: Sigstore bundles attached to an image (OCI 1.1 referrers) whose signer
+// is a Fulcio certificate, verified by src/sigstore/core (certificate chain, SCT, transparency-log
+// proofs, identity and issuer) against a trusted root. The artifact is the image's manifest
+// digest, which the bundle's in-toto subject (DSSE) must name.
+import { isVerificationError } from "../core/errors.js";
+import { verifyBundle as verifySigstoreBundle, type IdentityPolicy } from "../core/verify.js";
+import type { TrustedRoot } from "../core/trusted-root.js";
+import type { BundleVerifier } from "./verify.js";
+
+export function keylessBundleVerifier(identity: IdentityPolicy, opts: { trustedRoot?: TrustedRoot } = {}): BundleVerifier {
+  return async (bundle, ctx) => {
+    try {
+      const r = await verifySigstoreBundle(bundle, { digest: ctx.digest }, identity, opts.trustedRoot ? { trustedRoot: opts.trustedRoot } : {});
+      const env = (bundle as { dsseEnvelope?: { payload?: string } }).dsseEnvelope;
+      const payload = typeof env?.payload === "string" ? Buffer.from(env.payload, "base64") : undefined;
+      const who = r.signer.kind === "certificate" ? `${r.signer.identity}${r.signer.issuer ? ` (${r.signer.issuer})` : ""}` : undefined;
+      return { valid: true, ...(payload ? { payload } : {}), ...(who ? { identity: who } : {}) };
+    } catch (e) {
+      if (isVerificationError(e)) return { valid: false, reason: e.message };
+      throw e;
+    }
+  };
+}
