@@ -15,3 +15,4 @@ export { analyzers } from "./analyzers/registry.js";
 export type { Analyzer, AnalyzerFile, FileAnalysis } from "./analyzers/types.js";
 export { toolVersion } from "./version.js";
 export type * from "./model/index.js";
+export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";

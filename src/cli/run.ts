@@ -6,6 +6,7 @@ import {
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
+import { registerRegistryScan } from "./registry-scan.js";
 
 interface ImageFlags {
   format: string;
@@ -256,6 +257,8 @@ export async function run(argv: string[]): Promise<number> {
       );
       if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
     });
+
+  registerRegistryScan(program, (code) => new Exit(code));
 
   try {
     await program.parseAsync(argv, { from: "user" });
