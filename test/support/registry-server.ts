@@ -15,6 +15,8 @@ export const REGISTRY_AUTH_TOOLS = ["docker-registry", "htpasswd"];
 export interface RegistryServer {
   /** "127.0.0.1:<port>" */
   host: string;
+  /** The registry's storage root (filesystem driver): blobs are under docker/registry/v2/blobs. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -96,5 +98,5 @@ export async function startRegistry(opts: { htpasswd?: { user: string; password:
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { host, stop };
+  return { host, dataDir: join(dir, "data"), stop };
 }

@@ -292,14 +292,24 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
     const currentDb = vulnOn ? dbVersion(dbPath) : undefined;
     const layerBytes = new Map<string, number>();
     let pulled = 0;
-    const onLayer = progress
-      ? (e: ProgressEvent): void => {
-          if (e.kind !== "layer-bytes") return;
-          pulled += e.bytes - (layerBytes.get(e.digest) ?? 0);
-          layerBytes.set(e.digest, e.bytes);
-          progress({ kind: "bytes", bytes: pulled });
-        }
-      : undefined;
+    // Layers being analysed by a scan in flight: another image with the same layer waits for it to
+    // reach the layer cache instead of pulling and analysing it a second time.
+    const claimed = new Map<string, { done: Promise<void>; resolve: () => void }>();
+    const settle = (digest: string): void => {
+      claimed.get(digest)?.resolve();
+      claimed.delete(digest);
+    };
+    const onLayer = (e: ProgressEvent): void => {
+      if (e.kind === "layer-done") settle(e.digest);
+      if (e.kind !== "layer-bytes" || !progress) return;
+      pulled += e.bytes - (layerBytes.get(e.digest) ?? 0);
+      layerBytes.set(e.digest, e.bytes);
+      progress({ kind: "bytes", bytes: pulled });
+    };
+    const layersOf = async (u: Unit): Promise<string[]> => {
+      const m = await manifestOf(u.repository, u.manifestDigest).catch(() => undefined);
+      return m?.kind === "image" ? m.layers.map((l) => l.digest) : [];
+    };
     let done = 0;
     let reused = 0;
     progress?.({ kind: "images", done, total: order.length, reused });
@@ -330,8 +340,28 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
         if (opts.cacheDir) scanOpts.cacheDir = opts.cacheDir;
         if (opts.noCache) scanOpts.noCache = true;
         if (opts.includeDeclared) scanOpts.includeDeclared = true;
-        if (onLayer) scanOpts.onProgress = onLayer;
-        const report = await scan(`registry:${registry}/${u.repository}@${u.manifestDigest}`, scanOpts);
+        scanOpts.onProgress = onLayer;
+        const mine: [string, { done: Promise<void>; resolve: () => void }][] = [];
+        if (!opts.noCache) {
+          const layers = await layersOf(u);
+          for (;;) {
+            const busy = layers.map((d) => claimed.get(d)?.done).filter((p) => p !== undefined);
+            if (busy.length === 0) break;
+            await Promise.all(busy);
+          }
+          for (const d of layers) {
+            let resolve!: () => void;
+            const claim = { done: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+            claimed.set(d, claim);
+            mine.push([d, claim]);
+          }
+        }
+        let report: Report;
+        try {
+          report = await scan(`registry:${registry}/${u.repository}@${u.manifestDigest}`, scanOpts);
+        } finally {
+          for (const [d, claim] of mine) if (claimed.get(d) === claim) settle(d);
+        }
         const entry: StateEntry = {
           scannedAt: now.toISOString(),
           scanners,
