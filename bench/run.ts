@@ -16,6 +16,7 @@ import { ensureTrivy } from "./peer.js";
 import { ensureBigImage, ensureRealImage } from "./real-image.js";
 import { benchMatch, generatePackages } from "./match.js";
 import { benchVulndb } from "./vulndb.js";
+import { benchRegistryScan } from "./registry-scan.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..", "..", ".bench-cache");
@@ -68,6 +69,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const only = process.argv[2];
 if (only === "real") {
   await benchReal();
+  process.exit(0);
+}
+if (only === "registry") {
+  await benchRegistryScan();
   process.exit(0);
 }
 

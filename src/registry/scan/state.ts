@@ -2,7 +2,7 @@
 // findings), the advisory database version it was last matched against, and its summary. Written
 // atomically (temporary file + rename), so a killed run leaves the previous state.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { dbStatus, UserError, type Report } from "../../index.js";
 
@@ -83,6 +83,24 @@ export function saveState(file: string, state: ScanState): void {
  * update time. Any import or update changes it; reading does not.
  */
 export function dbVersion(path: string): { version: string; builtAt?: string } | undefined {
+  // Writers replace the file (copy, rename): the same inode, size and mtime is the same database.
+  let key: string;
+  try {
+    const st = statSync(path);
+    key = `${path}\0${st.ino}\0${st.size}\0${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+  const hit = versions.get(key);
+  if (hit) return hit;
+  const v = computeDbVersion(path);
+  if (v) versions.set(key, v);
+  return v;
+}
+
+const versions = new Map<string, { version: string; builtAt?: string }>();
+
+function computeDbVersion(path: string): { version: string; builtAt?: string } | undefined {
   const s = dbStatus(path);
   if (!s.exists) return undefined;
   const basis = JSON.stringify([s.builtAt ?? null, s.records, s.ecosystems.map((e) => [e.ecosystem, e.records, e.updatedAt ?? null])]);
