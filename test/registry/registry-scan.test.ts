@@ -1,7 +1,7 @@
 // registry scan against a real registry (Debian's docker-registry): pagination, filters, one scan
 // per digest, multi-platform indexes, a broken repository, incremental state (proved without
 // pulls by counting blob GETs through a relay and by deleting the blobs), and auth.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -214,15 +214,28 @@ describe.skipIf(skipReason !== undefined)("registry scan with a real registry", 
     // Remove the layer blobs from the registry: a pull could not succeed any more.
     for (const i of [...Object.values(img), amd64]) for (const l of i.layers) rmSync(blobFile(reg, l.digest), { force: true });
     proxy.reset();
+    // Without reports, images with the same packages share one match.
+    const rematched = await registryScan(proxy.host, opts);
+    expect(proxy.count("GET", /\/blobs\//)).toBe(0);
+    expect(rematched.errors).toEqual([]);
+    expect(rematched.images.map((i) => i.source)).toEqual(first.images.map(() => "rematched"));
+    // With --full each image is matched on its own: the same summaries, from real reports.
     const third = await registryScan(proxy.host, { ...opts, full: true });
     expect(proxy.count("GET", /\/blobs\//)).toBe(0);
     expect(third.errors).toEqual([]);
-    expect(third.images.map((i) => i.source)).toEqual(first.images.map(() => "rematched"));
+    expect(third.images.map((i) => i.source)).toEqual(first.images.map(() => "reused"));
     for (const [i, image] of third.images.entries()) {
       expect(image.summary.vulnerabilities.MEDIUM).toBe(first.images[i]!.summary.vulnerabilities.MEDIUM + 1);
       expect(image.report!.vulnerabilities.map((v) => v.source.id).sort()).toEqual(["TEST-BASH-1", "TEST-ZLIB-1"]);
       expect(summarize(image.report!)).toEqual(image.summary);
+      expect(rematched.images[i]!.summary).toEqual(image.summary);
     }
+    // The state file stores each distinct package list once.
+    const stored = JSON.parse(readFileSync(state, "utf8")) as { packages: Record<string, unknown[]>; images: Record<string, { inventory: { packages: string } }> };
+    const refs = Object.values(stored.images).map((e) => e.inventory.packages);
+    expect(refs.every((k) => Array.isArray(stored.packages[k]))).toBe(true);
+    expect(Object.keys(stored.packages).length).toBe(new Set(refs).size);
+    expect(Object.keys(stored.packages).length).toBeLessThan(refs.length);
     // --output-dir writes one report per digest.
     const dir = join(work, "reports");
     const fourth = await registryScan(proxy.host, { ...opts, outputDir: dir });

@@ -17,7 +17,7 @@ import { IMAGE_TYPES, MANIFEST_ACCEPT, type Descriptor, type Manifest } from "..
 import { addVulnerabilities, defaultDbPath, getWriter, scan, type Report, type ScanOptions, type Severity, type VulnScanOptions, type ProgressEvent } from "../../index.js";
 import { listRepositories, listTags, type ListLimits } from "../list.js";
 import { globMatcher } from "./glob.js";
-import { dbVersion, loadState, saveState, type ImageSummary, type ScanState, type StateEntry } from "./state.js";
+import { dbVersion, loadState, packagesKey, saveState, type ImageSummary, type ScanState, type StateEntry } from "./state.js";
 
 export type { ImageSummary } from "./state.js";
 
@@ -310,6 +310,7 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
       const m = await manifestOf(u.repository, u.manifestDigest).catch(() => undefined);
       return m?.kind === "image" ? m.layers.map((l) => l.digest) : [];
     };
+    const shared = new Map<string, Promise<ImageSummary>>();
     let done = 0;
     let reused = 0;
     progress?.({ kind: "images", done, total: order.length, reused });
@@ -323,11 +324,26 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
           if (fresh && !wantReport) {
             outcomes.set(u.manifestDigest, { entry: known, source: "reused" });
           } else {
-            // Re-match the stored inventory: no pull.
-            const report = structuredClone(known.inventory);
-            if (vulnOn) await addVulnerabilities(report, vuln, now);
-            const entry = { ...known, summary: summarize(report), ...(vulnOn ? withDb(dbVersion(dbPath)) : {}), matchKey };
-            outcomes.set(u.manifestDigest, { entry, source: fresh ? "reused" : "rematched", report });
+            // Re-match the stored inventory: no pull. Matching depends only on the packages, the
+            // OS and the options, so images with the same packages share one match for a summary.
+            const shareKey = !wantReport && !vuln.vex?.length ? `${packagesKey(known.inventory.packages)} ${JSON.stringify(known.inventory.artifact.os)}` : undefined;
+            let summary = shareKey !== undefined ? await shared.get(shareKey) : undefined;
+            let report: Report | undefined;
+            if (!summary) {
+              const match = (async () => {
+                const r = structuredClone(known.inventory);
+                if (vulnOn) await addVulnerabilities(r, vuln, now);
+                report = r;
+                return summarize(r);
+              })();
+              if (shareKey !== undefined) {
+                shared.set(shareKey, match);
+                match.catch(() => shared.delete(shareKey));
+              }
+              summary = await match;
+            }
+            const entry = { ...known, summary, ...(vulnOn ? withDb(dbVersion(dbPath)) : {}), matchKey };
+            outcomes.set(u.manifestDigest, { entry, source: fresh ? "reused" : "rematched", ...(report ? { report } : {}) });
           }
           reused++;
           return;

@@ -37,6 +37,23 @@ export interface ScanState {
   images: Record<string, StateEntry>;
 }
 
+/**
+ * On disk, package lists are stored once per distinct content (`packages`, by hash) and each
+ * inventory names its list: tags of one repository and images built on one base often have
+ * exactly the same packages (with the same layer attribution).
+ */
+interface StoredState {
+  version: number;
+  registry: string;
+  packages?: Record<string, Report["packages"]>;
+  images: Record<string, Omit<StateEntry, "inventory"> & { inventory: Omit<Report, "packages"> & { packages: Report["packages"] | string } }>;
+}
+
+/** A stable key of a package list (for the state file and for sharing match results). */
+export function packagesKey(packages: Report["packages"]): string {
+  return createHash("sha256").update(JSON.stringify(packages)).digest("hex").slice(0, 32);
+}
+
 export function loadState(file: string, registry: string): ScanState {
   if (!existsSync(file)) return { version: STATE_VERSION, registry, images: {} };
   let text: string;
@@ -48,9 +65,9 @@ export function loadState(file: string, registry: string): ScanState {
     if (e instanceof UserError) throw e;
     throw new UserError("INPUT", `${file}: cannot read the state file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  let json: ScanState;
+  let json: StoredState;
   try {
-    json = JSON.parse(text) as ScanState;
+    json = JSON.parse(text) as StoredState;
   } catch {
     throw new UserError("INPUT", `${file}: the state file is not valid JSON (remove it to start afresh)`);
   }
@@ -60,13 +77,35 @@ export function loadState(file: string, registry: string): ScanState {
   if (json.registry !== registry) {
     throw new UserError("INPUT", `${file}: the state file belongs to registry ${String(json.registry)}, not ${registry}`);
   }
-  return json;
+  const images: Record<string, StateEntry> = {};
+  for (const [digest, e] of Object.entries(json.images)) {
+    const ref = e?.inventory?.packages;
+    const packages = typeof ref === "string" ? json.packages?.[ref] : ref;
+    // An entry whose package list is missing is dropped: that image is scanned again.
+    if (!Array.isArray(packages)) continue;
+    images[digest] = { ...e, inventory: { ...e.inventory, packages } as Report };
+  }
+  return { version: json.version, registry: json.registry, images };
 }
 
 export function saveState(file: string, state: ScanState): void {
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    writeFileSync(tmp, JSON.stringify(state) + "\n");
+    const packages: Record<string, Report["packages"]> = {};
+    const keys = new Map<Report["packages"], string>();
+    const images: StoredState["images"] = {};
+    for (const [digest, e] of Object.entries(state.images)) {
+      const list = e.inventory.packages;
+      let key = keys.get(list);
+      if (key === undefined) {
+        key = packagesKey(list);
+        keys.set(list, key);
+        packages[key] ??= list;
+      }
+      images[digest] = { ...e, inventory: { ...e.inventory, packages: key } };
+    }
+    const stored: StoredState = { version: state.version, registry: state.registry, packages, images };
+    writeFileSync(tmp, JSON.stringify(stored) + "\n");
     renameSync(tmp, file);
   } catch (e) {
     try {
