@@ -90,6 +90,23 @@ describe.skipIf(missingTool("registry scan CLI tests", REGISTRY_AUTH_TOOLS) !== 
     expect(bulwark(["registry", "scan", reg.host, ...auth, ...vuln, "--severity", "LOW", "--exit-code", "3", "-q"], user.password).code).toBe(0);
   }, 60_000);
 
+  it.skipIf(missingTool("registry scan progress on a terminal", ["script"]) !== undefined)("progress on a terminal: repositories listed, images done/total; none with -q or without a terminal", () => {
+    const cmd = (extra: string) => `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} registry scan ${reg.host} --username ${user.user} --password-stdin --scanners package -o /dev/null ${extra} < ${JSON.stringify(join(work, "pw"))}`;
+    writeFileSync(join(work, "pw"), user.password);
+    // script(1) runs the command on a pseudo-terminal; its output is what the terminal showed.
+    const tty = spawnSync("script", ["-qec", cmd(""), "/dev/null"], { encoding: "utf8", env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache") } });
+    expect(tty.status, tty.stdout).toBe(0);
+    expect(tty.stdout).toContain("repositories 2/2 listed");
+    expect(tty.stdout).toMatch(/images 2\/2 done/);
+    expect(tty.stdout).not.toContain(user.password);
+    const quiet = spawnSync("script", ["-qec", cmd("-q"), "/dev/null"], { encoding: "utf8", env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache") } });
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).not.toContain("listed");
+    const piped = bulwark(["registry", "scan", reg.host, ...auth, "--scanners", "package", "-o", "/dev/null"], user.password);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe("");
+  }, 60_000);
+
   it("errors: unreachable registry exits 1, bad flags exit 2, a wrong password is never shown", async () => {
     const port = await freePort();
     const down = bulwark(["registry", "scan", `127.0.0.1:${port}`, "--scanners", "package"]);
