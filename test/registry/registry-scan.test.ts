@@ -236,6 +236,11 @@ describe.skipIf(skipReason !== undefined)("registry scan with a real registry", 
     expect(refs.every((k) => Array.isArray(stored.packages[k]))).toBe(true);
     expect(Object.keys(stored.packages).length).toBe(new Set(refs).size);
     expect(Object.keys(stored.packages).length).toBeLessThan(refs.length);
+    // A state file is bound to its registry, and a damaged one is refused with a clear error.
+    await expect(registryScan(reg.host, opts)).rejects.toThrow(/belongs to registry 127\.0\.0\.1:\d+, not 127/);
+    const damaged = join(work, "damaged-state.json");
+    writeFileSync(damaged, readFileSync(state, "utf8").slice(0, 100));
+    await expect(registryScan(proxy.host, { ...opts, state: damaged })).rejects.toThrow(/not valid JSON \(remove it to start afresh\)/);
     // --output-dir writes one report per digest.
     const dir = join(work, "reports");
     const fourth = await registryScan(proxy.host, { ...opts, outputDir: dir });
