@@ -194,6 +194,37 @@ describe.skipIf(skipReason !== undefined)("registry scan with a real registry", 
     expect(arm.images.map((i) => `${i.repository} ${i.platform}`)).toEqual(["multi/x linux/arm64"]);
   }, 60_000);
 
+  it("--concurrency N: exactly N images in flight", async () => {
+    // Each image scan fetches its config once; the relay holds config answers for 300 ms and
+    // records how many are pending at once.
+    const configs = new Set(Array.from({ length: 7 }, (_, v) => img[`two${v + 1}`]!.config.digest));
+    let inflight = 0;
+    let peak = 0;
+    const slow = await startFaultProxy(reg.host, (req, res, url) => {
+      const digest = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
+      if (req.method !== "GET" || !configs.has(digest)) return false;
+      peak = Math.max(peak, ++inflight);
+      setTimeout(() => {
+        void fetch(`http://${reg.host}${url.pathname}`).then(async (up) => {
+          const body = Buffer.from(await up.arrayBuffer());
+          inflight--;
+          res.writeHead(up.status, { "content-type": up.headers.get("content-type") ?? "application/octet-stream", "content-length": String(body.length) }).end(body);
+        });
+      }, 300);
+      return true;
+    });
+    try {
+      for (const n of [2, 5]) {
+        peak = 0;
+        const r = await registryScan(slow.host, { ...base(), repo: ["app/two"], concurrency: n, noCache: true });
+        expect(r.images).toHaveLength(7);
+        expect(peak).toBe(n);
+      }
+    } finally {
+      await slow.stop();
+    }
+  }, 60_000);
+
   it("incremental: a re-run pulls nothing, and newer advisories are re-matched without a pull", async () => {
     const state = join(work, "state.json");
     const opts = { ...base(), repo: ["app/*", "multi/x"], state };
