@@ -33,7 +33,11 @@ export function freePort(): Promise<number> {
 }
 
 /** `address`: the IP to listen on and to name the registry by (default 127.0.0.1). */
-export async function startRegistry(opts: { htpasswd?: { user: string; password: string }; address?: string } = {}): Promise<RegistryServer> {
+/**
+ * `config`: more top-level YAML lines for the registry's config file (e.g. an `auth: token:`
+ * block), appended as given.
+ */
+export async function startRegistry(opts: { htpasswd?: { user: string; password: string }; address?: string; config?: string[] } = {}): Promise<RegistryServer> {
   const registryBinary = toolPath("docker-registry");
   const dir = mkdtempSync(join(tmpdir(), "bw-registry-"));
   const port = await freePort();
@@ -59,6 +63,7 @@ export async function startRegistry(opts: { htpasswd?: { user: string; password:
     writeFileSync(join(dir, "htpasswd"), entry.trim() + "\n");
     lines.push("auth:", "  htpasswd:", "    realm: bulwark-test", `    path: ${JSON.stringify(join(dir, "htpasswd"))}`);
   }
+  if (opts.config) lines.push(...opts.config);
   const configFile = join(dir, "config.yml");
   writeFileSync(configFile, lines.join("\n") + "\n");
 
