@@ -22,6 +22,7 @@ interface Flags {
   outputDir?: string;
   state?: string;
   exitCode?: string;
+  allowIncomplete?: boolean;
   insecure?: boolean;
   username?: string;
   passwordStdin?: boolean;
@@ -61,7 +62,8 @@ export function registerRegistryScan(program: Command, exit: (code: number) => u
     .option("--full", "json: embed each image's full report (as scan --format json)")
     .option("--output-dir <dir>", "write one full report per image digest (sha256-<hex>.json)")
     .option("--state <file>", "incremental state: digests already scanned are not pulled again")
-    .option("--exit-code <n>", "exit with this code when any vulnerability is reported (0 otherwise)")
+    .option("--exit-code <n>", "exit with this code when any vulnerability is reported or any package could not be checked (0 otherwise)")
+    .option("--allow-incomplete", "with --exit-code: do not fail because packages could not be checked (no advisories for them)")
     .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
@@ -94,6 +96,17 @@ export function registerRegistryScan(program: Command, exit: (code: number) => u
       if (!flags.quiet) for (const e of result.errors) process.stderr.write(`bulwark: warning: ${e.repository || "catalog"}${e.tag ? `:${e.tag}` : ""}: ${e.message}\n`);
       const text = flags.format === "json" ? JSON.stringify(result, null, 2) + "\n" : table(result);
       await writeOutput(text, flags.output);
+      // As in `scan`: packages that could not be checked are said whatever the format (even with
+      // -q), and fail the gate unless --allow-incomplete.
+      const incomplete = result.images.filter((i) => (i.unchecked ?? 0) > 0);
+      if (incomplete.length) {
+        const what = `${incomplete.length} ${incomplete.length === 1 ? "image has" : "images have"} packages that were not checked for vulnerabilities (no advisories for their ecosystem in the database)`;
+        if (exitCode !== 0 && !flags.allowIncomplete) {
+          process.stderr.write(`bulwark: ${what}; pass --allow-incomplete to accept incomplete results\n`);
+          throw exit(exitCode);
+        }
+        process.stderr.write(`bulwark: warning: ${what}\n`);
+      }
       const found = result.images.some((i) => SEVERITIES.some((s) => i.summary.vulnerabilities[s] > 0));
       if (exitCode !== 0 && found) throw exit(exitCode);
     });

@@ -107,6 +107,23 @@ describe.skipIf(missingTool("registry scan CLI tests", REGISTRY_AUTH_TOOLS) !== 
     expect(piped.stderr).toBe("");
   }, 60_000);
 
+  it("packages no advisory was looked at for are said, gate --exit-code, and --allow-incomplete accepts them", async () => {
+    // A database with PyPI advisories only: the images' Debian packages cannot be checked.
+    const pypiOnly = join(work, "pypi.db");
+    mkdirSync(join(work, "osv-pypi"));
+    writeFileSync(join(work, "osv-pypi", "P.json"), JSON.stringify({ id: "TEST-PY-1", modified: "2026-01-01T00:00:00Z", affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1" }] }] }] }));
+    await importPaths(pypiOnly, [join(work, "osv-pypi")]);
+    const args = ["registry", "scan", reg.host, ...auth, "--db", pypiOnly, "--offline"];
+    const plain = bulwark([...args, "--format", "json", "-q"], user.password);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout).images.map((i: { unchecked?: number }) => i.unchecked)).toEqual([BASE_PKGS.length, BASE_PKGS.length]);
+    expect(plain.stderr).toMatch(/warning: 2 images have packages that were not checked/);
+    const gated = bulwark([...args, "--exit-code", "4"], user.password);
+    expect(gated.code).toBe(4);
+    expect(gated.stderr).toMatch(/pass --allow-incomplete/);
+    expect(bulwark([...args, "--exit-code", "4", "--allow-incomplete"], user.password).code).toBe(0);
+  }, 60_000);
+
   it("errors: unreachable registry exits 1, bad flags exit 2, a wrong password is never shown", async () => {
     const port = await freePort();
     const down = bulwark(["registry", "scan", `127.0.0.1:${port}`, "--scanners", "package"]);

@@ -78,6 +78,8 @@ export interface RegistryImage {
   /** "scanned" (pulled now), "reused" (state, same advisories), "rematched" (state, new advisories). */
   source: "scanned" | "reused" | "rematched";
   summary: ImageSummary;
+  /** Packages not checked for vulnerabilities: the database has no advisories of their ecosystem. */
+  unchecked?: number;
   report?: Report;
 }
 
@@ -139,6 +141,11 @@ export function parseDuration(text: string): number {
   }
   if (!text || matched !== text.length || total <= 0) throw new UserError("USAGE", `invalid duration "${text}" (use e.g. 30m, 24h, 7d, 2w)`);
   return total;
+}
+
+/** Packages whose ecosystem the advisory database has no records of (what `scan --exit-code` gates on). */
+export function uncheckedPackages(report: Report): number {
+  return (report.unchecked ?? []).filter((u) => u.cause === "advisories-missing").reduce((n, u) => n + u.packages, 0);
 }
 
 export function summarize(report: Report): ImageSummary {
@@ -310,7 +317,7 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
       const m = await manifestOf(u.repository, u.manifestDigest).catch(() => undefined);
       return m?.kind === "image" ? m.layers.map((l) => l.digest) : [];
     };
-    const shared = new Map<string, Promise<ImageSummary>>();
+    const shared = new Map<string, Promise<{ summary: ImageSummary; unchecked: number }>>();
     let done = 0;
     let reused = 0;
     progress?.({ kind: "images", done, total: order.length, reused });
@@ -327,22 +334,24 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
             // Re-match the stored inventory: no pull. Matching depends only on the packages, the
             // OS and the options, so images with the same packages share one match for a summary.
             const shareKey = !wantReport && !vuln.vex?.length ? `${packagesKey(known.inventory.packages)} ${JSON.stringify(known.inventory.artifact.os)}` : undefined;
-            let summary = shareKey !== undefined ? await shared.get(shareKey) : undefined;
+            let facts = shareKey !== undefined ? await shared.get(shareKey) : undefined;
             let report: Report | undefined;
-            if (!summary) {
+            if (!facts) {
               const match = (async () => {
                 const r = structuredClone(known.inventory);
                 if (vulnOn) await addVulnerabilities(r, vuln, now);
                 report = r;
-                return summarize(r);
+                return { summary: summarize(r), unchecked: uncheckedPackages(r) };
               })();
               if (shareKey !== undefined) {
                 shared.set(shareKey, match);
                 match.catch(() => shared.delete(shareKey));
               }
-              summary = await match;
+              facts = await match;
             }
-            const entry = { ...known, summary, ...(vulnOn ? withDb(dbVersion(dbPath)) : {}), matchKey };
+            const entry: StateEntry = { ...known, summary: facts.summary, ...(vulnOn ? withDb(dbVersion(dbPath)) : {}), matchKey };
+            delete entry.unchecked;
+            if (facts.unchecked) entry.unchecked = facts.unchecked;
             outcomes.set(u.manifestDigest, { entry, source: fresh ? "reused" : "rematched", ...(report ? { report } : {}) });
           }
           reused++;
@@ -384,6 +393,7 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
           matchKey,
           inventory: inventoryOf(report),
           summary: summarize(report),
+          ...(uncheckedPackages(report) ? { unchecked: uncheckedPackages(report) } : {}),
           ...(vulnOn ? withDb(dbVersion(dbPath)) : {}),
         };
         const platform = report.artifact.platform ?? u.platform;
@@ -420,6 +430,7 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
         source,
         summary: entry.summary,
       };
+      if (entry.unchecked) image.unchecked = entry.unchecked;
       if (u.manifestDigest !== u.digest) image.manifestDigest = u.manifestDigest;
       if (entry.os) image.os = entry.os;
       const created = entry.created ?? u.created;

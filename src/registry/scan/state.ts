@@ -29,6 +29,8 @@ export interface StateEntry {
   /** The report without vulnerabilities, suppressed and unchecked: what re-matching needs. */
   inventory: Report;
   summary: ImageSummary;
+  /** Packages not checked (no advisories of their ecosystem in the database). */
+  unchecked?: number;
 }
 
 export interface ScanState {
