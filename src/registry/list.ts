@@ -93,7 +93,7 @@ async function listPaged(
     if (!body.link) break;
     if (fresh === 0) return stop(names, `${what}: the registry's next page brought no new names (a pagination loop); stopped listing`);
     const next: URL = new URL(body.link, url);
-    if (next.origin !== base.origin) throw new UserError("INPUT", `${what}: the next-page link points to another host (${next.host}); refusing to follow it`);
+    if (next.origin !== base.origin) return stop(names, `${what}: the next-page link points to another host (${next.host}); refusing to follow it`);
     url = next;
   }
   return { names };

@@ -37,7 +37,7 @@ function endless(res: ServerResponse, head: string, chunk: string): void {
 describe.skipIf(skipReason !== undefined)("registry scan against a hostile registry", () => {
   let reg: RegistryServer;
   let proxy: FaultProxy;
-  let catalogMode: "million" | "loop" = "million";
+  let catalogMode: "million" | "loop" | "bad-names" = "million";
   let pages = 0;
 
   beforeAll(async () => {
@@ -50,6 +50,13 @@ describe.skipIf(skipReason !== undefined)("registry scan against a hostile regis
       const p = url.pathname;
       if (p === "/v2/_catalog") {
         const n = Math.min(Number(url.searchParams.get("n") || 100), 10_000);
+        if (catalogMode === "bad-names") {
+          // Names that are no repository names (they would go into request paths), and a next
+          // link to another host.
+          res.writeHead(200, { "content-type": "application/json", link: '<http://elsewhere.example/v2/_catalog?n=5&last=x>; rel="next"' });
+          res.end(JSON.stringify({ repositories: [...REPOS, "../../etc", "good/../../v2", "UPPER/x", "q?x=1"] }));
+          return true;
+        }
         if (catalogMode === "loop") {
           // Always the same names and a next link that never advances.
           res.writeHead(200, { "content-type": "application/json", link: `</v2/_catalog?n=${n}&last=good%2Fa>; rel="next"` });
@@ -64,6 +71,10 @@ describe.skipIf(skipReason !== undefined)("registry scan against a hostile regis
         const headers: Record<string, string> = { "content-type": "application/json" };
         if (start + names.length < MILLION) headers["link"] = `</v2/_catalog?n=${n}&last=${encodeURIComponent(names[names.length - 1]!)}>; rel="next"`;
         res.writeHead(200, headers).end(JSON.stringify({ repositories: names }));
+        return true;
+      }
+      if (p === "/v2/good/b/tags/list" && catalogMode === "bad-names") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "good/b", tags: ["1", "../../blobs/x", "bad tag"] }));
         return true;
       }
       if (p === "/v2/victim/endless/tags/list") {
@@ -125,5 +136,16 @@ describe.skipIf(skipReason !== undefined)("registry scan against a hostile regis
     expect(r.images.map((i) => i.repository)).toEqual(["good/a", "good/b"]);
     expect(r.errors).toEqual([{ repository: "", message: expect.stringMatching(/pagination loop/) }]);
     expect(proxy.count("GET", /^\/v2\/_catalog/)).toBe(2);
+  }, 60_000);
+
+  it("names outside the distribution grammar are left out (they would go into request paths); a next link to another host is not followed", async () => {
+    catalogMode = "bad-names";
+    proxy.reset();
+    const r = await registryScan(proxy.host, { ...opts(), repo: ["good/*", "*", "**"] });
+    expect(r.images.map((i) => `${i.repository}:${i.tags.join(",")}`)).toEqual(["good/a:1", "good/b:1"]);
+    const catalogErrors = r.errors.filter((e) => e.repository === "").map((e) => e.message);
+    expect(catalogErrors).toEqual([expect.stringMatching(/another host \(elsewhere\.example\)/), expect.stringMatching(/^4 invalid repository names left out/)]);
+    expect(r.errors.find((e) => e.repository === "good/b")?.message).toMatch(/^2 invalid tags left out/);
+    expect(proxy.requests.filter((q) => q.includes("..") || q.includes("UPPER"))).toEqual([]);
   }, 60_000);
 });

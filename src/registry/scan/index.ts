@@ -112,6 +112,21 @@ interface Unit {
 }
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+/** The distribution spec's grammar: names go into request paths, so nothing else is used. */
+const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+/** The names that fit `grammar`; the others are left out with one error saying how many. */
+function invalidNames(names: string[], grammar: RegExp, what: string, errors: RegistryScanError[], repository: string): string[] {
+  const ok = names.filter((n) => n.length <= 255 && grammar.test(n));
+  const bad = names.length - ok.length;
+  if (bad > 0) {
+    const first = names.find((n) => !(n.length <= 255 && grammar.test(n)))!;
+    const shown = JSON.stringify(first.length > 80 ? `${first.slice(0, 80)}...` : first);
+    errors.push({ repository, message: `${bad} invalid ${what} left out (the first: ${shown})` });
+  }
+  return ok;
+}
 const DEFAULT_CONCURRENCY = 3;
 
 /** "REGISTRY[/NAMESPACE]" → registry host and namespace. */
@@ -190,7 +205,8 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
     // 1. Repositories. A first catalog page that fails is fatal (unreachable, refused).
     const catalog = await listRepositories(client, opts.listLimits);
     if (catalog.truncated) errors.push({ repository: "", message: catalog.truncated });
-    const repos = catalog.names
+    const valid = invalidNames(catalog.names, REPOSITORY_NAME, "repository names", errors, "");
+    const repos = valid
       .filter((r) => namespace === undefined || r.startsWith(`${namespace}/`))
       .filter(repoMatch)
       .sort();
@@ -206,7 +222,7 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
       try {
         const tags = await listTags(client, repository, opts.listLimits);
         if (tags.truncated) throw new UserError("INPUT", tags.truncated);
-        for (const tag of tags.names.filter(tagMatch).sort()) {
+        for (const tag of invalidNames(tags.names, TAG_NAME, "tags", errors, repository).filter(tagMatch).sort()) {
           try {
             refs.push({ repository, tag, digest: await resolveTag(client, repository, tag) });
           } catch (e) {
