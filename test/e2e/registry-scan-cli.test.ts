@@ -134,6 +134,9 @@ describe.skipIf(missingTool("registry scan CLI tests", REGISTRY_AUTH_TOOLS) !== 
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^bulwark: invalid duration/);
     expect(bulwark(["registry", "scan", "not a host!"]).code).toBe(2);
+    const nodb = bulwark(["registry", "scan", reg.host, "--db", join(work, "missing.db"), "--offline"]);
+    expect(nodb.code).toBe(1);
+    expect(nodb.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^bulwark: no advisory database at .*missing\.db/)]);
     const wrong = bulwark(["registry", "scan", reg.host, "--username", user.user, "--password-stdin", "--scanners", "package"], "Wrong-pass-99\n");
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/authentication failed/);

@@ -3,7 +3,7 @@
 // manifest once with the library's scan() (the layer cache makes shared layers cheap). With a state
 // file, digests already scanned are not pulled again: their stored inventory is reused as it is,
 // or re-matched when the advisory database changed.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { UserError } from "../../errors.js";
@@ -183,6 +183,10 @@ export async function registryScan(target: string, opts: RegistryScanOptions = {
   const dbPath = vuln.db ?? defaultDbPath();
   const now = opts.now ?? new Date();
   const matchKey = JSON.stringify([vuln.severities ?? null, !!vuln.ignoreUnfixed, vuln.ignoreFile ?? null, vuln.vex ?? null, !!vuln.matchOsOwned]);
+  if (vulnOn && (vuln.offline || vuln.skipDbUpdate) && !existsSync(dbPath)) {
+    // Said once, not once per image.
+    throw new UserError("NOT_FOUND", `no advisory database at ${dbPath}: run "bulwark db update" (or "bulwark db import PATH" offline), or scan with --scanners package`);
+  }
   const state: ScanState | undefined = opts.state ? loadState(opts.state, registry) : undefined;
   const progress = opts.onProgress;
 
