@@ -189,6 +189,10 @@ benchConfig(root, join(here, "..", "bulwark.mjs"));
 console.log("");
 await benchReal();
 
+// Registry scan (issue 12): 200 repositories x 5 tags, cold, incremental, re-match.
+console.log("");
+await benchRegistryScan();
+
 async function benchReal(): Promise<void> {
   const real = await ensureRealImage(root);
   if (!real) {
