@@ -44,9 +44,15 @@ interface Flags {
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
 const repeat = (v: string, acc: string[] = []): string[] => [...acc, v];
 
-/** `exit(code)` makes the value to throw to leave with that code (run.ts's Exit). */
-export function registerRegistryScan(program: Command, exit: (code: number) => unknown): void {
-  const registry = program.commands.find((c) => c.name() === "registry") ?? program.command("registry").description("scan or audit a whole registry");
+/** What run.ts lends the command: its --debug switch and its exit (fatal errors, --exit-code). */
+export interface RegistryScanHooks {
+  setDebug(on: boolean): void;
+  exit(code: number): never;
+}
+
+/** Adds `registry scan` (and the `registry` command when no other file made it). */
+export function registerRegistryScan(program: Command, hooks: RegistryScanHooks): void {
+  const registry = program.commands.find((c) => c.name() === "registry") ?? program.command("registry").description("whole registries: scan their images, audit their configuration");
   registry
     .command("scan")
     .description("scan every repository and tag of a registry (through /v2/_catalog and tags/list)")
@@ -81,6 +87,7 @@ export function registerRegistryScan(program: Command, exit: (code: number) => u
     .option("-q, --quiet", "no progress or warnings on stderr")
     .option("--debug", "show stack traces on errors")
     .action(async (target: string, flags: Flags) => {
+      hooks.setDebug(!!flags.debug);
       const opts = await options(flags);
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       let result: RegistryScanResult;
@@ -91,7 +98,7 @@ export function registerRegistryScan(program: Command, exit: (code: number) => u
         if (!isUserError(e) || e.code === "USAGE") throw e;
         process.stderr.write(`bulwark: ${e.message}\n`);
         if (flags.debug && e.stack) process.stderr.write(`${e.stack}\n`);
-        throw exit(1);
+        hooks.exit(1);
       }
       if (!flags.quiet) for (const e of result.errors) process.stderr.write(`bulwark: warning: ${e.repository || "catalog"}${e.tag ? `:${e.tag}` : ""}: ${e.message}\n`);
       const text = flags.format === "json" ? JSON.stringify(result, null, 2) + "\n" : table(result);
@@ -103,12 +110,12 @@ export function registerRegistryScan(program: Command, exit: (code: number) => u
         const what = `${incomplete.length} ${incomplete.length === 1 ? "image has" : "images have"} packages that were not checked for vulnerabilities (no advisories for their ecosystem in the database)`;
         if (exitCode !== 0 && !flags.allowIncomplete) {
           process.stderr.write(`bulwark: ${what}; pass --allow-incomplete to accept incomplete results\n`);
-          throw exit(exitCode);
+          hooks.exit(exitCode);
         }
         process.stderr.write(`bulwark: warning: ${what}\n`);
       }
       const found = result.images.some((i) => SEVERITIES.some((s) => i.summary.vulnerabilities[s] > 0));
-      if (exitCode !== 0 && found) throw exit(exitCode);
+      if (exitCode !== 0 && found) hooks.exit(exitCode);
     });
 }
 

@@ -258,7 +258,7 @@ export async function run(argv: string[]): Promise<number> {
       if (s.stale) process.stderr.write(`bulwark: warning: the advisory database is more than 24 h old: run "bulwark db update"\n`);
     });
 
-  registerRegistryScan(program, (code) => new Exit(code));
+  registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {
     await program.parseAsync(argv, { from: "user" });
