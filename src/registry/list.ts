@@ -35,7 +35,7 @@ export interface ListResult {
 
 /** Repository names from the catalog. Listing errors after the first page leave a partial list with `truncated`. */
 export function listRepositories(client: RegistryClient, limits: Partial<ListLimits> = {}): Promise<ListResult> {
-  return listPaged(client, "/v2/_catalog", "repositories", { repository: "", scope: "registry:catalog:*" }, `the catalog of ${client.registry}`, limits);
+  return listPaged(client, "/v2/_catalog", "repositories", { repository: "_catalog", scope: "registry:catalog:*" }, `the catalog of ${client.registry}`, limits);
 }
 
 /** Tags of one repository. */
