@@ -16,6 +16,7 @@ import { ensureTrivy } from "./peer.js";
 import { ensureBigImage, ensureRealImage } from "./real-image.js";
 import { benchMatch, generatePackages } from "./match.js";
 import { benchVulndb } from "./vulndb.js";
+import { benchRegistryScan } from "./registry-scan.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..", "..", ".bench-cache");
@@ -72,6 +73,10 @@ if (only === "signatures") {
 }
 if (only === "real") {
   await benchReal();
+  process.exit(0);
+}
+if (only === "registry") {
+  await benchRegistryScan();
   process.exit(0);
 }
 
@@ -187,6 +192,10 @@ benchConfig(root, join(here, "..", "bulwark.mjs"));
 // gunzip floor and Trivy in the same run; the same tree unpacked as a root filesystem.
 console.log("");
 await benchReal();
+
+// Registry scan (issue 12): 200 repositories x 5 tags, cold, incremental, re-match.
+console.log("");
+await benchRegistryScan();
 
 async function benchReal(): Promise<void> {
   const real = await ensureRealImage(root);

@@ -11,6 +11,7 @@ import { registerPolicy } from "./policy.js";
 import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
+import { registerRegistryScan } from "./registry-scan.js";
 
 interface ImageFlags {
   format: string;
@@ -272,6 +273,7 @@ export async function run(argv: string[]): Promise<number> {
   registerRegistryAudit(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
+  registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {
     await program.parseAsync(argv, { from: "user" });

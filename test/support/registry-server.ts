@@ -35,6 +35,8 @@ export interface RegistryOptions {
   headers?: Record<string, string[]>;
   /** auth.token: a token server (test code) issues tokens signed by a key of rootCertBundle. */
   token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+  /** More top-level YAML lines for the config file (e.g. an `auth: token:` block), appended as given. */
+  config?: string[];
 }
 
 export function freePort(): Promise<number> {
@@ -100,6 +102,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
     writeFileSync(join(dir, "htpasswd"), entry.trim() + "\n");
     lines.push("auth:", "  htpasswd:", "    realm: bulwark-test", `    path: ${JSON.stringify(join(dir, "htpasswd"))}`);
   }
+  if (opts.config) lines.push(...opts.config);
   const configFile = join(dir, "config.yml");
   writeFileSync(configFile, lines.join("\n") + "\n");
 

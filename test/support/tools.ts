@@ -40,6 +40,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   tar: "tar",
   bash: "bash",
   xargs: "findutils",
+  script: "bsdutils",
   "/var/lib/dpkg/status": "dpkg",
   "/usr/lib/python3/dist-packages": "python3",
   "/usr/share/java/commons-lang3.jar": "libcommons-lang3-java",

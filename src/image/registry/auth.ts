@@ -62,7 +62,7 @@ export class Authorizer {
   }
 
   /** The Authorization to send up front, from the challenge seen so far (none before the first 401). */
-  async authorize(repository: string, actions: string): Promise<Authorization> {
+  async authorize(repository: string, actions: string, scope?: string): Promise<Authorization> {
     const challenge = this.challenge;
     if (!challenge) return { credentialed: false };
     if (challenge.scheme === "basic") {
@@ -70,7 +70,7 @@ export class Authorizer {
       if (c?.username === undefined || c.password === undefined) return { credentialed: false };
       return { header: basicHeader(c.username, c.password), credentialed: true };
     }
-    const token = await this.token(repository, this.scopes(repository, actions));
+    const token = await this.token(repository, this.scopes(repository, actions, scope));
     return { header: `Bearer ${token.value}`, credentialed: token.credentialed };
   }
 
@@ -78,7 +78,7 @@ export class Authorizer {
    * Learns from a 401 answer. Returns true when a retry with fresh authorization can help:
    * a Bearer challenge (a new token), or a Basic challenge when we hold a password.
    */
-  async learn(wwwAuthenticate: string | string[] | undefined, repository: string, actions: string): Promise<boolean> {
+  async learn(wwwAuthenticate: string | string[] | undefined, repository: string, actions: string, scope?: string): Promise<boolean> {
     const challenges = parseChallenges(wwwAuthenticate);
     const chosen = challenges.find((c) => c.scheme === "bearer" && c.params["realm"])
       ?? challenges.find((c) => c.scheme === "basic");
@@ -89,7 +89,7 @@ export class Authorizer {
       return c?.username !== undefined && c.password !== undefined;
     }
     // The cached token (if any) was refused or lacks scope: drop it.
-    this.tokens.delete(this.scopes(repository, actions).join(" "));
+    this.tokens.delete(this.scopes(repository, actions, scope).join(" "));
     return true;
   }
 
@@ -98,7 +98,9 @@ export class Authorizer {
     return (await this.creds()) !== undefined;
   }
 
-  private scopes(repository: string, actions: string): string[] {
+  private scopes(repository: string, actions: string, scope?: string): string[] {
+    // A request outside any repository (the catalog: "registry:catalog:*").
+    if (scope !== undefined) return [scope];
     const own = `repository:${repository}:${actions}`;
     const asked = this.challenge?.params["scope"];
     // Add the scope the registry asked for when it concerns this repository and differs.

@@ -37,6 +37,8 @@ export interface RegistryRequest {
   actions?: "pull" | "pull,push";
   headers?: Record<string, string>;
   body?: Buffer;
+  /** A token scope that replaces `repository:<repository>:<actions>` (e.g. "registry:catalog:*"). */
+  scope?: string;
 }
 
 const USER_AGENT = "bulwark";
@@ -233,7 +235,7 @@ export class RegistryClient {
     const actions = req.actions ?? "pull";
     const start = new URL(req.target, base);
     for (let renewed = false; ; renewed = true) {
-      const auth = await this.auth.authorize(req.repository, actions);
+      const auth = await this.auth.authorize(req.repository, actions, req.scope);
       const { res, url } = await this.follow(req, start, auth.header, base);
       const status = res.statusCode ?? 0;
       if (status !== 401 && status !== 403) return res;
@@ -241,7 +243,7 @@ export class RegistryClient {
       if (url.origin !== base.origin) {
         throw new UserError("NETWORK", `${url.host} (redirected from ${this.registry}) refused ${req.method} ${url.pathname} with ${status}`);
       }
-      if (status === 401 && !renewed && (await this.auth.learn(res.headers["www-authenticate"], req.repository, actions))) continue;
+      if (status === 401 && !renewed && (await this.auth.learn(res.headers["www-authenticate"], req.repository, actions, req.scope))) continue;
       const reason = `${this.registry} answered ${status} ${STATUS_CODES[status] ?? ""}${text ? ` (${text})` : ""}`;
       throw authFailure(this.registry, req.repository, auth.credentialed, reason);
     }
