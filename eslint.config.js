@@ -8,7 +8,7 @@ const forbid = (dirs, why) => ({ regex: `(^|/)(${dirs.join("|")})(/|$)`, message
 const analyzerDeps = forbid(["image", "layers", "scan", "report", "cli", "vulndb", "match"], "analyzers import only model/ and their own types");
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "**/testdata/**", "coverage/**"] },
+  { ignores: ["dist/**", "dist-*/**", "node_modules/**", "**/testdata/**", "coverage/**", ".bench-cache/**", ".cache/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
