@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImage } from "../../src/image/registry/push.js";
-import { bundledTrustedRootJson, keylessBundleVerifier, parseTrustedRoot, verifyImageSignatures } from "../../src/index.js";
+import { bundledTrustedRootJson, cosignPolicyVerifier, keylessBundleVerifier, parseTrustedRoot, verifyImageSignatures } from "../../src/index.js";
 import { putBlob, putManifest, release, resolveTarget } from "../../src/sigstore/cosign/oci.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage } from "../support/image-builder.js";
@@ -85,6 +85,10 @@ describe.skipIf(missingTool("legacy keyless signature tests", [...REGISTRY_TOOLS
     // Another identity stops at the certificate, before the payload.
     const other = await verifyImageSignatures(ref(), { keys: [] }, { sources: ["tag"], bundleVerifier: keylessBundleVerifier({ certificateIdentity: "someone@example.com", certificateOidcIssuer: issuer }, { trustedRoot }) });
     expect(other.signatures[0]!.reason).toBe(`certificate identity ${JSON.stringify(identity)} is not the expected "someone@example.com"`);
+    // A policy's requireSignature.identities take the same path.
+    const policy = await cosignPolicyVerifier().verifySignature(ref(), digest, { identities: [{ issuer, subject: identity }] });
+    expect(policy.ok).toBe(false);
+    expect(policy.reason).toBe(`no valid signature (1 checked): payload digest differs from the image: the payload names ${named}, the image is ${digest}`);
     // The key-based path is unchanged: a key does not verify a keyless layer.
     const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const keyed = await verifyImageSignatures(ref(), { keys: [publicKey] }, { sources: ["tag"] });
