@@ -66,6 +66,14 @@ describe("converting a legacy layer", () => {
     const { [COSIGN.signatureAnnotation]: _s, ...noSig } = LAYER.annotations;
     expect(reason(noSig)).toMatch(/without a signature annotation/);
     for (const r of [reason(noBundle), reason(noSig)]) expect(r).not.toMatch(/\n/);
+    // Two certificates where cosign puts the leaf alone.
+    const leaf = LAYER.annotations[COSIGN.certificateAnnotation]!;
+    expect(reason({ ...LAYER.annotations, [COSIGN.certificateAnnotation]: leaf + leaf })).toMatch(/certificate annotation holds more than 1 certificates/);
+    // A pre-hashedrekord entry (cosign before 1.13 logged `rekord`): refused, not half-verified.
+    const rekor = JSON.parse(LAYER.annotations[COSIGN.bundleAnnotation]!) as { Payload: { body: string } };
+    const body = JSON.parse(Buffer.from(rekor.Payload.body, "base64").toString("utf8")) as Record<string, unknown>;
+    const old = { ...rekor, Payload: { ...rekor.Payload, body: Buffer.from(JSON.stringify({ ...body, kind: "rekord" })).toString("base64") } };
+    expect(reason({ ...LAYER.annotations, [COSIGN.bundleAnnotation]: JSON.stringify(old) })).toBe('the Rekor entry is "rekord" "0.0.1"; only hashedrekord 0.0.1 (cosign 1.13 and later) is verified');
   });
 });
 
