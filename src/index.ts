@@ -22,7 +22,7 @@ export {
 export type * from "./model/index.js";
 export { loadPolicy, parsePolicy, checkPolicy, formatPolicyTable, POLICY_SCHEMA, NO_VERIFIER, type ImagePolicy, type PolicyCheckOptions, type PolicyCheckResult, type ImageResult, type RuleResult, type SupplyChainVerifier, type SupplyChainEvidence, type SignatureRequirement } from "./policy/index.js";
 export {
-  signImage, attestImage, verifyImageSignatures, verifyImageAttestations, generateKeyPair, keylessBundleVerifier, loadPrivateKey, loadPublicKey, predicateTypeUri, attestedSbom, PREDICATE_TYPES, cosignPolicyVerifier,
+  signImage, attestImage, verifyImageSignatures, verifyImageAttestations, generateKeyPair, keylessBundleVerifier, verifyLegacyKeylessSignature, loadPrivateKey, loadPublicKey, predicateTypeUri, attestedSbom, PREDICATE_TYPES, cosignPolicyVerifier,
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";

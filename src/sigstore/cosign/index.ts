@@ -10,4 +10,5 @@ export {
 } from "./verify.js";
 export { attestedSbom } from "./sbom.js";
 export { cosignPolicyVerifier, type CosignPolicyVerifier } from "./supply-chain.js";
-export { keylessBundleVerifier } from "./keyless.js";
+export { keylessBundleVerifier, verifyLegacyKeylessSignature } from "./keyless.js";
+export { legacyKeylessBundle, LEGACY_BUNDLE_MEDIA_TYPE, MAX_LEGACY_ANNOTATION } from "./legacy-keyless.js";

@@ -2,11 +2,12 @@
 // OCI 1.1 referrers holding Sigstore bundles (Referrers API, else the `sha256-<hex>` tag schema).
 // Key-based checks are done here with node:crypto; keyless bundles go to an injected
 // `bundleVerifier` (the seam for src/sigstore/core, which verifies certificates and log proofs).
-import type { KeyObject } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { UserError, errorMessage } from "../../errors.js";
 import { formatReference } from "../../image/registry/reference.js";
 import { keyHint, verifyBytes } from "./keys.js";
 import { COSIGN, digestTag, pae, type DsseEnvelope, type InTotoStatement } from "./layout.js";
+import { isKeylessLegacyLayer, legacyKeylessBundle } from "./legacy-keyless.js";
 import { getManifest, getSmallBlob, listReferrers, MAX_SIG_LAYERS, resolveTarget, release, type Descriptor, type ReferrersSource, type Target, type TargetOptions } from "./oci.js";
 
 export interface VerifyPolicy {
@@ -18,6 +19,11 @@ export interface VerifyPolicy {
 export interface BundleContext {
   image: string;
   digest: string;
+  /**
+   * The signed bytes, when the bundle signs them directly (a legacy keyless `.sig` layer turned
+   * into a message-signature bundle: its payload). Absent: the image digest is the artifact.
+   */
+  artifact?: Buffer;
 }
 
 /**
@@ -79,6 +85,30 @@ export function checkSimpleSigning(payload: Buffer, digest: string): { reason?: 
   if (doc.critical?.type !== COSIGN.signatureType) return { reason: `the payload type is ${JSON.stringify(doc.critical?.type)}, not "${COSIGN.signatureType}"`, parsed: doc };
   if (named !== digest) return { reason: `payload digest differs from the image: the payload names ${named}, the image is ${digest}`, parsed: doc };
   return { parsed: doc };
+}
+
+/**
+ * A legacy keyless `.sig` layer: its annotations become a Sigstore bundle v0.1 that the verifier
+ * checks over the payload bytes (certificate, SCT, SET, identity), then the payload must name the
+ * image digest. `layer.digest`, when given, must be the payload's sha256 (as in a manifest).
+ * Returns the one reason it fails, or the signer's identity.
+ */
+export async function checkLegacyKeyless(
+  layer: { digest?: string; annotations?: Record<string, string> },
+  payload: Buffer,
+  digest: string,
+  verifier: BundleVerifier,
+  image = "",
+): Promise<{ reason?: string; identity?: string; parsed?: unknown }> {
+  if (layer.digest !== undefined && layer.digest !== `sha256:${createHash("sha256").update(payload).digest("hex")}`) {
+    return { reason: `the payload does not hash to the layer digest ${layer.digest}` };
+  }
+  const conv = legacyKeylessBundle(layer.annotations, payload);
+  if ("reason" in conv) return { reason: conv.reason };
+  const r = await verifier(conv.bundle, { image, digest, artifact: payload });
+  if (!r.valid) return { reason: r.reason };
+  const content = checkSimpleSigning(payload, digest);
+  return { ...(r.identity ? { identity: r.identity } : {}), ...(content.reason ? { reason: content.reason } : {}), ...(content.parsed !== undefined ? { parsed: content.parsed } : {}) };
 }
 
 function keyFor(keys: KeyObject[], data: Buffer, signature: Buffer): KeyObject | undefined {
@@ -241,8 +271,13 @@ export async function verifyImageSignatures(image: string, policy: VerifyPolicy,
           const sig = l.annotations?.[COSIGN.signatureAnnotation];
           const content = checkSimpleSigning(payload, t.digest);
           if (content.parsed !== undefined) check.payload = content.parsed;
-          if (!sig) check.reason = l.annotations?.[COSIGN.certificateAnnotation] ? "keyless signature without a signature annotation" : "the layer has no signature annotation";
-          else if (keys.length === 0) check.reason = "keyless (certificate) signatures in the legacy layout need a key here";
+          if (opts.bundleVerifier && isKeylessLegacyLayer(l.annotations)) {
+            const r = await checkLegacyKeyless(l, payload, t.digest, opts.bundleVerifier, image);
+            if (r.identity) check.identity = r.identity;
+            if (r.reason) check.reason = r.reason;
+            else check.valid = true;
+          } else if (!sig) check.reason = l.annotations?.[COSIGN.certificateAnnotation] ? "keyless signature without a signature annotation" : "the layer has no signature annotation";
+          else if (keys.length === 0) check.reason = l.annotations?.[COSIGN.certificateAnnotation] ? "keyless (certificate) signature: give --certificate-identity and --certificate-oidc-issuer to verify it" : "the layer has no certificate and no key was given to verify it with";
           else if (!keyFor(keys, payload, Buffer.from(sig, "base64"))) check.reason = BAD_SIGNATURE;
           else if (content.reason) check.reason = content.reason;
           else check.valid = true;
