@@ -65,7 +65,8 @@ function dbPackages(path: string, n: number): Package[] {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-// `npm run bench -- real` runs only the real-image section; `-- signatures` only signature verification.
+// `npm run bench -- real` runs only the real-image section, `-- registry` only the registry scan,
+// `-- signatures` only signature verification; with no argument, everything.
 const only = process.argv[2];
 if (only === "signatures") {
   await (await import("./signatures.js")).benchSignatures();
@@ -196,6 +197,7 @@ await benchReal();
 // Registry scan (issue 12): 200 repositories x 5 tags, cold, incremental, re-match.
 console.log("");
 await benchRegistryScan();
+await (await import("./signatures.js")).benchSignatures();
 
 async function benchReal(): Promise<void> {
   const real = await ensureRealImage(root);
