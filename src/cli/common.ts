@@ -1,4 +1,5 @@
 // Small helpers every command file shares.
+import type { Command } from "commander";
 import { UserError } from "../index.js";
 
 /** `--exit-code N`: 0-255, and not 2 (usage and input errors). */
@@ -14,4 +15,29 @@ export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+/** --insecure, --username, --password-stdin, --docker-config: how a registry is reached. */
+export function registryAccessOptions(cmd: Command): Command {
+  return cmd
+    .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
+    .option("--username <user>", "registry user name")
+    .option("--password-stdin", "read the registry password from standard input")
+    .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)");
+}
+
+/** --cache-dir, --no-cache: the layer cache. */
+export function cacheOptions(cmd: Command): Command {
+  return cmd
+    .option("--cache-dir <dir>", "layer cache directory (default: $XDG_CACHE_HOME/bulwark)")
+    .option("--no-cache", "do not read or write the layer cache");
+}
+
+/** --db, --db-repository, --offline, --skip-db-update: the advisory database of a scan. */
+export function advisoryOptions(cmd: Command): Command {
+  return cmd
+    .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
+    .option("--db-repository <url|dir>", "where advisory updates come from (https base URL, file:// URL or mirror directory)")
+    .option("--offline", "never touch the network for advisories")
+    .option("--skip-db-update", "use the advisory database as it is");
 }

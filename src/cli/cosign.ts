@@ -1,5 +1,5 @@
 // cosign-compatible commands: generate-key-pair, sign, attest, verify, verify-attestation.
-import { readStdin } from "./common.js";
+import { readStdin, registryAccessOptions } from "./common.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
@@ -16,13 +16,7 @@ interface RegistryFlags {
   debug?: boolean;
 }
 
-const registryOptions = (cmd: Command): Command =>
-  cmd
-    .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
-    .option("--username <user>", "registry user name")
-    .option("--password-stdin", "read the registry password from standard input")
-    .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
-    .option("--debug", "show stack traces on errors");
+const registryOptions = (cmd: Command): Command => registryAccessOptions(cmd).option("--debug", "show stack traces on errors");
 
 
 /** Reads a line from the terminal without echo. */

@@ -1,5 +1,5 @@
 // `bulwark policy check IMAGE… --policy FILE`: the trusted-source policy from the command line.
-import { parseExitCode, readStdin } from "./common.js";
+import { advisoryOptions, cacheOptions, parseExitCode, readStdin, registryAccessOptions } from "./common.js";
 import { Option, type Command } from "commander";
 import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier, type VulnScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
@@ -41,7 +41,7 @@ export interface PolicyCliHooks {
 
 export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
   const policy = program.command("policy").description("trusted-source image policy (ImagePolicy, bulwark.dev/v1)");
-  policy
+  advisoryOptions(registryAccessOptions(cacheOptions(policy
     .command("check")
     .description("check images against a policy file: each rule's verdict with its evidence")
     .argument("<images...>", "images: registry references (host/repo:tag or @sha256:…), or archives and layouts as for scan")
@@ -49,17 +49,7 @@ export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the result to a file (atomically) instead of stdout")
     .option("--exit-code <n>", "exit with this code when any image fails the policy (0 otherwise)")
-    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
-    .option("--cache-dir <dir>", "layer cache directory (default: $XDG_CACHE_HOME/bulwark)")
-    .option("--no-cache", "do not read or write the layer cache")
-    .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
-    .option("--username <user>", "registry user name")
-    .option("--password-stdin", "read the registry password from standard input")
-    .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
-    .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
-    .option("--db-repository <url|dir>", "where advisory updates come from (https base URL, file:// URL or mirror directory)")
-    .option("--offline", "never touch the network for advisories")
-    .option("--skip-db-update", "use the advisory database as it is")
+    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)"))))
     .option("--ignorefile <file>", "vulnerability ignore rules (YAML); default ./.bulwarkignore when present")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("-q, --quiet", "no progress output")

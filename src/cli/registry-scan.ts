@@ -1,7 +1,7 @@
 // `bulwark registry scan REGISTRY[/NAMESPACE]`: every repository and tag of a registry (see
 // docs/registry-scan.md). Registered on the shared `registry` command, which `registry audit`
 // may also add to.
-import { parseExitCode, readStdin } from "./common.js";
+import { advisoryOptions, cacheOptions, parseExitCode, readStdin, registryAccessOptions } from "./common.js";
 import { Option, type Command } from "commander";
 import {
   defaultDbPath, isUserError, parseDuration, registryScan, SCANNERS, UserError,
@@ -54,7 +54,7 @@ export interface RegistryScanHooks {
 /** Adds `registry scan` (and the `registry` command when no other file made it). */
 export function registerRegistryScan(program: Command, hooks: RegistryScanHooks): void {
   const registry = program.commands.find((c) => c.name() === "registry") ?? program.command("registry").description("whole registries: scan their images, audit their configuration");
-  registry
+  advisoryOptions(registryAccessOptions(cacheOptions(registry
     .command("scan")
     .description("scan every repository and tag of a registry (through /v2/_catalog and tags/list)")
     .argument("<registry>", "REGISTRY[/NAMESPACE], e.g. registry.internal:5000 or registry.internal:5000/team")
@@ -73,17 +73,7 @@ export function registerRegistryScan(program: Command, hooks: RegistryScanHooks)
     .option("--allow-incomplete", "with --exit-code: do not fail because packages could not be checked (no advisories for them)")
     .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
-    .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
-    .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
-    .option("--db-repository <url|dir>", "where advisory updates come from")
-    .option("--offline", "never touch the network for advisories")
-    .option("--skip-db-update", "use the advisory database as it is")
-    .option("--cache-dir <dir>", "layer cache directory (default: $XDG_CACHE_HOME/bulwark)")
-    .option("--no-cache", "do not read or write the layer cache")
-    .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
-    .option("--username <user>", "registry user name")
-    .option("--password-stdin", "read the registry password from standard input")
-    .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
+    .option("--ignore-unfixed", "report only vulnerabilities that have a fix"))))
     .option("--include-declared", "also report packages that only lockfiles and manifests declare")
     .option("-q, --quiet", "no progress or warnings on stderr")
     .option("--debug", "show stack traces on errors")

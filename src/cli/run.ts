@@ -1,5 +1,5 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
-import { parseExitCode, readStdin } from "./common.js";
+import { advisoryOptions, cacheOptions, parseExitCode, readStdin, registryAccessOptions } from "./common.js";
 import { Command, CommanderError, Option } from "commander";
 import {
   cosignPolicyVerifier, dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
@@ -63,17 +63,11 @@ export async function run(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)");
 
   const imageOptions = (cmd: Command, defaultFormat: string, formats: string[]): Command =>
-    cmd
+    registryAccessOptions(cacheOptions(cmd))
       .argument("<target>", "docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, registry:REF or a bare ref, rootfs:PATH (installed system), dir:PATH (project tree), sbom:PATH")
       .addOption(new Option("-f, --format <format>", "output format").choices(formats).default(defaultFormat))
       .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
       .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default linux/amd64)")
-      .option("--cache-dir <dir>", "layer cache directory (default: $XDG_CACHE_HOME/bulwark)")
-      .option("--no-cache", "do not read or write the layer cache")
-      .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
-      .option("--username <user>", "registry user name")
-      .option("--password-stdin", "read the registry password from standard input")
-      .option("--docker-config <file>", "docker config.json with registry credentials (default ~/.docker/config.json)")
       .option("--include-declared", "images and root filesystems: also report packages that only lockfiles and manifests declare")
       .option("-q, --quiet", "no progress output")
       .option("--debug", "show stack traces on errors");
@@ -105,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
       await emit(await scan(target, opts), flags);
     });
 
-  imageOptions(program.command("scan").description("scan an image, root filesystem or SBOM for vulnerabilities"), "table", reportFormats())
+  advisoryOptions(imageOptions(program.command("scan").description("scan an image, root filesystem or SBOM for vulnerabilities"), "table", reportFormats()))
     .option("--scanners <list>", `comma-separated scanners: ${SCANNERS.join(", ")} (package always runs)`, "vuln")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
@@ -113,10 +107,6 @@ export async function run(argv: string[]): Promise<number> {
     .option("--allow-incomplete", "with --exit-code: do not fail because packages could not be checked (no advisories for them)")
     .option("--ignorefile <file>", "ignore rules (YAML); default ./.bulwarkignore when present")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
-    .option("--db <path>", "advisory database (default: $BULWARK_DB or the user cache dir)")
-    .option("--db-repository <url|dir>", "where advisory updates come from (https base URL, file:// URL or mirror directory)")
-    .option("--offline", "never touch the network for advisories")
-    .option("--skip-db-update", "use the advisory database as it is")
     .option("--match-os-owned", "also match language packages owned by OS packages as language packages")
     .option("--pss-version <version>", "with --scanners misconfig on dir: targets: Pod Security Standards version (v1.N or latest)")
     .option("--sbom-from-attestation", "scan the image's attached CycloneDX/SPDX attestation instead of its layers")
