@@ -63,6 +63,16 @@ function dbPackages(path: string, n: number): Package[] {
   }
 }
 
+/** A cold sbom into a fresh cache, then a warm one from it (the cache is removed after). */
+function coldThenWarm(target: string): { cold: Run; warm: Run } {
+  const cache = mkdtempSync(join(tmpdir(), "bw-bench-cache-"));
+  try {
+    return { cold: measure(target, cache, "cold"), warm: measure(target, cache, "warm") };
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // `npm run bench -- real` runs only the real-image section, `-- registry` only the registry scan,
@@ -92,13 +102,9 @@ const warms: Run[] = [];
 for (let i = 0; i < 3; i++) {
   floors.push(await gunzipAll(img.layerBlobs, false));
   floorsPar.push(await gunzipAll(img.layerBlobs, true));
-  const cache = mkdtempSync(join(tmpdir(), "bw-bench-cache-"));
-  try {
-    colds.push(measure(target, cache, "cold"));
-    warms.push(measure(target, cache, "warm"));
-  } finally {
-    rmSync(cache, { recursive: true, force: true });
-  }
+  const run = coldThenWarm(target);
+  colds.push(run.cold);
+  warms.push(run.warm);
 }
 const floor = median(floors);
 const cold = median(colds.map((r) => r.ms));
@@ -217,13 +223,9 @@ async function benchReal(): Promise<void> {
   const peers: { ms: number; maxRssMB: number }[] = [];
   for (let i = 0; i < 3; i++) {
     floors.push(await gunzipAll(real.layerBlobs, false));
-    const cache = mkdtempSync(join(tmpdir(), "bw-bench-cache-"));
-    try {
-      colds.push(measure(target, cache, "cold"));
-      warms.push(measure(target, cache, "warm"));
-    } finally {
-      rmSync(cache, { recursive: true, force: true });
-    }
+    const run = coldThenWarm(target);
+    colds.push(run.cold);
+    warms.push(run.warm);
     roots.push(measure(`rootfs:${real.rootfs}`, tmpdir(), "nocache"));
     if (typeof trivy !== "string") peers.push(trivy.cold(real.dir));
   }

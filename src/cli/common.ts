@@ -1,6 +1,6 @@
 // Small helpers every command file shares.
 import type { Command } from "commander";
-import { UserError } from "../index.js";
+import { UserError, type Severity, type VulnScanOptions } from "../index.js";
 
 /** `--exit-code N`: 0-255, and not 2 (usage and input errors). */
 export function parseExitCode(s: string): number {
@@ -40,4 +40,59 @@ export function advisoryOptions(cmd: Command): Command {
     .option("--db-repository <url|dir>", "where advisory updates come from (https base URL, file:// URL or mirror directory)")
     .option("--offline", "never touch the network for advisories")
     .option("--skip-db-update", "use the advisory database as it is");
+}
+
+/** What registryAccessOptions() parses. */
+export interface RegistryAccessFlags {
+  insecure?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  dockerConfig?: string;
+}
+
+/** How a registry is reached, in the library's option names (the password read from stdin). */
+export interface RegistryAccess {
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+  dockerConfigPath?: string;
+}
+
+export async function registryAccess(flags: RegistryAccessFlags): Promise<RegistryAccess> {
+  const out: RegistryAccess = {};
+  if (flags.insecure) out.insecure = true;
+  if (flags.username) out.username = flags.username;
+  if (flags.passwordStdin) out.password = await readStdin();
+  if (flags.dockerConfig) out.dockerConfigPath = flags.dockerConfig;
+  return out;
+}
+
+/** What cacheOptions() parses, as scan options. */
+export function cacheSettings(flags: { cacheDir?: string; cache: boolean }): { cacheDir?: string; noCache: boolean } {
+  return { noCache: !flags.cache, ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) };
+}
+
+/** What advisoryOptions() parses, as vulnerability-scan options. */
+export function advisorySettings(flags: { db?: string; dbRepository?: string; offline?: boolean; skipDbUpdate?: boolean }): VulnScanOptions {
+  const vuln: VulnScanOptions = {};
+  if (flags.db) vuln.db = flags.db;
+  if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;
+  if (flags.offline) vuln.offline = true;
+  if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
+  return vuln;
+}
+
+export const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+
+/** A comma-separated list, trimmed, empty items dropped. */
+export function splitList(s: string): string[] {
+  return s.split(",").map((x) => x.trim()).filter(Boolean);
+}
+
+/** `--severity LIST`, case-insensitive. */
+export function parseSeverities(s: string): Severity[] {
+  const out = splitList(s).map((x) => x.toUpperCase());
+  const bad = out.filter((x) => !SEVERITIES.includes(x as Severity));
+  if (bad.length) throw new UserError("USAGE", `unknown severity ${bad.join(", ")} (use ${SEVERITIES.join(",")})`);
+  return out as Severity[];
 }

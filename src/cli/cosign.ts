@@ -1,5 +1,5 @@
 // cosign-compatible commands: generate-key-pair, sign, attest, verify, verify-attestation.
-import { readStdin, registryAccessOptions } from "./common.js";
+import { readStdin, registryAccess, registryAccessOptions } from "./common.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
@@ -58,15 +58,6 @@ async function keyPassword(confirm: boolean, stdinTaken: boolean): Promise<strin
   }
   if (stdinTaken) throw new UserError("USAGE", "set COSIGN_PASSWORD: standard input is already used for the registry password");
   return readStdin();
-}
-
-async function registry(flags: RegistryFlags): Promise<{ insecure?: boolean; username?: string; password?: string; dockerConfigPath?: string }> {
-  const o: { insecure?: boolean; username?: string; password?: string; dockerConfigPath?: string } = {};
-  if (flags.insecure) o.insecure = true;
-  if (flags.username) o.username = flags.username;
-  if (flags.passwordStdin) o.password = await readStdin();
-  if (flags.dockerConfig) o.dockerConfigPath = flags.dockerConfig;
-  return o;
 }
 
 function readKeyFile(path: string): string {
@@ -166,7 +157,7 @@ export function registerCosignCommands(program: Command, exit: (code: number) =>
     .action(async (image: string, flags: RegistryFlags & { key: string; annotations?: string[]; registryReferrers?: boolean; referrersOnly?: boolean }) => {
       const key = await privateKey(flags.key, flags);
       const a = annotations(flags.annotations);
-      const r = await signImage(image, key, { ...(await registry(flags)), ...(a ? { annotations: a } : {}), referrers: !!flags.registryReferrers, referrersOnly: !!flags.referrersOnly });
+      const r = await signImage(image, key, { ...(await registryAccess(flags)), ...(a ? { annotations: a } : {}), referrers: !!flags.registryReferrers, referrersOnly: !!flags.referrersOnly });
       if (r.signatureRef) process.stderr.write(r.unchanged ? `${r.digest} is already signed with this key in ${r.signatureRef}\n` : `Pushing signature to: ${r.signatureRef}\n`);
       if (r.referrerDigest) process.stderr.write(`Pushed referrer ${r.referrerDigest} for ${r.digest}\n`);
     });
@@ -189,7 +180,7 @@ export function registerCosignCommands(program: Command, exit: (code: number) =>
         predicate = { Data: text };
       }
       const key = await privateKey(flags.key, flags);
-      const r = await attestImage(image, key, predicate, type, { ...(await registry(flags)), replace: !!flags.replace, referrers: !!flags.registryReferrers, referrersOnly: !!flags.referrersOnly });
+      const r = await attestImage(image, key, predicate, type, { ...(await registryAccess(flags)), replace: !!flags.replace, referrers: !!flags.registryReferrers, referrersOnly: !!flags.referrersOnly });
       if (r.attestationRef) process.stderr.write(`Pushing attestation (${type}) to: ${r.attestationRef}\n`);
       if (r.referrerDigest) process.stderr.write(`Pushed referrer ${r.referrerDigest} for ${r.digest}\n`);
     });
@@ -205,7 +196,7 @@ export function registerCosignCommands(program: Command, exit: (code: number) =>
       if (flags.type) throw new UserError("USAGE", "--type needs --attestations (or use verify-attestation)");
       checkFormat(flags.format);
       const keys = publicKeys(flags.key ?? []);
-      const opts = { ...(await registry(flags)), ...(await keyless(flags, keys.length > 0)) };
+      const opts = { ...(await registryAccess(flags)), ...(await keyless(flags, keys.length > 0)) };
       const results: ImageVerification[] = [];
       for (const image of images) results.push(await verifyImageSignatures(image, { keys }, opts));
       if (flags.format === "json") await writeOutput(JSON.stringify(results, null, 2) + "\n", undefined);
@@ -245,7 +236,7 @@ async function attestations(images: string[], flags: RegistryFlags & KeylessFlag
   checkFormat(flags.format);
   const type = flags.type ? predicateTypeUri(flags.type) : undefined;
   const keys = publicKeys(flags.key ?? []);
-  const opts = { ...(await registry(flags)), ...(await keyless(flags, keys.length > 0)) };
+  const opts = { ...(await registryAccess(flags)), ...(await keyless(flags, keys.length > 0)) };
   const results: AttestationVerification[] = [];
   for (const image of images) results.push(await verifyImageAttestations(image, { keys }, { ...opts, ...(type ? { predicateType: type } : {}) }));
   if (flags.format === "json") {

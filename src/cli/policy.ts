@@ -1,7 +1,7 @@
 // `bulwark policy check IMAGE… --policy FILE`: the trusted-source policy from the command line.
-import { advisoryOptions, cacheOptions, parseExitCode, readStdin, registryAccessOptions } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, registryAccess, registryAccessOptions, type RegistryAccess } from "./common.js";
 import { Option, type Command } from "commander";
-import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier, type VulnScanOptions } from "../index.js";
+import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 
@@ -36,7 +36,7 @@ export interface PolicyCliHooks {
    * Signature verification for the requireSignature/requireAttestations rules, made with the
    * registry options of the command; without it those rules fail.
    */
-  verifier?(registry: { insecure?: boolean; username?: string; password?: string; dockerConfigPath?: string }): SupplyChainVerifier;
+  verifier?(registry: RegistryAccess): SupplyChainVerifier;
 }
 
 export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
@@ -58,35 +58,20 @@ export function registerPolicy(program: Command, hooks: PolicyCliHooks): void {
       hooks.setDebug(!!flags.debug);
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       const loaded = loadPolicy(flags.policy);
-      const scan: ScanOptions = { noCache: !flags.cache };
+      const access = await registryAccess(flags);
+      const scan: ScanOptions = { ...cacheSettings(flags), ...access };
       if (flags.platform) scan.platform = flags.platform;
-      if (flags.cacheDir) scan.cacheDir = flags.cacheDir;
-      if (flags.insecure) scan.insecure = true;
-      if (flags.username) scan.username = flags.username;
-      if (flags.passwordStdin) scan.password = await readStdin();
-      if (flags.dockerConfig) scan.dockerConfigPath = flags.dockerConfig;
       const tty = !flags.quiet && process.stderr.isTTY === true;
       const progress = progressReporter(tty);
       if (progress) scan.onProgress = progress;
-      const vuln: VulnScanOptions = {};
-      if (flags.db) vuln.db = flags.db;
-      if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;
-      if (flags.offline) vuln.offline = true;
-      if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
+      const vuln = advisorySettings(flags);
       if (flags.ignorefile) vuln.ignoreFile = flags.ignorefile;
       if (flags.vex) vuln.vex = flags.vex;
       if (tty) vuln.onDbProgress = dbProgress(true);
       if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
       scan.vuln = vuln;
       const opts: PolicyCheckOptions = { scan };
-      if (hooks.verifier) {
-        const registry: { insecure?: boolean; username?: string; password?: string; dockerConfigPath?: string } = {};
-        if (scan.insecure) registry.insecure = true;
-        if (scan.username !== undefined) registry.username = scan.username;
-        if (scan.password !== undefined) registry.password = scan.password;
-        if (scan.dockerConfigPath) registry.dockerConfigPath = scan.dockerConfigPath;
-        opts.verifier = hooks.verifier(registry);
-      }
+      if (hooks.verifier) opts.verifier = hooks.verifier(access);
       const result = await checkPolicy(images, loaded, opts);
       const color = flags.format === "table" && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
       await writeOutput(flags.format === "json" ? JSON.stringify(result, null, 2) + "\n" : formatPolicyTable(result, { color }), flags.output);

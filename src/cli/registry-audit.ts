@@ -1,5 +1,5 @@
 // `bulwark registry audit REGISTRY`: the registry's own posture as misconfiguration findings.
-import { parseExitCode, readStdin } from "./common.js";
+import { parseExitCode, registryAccess } from "./common.js";
 import { type Command, Option } from "commander";
 import { auditAsReport, auditJson, auditRegistry, auditTable, getWriter, toolVersion, UserError, type RegistryAuditOptions } from "../index.js";
 import { writeOutput } from "./output.js";
@@ -50,12 +50,8 @@ export function registerRegistryAudit(program: Command, hooks: RegistryAuditHook
       const timeout = Number(flags.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UserError("USAGE", `--timeout must be a number of seconds between 0 and 600, got "${flags.timeout}"`);
       if (flags.passwordStdin && flags.username === undefined) throw new UserError("USAGE", "--password-stdin needs --username");
-      const opts: RegistryAuditOptions = { timeoutSeconds: timeout };
-      if (flags.username !== undefined) opts.username = flags.username;
-      if (flags.passwordStdin) opts.password = await readStdin();
-      if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
+      const opts: RegistryAuditOptions = { timeoutSeconds: timeout, ...(await registryAccess(flags)) };
       if (flags.caFile) opts.caFile = flags.caFile;
-      if (flags.insecure) opts.insecure = true;
       if (flags.repo) opts.repo = flags.repo;
       if (flags.debug) opts.log = (line) => process.stderr.write(`bulwark: debug: ${line.replace(/\p{Cc}/gu, "?")}\n`);
       const audit = await auditRegistry(target, opts);

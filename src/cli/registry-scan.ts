@@ -1,11 +1,11 @@
 // `bulwark registry scan REGISTRY[/NAMESPACE]`: every repository and tag of a registry (see
 // docs/registry-scan.md). Registered on the shared `registry` command, which `registry audit`
 // may also add to.
-import { advisoryOptions, cacheOptions, parseExitCode, readStdin, registryAccessOptions } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES } from "./common.js";
 import { Option, type Command } from "commander";
 import {
   defaultDbPath, isUserError, parseDuration, registryScan, SCANNERS, UserError,
-  type RegistryScanOptions, type RegistryScanProgress, type RegistryScanResult, type Severity, type VulnScanOptions,
+  type RegistryScanOptions, type RegistryScanProgress, type RegistryScanResult,
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { lockWaitNotice } from "./progress.js";
@@ -42,7 +42,6 @@ interface Flags {
   debug?: boolean;
 }
 
-const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
 const repeat = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 /** What run.ts lends the command: its --debug switch and its exit (fatal errors, --exit-code). */
@@ -131,10 +130,7 @@ async function options(flags: Flags): Promise<RegistryScanOptions> {
   }
   if (flags.outputDir) opts.outputDir = flags.outputDir;
   if (flags.state) opts.state = flags.state;
-  if (flags.insecure) opts.insecure = true;
-  if (flags.username) opts.username = flags.username;
-  if (flags.passwordStdin) opts.password = await readStdin();
-  if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
+  Object.assign(opts, await registryAccess(flags));
   if (flags.cacheDir) opts.cacheDir = flags.cacheDir;
   if (!flags.cache) opts.noCache = true;
   if (flags.includeDeclared) opts.includeDeclared = true;
@@ -142,18 +138,9 @@ async function options(flags: Flags): Promise<RegistryScanOptions> {
   const unknown = scanners.filter((s) => !(SCANNERS as readonly string[]).includes(s));
   if (unknown.length) throw new UserError("USAGE", `unknown scanner(s): ${unknown.join(", ")} (available: ${SCANNERS.join(", ")})`);
   opts.scanners = scanners;
-  const vuln: VulnScanOptions = {};
-  if (flags.severity) {
-    const list = flags.severity.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
-    const bad = list.filter((s) => !SEVERITIES.includes(s as Severity));
-    if (bad.length) throw new UserError("USAGE", `unknown severity ${bad.join(", ")} (use ${SEVERITIES.join(",")})`);
-    vuln.severities = list as Severity[];
-  }
+  const vuln = advisorySettings(flags);
+  if (flags.severity) vuln.severities = parseSeverities(flags.severity);
   if (flags.ignoreUnfixed) vuln.ignoreUnfixed = true;
-  if (flags.db) vuln.db = flags.db;
-  if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;
-  if (flags.offline) vuln.offline = true;
-  if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
   if (!flags.quiet) vuln.onDbLockWait = lockWaitNotice(flags.db ?? defaultDbPath());
   opts.vuln = vuln;
   if (!flags.quiet && process.stderr.isTTY === true) opts.onProgress = progress();

@@ -1,9 +1,9 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
-import { advisoryOptions, cacheOptions, parseExitCode, readStdin, registryAccessOptions } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Command, CommanderError, Option } from "commander";
 import {
   cosignPolicyVerifier, dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
-  type ConfigScanOptions, type Report, type ScanOptions, type Severity, type VulnScanOptions,
+  type ConfigScanOptions, type Report, type ScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
@@ -46,7 +46,6 @@ interface ScanFlags extends ImageFlags {
   key?: string[];
 }
 
-const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
 
 /** Thrown to leave with a chosen exit code after output was written. */
 class Exit {
@@ -74,13 +73,8 @@ export async function run(argv: string[]): Promise<number> {
 
   const baseOptions = async (flags: ImageFlags): Promise<ScanOptions> => {
     debug = !!flags.debug;
-    const opts: ScanOptions = { noCache: !flags.cache };
+    const opts: ScanOptions = { ...cacheSettings(flags), ...(await registryAccess(flags)) };
     if (flags.platform) opts.platform = flags.platform;
-    if (flags.cacheDir) opts.cacheDir = flags.cacheDir;
-    if (flags.insecure) opts.insecure = true;
-    if (flags.username) opts.username = flags.username;
-    if (flags.passwordStdin) opts.password = await readStdin();
-    if (flags.dockerConfig) opts.dockerConfigPath = flags.dockerConfig;
     if (flags.includeDeclared) opts.includeDeclared = true;
     const progress = progressReporter(!flags.quiet && process.stderr.isTTY === true);
     if (progress) opts.onProgress = progress;
@@ -115,15 +109,11 @@ export async function run(argv: string[]): Promise<number> {
       const opts = await baseOptions(flags);
       opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
       if (!opts.scanners.includes("package")) opts.scanners.push("package");
-      const vuln: VulnScanOptions = {};
+      const vuln = advisorySettings(flags);
       if (flags.severity) vuln.severities = parseSeverities(flags.severity);
       if (flags.ignoreUnfixed) vuln.ignoreUnfixed = true;
       if (flags.ignorefile) vuln.ignoreFile = flags.ignorefile;
       if (flags.vex) vuln.vex = flags.vex;
-      if (flags.db) vuln.db = flags.db;
-      if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;
-      if (flags.offline) vuln.offline = true;
-      if (flags.skipDbUpdate) vuln.skipDbUpdate = true;
       if (flags.matchOsOwned) vuln.matchOsOwned = true;
       if (flags.pssVersion) opts.pssVersion = flags.pssVersion;
       if (opts.onProgress) vuln.onDbProgress = dbProgress(true);
@@ -296,15 +286,6 @@ function incompleteness(report: Report, cause?: "advisories-missing"): { count: 
   return { count, ecosystems: clean(list.map((u) => u.ecosystem).join(", ")), reasons: clean(list.map((u) => u.reason).join("; ")) };
 }
 
-function splitList(s: string): string[] {
-  return s.split(",").map((x) => x.trim()).filter(Boolean);
-}
 
-function parseSeverities(s: string): Severity[] {
-  const out = splitList(s).map((x) => x.toUpperCase());
-  const bad = out.filter((x) => !SEVERITIES.includes(x as Severity));
-  if (bad.length) throw new UserError("USAGE", `unknown severity ${bad.join(", ")} (use ${SEVERITIES.join(",")})`);
-  return out as Severity[];
-}
 
 

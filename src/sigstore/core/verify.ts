@@ -288,6 +288,20 @@ function parseDigest(s: string): { alg: string; hex: string } {
   return { alg: m[1]!, hex: m[2]! };
 }
 
+/** The entity with some of its signature checks replaced (where @sigstore/verify falls short). */
+function overrideSignature(entity: SignedEntity, checks: Partial<Pick<SignedEntity["signature"], "compareDigest" | "verifySignature">>): SignedEntity {
+  const inner = entity.signature;
+  return {
+    ...entity,
+    signature: {
+      signature: inner.signature,
+      compareSignature: (s) => inner.compareSignature(s),
+      compareDigest: checks.compareDigest ?? ((d) => inner.compareDigest(d)),
+      verifySignature: checks.verifySignature ?? ((key) => inner.verifySignature(key)),
+    },
+  };
+}
+
 function buildEntity(b: Bundle, artifact: Artifact): SignedEntity {
   let entity: SignedEntity;
   try {
@@ -303,46 +317,21 @@ function buildEntity(b: Bundle, artifact: Artifact): SignedEntity {
     // payload hash instead; compare it with the PAE hash.
     const env = b.content.dsseEnvelope;
     const paeDigest = createHash("sha256").update(sigstoreDsse.preAuthEncoding(env.payloadType, env.payload)).digest();
-    const inner = entity.signature;
-    entity = {
-      ...entity,
-      signature: {
-        signature: inner.signature,
-        compareSignature: (s) => inner.compareSignature(s),
-        compareDigest: (d) => d.length === paeDigest.length && d.equals(paeDigest),
-        verifySignature: (key) => inner.verifySignature(key),
-      },
-    };
+    entity = overrideSignature(entity, { compareDigest: (d) => d.length === paeDigest.length && d.equals(paeDigest) });
   }
   if (b.content.$case === "messageSignature" && Buffer.isBuffer(artifact)) {
     // @sigstore/verify always passes a hash name to crypto.verify, which Ed25519 (a pure
     // signature over the message) refuses; verify those with no hash, the rest as before.
     const inner = entity.signature;
-    entity = {
-      ...entity,
-      signature: {
-        signature: inner.signature,
-        compareSignature: (s) => inner.compareSignature(s),
-        compareDigest: (d) => inner.compareDigest(d),
-        verifySignature: (key) => (key.asymmetricKeyType === "ed25519" ? cryptoVerify(null, artifact, key, inner.signature) : inner.verifySignature(key)),
-      },
-    };
+    entity = overrideSignature(entity, { verifySignature: (key) => (key.asymmetricKeyType === "ed25519" ? cryptoVerify(null, artifact, key, inner.signature) : inner.verifySignature(key)) });
   }
   if (b.content.$case === "messageSignature" && !Buffer.isBuffer(artifact)) {
     // Digest only: same checks, but the signature is verified over the digest.
     const ms = b.content.messageSignature;
     const alg = HASH_NAMES[ms.messageDigest?.algorithm ?? 0] ?? "sha256";
     const digest = Buffer.from(parseDigest(artifact.digest).hex, "hex");
-    const inner = entity.signature;
-    entity = {
-      ...entity,
-      signature: {
-        signature: inner.signature,
-        compareSignature: (s) => inner.compareSignature(s),
-        compareDigest: (d) => inner.compareDigest(d),
-        verifySignature: (key) => verifyPrehashed(key, alg, digest, inner.signature),
-      },
-    };
+    const signature = entity.signature.signature;
+    entity = overrideSignature(entity, { verifySignature: (key) => verifyPrehashed(key, alg, digest, signature) });
   }
   return entity;
 }
