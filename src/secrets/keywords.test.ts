@@ -62,6 +62,44 @@ describe("keyword automaton", () => {
         text += ["", " ", "\n", "_", "\u00fc"][rnd(5)]!;
       }
       expect(visited(text), JSON.stringify(text)).toEqual(expected(text));
+      expect(index.anyIn(Buffer.from(text, "utf8")), JSON.stringify(text)).toBe(expected(text).length > 0);
     }
+  });
+
+  it("anyIn() on UTF-8 bytes agrees with the text scan, real files and multi-byte characters", () => {
+    const corpus = files(new URL("./testdata", import.meta.url).pathname).flatMap((f) => readFileSync(f, "utf8").split("\n"));
+    for (const k of keywords) corpus.push(k, `\u00e9${k.toUpperCase()}\u4e2d`, `${k.slice(0, 1)}\u00e9${k.slice(1)}`, `${k.slice(0, -1)}\u{1f600}`);
+    let yes = 0;
+    for (const line of corpus) {
+      const want = index.next(line, 0) >= 0;
+      expect(index.anyIn(Buffer.from(line, "utf8")), JSON.stringify(line)).toBe(want);
+      if (want) yes++;
+    }
+    expect(yes).toBeGreaterThan(keywords.length);
+    expect(yes).toBeLessThan(corpus.length);
+  });
+
+  it("present() names exactly the keywords a line holds, overlapping ones included", () => {
+    const escaped = new Map(keywords.map((k) => [k, new RegExp(k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i")]));
+    const reference = (line: string): string[] => keywords.filter((k) => escaped.get(k)!.test(line)).sort();
+    const corpus = files(new URL("./testdata", import.meta.url).pathname).flatMap((f) => readFileSync(f, "utf8").split("\n"));
+    let seed = 11;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let t = 0; t < 2000; t++) {
+      let line = "";
+      while (line.length < 60) {
+        const k = keywords[rnd(keywords.length)]!;
+        line += rnd(3) === 0 ? k.slice(rnd(k.length)) : rnd(2) ? k.toUpperCase() : k;
+        line += ["", " ", "-", "\u00fc", "x"][rnd(5)]!;
+      }
+      corpus.push(line);
+    }
+    let hits = 0;
+    for (const line of corpus) {
+      const got = [...index.present(line)].sort();
+      expect(got, JSON.stringify(line)).toEqual(reference(line));
+      hits += got.length;
+    }
+    expect(hits).toBeGreaterThan(1000);
   });
 });

@@ -5,41 +5,25 @@
 // 437 ms on 60 MB of real library code), which was itself faster than lower-casing the text.
 // The text is never lower-cased, so offsets stay exact whatever the Unicode.
 
-function fold(c: number): number {
-  return c >= 65 && c <= 90 ? c | 0x20 : c;
-}
-
-/** Table slot of a character pair; only ASCII pairs have one (all keywords are ASCII). */
-function slot(c0: number, c1: number): number {
-  return c0 < 128 && c1 < 128 ? (c0 << 7) | c1 : -1;
-}
-
-/** `k` (lowercase) occurs at `i` in `text`, ignoring ASCII case. */
-function matchesAt(text: string, i: number, k: string): boolean {
-  if (i + k.length > text.length) return false;
-  for (let j = 0; j < k.length; j++) if (fold(text.charCodeAt(i + j)) !== k.charCodeAt(j)) return false;
-  return true;
-}
-
 export class KeywordIndex {
-  private readonly table = new Uint8Array(1 << 14);
-  private readonly bySlot = new Map<number, string[]>();
   /** state * 128 + folded character -> next state. */
   private readonly moves: Int32Array;
   /** Length of a keyword that ends in this state (0: none). */
   private readonly ends: Int32Array;
+  /** Keywords ending in state s (its own and its suffixes'): outputs[outStart[s]..outStart[s+1]). */
+  private readonly outStart: Int32Array;
+  private readonly outputs: string[];
 
   constructor(list: Iterable<string>) {
     const keywords = [...new Set(list)];
     for (const k of keywords) {
-      const s = slot(k.charCodeAt(0), k.charCodeAt(1));
-      if (k.length < 2 || s < 0 || k !== k.toLowerCase()) throw new Error(`bad keyword: ${k}`);
-      this.table[s] = 1;
-      this.bySlot.set(s, [...(this.bySlot.get(s) ?? []), k]);
+      if (k.length < 2 || !/^[\x00-\x7f]+$/.test(k) || k !== k.toLowerCase()) throw new Error(`bad keyword: ${k}`);
     }
     const ac = automaton(keywords);
     this.moves = ac.moves;
     this.ends = ac.ends;
+    this.outStart = ac.outStart;
+    this.outputs = ac.outputs;
   }
 
   /**
@@ -60,12 +44,37 @@ export class KeywordIndex {
     return -1;
   }
 
-  /** Every keyword present in a line (a short character loop: lines are short). */
+  /**
+   * True when UTF-8 `bytes` hold any keyword. Keywords are ASCII and every byte of a multi-byte
+   * UTF-8 character is >= 0x80, which resets the automaton as the decoded character does in
+   * `next`: a file without a keyword is never decoded into a string.
+   */
+  anyIn(bytes: Uint8Array): boolean {
+    const { moves, ends } = this;
+    let state = 0;
+    for (let i = 0, n = bytes.length; i < n; i++) {
+      const c = bytes[i]!;
+      state = c < 128 ? moves[(state << 7) | c]! : 0;
+      if (ends[state] !== 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every keyword present in a line: the same automaton walked over the whole line, collecting
+   * the keywords that end in each state. Linear in the line whatever its length (a minified
+   * bundle or a source map is one line of hundreds of kilobytes).
+   */
   present(line: string): Set<string> {
     const found = new Set<string>();
-    for (let i = 0; i < line.length - 1; i++) {
-      const s = slot(fold(line.charCodeAt(i)), fold(line.charCodeAt(i + 1)));
-      if (s >= 0 && this.table[s] === 1) for (const k of this.bySlot.get(s) ?? []) if (matchesAt(line, i, k)) found.add(k);
+    const { moves, outStart, outputs } = this;
+    let state = 0;
+    for (let i = 0, n = line.length; i < n; i++) {
+      const c = line.charCodeAt(i);
+      state = c < 128 ? moves[(state << 7) | c]! : 0;
+      const from = outStart[state]!;
+      const to = outStart[state + 1]!;
+      for (let o = from; o < to; o++) found.add(outputs[o]!);
     }
     return found;
   }
@@ -75,9 +84,10 @@ export class KeywordIndex {
  * The Aho-Corasick automaton of `keywords` (lowercase ASCII), with failure links folded into a
  * complete transition table over ASCII; upper-case letters move like their lower-case ones.
  */
-function automaton(keywords: string[]): { moves: Int32Array; ends: Int32Array } {
+function automaton(keywords: string[]): { moves: Int32Array; ends: Int32Array; outStart: Int32Array; outputs: string[] } {
   const next: Int32Array[] = [new Int32Array(128).fill(-1)];
   const ends: number[] = [0];
+  const own: (string | undefined)[] = [undefined];
   for (const k of keywords) {
     let s = 0;
     for (let i = 0; i < k.length; i++) {
@@ -86,10 +96,12 @@ function automaton(keywords: string[]): { moves: Int32Array; ends: Int32Array } 
         next[s]![c] = next.length;
         next.push(new Int32Array(128).fill(-1));
         ends.push(0);
+        own.push(undefined);
       }
       s = next[s]![c]!;
     }
     ends[s] = Math.max(ends[s]!, k.length);
+    own[s] = k;
   }
   // Breadth first: each state's missing moves are its failure state's moves.
   const failure = new Int32Array(next.length);
@@ -113,8 +125,23 @@ function automaton(keywords: string[]): { moves: Int32Array; ends: Int32Array } 
       queue.push(t);
     }
   }
+  // Output lists: a state's own keyword, then its failure state's list (already complete: the
+  // queue is in breadth-first order and failure states are shallower).
+  const lists: string[][] = new Array<string[]>(next.length);
+  lists[0] = [];
+  for (const s of queue) {
+    const k = own[s];
+    lists[s] = k === undefined ? lists[failure[s]!]! : [k, ...lists[failure[s]!]!];
+  }
+  const outStart = new Int32Array(next.length + 1);
+  const outputs: string[] = [];
+  for (let s = 0; s < next.length; s++) {
+    outStart[s] = outputs.length;
+    outputs.push(...lists[s]!);
+  }
+  outStart[next.length] = outputs.length;
   const moves = new Int32Array(next.length * 128);
   next.forEach((row, s) => moves.set(row, s * 128));
   for (let s = 0; s < next.length; s++) for (let c = 65; c <= 90; c++) moves[s * 128 + c] = moves[s * 128 + (c | 0x20)]!;
-  return { moves, ends: Int32Array.from(ends) };
+  return { moves, ends: Int32Array.from(ends), outStart, outputs };
 }

@@ -143,6 +143,14 @@ function pairAws(findings: SecretFinding[]): void {
 }
 
 /**
+ * False when UTF-8 `bytes` hold none of the rules' keywords, so scanning them could find nothing:
+ * callers skip decoding such files (most files of an image) altogether.
+ */
+export function mayHoldSecrets(bytes: Uint8Array): boolean {
+  return keywords().anyIn(bytes);
+}
+
+/**
  * Scans one text file. Findings carry the 1-based line and a redacted copy of it. `found`, when
  * given, receives every detected secret string (for redacting other copies of them elsewhere).
  */
@@ -163,8 +171,6 @@ export function scanText(text: string, path: string, found?: Set<string>): Secre
     const start = text.lastIndexOf("\n", at) + 1;
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
-    for (let i = text.indexOf("\n", counted); i >= 0 && i < start; i = text.indexOf("\n", i + 1)) lineNo++;
-    counted = start;
     const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     const ctx: LineContext = {
       text,
@@ -183,6 +189,11 @@ export function scanText(text: string, path: string, found?: Set<string>): Secre
       },
     };
     const hits = scanLine(line, normPath, ctx, fileContext);
+    if (hits.length > 0) {
+      // Line numbers only for lines with findings (few): newlines counted up to here on demand.
+      for (let i = text.indexOf("\n", counted); i >= 0 && i < start; i = text.indexOf("\n", i + 1)) lineNo++;
+      counted = start;
+    }
     if (found) for (const h of hits) found.add(h.secret);
     findings.push(...toFindings(hits, line, path, lineNo));
     if (findings.length >= MAX_FINDINGS_PER_FILE) break;
