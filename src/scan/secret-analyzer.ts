@@ -1,7 +1,7 @@
 // Secret scanning as an analyzer: every small text file of every layer (and of dir: targets).
 // Enabled only with the "secret" scanner, so inventory scans do not read every file.
 import type { Analyzer } from "../analyzers/types.js";
-import { isScannableText, mayHoldSecrets, scanText, SECRET_MAX_FILE } from "../secrets/index.js";
+import { isScannableText, scanBytes, SECRET_MAX_FILE } from "../secrets/index.js";
 
 const NO_HEAD = Buffer.alloc(0);
 
@@ -19,9 +19,8 @@ export const secretAnalyzer: Analyzer = {
   required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
   analyze(file) {
     if (!isScannableText(file.path, file.content.subarray(0, 8192))) return null;
-    // Most files hold no keyword at all: checked on the bytes, so they are never decoded.
-    if (!mayHoldSecrets(file.content)) return null;
-    const secrets = scanText(file.content.toString("utf8"), "/" + file.path);
+    // On the bytes: most files hold no keyword and are never decoded.
+    const secrets = scanBytes(file.content, "/" + file.path);
     return secrets.length ? { secrets } : null;
   },
 };

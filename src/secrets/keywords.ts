@@ -10,6 +10,8 @@ export class KeywordIndex {
   private readonly moves: Int32Array;
   /** Length of a keyword that ends in this state (0: none). */
   private readonly ends: Int32Array;
+  /** (state << 8) | byte -> (next state << 8) | (1 if a keyword ends there); see `nextIn`. */
+  private readonly byteMoves: Int32Array;
   /** Keywords ending in state s (its own and its suffixes'): outputs[outStart[s]..outStart[s+1]). */
   private readonly outStart: Int32Array;
   private readonly outputs: string[];
@@ -24,6 +26,15 @@ export class KeywordIndex {
     this.ends = ac.ends;
     this.outStart = ac.outStart;
     this.outputs = ac.outputs;
+    const states = this.ends.length;
+    this.byteMoves = new Int32Array(states * 256);
+    for (let st = 0; st < states; st++) {
+      for (let c = 0; c < 128; c++) {
+        const t = this.moves[(st << 7) | c]!;
+        this.byteMoves[(st << 8) | c] = (t << 8) | (this.ends[t] !== 0 ? 1 : 0);
+      }
+      // Bytes >= 0x80 stay 0: back to the start state, no keyword.
+    }
   }
 
   /**
@@ -45,19 +56,20 @@ export class KeywordIndex {
   }
 
   /**
-   * True when UTF-8 `bytes` hold any keyword. Keywords are ASCII and every byte of a multi-byte
-   * UTF-8 character is >= 0x80, which resets the automaton as the decoded character does in
-   * `next`: a file without a keyword is never decoded into a string.
+   * Like `next`, over UTF-8 bytes: the byte offset of the keyword, or -1. Keywords are ASCII and
+   * every byte of a multi-byte UTF-8 character is >= 0x80, which resets the automaton as the
+   * decoded character does in `next`, so both find the same keywords. Each entry of the byte
+   * table is the next state's row (state << 8) with bit 0 set when a keyword ends there: one
+   * load per byte.
    */
-  anyIn(bytes: Uint8Array): boolean {
-    const { moves, ends } = this;
-    let state = 0;
-    for (let i = 0, n = bytes.length; i < n; i++) {
-      const c = bytes[i]!;
-      state = c < 128 ? moves[(state << 7) | c]! : 0;
-      if (ends[state] !== 0) return true;
+  nextIn(bytes: Uint8Array, from: number): number {
+    const table = this.byteMoves;
+    let e = 0;
+    for (let i = from, n = bytes.length; i < n; i++) {
+      e = table[(e & ~0xff) | bytes[i]!]!;
+      if ((e & 1) !== 0) return i - this.ends[e >>> 8]! + 1;
     }
-    return false;
+    return -1;
   }
 
   /**

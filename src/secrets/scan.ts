@@ -143,46 +143,70 @@ function pairAws(findings: SecretFinding[]): void {
 }
 
 /**
- * False when UTF-8 `bytes` hold none of the rules' keywords, so scanning them could find nothing:
- * callers skip decoding such files (most files of an image) altogether.
- */
-export function mayHoldSecrets(bytes: Uint8Array): boolean {
-  return keywords().anyIn(bytes);
-}
-
-/**
  * Scans one text file. Findings carry the 1-based line and a redacted copy of it. `found`, when
  * given, receives every detected secret string (for redacting other copies of them elsewhere).
  */
 export function scanText(text: string, path: string, found?: Set<string>): SecretFinding[] {
+  return scanBytes(Buffer.from(text, "utf8"), path, found, text);
+}
+
+/**
+ * Scans one file's UTF-8 bytes, as `scanText` scans its text. Candidate lines are found on the
+ * bytes, so a file without a keyword (most files of an image) is never decoded; lines are decoded
+ * one by one, and the whole text only when a rule needs it (file context, docstring ranges).
+ * `decoded`, when given, is the bytes' text.
+ */
+export function scanBytes(bytes: Uint8Array, path: string, found?: Set<string>, decoded?: string): SecretFinding[] {
+  const index = keywords();
+  let at = index.nextIn(bytes, 0);
+  if (at < 0) return [];
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const findings: SecretFinding[] = [];
   const normPath = normalizePath(path);
+  let text = decoded;
+  const wholeText = (): string => (text ??= buf.toString("utf8"));
   const contextCache = new Map<RegExp, boolean>();
   const fileContext = (re: RegExp): boolean => {
     let v = contextCache.get(re);
-    if (v === undefined) contextCache.set(re, (v = re.test(text)));
+    if (v === undefined) contextCache.set(re, (v = re.test(wholeText())));
     return v;
   };
+  // UTF-16 offset in the text of a line's first byte, counted on from the last one asked for
+  // (lines come in order; line starts follow a newline, so no character is cut).
+  let mappedByte = 0;
+  let mappedChar = 0;
+  const charOffset = (byte: number): number => {
+    if (wholeText().length === buf.length) return byte; // every byte one character
+    if (byte < mappedByte) mappedByte = mappedChar = 0;
+    mappedChar += buf.toString("utf8", mappedByte, byte).length;
+    mappedByte = byte;
+    return mappedChar;
+  };
+  const lineAt = (from: number, to: number): string => buf.toString("utf8", from, to > from && buf[to - 1] === 13 ? to - 1 : to);
 
   let lineNo = 1;
-  let counted = 0; // offset up to which newlines were counted into lineNo
-  const index = keywords();
-  for (let at = index.next(text, 0); at >= 0; ) {
-    const start = text.lastIndexOf("\n", at) + 1;
-    let end = text.indexOf("\n", at);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+  let counted = 0; // byte offset up to which newlines were counted into lineNo
+  while (at >= 0) {
+    const start = buf.lastIndexOf(10, at) + 1;
+    let end = buf.indexOf(10, at);
+    if (end < 0) end = buf.length;
+    const line = lineAt(start, end);
+    let offset: number | undefined;
     const ctx: LineContext = {
-      text,
-      offset: start,
+      get text() {
+        return wholeText();
+      },
+      get offset() {
+        return (offset ??= charOffset(start));
+      },
       path: normPath,
       following(n) {
         const out: string[] = [];
         let p = end + 1;
-        while (out.length < n && p <= text.length) {
-          let e = text.indexOf("\n", p);
-          if (e < 0) e = text.length;
-          out.push(text.slice(p, e).replace(/\r$/, ""));
+        while (out.length < n && p <= buf.length) {
+          let e = buf.indexOf(10, p);
+          if (e < 0) e = buf.length;
+          out.push(lineAt(p, e));
           p = e + 1;
         }
         return out;
@@ -191,14 +215,14 @@ export function scanText(text: string, path: string, found?: Set<string>): Secre
     const hits = scanLine(line, normPath, ctx, fileContext);
     if (hits.length > 0) {
       // Line numbers only for lines with findings (few): newlines counted up to here on demand.
-      for (let i = text.indexOf("\n", counted); i >= 0 && i < start; i = text.indexOf("\n", i + 1)) lineNo++;
+      for (let i = buf.indexOf(10, counted); i >= 0 && i < start; i = buf.indexOf(10, i + 1)) lineNo++;
       counted = start;
     }
     if (found) for (const h of hits) found.add(h.secret);
     findings.push(...toFindings(hits, line, path, lineNo));
     if (findings.length >= MAX_FINDINGS_PER_FILE) break;
     // The whole line was handled: continue after it.
-    at = index.next(text, end + 1);
+    at = index.nextIn(buf, end + 1);
   }
   pairAws(findings);
   return findings;
