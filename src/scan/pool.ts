@@ -31,24 +31,30 @@ export function poolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
-/** One file of a batch, as the worker sees it. */
-export interface BatchFile {
-  analyzer: string;
-  path: string;
-  mode: number;
-  offset: number;
-  length: number;
-}
+/**
+ * A batch as posted to a worker. The file list is flat (one string of paths, one integer array)
+ * rather than an object per file: structured cloning thousands of small objects per message cost
+ * the main thread more than the copy of their bodies.
+ */
+/** Integers per file in `BatchRequest.meta`. */
+export const META_INTS = 5;
 
 export interface BatchRequest {
   id: number;
-  files: BatchFile[];
+  /** Analyzer ids used in this batch; `meta` refers to them by index. */
+  analyzers: string[];
+  /** The files' paths, one after the other (lengths in `meta`). */
+  paths: string;
+  /** Per file (META_INTS each): analyzer index, mode, offset in `data`, length, path length. */
+  meta: Int32Array;
   data: Uint8Array;
 }
 
+/** Results of a batch: only files with a result or an error are listed, by index in the batch. */
 export interface BatchReply {
   id: number;
-  results: ({ result: FileAnalysis | null } | { error: string })[];
+  results: [number, FileAnalysis][];
+  errors: [number, string][];
 }
 
 interface Waiting {
@@ -65,7 +71,9 @@ interface Slot {
 export class BatchPool {
   private slots: Slot[] = [];
   private nextId = 1;
-  private files: BatchFile[] = [];
+  private analyzerIds: string[] = [];
+  private paths: string[] = [];
+  private meta: number[] = [];
   private waiting: Waiting[] = [];
   private bytes = 0;
   /**
@@ -104,7 +112,10 @@ export class BatchPool {
     if (this.current && this.bytes + content.length > this.current.byteLength) this.flush();
     this.current ??= content.length > BUFFER_BYTES ? new SharedArrayBuffer(content.length) : (this.free.pop() ?? new SharedArrayBuffer(BUFFER_BYTES));
     const result = new Promise<FileAnalysis | null>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    this.files.push({ analyzer, path, mode, offset: this.bytes, length: content.length });
+    let a = this.analyzerIds.indexOf(analyzer);
+    if (a < 0) a = this.analyzerIds.push(analyzer) - 1;
+    this.paths.push(path);
+    this.meta.push(a, mode, this.bytes, content.length, path.length);
     content.copy(Buffer.from(this.current, this.bytes, content.length));
     this.bytes += content.length;
     if (this.bytes >= BATCH_BYTES) this.flush();
@@ -114,14 +125,16 @@ export class BatchPool {
   /** Sends what is queued (the end of a layer). */
   flush(): void {
     const buffer = this.current;
-    if (this.files.length === 0 || !buffer) return;
+    if (this.paths.length === 0 || !buffer) return;
     const slot = this.pick();
     const id = this.nextId++;
     slot.pending.set(id, { waiting: this.waiting, buffer });
     if (slot.pending.size === 1) slot.worker.ref();
-    const request: BatchRequest = { id, files: this.files, data: new Uint8Array(buffer, 0, this.bytes) };
+    const request: BatchRequest = { id, analyzers: this.analyzerIds, paths: this.paths.join(""), meta: Int32Array.from(this.meta), data: new Uint8Array(buffer, 0, this.bytes) };
     slot.worker.postMessage(request);
-    this.files = [];
+    this.analyzerIds = [];
+    this.paths = [];
+    this.meta = [];
     this.waiting = [];
     this.bytes = 0;
     this.current = null;
@@ -154,10 +167,10 @@ export class BatchPool {
       // The worker is done with the buffer: the next batch may reuse it.
       if (batch.buffer.byteLength === BUFFER_BYTES) this.free.push(batch.buffer);
       const { waiting } = batch;
-      m.results.forEach((r, i) => {
-        if ("error" in r) waiting[i]!.reject(new Error(r.error));
-        else waiting[i]!.resolve(r.result);
-      });
+      for (const [i, r] of m.results) waiting[i]!.resolve(r);
+      for (const [i, e] of m.errors) waiting[i]!.reject(new Error(e));
+      // The rest found nothing (resolving twice is a no-op for those above).
+      for (const w of waiting) w.resolve(null);
       settled();
     });
     const fail = (e: Error): void => {
