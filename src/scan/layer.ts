@@ -81,6 +81,10 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
     if (errors.length < MAX_ERRORS * 4) errors.push({ i, e });
   };
   const inflight = new Set<Promise<void>>();
+  // Analyses queued on the worker pool and not answered yet; `batchesDone` wakes the end of the
+  // walk when the last one is.
+  let batched = 0;
+  let batchesDone: (() => void) | undefined;
   // Bodies of wanted files in this layer, so hard links to them can be analysed too.
   // A hard link names an earlier entry of the same layer; the most recent bodies are kept, up
   // to CAPTURE_BYTES (holding every body of a layer would hold every text file under secret
@@ -213,18 +217,19 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
       for (const a of inMemory) {
         if (content.length > (a.maxFileSize ?? DEFAULT_CAP)) continue;
         if (a.batch && batches && runsInWorker(a)) {
+          if (batches.busy()) await batches.room();
           const i = seq++;
-          const work = batches.analyze(a.id, path, entry.mode, content).then(
-            (result) => {
-              if (result) files.push({ i, f: { path, analyzer: a.id, result } });
-            },
-            (e: unknown) => addError({ source: a.id, message: (e as Error).message ?? String(e), path: "/" + path, layer: where }, i),
-          );
-          background(work);
+          batched++;
+          batches.submit(a.id, path, entry.mode, content, (result, e) => {
+            if (e) addError({ source: a.id, message: e.message, path: "/" + path, layer: where }, i);
+            else if (result) files.push({ i, f: { path, analyzer: a.id, result } });
+            if (--batched === 0) batchesDone?.();
+          });
         } else await analyze(seq++, a, path, { content, mode: entry.mode, size: content.length });
       }
     }
     batches?.flush();
+    if (batched > 0) await new Promise<void>((r) => (batchesDone = r));
     while (inflight.size) await Promise.all(inflight);
   } finally {
     // On failure, let started analyses end before their spools go.

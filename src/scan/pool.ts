@@ -57,15 +57,13 @@ export interface BatchReply {
   errors: [number, string][];
 }
 
-interface Waiting {
-  resolve(r: FileAnalysis | null): void;
-  reject(e: Error): void;
-}
+/** Called once per queued analysis: its result (null: nothing found) or its error. */
+export type BatchDone = (result: FileAnalysis | null, error?: Error) => void;
 
 interface Slot {
   worker: Worker;
   /** Batch id -> the analyses waiting for it and the shared buffer it was sent in. */
-  pending: Map<number, { waiting: Waiting[]; buffer: SharedArrayBuffer }>;
+  pending: Map<number, { waiting: BatchDone[]; buffer: SharedArrayBuffer }>;
 }
 
 export class BatchPool {
@@ -74,7 +72,7 @@ export class BatchPool {
   private analyzerIds: string[] = [];
   private paths: string[] = [];
   private meta: number[] = [];
-  private waiting: Waiting[] = [];
+  private waiting: BatchDone[] = [];
   private bytes = 0;
   /**
    * The batch being filled. Each file is copied into it when queued: keeping the caller's
@@ -103,15 +101,15 @@ export class BatchPool {
   }
 
   /**
-   * Queues one analysis; the promise settles when its batch has been analysed. The content is
-   * copied into the batch at once, so the caller may drop it. Waits first while every worker
-   * has MAX_PENDING batches unanswered (backpressure on the walk).
+   * Queues one analysis; `done` is called when its batch has been analysed. The content is
+   * copied into the batch at once, so the caller may drop it. Callers wait for `room()` first
+   * (backpressure on the walk). A callback rather than a promise per file: the walk queues tens
+   * of thousands of files, and their promise chains were a visible share of its time.
    */
-  async analyze(analyzer: string, path: string, mode: number, content: Buffer): Promise<FileAnalysis | null> {
-    while (this.busy()) await new Promise<void>((r) => this.roomWaiters.push(r));
+  submit(analyzer: string, path: string, mode: number, content: Buffer, done: BatchDone): void {
     if (this.current && this.bytes + content.length > this.current.byteLength) this.flush();
     this.current ??= content.length > BUFFER_BYTES ? new SharedArrayBuffer(content.length) : (this.free.pop() ?? new SharedArrayBuffer(BUFFER_BYTES));
-    const result = new Promise<FileAnalysis | null>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.waiting.push(done);
     let a = this.analyzerIds.indexOf(analyzer);
     if (a < 0) a = this.analyzerIds.push(analyzer) - 1;
     this.paths.push(path);
@@ -119,9 +117,14 @@ export class BatchPool {
     content.copy(Buffer.from(this.current, this.bytes, content.length));
     this.bytes += content.length;
     if (this.bytes >= BATCH_BYTES) this.flush();
-    return result;
   }
 
+  /** Resolves when a batch may be queued: at once unless every worker has MAX_PENDING unanswered. */
+  async room(): Promise<void> {
+    while (this.busy()) await new Promise<void>((r) => this.roomWaiters.push(r));
+  }
+
+  /** True while every worker has MAX_PENDING batches unanswered. */
   /** Sends what is queued (the end of a layer). */
   flush(): void {
     const buffer = this.current;
@@ -140,7 +143,7 @@ export class BatchPool {
     this.current = null;
   }
 
-  private busy(): boolean {
+  busy(): boolean {
     return this.slots.length >= this.size && this.slots.every((s) => s.pending.size >= MAX_PENDING);
   }
 
@@ -167,16 +170,25 @@ export class BatchPool {
       // The worker is done with the buffer: the next batch may reuse it.
       if (batch.buffer.byteLength === BUFFER_BYTES) this.free.push(batch.buffer);
       const { waiting } = batch;
-      for (const [i, r] of m.results) waiting[i]!.resolve(r);
-      for (const [i, e] of m.errors) waiting[i]!.reject(new Error(e));
-      // The rest found nothing (resolving twice is a no-op for those above).
-      for (const w of waiting) w.resolve(null);
+      const answered = new Set<number>();
+      for (const [i, r] of m.results) {
+        answered.add(i);
+        waiting[i]!(r);
+      }
+      for (const [i, e] of m.errors) {
+        answered.add(i);
+        waiting[i]!(null, new Error(e));
+      }
+      // The rest found nothing.
+      waiting.forEach((done, i) => {
+        if (!answered.has(i)) done(null);
+      });
       settled();
     });
     const fail = (e: Error): void => {
       // A crashed worker fails its batches; the next batch gets a fresh worker.
       this.slots = this.slots.filter((s) => s !== slot);
-      for (const { waiting } of slot.pending.values()) for (const w of waiting) w.reject(e);
+      for (const { waiting } of slot.pending.values()) for (const done of waiting) done(null, e);
       slot.pending.clear();
       settled();
     };
