@@ -248,6 +248,11 @@ const truncated = (): UserError => new UserError("INPUT", "truncated tar archive
 export interface TarEntry extends TarHeader {
   /** Reads the whole body (callers check `size` against their cap first). */
   read(): Promise<Buffer>;
+  /**
+   * Reads the whole body like `read`, but a small body may be a view into a large decompressed
+   * chunk: for callers that copy it at once and keep nothing (keeping it pins the chunk).
+   */
+  readView(): Promise<Buffer>;
   /** Streams the body. */
   stream(): AsyncGenerator<Buffer>;
 }
@@ -330,10 +335,14 @@ export async function* readTar(source: AsyncIterable<Buffer>, status: TarReadSta
     let consumed = false;
     const entry: TarEntry = {
       ...h,
-      read: async () => {
+      readView: async () => {
         consumed = true;
         const b = await r.read(h.size);
         if (b.length < h.size) throw truncated();
+        return b;
+      },
+      read: async () => {
+        const b = await entry.readView();
         // A small body is usually a view into a large decompressed chunk: copy it so keeping
         // the file does not keep the whole chunk alive.
         return b.buffer.byteLength > 2 * b.length + 4096 ? Buffer.from(b) : b;

@@ -11,6 +11,7 @@ import type { TarEntryType } from "../layers/tar.js";
 import type { ReportError } from "../model/index.js";
 import { ContentsCollector, type LayerContents } from "../misconfig/image-contents/index.js";
 import { bodyBudget } from "./budget.js";
+import { CaptureRing } from "./capture.js";
 import { BatchPool } from "./pool.js";
 import { runsInWorker } from "./worker-analyzers.js";
 
@@ -21,6 +22,8 @@ export interface EntryLike {
   mode: number;
   linkname: string;
   read(): Promise<Buffer>;
+  /** Like `read`, possibly a view into a larger buffer: for bodies copied at once and not kept. */
+  readView?(): Promise<Buffer>;
   stream(): AsyncIterable<Buffer>;
   /** A real file with this content, when there is one (root filesystems). */
   localPath?: string;
@@ -85,12 +88,10 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
   // walk when the last one is.
   let batched = 0;
   let batchesDone: (() => void) | undefined;
-  // Bodies of wanted files in this layer, so hard links to them can be analysed too.
-  // A hard link names an earlier entry of the same layer; the most recent bodies are kept, up
-  // to CAPTURE_BYTES (holding every body of a layer would hold every text file under secret
-  // scanning).
-  const captured = new Map<string, Buffer>();
-  let capturedBytes = 0;
+  // Bodies of wanted files in this layer, so hard links to them can be analysed too: the most
+  // recent CAPTURE_BYTES of them (holding every body of a layer would hold every text file
+  // under secret scanning), copied into a reused ring.
+  const captured = new CaptureRing(CAPTURE_BYTES);
   let spoolDir: string | undefined;
   let spoolN = 0;
   let escapes = 0;
@@ -191,6 +192,7 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
         continue;
       }
       let content: Buffer | undefined;
+      const batchOnly = batches !== null && inMemory.every((a) => a.batch && runsInWorker(a));
       if (entry.type === "file") {
         const cap = Math.max(...inMemory.map((a) => a.maxFileSize ?? DEFAULT_CAP));
         if (entry.size > cap) {
@@ -198,17 +200,15 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
           out.shadowed.push(path);
           continue;
         }
-        content = await entry.read();
-        captured.delete(path);
-        captured.set(path, content);
-        capturedBytes += content.length;
-        for (const [p, b] of captured) {
-          if (capturedBytes <= CAPTURE_BYTES) break;
-          captured.delete(p);
-          capturedBytes -= b.length;
-        }
+        // Bodies that only batch analyses read are copied into their batch at once: read as
+        // views, they cost no buffer of their own. Others get their own buffer (an analyzer may
+        // keep a piece of it).
+        content = batchOnly && entry.readView ? await entry.readView() : await entry.read();
+        captured.put(path, content);
       } else {
-        content = captured.get(normalizeEntryPath(entry.linkname).path);
+        // A view into the ring: copied for analyses that run here, since the ring is reused.
+        const kept = captured.get(normalizeEntryPath(entry.linkname).path);
+        content = kept && !batchOnly ? Buffer.from(kept) : kept;
       }
       if (!content) {
         out.shadowed.push(path);

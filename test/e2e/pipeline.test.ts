@@ -10,6 +10,7 @@ import { analyzeEntries, type EntryLike } from "../../src/scan/layer.js";
 import type { Analyzer } from "../../src/analyzers/types.js";
 import { buildImage, writeOciLayout, type EntrySpec } from "../support/image-builder.js";
 import { missingTool } from "../support/tools.js";
+import { samples } from "../../src/secrets/samples.test-support.js";
 import { writeZip } from "../vulndb/zip-writer.js";
 
 const BIN = new URL("../../dist/bulwark.mjs", import.meta.url).pathname;
@@ -101,6 +102,43 @@ describe.skipIf(!existsSync(BIN))("layer pipeline (worker threads, memory budget
     // Spools live in TMPDIR only while they are analysed.
     expect(readdirSync(work).filter((f) => f.startsWith("bulwark-spool-"))).toEqual([]);
   }, 120_000);
+
+  it("scans secrets the same inline and on workers, among hard links to text files", async () => {
+    // Every rule's sample in its own file, among 3,000 text files without secrets (several
+    // batches, and more than the 8 MiB kept for hard links), some of them non-ASCII.
+    const entries: EntrySpec[] = [];
+    const filler = (i: number): string => `# config ${i} f\u00fcr \u4e2d\u6587\nname = value-${i}\nurl = https://example.org/${i}\n`.repeat(1 + (i % 7) * 60);
+    const secrets = Object.entries(samples());
+    const links: string[] = [];
+    const planted: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      entries.push({ path: `srv/conf/f${i}.conf`, content: filler(i) });
+      const s = secrets[i % 97 === 0 ? (i / 97) % secrets.length : -1];
+      if (s) {
+        const path = s[1].path ?? `srv/app/s${i}.env`;
+        entries.push({ path, content: s[1].text });
+        planted.push(`/${path}`);
+        // A hard link right after its target, and one 2,000 files later (its body long gone).
+        entries.push({ path: `srv/link/near${i}`, type: "link", linkname: path });
+        if (i < 900) links.push(path);
+      }
+      if (i === 2900) for (const [k, p] of links.entries()) entries.push({ path: `srv/link/far${k}`, type: "link", linkname: p });
+    }
+    const dir = join(work, "oci-secrets");
+    writeOciLayout(dir, [await buildImage({ layers: [{ entries }] })]);
+    const scan = (workers: string): string => {
+      const out = join(work, `secrets-${workers}.json`);
+      const r = spawnSync(process.execPath, [BIN, "scan", `oci:${dir}`, "--scanners", "secret", "--no-cache", "--format", "json", "-o", out, "-q"], { encoding: "utf8", env: { ...process.env, BULWARK_WORKERS: workers, TMPDIR: work } });
+      expect(r.status, r.stderr).toBe(0);
+      return readFileSync(out, "utf8");
+    };
+    const inline = scan("0");
+    expect(scan("2")).toBe(inline);
+    const found = (JSON.parse(inline) as { secrets: { path: string }[] }).secrets.map((f) => f.path);
+    // Each sample is found in its own file; hard links are not reported again (their target
+    // is: a secret is one finding), and the filler files hold none.
+    expect(new Set(found)).toEqual(new Set(planted));
+    }, 180_000);
 });
 
 describe("markers", () => {
