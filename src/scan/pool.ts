@@ -24,6 +24,13 @@ const MAX_PENDING = 4;
  */
 const BUFFER_BYTES = 2 * BATCH_BYTES;
 
+/**
+ * The worker's young generation, in MiB. Its garbage is short-lived (lines and texts of files
+ * already scanned): V8's default (16 MiB semi-spaces, plus young large objects) let its heap
+ * reach 73 MiB on the real bench image, 45 MiB with 8 (measured with v8.getHeapSpaceStatistics).
+ */
+const WORKER_YOUNG_MB = 8;
+
 /** Worker threads: BULWARK_WORKERS, else one per core but one (at least 1, at most 4); 0: none. */
 export function poolSize(): number {
   const env = process.env["BULWARK_WORKERS"];
@@ -155,7 +162,7 @@ export class BatchPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };
     this.slots.push(slot);
