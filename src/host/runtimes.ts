@@ -34,7 +34,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
 ];
 
 /** Where runtime binaries live (plus the live host's PATH). */
-export const BIN_DIRS = ["bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin", "usr/local/sbin", "usr/libexec/docker", "usr/libexec/podman", "opt/bin", "usr/lib/cri-o-runc/sbin", "snap/bin"];
+export const BIN_DIRS = ["usr/bin", "usr/sbin", "usr/local/bin", "usr/local/sbin", "bin", "sbin", "usr/libexec/docker", "usr/libexec/podman", "opt/bin", "usr/lib/cri-o-runc/sbin", "snap/bin"];
 
 const OS_ANALYZERS = new Set(["os/release", "os/dpkg", "os/apk", "os/rpm"]);
 const MAX_VERSION_SCAN = 64 * 1024 * 1024;

@@ -1,7 +1,7 @@
 // Shared shapes of host rules: Docker and kubelet settings as hits, and owner/mode checks.
 import type { RuleSeverity } from "../../model/index.js";
 import type { HostContext } from "../context.js";
-import { octal } from "../rootfs.js";
+import { octal, type FileFacts } from "../rootfs.js";
 import type { DockerSetting } from "../sources/docker.js";
 import type { KubeletSetting } from "../sources/kubelet.js";
 import type { HostHit, HostRule, HostVerdict } from "../types.js";
@@ -62,7 +62,13 @@ export function permRule(spec: PermSpec): HostRule {
     check(ctx): HostVerdict {
       const files = spec.files(ctx);
       if (typeof files === "string") return { notApplicable: files };
-      const present = [...new Set(files)].map((p) => ctx.root.stat(p)).filter((f) => f !== null);
+      // One file under two names (/var/run -> /run) is checked once.
+      const byReal = new Map<string, FileFacts>();
+      for (const p of files) {
+        const f = ctx.root.stat(p);
+        if (f && !byReal.has(f.resolved)) byReal.set(f.resolved, f);
+      }
+      const present = [...byReal.values()];
       if (present.length === 0) return { notApplicable: `none of ${files.join(", ") || "the files"} exists` };
       const hits: HostHit[] = [];
       for (const f of present) {
