@@ -1,4 +1,4 @@
-// CIS Docker 2.8 (2.7 in v1.6): default ulimits are set for containers.
+// CIS Docker 2.8: default ulimits are set for containers.
 import type { HostRule } from "../types.js";
 import { dockerAbsent, dockerDefaultHit, DOCKER_BENCH } from "./helpers.js";
 

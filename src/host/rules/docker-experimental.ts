@@ -1,4 +1,4 @@
-// CIS Docker 2.17 (2.16 in v1.6): experimental features are off in production.
+// CIS Docker 2.18 (docker-bench-security numbering): experimental features are off in production.
 import type { HostRule } from "../types.js";
 import { asBool } from "../sources/docker.js";
 import { dockerAbsent, DOCKER_BENCH, settingHit } from "./helpers.js";
@@ -8,7 +8,7 @@ export const dockerExperimental: HostRule = {
   title: "Experimental daemon features are enabled",
   severity: "LOW",
   remediation: 'Remove "experimental": true from daemon.json (and --experimental)',
-  references: { cis: "CIS Docker 2.17", urls: [DOCKER_BENCH] },
+  references: { cis: "CIS Docker 2.18", urls: [DOCKER_BENCH] },
   check(ctx) {
     const na = dockerAbsent(ctx);
     if (na) return na;

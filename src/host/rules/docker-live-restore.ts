@@ -1,4 +1,4 @@
-// CIS Docker 2.14 (2.13 in v1.6): containers keep running while dockerd restarts.
+// CIS Docker 2.15: containers keep running while dockerd restarts.
 import type { HostRule } from "../types.js";
 import { asBool } from "../sources/docker.js";
 import { dockerAbsent, dockerDefaultHit, DOCKER_BENCH, settingHit } from "./helpers.js";
@@ -8,7 +8,7 @@ export const dockerLiveRestore: HostRule = {
   title: "Live restore is not enabled",
   severity: "LOW",
   remediation: 'Set "live-restore": true in daemon.json (or dockerd --live-restore) so daemon upgrades and restarts do not stop containers',
-  references: { cis: "CIS Docker 2.14", urls: [DOCKER_BENCH] },
+  references: { cis: "CIS Docker 2.15", urls: [DOCKER_BENCH] },
   check(ctx) {
     const na = dockerAbsent(ctx);
     if (na) return na;

@@ -1,4 +1,4 @@
-// CIS Docker 2.13 (2.12 in v1.6): container logs go to a central, remote logging service.
+// CIS Docker 2.13: container logs go to a central, remote logging service.
 import type { HostRule } from "../types.js";
 import { dockerAbsent, dockerDefaultHit, DOCKER_BENCH, settingHit } from "./helpers.js";
 

@@ -1,4 +1,4 @@
-// CIS Docker 2.18 (2.17 in v1.6): containers cannot gain privileges through setuid by default.
+// CIS Docker 2.14: containers cannot gain privileges through setuid by default.
 import type { HostRule } from "../types.js";
 import { asBool } from "../sources/docker.js";
 import { dockerAbsent, dockerDefaultHit, DOCKER_BENCH, settingHit } from "./helpers.js";
@@ -8,7 +8,7 @@ export const dockerNoNewPrivileges: HostRule = {
   title: "Containers may gain new privileges by default",
   severity: "MEDIUM",
   remediation: 'Set "no-new-privileges": true in daemon.json (or dockerd --no-new-privileges)',
-  references: { cis: "CIS Docker 2.18", urls: [DOCKER_BENCH] },
+  references: { cis: "CIS Docker 2.14", urls: [DOCKER_BENCH] },
   check(ctx) {
     const na = dockerAbsent(ctx);
     if (na) return na;

@@ -1,4 +1,4 @@
-// CIS Docker 2.7 (2.6 in v1.6): a TCP socket of the daemon requires TLS with client certificates.
+// CIS Docker 2.7: a TCP socket of the daemon requires TLS with client certificates.
 import type { HostHit, HostRule } from "../types.js";
 import { asBool } from "../sources/docker.js";
 import { dockerAbsent, DOCKER_BENCH, settingHit } from "./helpers.js";

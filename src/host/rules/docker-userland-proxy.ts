@@ -1,4 +1,4 @@
-// CIS Docker 2.15 (2.14 in v1.6): the userland proxy is disabled in favour of NAT rules.
+// CIS Docker 2.16: the userland proxy is disabled in favour of NAT rules.
 import type { HostRule } from "../types.js";
 import { asBool } from "../sources/docker.js";
 import { dockerAbsent, dockerDefaultHit, DOCKER_BENCH, settingHit } from "./helpers.js";
@@ -8,7 +8,7 @@ export const dockerUserlandProxy: HostRule = {
   title: "The userland proxy is enabled",
   severity: "LOW",
   remediation: 'Set "userland-proxy": false in daemon.json (or dockerd --userland-proxy=false); published ports then go through iptables NAT only',
-  references: { cis: "CIS Docker 2.15", urls: [DOCKER_BENCH] },
+  references: { cis: "CIS Docker 2.16", urls: [DOCKER_BENCH] },
   check(ctx) {
     const na = dockerAbsent(ctx);
     if (na) return na;

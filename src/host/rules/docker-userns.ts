@@ -1,4 +1,4 @@
-// CIS Docker 2.9 (2.8 in v1.6): user namespace remapping.
+// CIS Docker 2.9: user namespace remapping.
 import type { HostRule } from "../types.js";
 import { dockerAbsent, dockerDefaultHit, DOCKER_BENCH, settingHit } from "./helpers.js";
 

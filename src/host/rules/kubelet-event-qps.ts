@@ -1,4 +1,4 @@
-// CIS Kubernetes 4.2.9: The kubelet creates events without a rate limit (kube-bench node checks).
+// CIS Kubernetes 4.2.8: The kubelet creates events without a rate limit (kube-bench node checks).
 import type { HostRule } from "../types.js";
 import { KUBE_BENCH, kubeletAbsent, settingHit } from "./helpers.js";
 
@@ -7,7 +7,7 @@ export const kubeletEventQps: HostRule = {
   title: "The kubelet creates events without a rate limit",
   severity: "LOW",
   remediation: "Set eventRecordQPS to a positive value (or --event-qps), e.g. the default 50",
-  references: { cis: "CIS Kubernetes 4.2.9", urls: [KUBE_BENCH] },
+  references: { cis: "CIS Kubernetes 4.2.8", urls: [KUBE_BENCH] },
   check(ctx) {
     const na = kubeletAbsent(ctx);
     if (na) return na;

@@ -1,4 +1,4 @@
-// CIS Kubernetes 4.2.8: The kubelet overrides its host name (kube-bench node checks).
+// CIS Kubernetes 4.2.7: The kubelet overrides its host name (kube-bench node checks).
 import type { HostRule } from "../types.js";
 import { KUBE_BENCH, kubeletAbsent, settingHit } from "./helpers.js";
 
@@ -7,7 +7,7 @@ export const kubeletHostnameOverride: HostRule = {
   title: "The kubelet overrides its host name",
   severity: "LOW",
   remediation: "Remove --hostname-override so TLS between the kubelet and the API server matches the node's name",
-  references: { cis: "CIS Kubernetes 4.2.8", urls: [KUBE_BENCH] },
+  references: { cis: "CIS Kubernetes 4.2.7", urls: [KUBE_BENCH] },
   check(ctx) {
     const na = kubeletAbsent(ctx);
     if (na) return na;

@@ -1,4 +1,4 @@
-// CIS Kubernetes 4.2.7: The kubelet does not manage its iptables chains (kube-bench node checks).
+// CIS Kubernetes 4.2.6: The kubelet does not manage its iptables chains (kube-bench node checks).
 import type { HostRule } from "../types.js";
 import { KUBE_BENCH, kubeletAbsent, settingHit } from "./helpers.js";
 
@@ -7,7 +7,7 @@ export const kubeletIptablesChains: HostRule = {
   title: "The kubelet does not manage its iptables chains",
   severity: "LOW",
   remediation: "Remove makeIPTablesUtilChains: false (or --make-iptables-util-chains=false)",
-  references: { cis: "CIS Kubernetes 4.2.7", urls: [KUBE_BENCH] },
+  references: { cis: "CIS Kubernetes 4.2.6", urls: [KUBE_BENCH] },
   check(ctx) {
     const na = kubeletAbsent(ctx);
     if (na) return na;

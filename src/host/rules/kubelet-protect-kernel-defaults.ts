@@ -1,4 +1,4 @@
-// CIS Kubernetes 4.2.6: The kubelet may change kernel parameters (kube-bench node checks).
+// CIS Kubernetes 4.2.6 (v1.6; dropped from v1.7): The kubelet may change kernel parameters (kube-bench node checks).
 import type { HostRule } from "../types.js";
 import { KUBE_BENCH, kubeletAbsent, settingHit } from "./helpers.js";
 
@@ -7,7 +7,7 @@ export const kubeletProtectKernelDefaults: HostRule = {
   title: "The kubelet may change kernel parameters",
   severity: "LOW",
   remediation: "Set protectKernelDefaults: true in the kubelet config file (or --protect-kernel-defaults=true) and tune the kernel to the kubelet's expectations",
-  references: { cis: "CIS Kubernetes 4.2.6", urls: [KUBE_BENCH] },
+  references: { cis: "CIS Kubernetes 4.2.6 (v1.6; dropped from v1.7)", urls: [KUBE_BENCH] },
   check(ctx) {
     const na = kubeletAbsent(ctx);
     if (na) return na;

@@ -1,4 +1,4 @@
-// CIS Kubernetes 4.2.11: The kubelet does not rotate its client certificate (kube-bench node checks).
+// CIS Kubernetes 4.2.10: The kubelet does not rotate its client certificate (kube-bench node checks).
 import type { HostRule } from "../types.js";
 import { KUBE_BENCH, kubeletAbsent, settingHit } from "./helpers.js";
 
@@ -7,7 +7,7 @@ export const kubeletRotateCertificates: HostRule = {
   title: "The kubelet does not rotate its client certificate",
   severity: "MEDIUM",
   remediation: "Remove rotateCertificates: false (or --rotate-certificates=false)",
-  references: { cis: "CIS Kubernetes 4.2.11", urls: [KUBE_BENCH] },
+  references: { cis: "CIS Kubernetes 4.2.10", urls: [KUBE_BENCH] },
   check(ctx) {
     const na = kubeletAbsent(ctx);
     if (na) return na;

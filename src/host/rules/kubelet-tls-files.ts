@@ -1,4 +1,4 @@
-// CIS Kubernetes 4.2.10: The kubelet serves TLS without a configured certificate (kube-bench node checks).
+// CIS Kubernetes 4.2.9: The kubelet serves TLS without a configured certificate (kube-bench node checks).
 import type { HostRule } from "../types.js";
 import { KUBE_BENCH, kubeletAbsent, settingHit } from "./helpers.js";
 
@@ -7,7 +7,7 @@ export const kubeletTlsFiles: HostRule = {
   title: "The kubelet serves TLS without a configured certificate",
   severity: "MEDIUM",
   remediation: "Set tlsCertFile and tlsPrivateKeyFile (or --tls-cert-file and --tls-private-key-file), or serverTLSBootstrap: true with rotation",
-  references: { cis: "CIS Kubernetes 4.2.10", urls: [KUBE_BENCH] },
+  references: { cis: "CIS Kubernetes 4.2.9", urls: [KUBE_BENCH] },
   check(ctx) {
     const na = kubeletAbsent(ctx);
     if (na) return na;

@@ -9,7 +9,7 @@ export const runtimeSelinux: HostRule = {
   title: "Container runtime does not use SELinux on an SELinux host",
   severity: "MEDIUM",
   remediation: 'Set enable_selinux = true in containerd\'s CRI plugin section, selinux = true in [crio.runtime], or "selinux-enabled": true in daemon.json',
-  references: { cis: "CIS Docker 2.19 (5.2 for containers)", urls: ["https://github.com/cri-o/cri-o/blob/main/docs/crio.conf.5.md"] },
+  references: { cis: "CIS Docker 5.2 (runtime-wide equivalent)", urls: ["https://github.com/cri-o/cri-o/blob/main/docs/crio.conf.5.md"] },
   check(ctx) {
     const cfg = ctx.root.read("/etc/selinux/config");
     const mode = cfg === null ? undefined : envFile(cfg).get("SELINUX");
