@@ -160,7 +160,7 @@ export function hostTable(host: HostReport): string {
     if (!host.runtimes.length) out.push("  none found\n");
     for (const c of host.runtimes) {
       const esc = c.vulnerabilities.filter((v) => v.escape).map((v) => v.id);
-      out.push(`  ${c.component.padEnd(16)} ${clean(c.version).padEnd(24)} ${c.source.padEnd(14)} ${clean(c.path)}  ${c.vulnerabilities.length} vulnerabilities${esc.length ? ` (escapes: ${esc.join(", ")})` : ""}\n`);
+      out.push(`  ${c.component.padEnd(16)} ${clean(c.version).padEnd(24)} ${c.source.padEnd(14)} ${clean(c.path)}  ${c.checked ? `${c.vulnerabilities.length} vulnerabilities` : "not checked against advisories"}${esc.length ? ` (escapes: ${esc.join(", ")})` : ""}\n`);
     }
   }
   if (!host.findings.length) out.push("\nNo findings.\n");

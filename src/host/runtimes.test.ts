@@ -55,7 +55,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("container runtimes on the host", () => {
   it("finds Debian's runc and podman through dpkg and recognises Leaky Vessels from the Debian advisory", () => {
     const runc = vulnerable.runtimes!.find((c) => c.component === "runc" && c.source === "os-package")!;
-    expect(runc).toMatchObject({ version: "1.1.5+ds1-1", path: "/var/lib/dpkg/status" });
+    expect(runc).toMatchObject({ version: "1.1.5+ds1-1", path: "/var/lib/dpkg/status", package: "runc", checked: true });
     expect(runc.purl).toMatch(/^pkg:deb\/debian\/runc@1\.1\.5(\+|%2B)ds1-1\?.*distro=debian-12/);
     const v = runc.vulnerabilities.find((x) => x.id === "CVE-2024-21626")!;
     expect(v.source).toEqual({ id: "DSA-5615-1", ecosystem: "Debian:12" });
@@ -82,7 +82,7 @@ describe("container runtimes on the host", () => {
       const goSays = execFileSync("go", ["version", "-m", bin], { encoding: "utf8" });
       expect(goSays).toMatch(/dep\s+github\.com\/opencontainers\/runc\s+v1\.1\.11/);
       const runc = vulnerable.runtimes!.find((c) => c.component === "runc" && c.source === "go-buildinfo")!;
-      expect(runc).toMatchObject({ version: "v1.1.11", path: "/usr/local/bin/runc" });
+      expect(runc).toMatchObject({ version: "v1.1.11", path: "/usr/local/bin/runc", checked: true });
       const ids = runc.vulnerabilities.map((v) => v.id);
       // GO-2024-2491 (< 1.1.12) and GO-2025-4096/4097/4098 (< 1.2.8); not GO-2022-0914 (fixed in 1.0.0-rc95).
       expect(ids).toEqual(expect.arrayContaining(["CVE-2024-21626", "CVE-2025-31133", "CVE-2025-52565", "CVE-2025-52881"]));
@@ -104,6 +104,7 @@ describe("container runtimes on the host", () => {
   it("reports the inventory without advisories when there is no database, with a note", async () => {
     const r = await checkHost({ root: join(FIXTURES, "host-runtimes/debian12"), vuln: { db: join(tmp, "none.sqlite"), offline: true } });
     expect(r.runtimes!.map((c) => c.component).sort()).toEqual(["podman", "runc"]);
+    expect(r.runtimes!.every((c) => !c.checked)).toBe(true);
     expect(r.notes.some((n) => /not matched against advisories: no advisory database/.test(n.message))).toBe(true);
   });
 });

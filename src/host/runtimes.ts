@@ -77,7 +77,7 @@ export async function scanRuntimes(root: HostRoot, opts: RuntimeScanOptions, not
     const spec = COMPONENTS.find((c) => c.packages.includes(p.name));
     if (!spec) continue;
     keep.push(p);
-    components.push({ component: spec.component, version: p.version, source: "os-package", path: p.locations[0]?.path ?? "", purl: p.purl, vulnerabilities: [] });
+    components.push({ component: spec.component, version: p.version, source: "os-package", path: p.locations[0]?.path ?? "", purl: p.purl, package: p.name, checked: false, vulnerabilities: [] });
   }
   const byBinary = new Map<string, Package[]>();
   for (const p of report.packages) {
@@ -93,7 +93,7 @@ export async function scanRuntimes(root: HostRoot, opts: RuntimeScanOptions, not
       ?? pkgs.find((p) => spec.modules.includes(p.name) && p.version !== "(devel)");
     if (mod) {
       keep.push(mod);
-      components.push({ component: spec.component, version: mod.version, source: "go-buildinfo", path: bin, purl: mod.purl, vulnerabilities: [] });
+      components.push({ component: spec.component, version: mod.version, source: "go-buildinfo", path: bin, purl: mod.purl, checked: false, vulnerabilities: [] });
     } else {
       const c = versionFromStrings(root, bin, spec, components.some((x) => x.component === spec.component) ? [] : notes);
       if (c) components.push(c);
@@ -114,16 +114,26 @@ export async function scanRuntimes(root: HostRoot, opts: RuntimeScanOptions, not
   }
   const matched: Report = { ...report, packages: keep, vulnerabilities: [], errors: [] };
   if (opts.vulns !== false && keep.length) {
+    let ok = true;
     try {
       await addVulnerabilities(matched, opts.vuln ?? {}, now);
     } catch (e) {
+      ok = false;
       // No advisory database (offline, never updated): the inventory still stands.
       if (!isUserError(e)) throw e;
       notes.push({ message: `runtimes not matched against advisories: ${(e as Error).message}` });
       matched.unchecked = [];
     }
     for (const e of matched.errors) notes.push({ message: `advisories: ${e.message}` });
-    for (const u of matched.unchecked ?? []) notes.push({ message: `not checked against advisories: ${u.reason}` });
+    const unchecked = matched.unchecked ?? [];
+    for (const u of unchecked) notes.push({ message: `not checked against advisories: ${u.reason}` });
+    if (ok) {
+      for (const c of components) {
+        if (!c.purl) continue;
+        const go = c.purl.startsWith("pkg:golang/");
+        c.checked = !unchecked.some((u) => (go ? u.ecosystem === "Go" : u.ecosystem !== "Go"));
+      }
+    }
     for (const v of matched.vulnerabilities) {
       for (const c of components) {
         if (c.purl !== v.package.purl) continue;
@@ -199,5 +209,5 @@ function versionFromStrings(root: HostRoot, bin: string, spec: ComponentSpec, no
     notes.push({ message: `${bin}: ${spec.component} binary without a module version or version string; its OS package (if any) is what was matched` });
     return null;
   }
-  return { component: spec.component, version, source: "version-string", path: bin, vulnerabilities: [] };
+  return { component: spec.component, version, source: "version-string", path: bin, checked: false, vulnerabilities: [] };
 }

@@ -51,6 +51,10 @@ export interface RuntimeComponent {
   /** The file (binary or package database) it came from, inside the root. */
   path: string;
   purl?: string;
+  /** The OS package's name, for source "os-package" (docker.io, containerd.io, ...). */
+  package?: string;
+  /** False when no advisory was looked at for it (no database, an ecosystem without records, no purl): not clean. */
+  checked: boolean;
   vulnerabilities: RuntimeVulnerability[];
 }
 

@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(BIN))("bulwark host (CLI)", () => {
   it("checks the live host it runs on without crashing, in agreement with dpkg", () => {
     const r = bulwark(["host", "--format", "json", ...NO_DB]);
     expect(r.code, r.stderr).toBe(0);
-    const rep = JSON.parse(r.stdout) as { live: boolean; results: { ruleId: string; status: string }[]; runtimes: { component: string; version: string; source: string }[]; summary: { rules: number } };
+    const rep = JSON.parse(r.stdout) as { live: boolean; results: { ruleId: string; status: string }[]; runtimes: { component: string; version: string; source: string; package?: string }[]; summary: { rules: number } };
     expect(rep.live).toBe(true);
     expect(rep.results).toHaveLength(rep.summary.rules);
     expect(rep.results.filter((x) => x.status === "error")).toEqual([]);
@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(BIN))("bulwark host (CLI)", () => {
     const dpkg = spawnSync("dpkg-query", ["-W", "-f", "${Package} ${Version} ${db:Status-Status}\\n", "runc", "podman", "crun", "containerd", "docker.io", "kubelet"], { encoding: "utf8" });
     if (dpkg.status !== null && !dpkg.error) {
       const installed = dpkg.stdout.split("\n").filter((l) => l.endsWith(" installed")).map((l) => l.split(" ").slice(0, 2).join(" ")).sort();
-      const fromOs = rep.runtimes.filter((c) => c.source === "os-package").map((c) => `${c.component === "dockerd" ? "docker.io" : c.component} ${c.version}`).sort();
+      const fromOs = rep.runtimes.filter((c) => c.source === "os-package").map((c) => `${c.package} ${c.version}`).sort();
       expect(fromOs).toEqual(installed);
     }
   });
