@@ -1,7 +1,7 @@
 // bulwark host on fixture root filesystems: every rule passes on good/, fails on bad/ or flags/,
 // and is not applicable on an empty root. Owners and modes are applied to a temporary copy.
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, lstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -179,6 +179,26 @@ describe("bulwark host on fixture roots", () => {
     const r = await checkHost({ root: dir, runtimes: false });
     expect(status(r, "BW-HOST-010")).toBe("not-applicable");
     expect(r.notes.map((n) => n.message).join("\n")).toMatch(/daemon.json is not valid JSON/);
+  });
+
+  it("follows absolute symlinks inside the root, never out of it, and stops on loops", async () => {
+    const dir = join(tmp, "links");
+    mkdirSync(join(dir, "etc/docker"), { recursive: true });
+    mkdirSync(join(dir, "srv"), { recursive: true });
+    writeFileSync(join(dir, "srv/daemon.json"), '{"icc": true}\n');
+    symlinkSync("/srv/daemon.json", join(dir, "etc/docker/daemon.json"));
+    symlinkSync("/etc/passwd", join(dir, "etc/passwd"));
+    const r = await checkHost({ root: dir, runtimes: false });
+    const icc = findings(r, "BW-HOST-010")[0]!;
+    expect(icc.evidence[0]).toBe('/etc/docker/daemon.json line 1: "icc": true');
+    // etc/passwd -> /etc/passwd is itself: a loop inside the root, not this machine's passwd.
+    const root = new HostRoot(dir);
+    expect(root.read("/etc/passwd")).toBeNull();
+    expect(root.userName(0)).toBe("0");
+    writeFileSync(join(dir, "etc/hostname"), "inside\n");
+    symlinkSync("../../srv/../../../../etc/hostname", join(dir, "srv/escape"));
+    expect(root.read("/srv/escape")).toBe("inside\n");
+    expect(root.resolve("/srv/escape")).toBe(join(dir, "etc/hostname"));
   });
 
   it("finds key lines in JSON text with nested and escaped strings", () => {
