@@ -11,6 +11,10 @@ import { dockerLiveRestore } from "./docker-live-restore.js";
 import { dockerUserlandProxy } from "./docker-userland-proxy.js";
 import { dockerExperimental } from "./docker-experimental.js";
 import { dockerNoNewPrivileges } from "./docker-no-new-privileges.js";
+import { dockerLogLevel } from "./docker-log-level.js";
+import { dockerIptables } from "./docker-iptables.js";
+import { dockerAufs } from "./docker-aufs.js";
+import { dockerSeccomp } from "./docker-seccomp.js";
 import { dockerServicePerms } from "./docker-service-perms.js";
 import { dockerSocketUnitPerms } from "./docker-socket-unit-perms.js";
 import { dockerEtcPerms } from "./docker-etc-perms.js";
@@ -39,6 +43,8 @@ import { kubeletHostnameOverride } from "./kubelet-hostname-override.js";
 import { kubeletEventQps } from "./kubelet-event-qps.js";
 import { kubeletTlsFiles } from "./kubelet-tls-files.js";
 import { kubeletRotateCertificates } from "./kubelet-rotate-certificates.js";
+import { kubeletTlsCiphers } from "./kubelet-tls-ciphers.js";
+import { kubeletPodPids } from "./kubelet-pod-pids.js";
 import { kubeletServicePerms } from "./kubelet-service-perms.js";
 import { kubeProxyKubeconfigPerms } from "./kube-proxy-kubeconfig-perms.js";
 import { kubeletKubeconfigPerms } from "./kubelet-kubeconfig-perms.js";
@@ -58,6 +64,10 @@ export const hostRules: readonly HostRule[] = [
   dockerUserlandProxy,
   dockerExperimental,
   dockerNoNewPrivileges,
+  dockerLogLevel,
+  dockerIptables,
+  dockerAufs,
+  dockerSeccomp,
   dockerServicePerms,
   dockerSocketUnitPerms,
   dockerEtcPerms,
@@ -86,6 +96,8 @@ export const hostRules: readonly HostRule[] = [
   kubeletEventQps,
   kubeletTlsFiles,
   kubeletRotateCertificates,
+  kubeletTlsCiphers,
+  kubeletPodPids,
   kubeletServicePerms,
   kubeProxyKubeconfigPerms,
   kubeletKubeconfigPerms,
