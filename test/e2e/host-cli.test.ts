@@ -5,6 +5,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { sarifErrors } from "../../src/report/sarif/test-support/sarif-schema.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -34,6 +35,7 @@ describe.skipIf(!existsSync(BIN))("bulwark host (CLI)", () => {
     expect(rep.findings.find((f) => f.ruleId === "BW-HOST-038")!.evidence[0]).toMatch(/daemon.json: file mode 0666/);
     const s = bulwark(["host", "--root", root, "--format", "sarif", ...NO_DB]);
     const sarif = JSON.parse(s.stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarifErrors(sarif)).toEqual([]);
     expect(sarif.runs[0]!.results.map((r) => r.ruleId).sort()).toEqual(rep.findings.map((f) => f.ruleId).sort());
     const t = bulwark(["host", "--root", root, "--exit-code", "3", ...NO_DB]);
     expect(t.code).toBe(3);
