@@ -206,6 +206,18 @@ describe.skipIf(notRoot !== undefined)("bulwark host on fixture roots", () => {
     expect(root.resolve("/srv/escape")).toBe(join(dir, "etc/hostname"));
   });
 
+  it("never prints credentials found in registry URLs", async () => {
+    const dir = join(tmp, "creds");
+    mkdirSync(join(dir, "etc/containerd"), { recursive: true });
+    writeFileSync(join(dir, "etc/containerd/config.toml"), '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://mirror-user:S3cr3t-pw@mirror.local:5000"]\n');
+    const r = await checkHost({ root: dir, runtimes: false });
+    const text = JSON.stringify(r);
+    expect(findings(r, "BW-HOST-050")).toHaveLength(1);
+    expect(text).not.toContain("S3cr3t-pw");
+    expect(text).not.toContain("mirror-user");
+    expect(findings(r, "BW-HOST-050")[0]!.message).toContain("http://***@mirror.local:5000");
+  });
+
   it("finds key lines in JSON text with nested and escaped strings", () => {
     const text = '{\n "a": {"icc": 1},\n "b\\"x": "}{",\n\n "icc": [ {"c": 2} ]\n}';
     expect([...topLevelKeyLines(text)]).toEqual([["a", 2], ['b"x', 3], ["icc", 5]]);

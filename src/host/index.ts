@@ -74,7 +74,7 @@ export async function checkHost(opts: HostOptions = {}): Promise<HostReport> {
     }
     results.push({ ruleId: rule.id, status: verdict.length ? "fail" : "pass" });
     for (const h of verdict) {
-      const f: HostFinding = { ruleId: rule.id, severity: h.severity ?? rule.severity, title: rule.title, message: h.message, path: h.path, remediation: rule.remediation, references: rule.references, evidence: h.evidence };
+      const f: HostFinding = { ruleId: rule.id, severity: h.severity ?? rule.severity, title: rule.title, message: redact(h.message), path: h.path, remediation: rule.remediation, references: rule.references, evidence: h.evidence.map(redact) };
       if (h.line !== undefined) f.line = h.line;
       findings.push(f);
     }
@@ -101,6 +101,11 @@ export async function checkHost(opts: HostOptions = {}): Promise<HostReport> {
   };
   if (runtimes) report.runtimes = runtimes;
   return report;
+}
+
+/** Credentials in URLs (a mirror "http://user:pass@host", a -H with userinfo) never reach the report. */
+export function redact(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, "$1***@");
 }
 
 /** One finding per known escape of a component, one per component for its other vulnerabilities. */
