@@ -26,3 +26,4 @@ export {
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+export { checkHost, hostRules, hostAsReport, hostJson, hostTable, ESCAPES, type HostOptions, type HostReport, type HostFinding, type HostRuleMeta, type RuntimeComponent, type RuntimeVulnerability } from "./host/index.js";

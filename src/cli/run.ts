@@ -12,6 +12,7 @@ import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
+import { registerHost } from "./host.js";
 
 interface ImageFlags {
   format: string;
@@ -251,6 +252,7 @@ export async function run(argv: string[]): Promise<number> {
 
   registerPolicy(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); }, verifier: (registry) => cosignPolicyVerifier(registry) });
   registerRegistryAudit(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerHost(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
