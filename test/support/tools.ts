@@ -26,6 +26,8 @@ export const TOOL_PACKAGES: Record<string, string> = {
   "dpkg-deb": "dpkg",
   "apt-get": "apt",
   umoci: "umoci",
+  runc: "runc",
+  "/bin/busybox": "busybox-static",
   skopeo: "skopeo",
   etcd: "etcd-server",
   bpftrace: "bpftrace",
