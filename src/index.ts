@@ -26,3 +26,7 @@ export {
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+export {
+  driftFor, driftTable, imageFileIndex, resolveContainer, elfKind, isPackageDatabase,
+  type DriftOptions, type DriftReport, type DriftChange, type FileIndex, type IndexNode, type ContainerInfo, type PackageDbChange,
+} from "./drift/index.js";
