@@ -178,7 +178,7 @@ function finishMounts(info: ContainerInfo, configured: string[]): void {
 
 function podmanInspect(id: string): Promise<ContainerInfo | undefined> {
   return new Promise((resolve) => {
-    execFile("podman", ["container", "inspect", "--format", "json", id], { timeout: 30_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout) => {
+    execFile("podman", ["container", "inspect", id], { timeout: 30_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout) => {
       if (err) return resolve(undefined);
       try {
         const arr = JSON.parse(stdout) as {
@@ -236,9 +236,17 @@ export async function resolveContainer(spec: string, opts: ResolveOptions = {}):
   }
   if (!ID.test(spec)) throw new UserError("USAGE", `${JSON.stringify(spec)}: not a container id (letters, digits, _ . -) nor pid:N`);
   const runcRoots = opts.runcRoots ?? ["/run/runc"];
+  const usePodman = opts.podman !== false && onPath("podman");
   for (const root of runcRoots) {
     const file = join(root, spec, "state.json");
-    if (existsSync(file)) return fromRuncState(file, "runc", spec);
+    if (!existsSync(file)) continue;
+    const info = fromRuncState(file, "runc", spec);
+    // Podman runs runc with its default state root: ask podman for the image it recorded.
+    if (usePodman && info.annotations["io.container.manager"] === "libpod") {
+      const pod = await podmanInspect(spec);
+      if (pod) return pod;
+    }
+    return info;
   }
   const ctr = opts.containerdRoot ?? "/run/containerd/runc";
   let namespaces: string[] = [];
@@ -251,7 +259,6 @@ export async function resolveContainer(spec: string, opts: ResolveOptions = {}):
     const file = join(ctr, ns, spec, "state.json");
     if (existsSync(file)) return fromRuncState(file, "containerd", spec, { namespace: ns });
   }
-  const usePodman = opts.podman !== false && onPath("podman");
   if (usePodman) {
     const info = await podmanInspect(spec);
     if (info) return info;

@@ -27,6 +27,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   "apt-get": "apt",
   umoci: "umoci",
   runc: "runc",
+  podman: "podman",
   "/bin/busybox": "busybox-static",
   skopeo: "skopeo",
   etcd: "etcd-server",
