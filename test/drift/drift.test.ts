@@ -164,6 +164,23 @@ describe.skipIf(missingRunc("drift tests") !== undefined)("bulwark drift with re
     expect(restored.changes.map((x) => x.path)).toEqual(report.changes.map((x) => x.path));
   });
 
+  it("finds a containerd task in containerd's runc state layout, with the image from its CRI annotation", async () => {
+    // containerd runs runc with --root <state>/runc/<namespace>; this is runc's own state there.
+    const ctrRoot = join(work, "containerd-runc");
+    const task = await startRuncContainer({
+      rootfs: c.rootfs, runcRoot: join(ctrRoot, "k8s.io"), args: ["sleep", "600"],
+      annotations: { "io.kubernetes.cri.image-name": `oci:${layout}:v1` },
+    });
+    try {
+      const r = await driftFor(task.id, { containerdRoot: ctrRoot, podman: false });
+      expect(r.container).toMatchObject({ runtime: "containerd", id: task.id, namespace: "k8s.io", pid: task.pid });
+      expect(r.image).toMatchObject({ target: `oci:${layout}:v1`, from: "runtime" });
+      expect(r.changes.map((x) => x.path)).toEqual(report.changes.map((x) => x.path));
+    } finally {
+      await task.delete();
+    }
+  });
+
   describe.skipIf(!existsSync(BIN))("CLI", () => {
     it("prints the JSON report and exits with --exit-code on drift", () => {
       const r = bulwark(["drift", c.id, "--image", `oci:${layout}:v1`, "--format", "json", "--exit-code", "3"]);
