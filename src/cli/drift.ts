@@ -12,7 +12,7 @@ interface DriftFlags {
   hashAll?: boolean;
   hashBudget?: string;
   maxChanges?: string;
-  runcRoot?: string[];
+  runcRoot?: string;
   platform?: string;
   insecure?: boolean;
   username?: string;
@@ -46,7 +46,7 @@ export function registerDrift(program: Command, hooks: DriftHooks): void {
     .option("--hash-all", "hash every file of the same size, not only those whose mtime changed")
     .option("--hash-budget <bytes>", "most content bytes hashed on each side (default 4 GiB)")
     .option("--max-changes <n>", "most changes listed (the summary counts all; default 10000)")
-    .option("--runc-root <dir...>", "runc state roots to look in (default /run/runc)")
+    .option("--runc-root <dir>", "runc state root to look in (default /run/runc)")
     .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image")
     .option("--debug", "show stack traces on errors")
     .action(async (container: string, flags: DriftFlags) => {
@@ -57,7 +57,7 @@ export function registerDrift(program: Command, hooks: DriftHooks): void {
       if (flags.hashAll) opts.hashAll = true;
       if (flags.hashBudget) opts.hashBudget = positive("--hash-budget", flags.hashBudget);
       if (flags.maxChanges) opts.maxChanges = positive("--max-changes", flags.maxChanges);
-      if (flags.runcRoot) opts.runcRoots = flags.runcRoot;
+      if (flags.runcRoot) opts.runcRoots = [flags.runcRoot];
       if (flags.platform) opts.platform = parsePlatform(flags.platform);
       const report = await driftFor(container, opts);
       await writeOutput(flags.format === "json" ? JSON.stringify(report, null, 2) + "\n" : driftTable(report), flags.output);
