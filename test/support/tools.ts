@@ -29,6 +29,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   runc: "runc",
   podman: "podman",
   "/bin/busybox": "busybox-static",
+  readelf: "binutils",
   skopeo: "skopeo",
   etcd: "etcd-server",
   bpftrace: "bpftrace",
