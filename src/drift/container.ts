@@ -66,12 +66,12 @@ interface RuncStateFile {
   };
 }
 
-/** Field 22 of /proc/PID/stat (start time in clock ticks), or undefined. */
-function startTime(pid: number): number | undefined {
+/** State (field 3) and start time (field 22, clock ticks) from /proc/PID/stat, or undefined. */
+function procStat(pid: number): { state: string; start: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[19]);
+    return { state: fields[0] ?? "", start: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -125,9 +125,12 @@ function parseLabels(labels: string[] | undefined): Record<string, string> {
 }
 
 function alive(pid: number | undefined, start: number | undefined): pid is number {
-  if (!pid || !existsSync(`/proc/${pid}`)) return false;
-  // A recycled PID is another process: runc records the init process's start time.
-  return start === undefined || startTime(pid) === start;
+  if (!pid) return false;
+  const st = procStat(pid);
+  // A zombie (killed, not yet reaped) has no root any more; a recycled PID is another process
+  // (runc records the init process's start time).
+  if (!st || st.state === "Z" || st.state === "X") return false;
+  return start === undefined || st.start === start;
 }
 
 function fromRuncState(file: string, runtime: Runtime, id: string, extra: Partial<ContainerInfo> = {}): ContainerInfo {

@@ -181,6 +181,28 @@ describe.skipIf(missingRunc("drift tests") !== undefined)("bulwark drift with re
     }
   });
 
+  it("reads a stopped container's root filesystem from runc's state", async () => {
+    const root = join(work, "runc-stopped");
+    const stopped = await startRuncContainer({ rootfs: c.rootfs, runcRoot: root, args: ["sleep", "600"] });
+    try {
+      await stopped.kill();
+      const r = await driftFor(stopped.id, { image: `oci:${layout}:v1`, runcRoots: [root], podman: false });
+      expect(r.container).toMatchObject({ runtime: "runc", root: c.rootfs });
+      expect(r.container.pid).toBeUndefined();
+      expect(r.changes.map((x) => [x.change, x.path])).toEqual(report.changes.map((x) => [x.change, x.path]));
+      expect(r.skipped.map((x) => x.path)).toEqual(expect.arrayContaining(["/proc", "/sys", "/dev"]));
+    } finally {
+      await stopped.delete();
+    }
+  });
+
+  it("keeps at most maxChanges records and still counts every change", async () => {
+    const r = await driftFor(c.id, { image: `oci:${layout}:v1`, maxChanges: 1 });
+    expect(r.truncated).toBe(true);
+    expect(r.changes).toHaveLength(1);
+    expect(r.summary).toEqual(report.summary);
+  });
+
   describe.skipIf(!existsSync(BIN))("CLI", () => {
     it("prints the JSON report and exits with --exit-code on drift", () => {
       const r = bulwark(["drift", c.id, "--image", `oci:${layout}:v1`, "--format", "json", "--exit-code", "3"]);
