@@ -13,6 +13,7 @@ import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
 import { registerHost } from "./host.js";
+import { registerDrift } from "./drift.js";
 
 interface ImageFlags {
   format: string;
@@ -256,6 +257,7 @@ export async function run(argv: string[]): Promise<number> {
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerDrift(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {
     await program.parseAsync(argv, { from: "user" });
