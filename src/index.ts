@@ -26,3 +26,5 @@ export {
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+export { collectCluster, type CollectOptions } from "./k8s/collect.js";
+export type { ClusterSnapshot, K8sObject, CollectError, SnapshotKey } from "./k8s/snapshot.js";
