@@ -2,7 +2,7 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { SCANNERS, scanCluster, UserError, writeClusterJson, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type ScanOptions } from "../index.js";
+import { clusterJsonChunks, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 interface Flags {
@@ -98,7 +98,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
       const report = await scanCluster(opts);
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.message.replace(/\p{Cc}/gu, "?")}\n`);
-      const text = flags.format === "json" ? writeClusterJson(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
+      const text = flags.format === "json" ? clusterJsonChunks(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
       await writeOutput(text, flags.output);
       const found = report.misconfigurations.length > 0 || SEVERITIES.some((s) => report.summary.vulnerabilities[s] > 0);
       if (exitCode !== 0 && found) hooks.exit(exitCode);
