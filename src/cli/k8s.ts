@@ -14,6 +14,7 @@ interface Flags {
   output?: string;
   scanners: string;
   images: boolean;
+  usePullSecrets?: boolean;
   severity?: string;
   ignoreUnfixed?: boolean;
   pageSize: string;
@@ -60,6 +61,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--scanners <list>", `scanners for the running images: ${SCANNERS.join(", ")} (package always runs); with vuln the cluster's own versions are matched too`, "vuln")
     .option("--no-images", "do not pull and scan the running images (rules and inventory only)")
+    .option("--use-pull-secrets", "pull images with the credentials of the pods' imagePullSecrets (reads those Secrets through the API)")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
     .option("--page-size <n>", "objects per list request (limit/continue)", "500")
@@ -89,6 +91,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
           pageSize: positive(flags.pageSize, "--page-size"),
         },
         images: flags.images,
+        ...(flags.usePullSecrets ? { pullSecrets: true } : {}),
         imageScan,
         imageConcurrency: positive(flags.concurrency, "--concurrency"),
         components: scanners.includes("vuln") ? vuln : false,

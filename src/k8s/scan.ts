@@ -12,7 +12,10 @@ import { rankRisks, type Risk, type VulnFacts } from "./exposure.js";
 import type { ReachFunction } from "./reach.js";
 import { runClusterRules, satisfiedLevel, violates, type PssLevel } from "./rules.js";
 import type { ClusterSnapshot, CollectError } from "./snapshot.js";
-import { workloadsOf, type RunningImage } from "./workloads.js";
+import { podImages, workloadsOf, type RunningImage } from "./workloads.js";
+import { connect } from "./client.js";
+import { credentialsFor, type RegistryCredential } from "./pull-secrets.js";
+import type { K8sObject } from "./snapshot.js";
 
 export interface ClusterScanOptions {
   /** Scan this snapshot instead of collecting one. */
@@ -28,6 +31,8 @@ export interface ClusterScanOptions {
   components?: VulnScanOptions | false;
   /** Report only misconfigurations of these severities. */
   severities?: string[];
+  /** Registry credentials from the pods' imagePullSecrets (reads Secrets through the API). */
+  pullSecrets?: boolean;
   /** ServiceAccount reach for the ranking (default: the built-in simple check). */
   reach?: ReachFunction;
   now?: Date;
@@ -146,13 +151,27 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
     }
   }
   const imageList = [...images.values()].sort((a, b) => (a.references[0]! < b.references[0]! ? -1 : 1));
+  let credentials = new Map<string, RegistryCredential>();
+  if (opts.images !== false && imageList.length > 0 && opts.pullSecrets) {
+    const refs = new Map<string, K8sObject[]>();
+    for (const pod of snap.objects.pods) {
+      for (const img of podImages(pod)) {
+        if (!img.pullRef) continue;
+        const list = refs.get(img.pullRef) ?? [];
+        list.push(pod);
+        refs.set(img.pullRef, list);
+      }
+    }
+    const client = opts.collect?.client ?? (await connect(opts.collect ?? {}));
+    credentials = await credentialsFor(client, snap, refs, (message) => errors.push({ source: "pull-secret", message }));
+  }
   if (opts.images !== false && imageList.length > 0) {
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
       while (next < imageList.length) {
         const img = imageList[next++]!;
-        await scanImage(img, opts.imageScan ?? {});
+        await scanImage(img, opts.imageScan ?? {}, credentials);
         opts.onImage?.({ ref: img.references[0]!, index: ++done, total: imageList.length, status: img.status });
       }
     };
@@ -270,12 +289,13 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   return report;
 }
 
-async function scanImage(img: ImageResult, opts: ScanOptions): Promise<void> {
+async function scanImage(img: ImageResult, opts: ScanOptions, credentials: Map<string, RegistryCredential>): Promise<void> {
   let lastError = "";
   // The same digest may be pullable from several repositories: the first that works is enough.
   for (const ref of img.references) {
     try {
-      const report = await scan(`registry:${ref}`, opts);
+      const cred = credentials.get(ref);
+      const report = await scan(`registry:${ref}`, cred ? { ...opts, username: cred.username, password: cred.password } : opts);
       img.status = "scanned";
       delete img.error;
       img.packages = report.packages.length;
