@@ -37,6 +37,8 @@ export interface ClusterScanOptions {
   reach?: ReachFunction;
   now?: Date;
   onImage?: (e: { ref: string; index: number; total: number; status: ImageResult["status"] }) => void;
+  /** Each running image's full report as it is scanned (e.g. to send the inventory to the Bulwark server). */
+  onImageReport?: (report: Report, image: ImageResult) => Promise<void>;
 }
 
 type Counts = Record<Severity, number>;
@@ -171,7 +173,14 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
     const worker = async (): Promise<void> => {
       while (next < imageList.length) {
         const img = imageList[next++]!;
-        await scanImage(img, opts.imageScan ?? {}, credentials);
+        const full = await scanImage(img, opts.imageScan ?? {}, credentials);
+        if (full && opts.onImageReport) {
+          try {
+            await opts.onImageReport(full, img);
+          } catch (e) {
+            errors.push({ source: "upload", message: `${img.references[0]}: ${(e as Error).message}` });
+          }
+        }
         opts.onImage?.({ ref: img.references[0]!, index: ++done, total: imageList.length, status: img.status });
       }
     };
@@ -289,7 +298,7 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   return report;
 }
 
-async function scanImage(img: ImageResult, opts: ScanOptions, credentials: Map<string, RegistryCredential>): Promise<void> {
+async function scanImage(img: ImageResult, opts: ScanOptions, credentials: Map<string, RegistryCredential>): Promise<Report | undefined> {
   let lastError = "";
   // The same digest may be pullable from several repositories: the first that works is enough.
   for (const ref of img.references) {
@@ -303,13 +312,14 @@ async function scanImage(img: ImageResult, opts: ScanOptions, credentials: Map<s
       img.secrets = report.secrets;
       img.misconfigurations = report.misconfigurations;
       if (report.artifact.os) img.os = `${report.artifact.os.family} ${report.artifact.os.version}`;
-      return;
+      return report;
     } catch (e) {
       lastError = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
     }
   }
   img.status = "failed";
   img.error = lastError;
+  return undefined;
 }
 
 function syntheticReport(target: string, packages: Report["packages"]): Report {
