@@ -121,7 +121,7 @@ export function writeClusterTable(report: ClusterScanReport, opts: { topRisks?: 
   if (report.components.length) {
     out.push("Kubernetes components");
     for (const comp of report.components) {
-      out.push(`  ${pad(comp.component, 14)}  ${pad(clean(comp.reported), 24)}  ${comp.vulnerabilities.length ? comp.vulnerabilities.map((v) => `${v.id} (${v.severity}${v.fixedVersions.length ? `, fixed in ${v.fixedVersions.join(", ")}` : ""})`).join(", ") : "no known vulnerabilities"}  [${clean(comp.where.join(", "))}]`);
+      out.push(`  ${pad(comp.component, 14)}  ${pad(clean(comp.reported), 24)}  ${!comp.checked ? "not checked (no vuln scanner)" : comp.vulnerabilities.length ? comp.vulnerabilities.map((v) => `${v.id} (${v.severity}${v.fixedVersions.length ? `, fixed in ${v.fixedVersions.join(", ")}` : ""})`).join(", ") : "no known vulnerabilities"}  [${clean(comp.where.join(", "))}]`);
     }
     out.push("");
   }

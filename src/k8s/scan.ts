@@ -73,6 +73,8 @@ export interface ImageResult {
 }
 
 export interface ComponentResult extends Component {
+  /** Whether it was matched against advisories (only with the vuln scanner). */
+  checked: boolean;
   vulnerabilities: Vulnerability[];
 }
 
@@ -189,7 +191,7 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   for (const img of imageList) if (img.status === "failed") errors.push({ source: "image", message: `${img.references[0]}: ${img.error}` });
 
   // Kubernetes' own components.
-  const components: ComponentResult[] = componentsOf(snap).map((c) => ({ ...c, vulnerabilities: [] }));
+  const components: ComponentResult[] = componentsOf(snap).map((c) => ({ ...c, checked: !!opts.components, vulnerabilities: [] }));
   if (opts.components && components.length > 0) {
     // kubelet and kube-proxy of one version are one package: matched once, reported for each.
     const packages = componentPackages(components).filter((p, i, all) => all.findIndex((q) => q.purl === p.purl) === i);
