@@ -1,6 +1,7 @@
 // Output writers of a cluster scan on a snapshot built in memory.
 import { describe, expect, it } from "vitest";
-import { clusterJsonChunks, refToUri, writeClusterJson, writeClusterTable } from "./output.js";
+import { sarifErrors } from "../report/sarif/test-support/sarif-schema.js";
+import { clusterJsonChunks, refToUri, writeClusterJson, writeClusterSarif, writeClusterTable } from "./output.js";
 import { scanCluster } from "./scan.js";
 import { emptyObjects, type ClusterSnapshot } from "./snapshot.js";
 
@@ -27,6 +28,14 @@ describe("cluster report writers", () => {
     const t = writeClusterTable(report);
     expect(t).toContain("Namespace a  (Pod Security enforce: restricted, version v1.36; 1200 workload(s) violate it)");
     expect(t).toContain('secrets: HTTP 403: secrets is forbidden: User "x"?cannot list');
+  });
+
+  it("SARIF validates against the SARIF 2.1.0 schema, one result per finding", async () => {
+    const report = await scanCluster({ snapshot: snapshot(), images: false, components: false });
+    const doc = JSON.parse(await writeClusterSarif(report));
+    expect(sarifErrors(doc)).toEqual([]);
+    expect(doc.runs[0].results).toHaveLength(report.misconfigurations.length);
+    expect(doc.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^a\/pod\/p\d+$/);
   });
 
   it("kubectl references become URI paths", () => {
