@@ -31,3 +31,9 @@ export {
   driftFor, driftTable, imageFileIndex, resolveContainer, elfKind, isPackageDatabase,
   type DriftOptions, type DriftReport, type DriftChange, type FileIndex, type IndexNode, type ContainerInfo, type PackageDbChange,
 } from "./drift/index.js";
+export { collectCluster, type CollectOptions } from "./k8s/collect.js";
+export type { ClusterSnapshot, K8sObject, CollectError, SnapshotKey } from "./k8s/snapshot.js";
+export { scanCluster, type ClusterScanOptions, type ClusterScanReport, type WorkloadResult, type ImageResult as ClusterImageResult, type ComponentResult, type NamespaceResult } from "./k8s/scan.js";
+export { clusterJsonChunks, writeClusterJson, writeClusterSarif, writeClusterTable, clusterAsReport } from "./k8s/output.js";
+export { rankRisks, entryPoints, type Risk, type RiskFactor, type EntryPoint } from "./k8s/exposure.js";
+export { simpleReach, type Reach, type ReachFunction, type Subject } from "./k8s/reach.js";

@@ -14,6 +14,7 @@ import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
 import { registerHost } from "./host.js";
 import { registerDrift } from "./drift.js";
+import { registerK8s } from "./k8s.js";
 
 interface ImageFlags {
   format: string;
@@ -258,6 +259,7 @@ export async function run(argv: string[]): Promise<number> {
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerDrift(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerK8s(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {
     await program.parseAsync(argv, { from: "user" });
