@@ -26,3 +26,4 @@ export {
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+export { watchRuntime, validateRuleFiles, loadRuntimeRules, runtimeSourceUnavailable, DEFAULT_RULES as DEFAULT_RUNTIME_RULES, type WatchOptions as RuntimeWatchOptions, type WatchSummary as RuntimeWatchSummary, type RuleValidation as RuntimeRuleValidation, type RuntimeSource, type Alert as RuntimeAlert, type RuntimeEvent, type ImageFileIndex } from "./runtime/index.js";
