@@ -51,7 +51,7 @@ export class RuleEngine {
 
   constructor(
     rules: LoadedRules,
-    private readonly ctx: FieldContext & { noteExec?(ev: SyscallEvent): void },
+    private readonly ctx: FieldContext & { noteExec?(ev: SyscallEvent): void; enrich?(ev: SyscallEvent): void },
     private readonly opts: EngineOptions,
   ) {
     for (const r of rules.rules) {
@@ -71,7 +71,10 @@ export class RuleEngine {
   handle(ev: RuntimeEvent): void {
     this.stats.events++;
     (ev as { num?: number }).num = ++this.num;
-    if (ev.source === "syscall" && ev.type === "execve" && this.ctx.noteExec) this.ctx.noteExec(ev);
+    if (ev.source === "syscall") {
+      if (ev.type === "execve") this.ctx.noteExec?.(ev);
+      else this.ctx.enrich?.(ev);
+    }
     const type = ev.source === "syscall" ? ev.type : "k8s_audit";
     const typed = this.byType.get(`${ev.source}:${type}`);
     const any = this.anyType.get(ev.source);

@@ -221,6 +221,16 @@ export class HostContext implements FieldContext {
     this.procs.set(ev.proc.pid, { ...ev.proc, seen: ev.time });
   }
 
+  /** Fills an event's process from the table (open/connect events carry no argv). */
+  enrich(ev: SyscallEvent): void {
+    if (ev.type === "execve" || ev.proc.args !== undefined) return;
+    const p = this.procs.get(ev.proc.pid);
+    if (!p) return;
+    if (p.exe !== undefined) ev.proc.exe = p.exe;
+    if (p.exepath !== undefined) ev.proc.exepath = p.exepath;
+    if (p.args !== undefined) ev.proc.args = p.args;
+  }
+
   process(pid: number): ProcessInfo | undefined {
     const p = this.procs.get(pid);
     if (p) return p;

@@ -6,10 +6,13 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { SyscallEvent } from "../event.js";
+import { readCapped } from "../host.js";
 import { LineSplitter } from "./lines.js";
 
 /** Longest argv text and path bpftrace copies (bytes). */
 export const ARGS_BYTES = 160;
+/** Longest path bpftrace copies (BPFTRACE_STRLEN; more overflows the 512-byte BPF stack of the exec probe). */
+export const PATH_BYTES = 96;
 
 /**
  * The program. Every line is `KIND\tnumbers...\tstrings`, with the only free-form string (a
@@ -239,6 +242,8 @@ export interface SourceStats {
   restarts: number;
   /** bpftrace's own lost-event reports. */
   lost: number;
+  /** CPU time bpftrace itself used (user+system, ms), read when it is stopped. */
+  bpftraceCpuMs?: number;
 }
 
 /** A supervised bpftrace: ready() once probes are attached, stop() to end it. */
@@ -252,6 +257,7 @@ export class BpftraceSource {
   private isReady = false;
   private failure?: Error;
   private stderrTail: string[] = [];
+  private lostNoticeAt = 0;
   private readonly done: Promise<void>;
   private finish!: () => void;
 
@@ -267,7 +273,7 @@ export class BpftraceSource {
     const bin = this.opts.bpftrace ?? "bpftrace";
     const child = spawn(bin, ["-B", "line", "-f", "json", this.programFile], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, BPFTRACE_STRLEN: "200", BPFTRACE_MAP_KEYS_MAX: "65536" },
+      env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: "1024" },
     });
     this.child = child;
     const lines = new LineSplitter(1 << 16, (line) => this.onLine(line), () => this.stats.malformed++);
@@ -331,6 +337,7 @@ export class BpftraceSource {
       const e = parseBpftraceLine(msg.data);
       if (!e) {
         this.stats.malformed++;
+        if (this.stats.malformed <= 3 && process.env["BULWARK_DEBUG_BPFTRACE"]) this.opts.onNotice?.(`unparsed bpftrace line: ${JSON.stringify(msg.data).slice(0, 300)}`);
         return;
       }
       this.stats.events++;
@@ -338,7 +345,11 @@ export class BpftraceSource {
     } else if (msg.type === "lost_events") {
       const n = Number((msg.data as { events?: number })?.events ?? 0);
       this.stats.lost += n;
-      this.opts.onNotice?.(`bpftrace lost ${n} events (the kernel buffer was full)`);
+      // One notice per 10 s at most: the count goes into the summary anyway.
+      if (Date.now() - this.lostNoticeAt > 10_000) {
+        this.lostNoticeAt = Date.now();
+        this.opts.onNotice?.(`bpftrace lost events (the kernel buffer was full): ${this.stats.lost} so far`);
+      }
     }
   }
 
@@ -360,6 +371,11 @@ export class BpftraceSource {
   async stop(): Promise<void> {
     this.stopped = true;
     const child = this.child;
+    if (child?.pid) {
+      const stat = readCapped(`/proc/${child.pid}/stat`, 4096);
+      const rest = stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ") : [];
+      if (rest.length > 13) this.stats.bpftraceCpuMs = ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;
+    }
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill("SIGINT");
       const t = setTimeout(() => child.kill("SIGKILL"), 3000);
