@@ -159,7 +159,8 @@ function lex(j: Joined): Tok[] {
     toks.push({ kind: "word", text: s.slice(i, k), start: i });
     i = k;
   }
-  toks.push({ kind: "eof", text: "", start: s.length });
+  // The end is reported at the last character written, not past it (which may be the next item).
+  toks.push({ kind: "eof", text: "", start: Math.max(0, s.trimEnd().length - 1) });
   return toks;
 }
 

@@ -469,7 +469,8 @@ function exceptionsNode(def: RuleDef, list: (n: string) => string[] | undefined)
 /** Renders a rule's output: %field and %field[arg] substituted, <NA> for what is unknown. */
 export function renderOutput(output: string, ev: RuntimeEvent, ctx: FieldContext): { text: string; fields: Record<string, FieldValue | null> } {
   const fields: Record<string, FieldValue | null> = {};
-  const text = output.replace(/%(\(?)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*(?:\[[^\]\s]*\])?)\)?/g, (_all, _paren: string, name: string) => {
+  const text = output.replace(/%\(([A-Za-z_][^)\s]*)\)|%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*(?:\[[^\]\s]*\])?)/g, (_all, inParens: string | undefined, bare: string | undefined) => {
+    const name = (inParens ?? bare)!;
     if (name === "container.info") return `container_id=${value("container.id")} container_name=${value("container.name")}`;
     return value(name);
   });
