@@ -53,7 +53,7 @@ describe("Falco rule files", () => {
   it("points parse errors at file:line:col, also inside folded block scalars", () => {
     const r = load(["bad.yaml", "- macro: m\n  condition: >\n    proc.name = sh and\n    (fd.name startswith /etc\n- rule: x\n  desc: d\n  condition: evt.type = execve and proc.name in (a, b\n  output: o\n  priority: INFO\n"]);
     expect(r.errors.map((e) => `${e.line}:${e.col} ${e.message}`)).toEqual([
-      expect.stringMatching(/^4:\d+ macro m: unexpected end of condition: missing "\)"/),
+      expect.stringMatching(/^4:28 macro m: unexpected end of condition: missing "\)"/),
       expect.stringMatching(/^7:53 rule x: unexpected end of condition: list not closed/),
     ]);
     expect(r.rules[0]).toMatchObject({ name: "x", enabled: false });
