@@ -124,6 +124,10 @@ export const DEFAULT_RULES = `# Bulwark default runtime rules (Falco rule syntax
 - list: allowed_secret_readers
   items: []
 
+# The API server writes the default roles and bindings itself at every start.
+- list: rbac_bootstrap_users
+  items: [system:apiserver]
+
 - rule: Exec or attach into a pod
   desc: Someone ran a command in (kubectl exec) or attached to a container of a pod.
   condition: kevt and ka.target.resource=pods and ka.target.subresource in (exec, attach) and ka.verb in (create, get)
@@ -162,7 +166,7 @@ export const DEFAULT_RULES = `# Bulwark default runtime rules (Falco rule syntax
 
 - rule: RBAC object changed
   desc: A Role, ClusterRole or binding was created, changed or deleted.
-  condition: kevt and ka.target.resource in (rbac_resources) and ka.verb in (create, update, patch, delete, deletecollection)
+  condition: kevt and ka.target.resource in (rbac_resources) and ka.verb in (create, update, patch, delete, deletecollection) and not ka.user.name in (rbac_bootstrap_users)
   output: RBAC object changed (user=%ka.user.name verb=%ka.verb resource=%ka.target.resource name=%ka.target.name namespace=%ka.target.namespace response=%ka.response.code)
   priority: NOTICE
   source: k8s_audit

@@ -19,10 +19,12 @@ export function parseK8sAuditLine(line: string, origin = "k8s-audit-log"): K8sAu
   return toEvent(obj, origin);
 }
 
-function toEvent(obj: unknown, origin: string): K8sAuditEvent | undefined {
+function toEvent(obj: unknown, origin: string, inList = false): K8sAuditEvent | undefined {
   if (!obj || typeof obj !== "object") return undefined;
   const o = obj as Record<string, unknown>;
-  if (o["kind"] !== "Event" || typeof o["apiVersion"] !== "string" || !String(o["apiVersion"]).startsWith("audit.k8s.io/")) return undefined;
+  // Items of a webhook EventList carry no kind/apiVersion of their own.
+  const typed = o["kind"] === "Event" && typeof o["apiVersion"] === "string" && String(o["apiVersion"]).startsWith("audit.k8s.io/");
+  if (!typed && !(inList && typeof o["auditID"] === "string" && typeof o["stage"] === "string")) return undefined;
   const ts = Date.parse(String(o["stageTimestamp"] ?? o["requestReceivedTimestamp"] ?? ""));
   return { source: "k8s_audit", time: Number.isFinite(ts) ? ts : Date.now(), audit: o, origin };
 }
@@ -30,7 +32,7 @@ function toEvent(obj: unknown, origin: string): K8sAuditEvent | undefined {
 /** An EventList (webhook body) → events. */
 export function parseK8sAuditBody(body: string): K8sAuditEvent[] {
   const obj = JSON.parse(body) as { kind?: string; items?: unknown[] };
-  if (obj.kind === "EventList" && Array.isArray(obj.items)) return obj.items.map((i) => toEvent(i, "k8s-audit-webhook")).filter((e): e is K8sAuditEvent => !!e);
+  if (obj.kind === "EventList" && Array.isArray(obj.items)) return obj.items.map((i) => toEvent(i, "k8s-audit-webhook", true)).filter((e): e is K8sAuditEvent => !!e);
   const one = toEvent(obj, "k8s-audit-webhook");
   return one ? [one] : [];
 }
