@@ -47,10 +47,21 @@ class WebhookSender {
   dropped = 0;
   failed = 0;
   private idle: Array<() => void> = [];
+  private readonly target: string;
+  private readonly headers: Record<string, string> = { "content-type": "application/json" };
   constructor(
     private readonly url: string,
     private readonly notice: (m: string) => void,
-  ) {}
+  ) {
+    // fetch refuses URLs with credentials: send them as Basic authentication instead.
+    const u = new URL(url);
+    if (u.username || u.password) {
+      this.headers["authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}`;
+      u.username = "";
+      u.password = "";
+    }
+    this.target = u.toString();
+  }
   send(body: string): void {
     if (this.queue.length >= 1000) {
       this.dropped++;
@@ -65,7 +76,7 @@ class WebhookSender {
     while (this.queue.length) {
       const body = this.queue.shift()!;
       try {
-        const res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5000) });
+        const res = await fetch(this.target, { method: "POST", headers: this.headers, body, signal: AbortSignal.timeout(5000) });
         await res.arrayBuffer().catch(() => undefined);
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
       } catch (e) {
