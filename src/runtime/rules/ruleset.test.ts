@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { fixturePath } from "../../../test/support/upstream.js";
 import type { K8sAuditEvent, SyscallEvent } from "../event.js";
 import { RuleEngine, type Alert } from "../engine.js";
-import { DEFAULT_RULES } from "../default-rules.js";
+import { DEFAULT_RULES, DEFAULT_RULES_NAME as DEFAULT_RULES_NAME_FOR_TEST } from "../default-rules.js";
 import { AuditParser, decodeSockaddr } from "../sources/audit.js";
 import { parseBpftraceLine } from "../sources/bpftrace.js";
 import { parseK8sAuditLine } from "../sources/k8s-audit.js";
@@ -123,6 +123,31 @@ describe("Falco rule files", () => {
     const open = parseBpftraceLine("O\t5\t5\t1\t1000\t1000\t1\t4026531836\t0\t-100\t524288\t3\tcat\\x00\tbash\\x00\t/etc/shadow")!;
     expect(open.ev.args).toMatchObject({ flags: "O_RDONLY|O_CLOEXEC" });
     expect(run(DEFAULT_RULES, [open.ev]).map((a) => a.output_fields["fd.name"])).toEqual(["/etc/shadow"]);
+  });
+});
+
+describe("engine throughput (no kernel: the JavaScript side alone)", () => {
+  it("parses and evaluates bpftrace lines with the default rules", () => {
+    const lines = [
+      "X\t77\t77\t70\t0\t4294967295\t9\t4026531836\tcat\\x00\\x00\tsh\\x00\t/bin/cat\\x00/etc/passwd\\x00\t/bin/cat",
+      "O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t0\t-100\t524288\t3\tcat\\x00\tsh\\x00\t/etc/passwd",
+      "O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t0\t-100\t0\t3\tcat\\x00\tsh\\x00\t/usr/lib/x86_64-linux-gnu/libc.so.6",
+      "C\t77\t77\t70\t0\t4294967295\t9\t4026531836\t4\t3\t0\t6\t1\t443\t40000\tcurl\\x00\tsh\\x00\t93.184.216.34\t10.0.0.2",
+    ];
+    let alerts = 0;
+    const e = new RuleEngine(load([DEFAULT_RULES_NAME_FOR_TEST, DEFAULT_RULES]), ctx, { onAlert: () => void alerts++, dedupeSeconds: 0, ratePerRule: 0 });
+    const n = 200_000;
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      const raw = parseBpftraceLine(lines[i % lines.length]!)!;
+      raw.ev.containerId = "c".repeat(64);
+      e.handle(raw.ev);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    const perSec = n / ((cpu.user + cpu.system) / 1e6);
+    console.log(`engine alone: ${Math.round(perSec)} events/s per core (${n} events, ${alerts} alerts)`);
+    expect(alerts).toBe(0);
+    expect(e.stats.events).toBe(n);
   });
 });
 
