@@ -50,6 +50,19 @@ describe("Falco rule files", () => {
     console.log(`falco_rules.yaml: ${r.rules.length - disabled.length} enabled, ${disabled.length} disabled`);
   });
 
+  it("loads Falco's incubating rules and the archived application macros with the stable ones, with no error", () => {
+    const files = ["rules/falco_rules.yaml", "rules/falco-incubating_rules.yaml", "archive/application_rules.yaml"].map((f) => fixturePath(`falco-rules/${f}`));
+    const r = load(...files.map((f): [string, string] => [f, readFileSync(f, "utf8")]));
+    expect(r.errors).toEqual([]);
+    expect(r.rules).toHaveLength(50);
+    const incubating = r.rules.filter((x) => x.file.endsWith("falco-incubating_rules.yaml"));
+    expect(incubating).toHaveLength(25);
+    for (const d of r.rules.filter((x) => !x.enabled)) expect(d.reason).toMatch(/not supplied|not produced/);
+    expect(r.rules.find((x) => x.name === "Non sudo setuid")?.enabled).toBe(true);
+    expect(r.rules.find((x) => x.name === "Launch Package Management Process in Container")?.enabled).toBe(true);
+    console.log(`stable + incubating: ${r.rules.filter((x) => x.enabled).length} enabled of ${r.rules.length}; incubating alone ${incubating.filter((x) => x.enabled).length} of 25`);
+  });
+
   it("points parse errors at file:line:col, also inside folded block scalars", () => {
     const r = load(["bad.yaml", "- macro: m\n  condition: >\n    proc.name = sh and\n    (fd.name startswith /etc\n- rule: x\n  desc: d\n  condition: evt.type = execve and proc.name in (a, b\n  output: o\n  priority: INFO\n"]);
     expect(r.errors.map((e) => `${e.line}:${e.col} ${e.message}`)).toEqual([
