@@ -50,17 +50,22 @@ describe("Falco rule files", () => {
     console.log(`falco_rules.yaml: ${r.rules.length - disabled.length} enabled, ${disabled.length} disabled`);
   });
 
-  it("loads Falco's incubating rules and the archived application macros with the stable ones, with no error", () => {
-    const files = ["rules/falco_rules.yaml", "rules/falco-incubating_rules.yaml", "archive/application_rules.yaml"].map((f) => fixturePath(`falco-rules/${f}`));
+  it("loads Falco's incubating and sandbox rules and the archived application macros with the stable ones, with no error", () => {
+    const files = ["rules/falco_rules.yaml", "rules/falco-incubating_rules.yaml", "rules/falco-sandbox_rules.yaml", "archive/application_rules.yaml"].map((f) => fixturePath(`falco-rules/${f}`));
     const r = load(...files.map((f): [string, string] => [f, readFileSync(f, "utf8")]));
     expect(r.errors).toEqual([]);
-    expect(r.rules).toHaveLength(50);
+    expect(r.rules).toHaveLength(77);
     const incubating = r.rules.filter((x) => x.file.endsWith("falco-incubating_rules.yaml"));
     expect(incubating).toHaveLength(25);
-    for (const d of r.rules.filter((x) => !x.enabled)) expect(d.reason).toMatch(/not supplied|not produced/);
+    const sandbox = r.rules.filter((x) => x.file.endsWith("falco-sandbox_rules.yaml"));
+    expect(sandbox).toHaveLength(27);
+    for (const d of r.rules.filter((x) => !x.enabled)) expect(d.reason).toMatch(/not supplied|not produced|disabled in the rules file/);
+    // Sandbox rules that ship with enabled: false stay off, with that reason first.
+    expect(r.rules.find((x) => x.name === "Create Hidden Files or Directories")?.reason).toMatch(/^disabled in the rules file/);
+    expect(r.rules.find((x) => x.name === "Detect crypto miners using the Stratum protocol")?.enabled).toBe(true);
     expect(r.rules.find((x) => x.name === "Non sudo setuid")?.enabled).toBe(true);
     expect(r.rules.find((x) => x.name === "Launch Package Management Process in Container")?.enabled).toBe(true);
-    console.log(`stable + incubating: ${r.rules.filter((x) => x.enabled).length} enabled of ${r.rules.length}; incubating alone ${incubating.filter((x) => x.enabled).length} of 25`);
+    console.log(`stable + incubating + sandbox: ${r.rules.filter((x) => x.enabled).length} enabled of ${r.rules.length}; incubating ${incubating.filter((x) => x.enabled).length} of 25; sandbox ${sandbox.filter((x) => x.enabled).length} of 27`);
   });
 
   it("points parse errors at file:line:col, also inside folded block scalars", () => {
