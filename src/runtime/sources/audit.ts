@@ -46,9 +46,15 @@ export class AuditParser {
       return;
     }
     let p = this.open.get(serial!);
+    const time = Number(secs) * 1000 + Number(millis);
+    // Groups whose EOE never came (ausearch output, older kernels): flushed once records 2 s newer arrive.
+    for (const [k, g] of this.open) {
+      if (g.time > time - 2000 && this.open.size < MAX_OPEN) break;
+      if (k !== serial) this.flush(k);
+      else break;
+    }
     if (!p) {
-      if (this.open.size >= MAX_OPEN) this.flush(this.open.keys().next().value!);
-      p = { time: Number(secs) * 1000 + Number(millis), records: [] };
+      p = { time, records: [] };
       this.open.set(serial!, p);
     }
     if (p.records.length < MAX_RECORDS) p.records.push({ type: type!, fields: auditFields(rest ?? "") });
