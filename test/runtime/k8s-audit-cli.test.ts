@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { missingOnHost, missingTool } from "../support/tools.js";
+import { fixturePath } from "../support/upstream.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const APISERVER = process.env["BULWARK_KUBE_APISERVER"] ?? "/opt/kube/kube-apiserver";
@@ -147,6 +148,16 @@ describe.skipIf(why !== undefined)("bulwark runtime watch --source k8s-audit (re
     // The password never appears (the policy logs requests, and secrets' bodies are not alert fields).
     expect(r.stdout).not.toContain("hunter2");
     expect(r.stderr).toMatch(/runtime watch: \d+ events/);
+
+    // Falco's own Kubernetes audit rules (k8saudit plugin) on the same log, instead of ours.
+    const falcoRules = fixturePath("falco-plugins/plugins/k8saudit/rules/k8s_audit_rules.yaml");
+    const f = spawnSync(process.execPath, [BIN, "runtime", "watch", "--source", "k8s-audit", "--audit-log", auditLog, "--from-start", "--no-follow", "--dedupe", "0", "--no-default-rules", "--rules", falcoRules], { encoding: "utf8", timeout: 60_000 });
+    expect(f.status).toBe(0);
+    const falco = f.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { rule: string; output: string });
+    const fired = new Set(falco.map((a) => a.rule));
+    for (const rule of ["Create Privileged Pod", "Create Sensitive Mount Pod", "Create Disallowed Namespace", "K8s Secret Get Successfully", "K8s Serviceaccount Created", "Anonymous Request Allowed"]) expect(fired).toContain(rule);
+    expect(falco.find((a) => a.rule === "Create Privileged Pod")!.output).toContain("images=(busybox:1.36)");
+    expect(fired).not.toContain("Disallowed K8s User"); // "admin" is in Falco's allowed_k8s_users
 
     // The webhook receiver got the same events from the API server's webhook backend.
     for (let i = 0; i < 40 && !webhookOut.includes("Secret read by an unusual service account"); i++) await sleep(250);

@@ -267,6 +267,13 @@ ka("ka.req.binding.role", "string", (a) => str(at(a, "requestObject", "roleRef",
 ka("ka.req.role.rules.verbs", "string", (a) => nonEmpty(((at(a, "requestObject", "rules") as unknown[]) ?? []).flatMap((r) => strs(at(r, "verbs")) ?? [])));
 ka("ka.req.role.rules.resources", "string", (a) => nonEmpty(((at(a, "requestObject", "rules") as unknown[]) ?? []).flatMap((r) => strs(at(r, "resources")) ?? [])));
 ka("ka.req.role.rules", "string", (a) => strs(at(a, "requestObject", "rules")));
+ka("ka.req.configmap.name", "string", (a) => (at(a, "objectRef", "resource") === "configmaps" ? str(at(a, "requestObject", "metadata", "name")) : undefined));
+ka("ka.req.configmap.obj", "string", (a) => (at(a, "objectRef", "resource") === "configmaps" && at(a, "requestObject", "data") !== undefined ? JSON.stringify(at(a, "requestObject", "data")) : undefined));
+ka("ka.req.service.ports", "string", (a) => (at(a, "requestObject", "spec", "ports") !== undefined ? JSON.stringify(at(a, "requestObject", "spec", "ports")) : undefined));
+ka("jevt.rawtime", "number", (a) => {
+  const t = str(a["stageTimestamp"] ?? a["requestReceivedTimestamp"]);
+  return t ? Date.parse(t) * 1_000_000 : undefined;
+});
 ka("jevt.value", "string", (a, arg) => jsonPointer(a, arg), "required");
 ka("jevt.obj", "string", (a) => JSON.stringify(a));
 ka("json.value", "string", (a, arg) => jsonPointer(a, arg), "required");

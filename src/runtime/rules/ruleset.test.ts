@@ -68,6 +68,14 @@ describe("Falco rule files", () => {
     console.log(`stable + incubating + sandbox: ${r.rules.filter((x) => x.enabled).length} enabled of ${r.rules.length}; incubating ${incubating.filter((x) => x.enabled).length} of 25; sandbox ${sandbox.filter((x) => x.enabled).length} of 27`);
   });
 
+  it("loads the k8saudit plugin's rules (with its empty item) and supplies every field they use", () => {
+    const f = fixturePath("falco-plugins/plugins/k8saudit/rules/k8s_audit_rules.yaml");
+    const r = load([f, readFileSync(f, "utf8")]);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map((w) => `${w.line}: ${w.message}`)).toEqual(["81: empty item: ignored"]);
+    expect(r.rules.filter((x) => x.enabled)).toHaveLength(43);
+  });
+
   it("points parse errors at file:line:col, also inside folded block scalars", () => {
     const r = load(["bad.yaml", "- macro: m\n  condition: >\n    proc.name = sh and\n    (fd.name startswith /etc\n- rule: x\n  desc: d\n  condition: evt.type = execve and proc.name in (a, b\n  output: o\n  priority: INFO\n"]);
     expect(r.errors.map((e) => `${e.line}:${e.col} ${e.message}`)).toEqual([

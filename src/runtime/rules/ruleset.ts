@@ -148,6 +148,11 @@ export class RuleLoader {
       return { text: String((n as { toJSON?: () => unknown })?.toJSON?.() ?? ""), locate: () => fallbackPos };
     };
     for (const item of top.items) {
+      // A bare "-" (an empty item) is in Falco's own k8s_audit_rules.yaml, which Falco loads: skip it.
+      if (item === null || (isScalar(item) && (item.value === null || item.value === ""))) {
+        warn(item ? posAt(item as YamlNode) : { file, line: 0, col: 0 }, "empty item: ignored");
+        continue;
+      }
       if (!isMap(item)) {
         err(posAt(item as YamlNode), "each item of a rules file is a map (list, macro or rule)");
         continue;
