@@ -319,12 +319,14 @@ export class BpftraceSource {
   }
 
   private onLine(line: string): void {
+    if (!line.trim()) return; // bpftrace separates its exit-time output with blank lines
     this.stats.lines++;
     let msg: { type?: string; data?: unknown };
     try {
       msg = JSON.parse(line) as { type?: string; data?: unknown };
     } catch {
       this.stats.malformed++;
+      if (this.stats.malformed <= 3 && process.env["BULWARK_DEBUG_BPFTRACE"]) this.opts.onNotice?.(`unparsed bpftrace output: ${JSON.stringify(line).slice(0, 300)}`);
       return;
     }
     if (msg.type === "printf" && typeof msg.data === "string") {
