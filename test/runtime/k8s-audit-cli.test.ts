@@ -102,11 +102,20 @@ describe.skipIf(why !== undefined)("bulwark runtime watch --source k8s-audit (re
   }, 120_000);
 
   afterAll(async () => {
-    webhook?.kill("SIGTERM");
-    for (const p of procs.reverse()) p.kill("SIGTERM");
-    await sleep(500);
+    // The API server first (its blocking webhook backend would wait for the receiver), then etcd,
+    // then the receiver; SIGKILL whatever has not exited after 5 s.
+    const stop = async (p: ChildProcess | undefined): Promise<void> => {
+      if (!p || p.exitCode !== null || p.signalCode !== null) return;
+      const exited = new Promise<void>((r) => p.once("exit", () => r()));
+      p.kill("SIGTERM");
+      const t = setTimeout(() => p.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(t);
+    };
+    for (const p of procs.reverse()) await stop(p);
+    await stop(webhook);
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it("fires the default Kubernetes rules on the API server's own audit log, and the webhook receiver sees the same events", async () => {
     const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "prod" } };
