@@ -40,6 +40,7 @@ export default tseslint.config(
   area(["src/host/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "secrets", "versioning", "common", "sigstore", "policy", "registry"], "host/ imports only src/index.ts, image/, scan/, misconfig/ types, model/ and errors")]),
   area(["src/drift/**"], [forbid(["analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "common", "sigstore", "registry", "policy"], "drift/ imports only src/index.ts, image/, layers/, scan/, model/ and errors")]),
   area(["src/k8s/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "secrets", "versioning", "common", "sigstore", "policy"], "k8s/ imports only src/index.ts, scan/, misconfig/ (rules), image/, model/ and errors"), { regex: "^\\.\\./registry/", message: "k8s/ does not import the registry scanner (src/registry/)" }]),
+  area(["src/runtime/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "scan", "image", "registry", "sigstore", "policy", "common"], "runtime/ imports only src/index.ts, model/ and errors (its rule engine is under runtime/rules/)")]),
   area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
   {
     files: ["**/*.test.ts", "test/**", "bench/**"],

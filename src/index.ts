@@ -37,3 +37,4 @@ export { scanCluster, type ClusterScanOptions, type ClusterScanReport, type Work
 export { clusterJsonChunks, writeClusterJson, writeClusterSarif, writeClusterTable, clusterAsReport } from "./k8s/output.js";
 export { rankRisks, entryPoints, type Risk, type RiskFactor, type EntryPoint } from "./k8s/exposure.js";
 export { simpleReach, type Reach, type ReachFunction, type Subject } from "./k8s/reach.js";
+export { watchRuntime, validateRuleFiles, loadRuntimeRules, runtimeSourceUnavailable, DEFAULT_RULES as DEFAULT_RUNTIME_RULES, type WatchOptions as RuntimeWatchOptions, type WatchSummary as RuntimeWatchSummary, type RuleValidation as RuntimeRuleValidation, type RuntimeSource, type Alert as RuntimeAlert, type RuntimeEvent, type ImageFileIndex } from "./runtime/index.js";

@@ -15,6 +15,7 @@ import { registerRegistryScan } from "./registry-scan.js";
 import { registerHost } from "./host.js";
 import { registerDrift } from "./drift.js";
 import { registerK8s } from "./k8s.js";
+import { registerRuntime } from "./runtime.js";
 
 interface ImageFlags {
   format: string;
@@ -260,6 +261,7 @@ export async function run(argv: string[]): Promise<number> {
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerDrift(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerK8s(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerRuntime(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {
     await program.parseAsync(argv, { from: "user" });
