@@ -2,7 +2,7 @@
 // manifests, a JSON snapshot, or the objects read from a live cluster.
 import { type Command, Option } from "commander";
 import { parseExitCode } from "./common.js";
-import { canI, canITable, escalationTable, findEscalations, loadK8sObjects, UserError, whoCan, whoCanTable, type K8sObject } from "../index.js";
+import { canI, canITable, escalationTable, findEscalations, loadK8sObjects, UserError, whoCan, whoCanTable } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface K8sRbacHooks {
@@ -31,14 +31,18 @@ const sourceOptions = (cmd: Command): Command =>
     .option("--context <name>", "kubeconfig context")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the result to a file (atomically) instead of stdout")
+    .option("-q, --quiet", "no warnings on stderr")
     .option("--debug", "show stack traces on errors");
 
-async function objectsFor(flags: SourceFlags): Promise<K8sObject[]> {
+async function objectsFor(flags: SourceFlags & { quiet?: boolean }) {
+  let loaded;
   if (flags.from && flags.from.length > 0) {
     if (flags.kubeconfig || flags.context) throw new UserError("USAGE", "--from reads files: it does not go with --kubeconfig or --context");
-    return loadK8sObjects({ paths: flags.from });
-  }
-  return loadK8sObjects({ kubeconfig: flags.kubeconfig, context: flags.context });
+    loaded = await loadK8sObjects({ paths: flags.from });
+  } else loaded = await loadK8sObjects({ kubeconfig: flags.kubeconfig, context: flags.context });
+  // A type we could not read makes every answer a lower bound: say so.
+  if (!flags.quiet) for (const w of loaded.warnings) process.stderr.write(`bulwark: warning: ${w.replace(/\p{Cc}/gu, "?")} (answers may miss what it grants)\n`);
+  return loaded.objects;
 }
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + "\n";
