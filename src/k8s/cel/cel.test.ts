@@ -53,7 +53,7 @@ describe("Kubernetes CEL library", () => {
 });
 
 const docs = fixturePath("kubernetes-website/content/en/examples/access");
-const deployment = (ns: string, replicas: number, images: string[], labels: Record<string, string> = {}) => ({
+const deployment = (ns: string, replicas: number, images: string[], labels: Record<string, string> = { team: "web" }) => ({
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: ns, labels },
   spec: { replicas, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } } },
 });
@@ -69,6 +69,11 @@ describe("ValidatingAdmissionPolicy from the Kubernetes docs", () => {
     // No environment label: 'prod'.
     expect(evaluateCelPolicies(deployment("other", 1, ["prod.example.com/app:1"]), { policies: set })).toEqual([]);
     expect(evaluateCelPolicies(deployment("test", 1, ["prod.example.com/app:1"], { exempt: "true" }), { policies: set, namespaces })).toEqual([]);
+    // Without labels the example's variable "exempt" fails (as on the API server): an error under failurePolicy Fail...
+    const unlabelled = evaluateCelPolicies(deployment("test", 1, ["prod.example.com/app:1"], {}), { policies: set, namespaces });
+    expect(unlabelled.map((v) => [v.error, v.message])).toEqual([[true, expect.stringMatching(/composited variable "exempt" fails to evaluate: variables\[1\] \(exempt\): .* at 1:28: .*labels/)]]);
+    // ...but only where it is used: `variables.exempt || true` holds.
+    expect(evaluateCelPolicies(deployment("test", 1, ["staging.example.com/app:1"], {}), { policies: set, namespaces })).toEqual([]);
   });
 
   it("params through a binding's paramRef (deployment-replicas-policy)", () => {

@@ -2,7 +2,7 @@
 // compiled once with @bufbuild/cel plus the Kubernetes library functions, and evaluated against
 // objects the way the API server's admission plugin does: matchConstraints, then the binding's
 // matchResources and paramRef, matchConditions, variables, validations, failurePolicy.
-import { celEnv, isCelError, parse, plan, type CelError, type CelResult, type CelValue } from "@bufbuild/cel";
+import { celEnv, celError, isCelError, parse, plan, type CelError, type CelResult, type CelValue } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { UserError } from "../../errors.js";
 import { loadObjects, type K8sObject } from "../rbac/objects.js";
@@ -255,6 +255,22 @@ function matchResources(m: Record<string, unknown>, i: ObjInfo, op: Operation, c
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
+/**
+ * The object as the API server would hand it to admission: empty metadata.labels and
+ * metadata.annotations are dropped (omitempty), so `has(object.metadata.labels)` and a field
+ * lookup on them behave as in the cluster.
+ */
+function asServed(obj: K8sObject): K8sObject {
+  const md = obj.metadata;
+  if (!md) return obj;
+  const empty = (v: unknown) => typeof v === "object" && v !== null && Object.keys(v).length === 0;
+  if (!empty(md.labels) && !empty(md.annotations)) return obj;
+  const meta: Record<string, unknown> = { ...md };
+  if (empty(md.labels)) delete meta.labels;
+  if (empty(md.annotations)) delete meta.annotations;
+  return { ...obj, metadata: meta };
+}
+
 /** JSON → CEL input: integers become int (bigint), as Kubernetes' schemas type them. */
 export function toCelInput(v: unknown, depth = 0): unknown {
   if (depth > 200) throw new Error("object nested too deeply");
@@ -268,9 +284,9 @@ export function toCelInput(v: unknown, depth = 0): unknown {
   return v;
 }
 
-function describeError(p: Program, policy: string, e: CelError): string {
+function describeError(p: Program, policy: string | undefined, e: CelError): string {
   const off = e.exprId !== undefined ? p.positions.get(e.exprId) : undefined;
-  return `policy ${policy}: ${p.where}: ${JSON.stringify(p.text)}${off !== undefined ? ` at ${lineCol(p.text, off)}` : ""}: ${e.message}`;
+  return `${policy ? `policy ${policy}: ` : ""}${p.where}: ${JSON.stringify(p.text)}${off !== undefined ? ` at ${lineCol(p.text, off)}` : ""}: ${e.message}`;
 }
 
 function findParams(p: CompiledPolicy, binding: K8sObject, i: ObjInfo, set: CelPolicySet, ctx: CelContext): { params: K8sObject[] } | { missing: string } {
@@ -326,7 +342,7 @@ export function evaluateCelPolicies(obj: K8sObject, ctx: CelContext & { policies
         }
         paramsList = r.params;
       }
-      objectInput ??= toCelInput(obj);
+      objectInput ??= toCelInput(asServed(obj));
       const namespaceObject = i.namespaced ? (ctx.namespaces?.get(i.namespace) ?? { apiVersion: "v1", kind: "Namespace", metadata: { name: i.namespace, labels: { "kubernetes.io/metadata.name": i.namespace } } }) : null;
       for (const params of paramsList) {
         const bindings: Record<string, unknown> = {
@@ -355,21 +371,26 @@ export function evaluateCelPolicies(obj: K8sObject, ctx: CelContext & { policies
           }
         }
         if (skip) continue;
-        // variables, in order; a failed one fails the expressions that use it (lazily, as Kubernetes).
-        const vars = new Map<string, unknown>();
-        const varErrors = new Map<string, { program: Program; error: CelError }>();
-        bindings.variables = vars;
+        // variables: evaluated lazily on first use, as Kubernetes does, so that an error in one only
+        // matters where it is used (`variables.bad || true` is true). The activation looks the
+        // qualified name "variables.NAME" up first; a getter answers it.
         for (const v of p.variables) {
-          const r = v.program.run(bindings);
-          if (isCelError(r)) varErrors.set(v.name, { program: v.program, error: r });
-          else vars.set(v.name, r);
+          let cached: unknown;
+          let done = false;
+          Object.defineProperty(bindings, `variables.${v.name}`, {
+            enumerable: true,
+            configurable: true,
+            get: () => {
+              if (!done) {
+                done = true;
+                const r = v.program.run(bindings);
+                cached = isCelError(r) ? celError(`composited variable "${v.name}" fails to evaluate: ${describeError(v.program, undefined, r)}`) : r;
+              }
+              return cached;
+            },
+          });
         }
         for (const val of p.validations) {
-          const failedVar = [...varErrors.entries()].find(([n]) => val.program.text.includes(`variables.${n}`));
-          if (failedVar) {
-            fail(failedVar[1].program, failedVar[1].error);
-            continue;
-          }
           const r = val.program.run(bindings);
           if (isCelError(r)) {
             fail(val.program, r);
