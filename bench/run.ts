@@ -76,7 +76,8 @@ function coldThenWarm(target: string): { cold: Run; warm: Run } {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // `npm run bench -- real` runs only the real-image section, `-- registry` only the registry scan,
-// `-- signatures` only signature verification; with no argument, everything.
+// `-- signatures` only signature verification, `-- k8s` only the live cluster scan (not part of
+// the full run: it needs kube-apiserver); with no argument, everything.
 const only = process.argv[2];
 if (only === "signatures") {
   await (await import("./signatures.js")).benchSignatures();
@@ -84,6 +85,10 @@ if (only === "signatures") {
 }
 if (only === "real") {
   await benchReal();
+  process.exit(0);
+}
+if (only === "k8s") {
+  await (await import("./k8s.js")).benchK8s();
   process.exit(0);
 }
 if (only === "registry") {

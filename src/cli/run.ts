@@ -12,6 +12,7 @@ import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
+import { registerK8s } from "./k8s.js";
 import { registerK8sRbac } from "./k8s-rbac.js";
 
 interface ImageFlags {
@@ -258,6 +259,7 @@ export async function run(argv: string[]): Promise<number> {
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerK8s(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerK8sRbac(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
 
   try {

@@ -77,6 +77,8 @@ export interface KubeApiServerOptions {
   tokens?: StaticToken[];
   /** Extra admission plugins to enable (--enable-admission-plugins), e.g. ["ValidatingAdmissionPolicy"]. */
   enableAdmissionPlugins?: string[];
+  /** --service-cluster-ip-range (default 10.0.0.0/16: room for thousands of Services). */
+  serviceClusterIpRange?: string;
   /** How long to wait for /readyz (default 120 s: the machine may be busy). */
   startTimeoutMs?: number;
 }
@@ -241,7 +243,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       "--secure-port", String(securePort), "--tls-cert-file", serving.certPath, "--tls-private-key-file", serving.keyPath,
       "--client-ca-file", join(dir, "ca.crt"), "--authorization-mode", "RBAC",
       "--service-account-issuer", "https://kubernetes.default.svc", "--service-account-key-file", join(dir, "sa.pub"),
-      "--service-account-signing-key-file", join(dir, "sa.key"), "--service-cluster-ip-range", "10.0.0.0/24",
+      "--service-account-signing-key-file", join(dir, "sa.key"), "--service-cluster-ip-range", opts.serviceClusterIpRange ?? "10.0.0.0/16",
       "--disable-admission-plugins", "ServiceAccount", "--allow-privileged=true", "--endpoint-reconciler-type", "none",
       "--profiling=false", "-v", "0",
     ];

@@ -147,3 +147,4 @@ export function pathLines(p: EscalationPath): string[] {
 /** Names come from the cluster: no control characters on a terminal. */
 const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
 export { loadK8sObjects, type K8sSource, type LoadedObjects } from "./source.js";
+export { rbacReach } from "./reach-adapter.js";

@@ -112,3 +112,26 @@ describe("offline authorizer", () => {
     expect(rd.clusterAdmin).toBe(false);
   });
 });
+
+describe("rbacReach for the exposure ranking", () => {
+  it("sees escalation hops the ranking's built-in check does not", async () => {
+    const { emptyObjects } = await import("../snapshot.js");
+    const { simpleReach } = await import("../reach.js");
+    const { rbacReach } = await import("./index.js");
+    const snap = { server: "x", collectedAt: "", objects: emptyObjects(), errors: [], requests: 0 };
+    for (const o of objects) {
+      const key = ({ ClusterRole: "clusterRoles", ClusterRoleBinding: "clusterRoleBindings", Role: "roles", RoleBinding: "roleBindings", ServiceAccount: "serviceAccounts", Pod: "pods" } as const)[o.kind as "Pod"];
+      if (key) (snap.objects[key] as unknown[]).push(o);
+    }
+    const builder = { kind: "ServiceAccount" as const, name: "builder", namespace: "dev" };
+    expect(simpleReach(builder, snap).clusterAdmin).toBe(false);
+    const r = rbacReach(builder, snap);
+    expect(r.clusterAdmin).toBe(true);
+    expect(r.secrets).toEqual(["*"]);
+    expect(r.evidence[0]).toMatch(/^ServiceAccount dev\/builder => CLUSTER-ADMIN \(1 hop\) 1\. .* create serviceaccounts\/token ops in namespace prod/);
+    expect(rbacReach({ kind: "User", name: "jane" }, snap).createPods).toEqual([]);
+    // exec on the pod named debug only: not "exec into pods of dev".
+    expect(rbacReach({ kind: "User", name: "jane" }, snap).exec).toEqual([]);
+    expect(rbacReach({ kind: "ServiceAccount", name: "ops", namespace: "prod" }, snap).exec).toEqual(["*"]);
+  });
+});

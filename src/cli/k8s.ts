@@ -1,0 +1,106 @@
+// `bulwark k8s scan`: a live cluster through its API (docs/kubernetes.md, "Live clusters").
+// Registered on the shared `k8s` command, which other files may also add to.
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
+import { Option, type Command } from "commander";
+import { SCANNERS, scanCluster, UserError, writeClusterJson, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type ScanOptions } from "../index.js";
+import { writeOutput } from "./output.js";
+
+interface Flags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string[];
+  allNamespaces?: boolean;
+  format: string;
+  output?: string;
+  scanners: string;
+  images: boolean;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  pageSize: string;
+  concurrency: string;
+  top: string;
+  exitCode?: string;
+  insecure?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  dockerConfig?: string;
+  cacheDir?: string;
+  cache: boolean;
+  db?: string;
+  dbRepository?: string;
+  offline?: boolean;
+  skipDbUpdate?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export interface K8sHooks {
+  setDebug(on: boolean): void;
+  exit(code: number): never;
+}
+
+const repeat = (v: string, acc: string[] = []): string[] => [...acc, v];
+
+function positive(s: string, flag: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UserError("USAGE", `${flag} must be a positive integer, got "${s}"`);
+  return n;
+}
+
+export function registerK8s(program: Command, hooks: K8sHooks): void {
+  const k8s = program.commands.find((c) => c.name() === "k8s") ?? program.command("k8s").description("live Kubernetes clusters: scan, RBAC, admission");
+  advisoryOptions(registryAccessOptions(cacheOptions(k8s
+    .command("scan")
+    .description("scan a live cluster: Kubernetes rules on its objects, its running images, its own versions, exposure ranking")
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else the in-cluster service account)")
+    .option("--context <name>", "kubeconfig context (default: its current context)")
+    .option("-n, --namespace <ns>", "only this namespace (repeatable); cluster-scoped objects are still read", repeat)
+    .option("-A, --all-namespaces", "every namespace (the default)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "sarif"]).default("table"))
+    .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
+    .option("--scanners <list>", `scanners for the running images: ${SCANNERS.join(", ")} (package always runs); with vuln the cluster's own versions are matched too`, "vuln")
+    .option("--no-images", "do not pull and scan the running images (rules and inventory only)")
+    .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
+    .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
+    .option("--page-size <n>", "objects per list request (limit/continue)", "500")
+    .option("--concurrency <n>", "images scanned at once", "2")
+    .option("--top <n>", "table: how many top risks to show", "10")
+    .option("--exit-code <n>", "exit with this code when any misconfiguration or vulnerability is reported (0 otherwise)"))))
+    .option("-q, --quiet", "no progress or warnings on stderr")
+    .option("--debug", "show stack traces on errors")
+    .action(async (flags: Flags) => {
+      hooks.setDebug(!!flags.debug);
+      if (flags.namespace && flags.allNamespaces) throw new UserError("USAGE", "--namespace and --all-namespaces exclude each other");
+      const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
+      const scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
+      const unknown = scanners.filter((s) => !(SCANNERS as readonly string[]).includes(s));
+      if (unknown.length) throw new UserError("USAGE", `unknown scanner(s): ${unknown.join(", ")} (available: ${SCANNERS.join(", ")})`);
+      if (!scanners.includes("package")) scanners.push("package");
+      const severities = flags.severity ? parseSeverities(flags.severity) : undefined;
+      const vuln = advisorySettings(flags);
+      if (severities) vuln.severities = severities;
+      if (flags.ignoreUnfixed) vuln.ignoreUnfixed = true;
+      const imageScan: ScanOptions = { ...cacheSettings(flags), ...(await registryAccess(flags)), scanners, vuln };
+      const opts: ClusterScanOptions = {
+        collect: {
+          ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+          ...(flags.context ? { context: flags.context } : {}),
+          ...(flags.namespace ? { namespaces: flags.namespace } : {}),
+          pageSize: positive(flags.pageSize, "--page-size"),
+        },
+        images: flags.images,
+        imageScan,
+        imageConcurrency: positive(flags.concurrency, "--concurrency"),
+        components: scanners.includes("vuln") ? vuln : false,
+      };
+      if (severities) opts.severities = severities;
+      if (!flags.quiet && process.stderr.isTTY) opts.onImage = (e) => process.stderr.write(`bulwark: image ${e.index}/${e.total} ${e.ref}: ${e.status}\n`);
+      const report = await scanCluster(opts);
+      const tableOnStdout = flags.format === "table" && !flags.output;
+      if (!flags.quiet && !tableOnStdout) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.message.replace(/\p{Cc}/gu, "?")}\n`);
+      const text = flags.format === "json" ? writeClusterJson(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
+      await writeOutput(text, flags.output);
+      const found = report.misconfigurations.length > 0 || SEVERITIES.some((s) => report.summary.vulnerabilities[s] > 0);
+      if (exitCode !== 0 && found) hooks.exit(exitCode);
+    });
+}

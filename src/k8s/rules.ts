@@ -1,0 +1,124 @@
+// `bulwark config`'s Kubernetes rules on live objects. Each object is handed to the same
+// KubernetesScanner as a file would be (as JSON, which its fast reader takes), under its kubectl
+// reference (`deployment/web -n shop`) instead of a file name; line numbers mean nothing there
+// and are dropped. Objects a controller owns (ReplicaSets of a Deployment, pods of a ReplicaSet)
+// are checked through their owner only, so one template problem is one finding.
+//
+// Pod Security Standards per namespace: a namespace pins its policy version with
+// `pod-security.kubernetes.io/enforce-version`; the objects of namespaces with the same version
+// go through one scanner at that version. RBAC objects and cluster-scoped ones go through the
+// scanner of the newest version (their rules do not depend on it), so bindings and roles of
+// every namespace meet in one index.
+import type { Misconfiguration, ReportError } from "../model/index.js";
+import { KubernetesScanner, parsePssVersion, PSS_LATEST, type PssVersion } from "../misconfig/kubernetes/index.js";
+import type { ClusterSnapshot, K8sObject, SnapshotKey } from "./snapshot.js";
+import { kubectlRef } from "./snapshot.js";
+import type { Workload } from "./workloads.js";
+
+export const PSS_ENFORCE = "pod-security.kubernetes.io/enforce";
+export const PSS_ENFORCE_VERSION = "pod-security.kubernetes.io/enforce-version";
+
+export type PssLevel = "privileged" | "baseline" | "restricted";
+
+export interface NamespacePss {
+  /** The enforce label's level; "privileged" when unset (what the admission controller then applies by default). */
+  enforce: PssLevel;
+  /** True when the label is set (a valid level). */
+  labelled: boolean;
+  version: PssVersion;
+  /** The label values as written, when they were not understood. */
+  invalid?: string[];
+}
+
+export function namespacePss(ns: K8sObject | undefined): NamespacePss {
+  const labels = ns?.metadata.labels ?? {};
+  const raw = labels[PSS_ENFORCE];
+  const invalid: string[] = [];
+  let enforce: PssLevel = "privileged";
+  let labelled = false;
+  if (raw !== undefined) {
+    if (raw === "privileged" || raw === "baseline" || raw === "restricted") {
+      enforce = raw;
+      labelled = true;
+    } else invalid.push(`${PSS_ENFORCE}=${raw}`);
+  }
+  const rawVersion = labels[PSS_ENFORCE_VERSION];
+  let version = PSS_LATEST;
+  if (rawVersion !== undefined) {
+    const v = parsePssVersion(String(rawVersion));
+    if (v) version = v;
+    else invalid.push(`${PSS_ENFORCE_VERSION}=${rawVersion}`);
+  }
+  const out: NamespacePss = { enforce, labelled, version };
+  if (invalid.length) out.invalid = invalid;
+  return out;
+}
+
+/** Resource types whose objects the rules see (workloads are added per top-level workload). */
+const CHECKED: SnapshotKey[] = ["namespaces", "serviceAccounts", "services", "configMaps", "roles", "roleBindings", "clusterRoles", "clusterRoleBindings", "networkPolicies", "ingresses"];
+const RBAC = new Set(["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]);
+
+export interface RuleRun {
+  findings: Misconfiguration[];
+  errors: ReportError[];
+  /** Policy per namespace name (namespaces the snapshot holds, plus those objects name). */
+  pss: Map<string, NamespacePss>;
+}
+
+export function runClusterRules(snap: ClusterSnapshot, workloads: Workload[]): RuleRun {
+  const pss = new Map<string, NamespacePss>();
+  for (const ns of snap.objects.namespaces) pss.set(ns.metadata.name, namespacePss(ns));
+  const policyOf = (namespace: string): NamespacePss => {
+    let p = pss.get(namespace);
+    if (!p) pss.set(namespace, (p = namespacePss(undefined)));
+    return p;
+  };
+  const scanners = new Map<string, KubernetesScanner>();
+  const scannerFor = (v: PssVersion): KubernetesScanner => {
+    let s = scanners.get(v.label);
+    if (!s) scanners.set(v.label, (s = new KubernetesScanner({ pss: v })));
+    return s;
+  };
+  // The default scanner first, so RBAC findings come before the namespaces'.
+  scannerFor(PSS_LATEST);
+  const add = (o: K8sObject): void => {
+    const ns = o.metadata.namespace;
+    const v = ns === undefined || RBAC.has(o.kind) ? PSS_LATEST : policyOf(ns).version;
+    scannerFor(v).add(kubectlRef(o), JSON.stringify(o));
+  };
+  for (const key of CHECKED) for (const o of snap.objects[key]) add(o);
+  for (const w of workloads) add(w.obj);
+  const findings: Misconfiguration[] = [];
+  const errors: ReportError[] = [];
+  for (const s of scanners.values()) {
+    const r = s.finish();
+    for (const f of r.findings) {
+      delete f.line;
+      delete f.endLine;
+      findings.push(f);
+    }
+    for (const e of r.errors) errors.push({ source: "kubernetes", message: e.message, path: e.path });
+  }
+  return { findings, errors, pss };
+}
+
+/**
+ * The highest Pod Security level a workload's findings allow: a baseline control failed means
+ * privileged, a restricted one baseline, none restricted.
+ */
+export function satisfiedLevel(findings: Misconfiguration[]): PssLevel {
+  let level: PssLevel = "restricted";
+  for (const f of findings) {
+    const l = f.references.pss?.level;
+    if (l === "baseline") return "privileged";
+    if (l === "restricted") level = "baseline";
+  }
+  return level;
+}
+
+const RANK: Record<PssLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
+
+/** Whether a workload at `level` fails its namespace's enforced level. */
+export function violates(level: PssLevel, enforce: PssLevel): boolean {
+  return RANK[level] < RANK[enforce];
+}
