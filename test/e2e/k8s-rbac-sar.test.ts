@@ -4,7 +4,6 @@
 // (subject, verb, resource, namespace) our decision must equal a SubjectAccessReview's.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectCluster } from "../../src/k8s/collect.js";
 import { Authorizer, defaultGroups, findEscalations, type Attributes, type K8sObject } from "../../src/k8s/rbac/index.js";
@@ -154,7 +153,8 @@ async function sar(kube: KubeApiServer, c: Case): Promise<boolean> {
   return r.body.status.allowed === true;
 }
 
-const built = existsSync(join(__dirname, "../../dist/bulwark.mjs"));
+const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
+const built = existsSync(CLI);
 
 describe.skipIf(missingKube("RBAC SubjectAccessReview cross-check") !== undefined)("offline RBAC against SubjectAccessReview", () => {
   let kube: KubeApiServer;
@@ -220,10 +220,9 @@ describe.skipIf(missingKube("RBAC SubjectAccessReview cross-check") !== undefine
   });
 
   it.skipIf(!built)("bulwark k8s can-i / who-can read the live cluster through the kubeconfig", () => {
-    const cli = join(__dirname, "../../dist/src/cli/main.js");
     const run = (args: string[]) => {
       try {
-        return { code: 0, out: execFileSync("node", [cli, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+        return { code: 0, out: execFileSync(process.execPath, [CLI, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
       } catch (e) {
         const err = e as { status: number; stdout: string; stderr: string };
         return { code: err.status, out: err.stdout + err.stderr };
