@@ -85,6 +85,12 @@ const WORKLOADS: [string, string][] = [
   ["", "replicationcontrollers"],
 ];
 
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
 const FULL: GrantedRule["rule"] = { verbs: ["*"], apiGroups: ["*"], resources: ["*"] };
 
 export class EscalationGraph {
@@ -94,12 +100,15 @@ export class EscalationGraph {
   private readonly serviceAccounts = new Map<string, Set<string>>();
   /** pods: namespace, name, service account */
   private readonly pods: { namespace: string; name: string; sa: string }[] = [];
+  private readonly podsByNs = new Map<string, { namespace: string; name: string; sa: string }[]>();
   /** token secrets: namespace, secret name, service account */
   private readonly tokenSecrets: { namespace: string; name: string; sa: string }[] = [];
+  private readonly secretsByNs = new Map<string, { namespace: string; name: string; sa: string }[]>();
   private readonly users = new Set<string>();
   private readonly groups = new Set<string>();
   private readonly nodes = new Map<string, Node>();
   private readonly edgeCache = new Map<string, Edge[]>();
+  private readonly goalCache = new Map<string, { goal: Goal; namespace?: string; power: string; grantedBy: string }[]>();
 
   constructor(objects: K8sObject[], auth?: Authorizer) {
     this.auth = auth ?? new Authorizer(objects);
@@ -130,6 +139,8 @@ export class EscalationGraph {
         }
       }
     }
+    for (const p of this.pods) push(this.podsByNs, p.namespace, p);
+    for (const t of this.tokenSecrets) push(this.secretsByNs, t.namespace, t);
     // The ServiceAccount controller makes "default" in every namespace.
     for (const ns of this.namespaces) addSa(ns, "default");
     for (const { subject } of this.auth.subjects()) {
@@ -177,6 +188,11 @@ export class EscalationGraph {
     return undefined;
   }
 
+  /** Namespaces where the identity has any rule: all of them only when a ClusterRoleBinding gives it some. */
+  private namespacesFor(p: Permissions): Iterable<string> {
+    return p.cluster.length > 0 ? this.namespaces : [...p.byNamespace.keys()].filter((ns) => this.namespaces.has(ns));
+  }
+
   /** Every identity (or power) one permission away. */
   edges(n: Node): Edge[] {
     const cached = this.edgeCache.get(n.id);
@@ -188,7 +204,7 @@ export class EscalationGraph {
       return out;
     }
     const sa = (ns: string, name: string) => this.node({ kind: "ServiceAccount", namespace: ns, name });
-    for (const ns of this.namespaces) {
+    for (const ns of this.namespacesFor(p)) {
       const sas = [...(this.serviceAccounts.get(ns) ?? [])];
       // create pods (or a workload) → any ServiceAccount of the namespace
       for (const [group, resource] of WORKLOADS) {
@@ -203,8 +219,7 @@ export class EscalationGraph {
         if (d.allowed) out.push({ to: sa(ns, s), step: { permission: `create serviceaccounts/token ${s} in namespace ${ns}`, grantedBy: grantText(d), how: "request a token (TokenRequest)" } });
       }
       // token secrets
-      for (const t of this.tokenSecrets) {
-        if (t.namespace !== ns) continue;
+      for (const t of this.secretsByNs.get(ns) ?? []) {
         const d = this.allowedAny(p, [
           { verb: "get", apiGroup: "", resource: "secrets", name: t.name, namespace: ns },
           { verb: "list", apiGroup: "", resource: "secrets", namespace: ns },
@@ -212,8 +227,7 @@ export class EscalationGraph {
         if (d) out.push({ to: sa(ns, t.sa), step: { permission: `read secret ${t.name} in namespace ${ns}`, grantedBy: grantText(d), how: `use the ServiceAccount token stored in secret ${t.name}` } });
       }
       // exec/attach into a pod that runs as another ServiceAccount
-      for (const pod of this.pods) {
-        if (pod.namespace !== ns) continue;
+      for (const pod of this.podsByNs.get(ns) ?? []) {
         for (const sub of ["exec", "attach"]) {
           const d = this.allowedAny(p, [
             { verb: "create", apiGroup: "", resource: "pods", subresource: sub, name: pod.name, namespace: ns },
@@ -249,7 +263,11 @@ export class EscalationGraph {
         out.push({ to: this.synthetic("namespace-admin", ns), step: { permission: `escalate and write roles in namespace ${ns}`, grantedBy: `${grantText(esc)}; ${grantText(upd)}`, how: "add any rule to a role bound to itself" } });
       }
     }
-    // Cluster scope.
+    // Cluster scope: only ClusterRoleBindings grant anything there.
+    if (p.cluster.length === 0) {
+      this.edgeCache.set(n.id, out);
+      return out;
+    }
     const cluster = (verb: string, group: string, resource: string, extra: Partial<Attributes> = {}): Decision => p.decide({ verb, apiGroup: group, resource, namespace: "", ...extra } as Attributes);
     const crb = cluster("create", "rbac.authorization.k8s.io", "clusterrolebindings");
     const bindAdmin = cluster("bind", "rbac.authorization.k8s.io", "clusterroles", { name: "cluster-admin" });
@@ -282,7 +300,10 @@ export class EscalationGraph {
 
   /** The goals an identity holds itself, with the permission. */
   goals(n: Node): { goal: Goal; namespace?: string; power: string; grantedBy: string }[] {
+    const cached = this.goalCache.get(n.id);
+    if (cached) return cached;
     const out: { goal: Goal; namespace?: string; power: string; grantedBy: string }[] = [];
+    this.goalCache.set(n.id, out);
     const p = n.perms;
     const all = p.decide({ verb: "*", apiGroup: "*", resource: "*", namespace: "" });
     if (all.allowed) {
@@ -294,7 +315,7 @@ export class EscalationGraph {
       out.push({ goal: "secrets", namespace: "*", power: `${everywhere.reason?.rule.verbs?.includes("list") || everywhere.reason?.rule.verbs?.includes("*") ? "list" : "get"} secrets in every namespace`, grantedBy: grantText(everywhere) });
       return out;
     }
-    for (const ns of this.namespaces) {
+    for (const ns of this.namespacesFor(p)) {
       const d = this.allowedAny(p, ["list", "get"].map((verb) => ({ verb, apiGroup: "", resource: "secrets", namespace: ns })));
       if (d) out.push({ goal: "secrets", namespace: ns, power: `read secrets in namespace ${ns}`, grantedBy: grantText(d) });
     }
