@@ -29,7 +29,7 @@ export { registryScan, parseDuration, type RegistryScanOptions, type RegistrySca
 export { collectCluster, type CollectOptions } from "./k8s/collect.js";
 export type { ClusterSnapshot, K8sObject, CollectError, SnapshotKey } from "./k8s/snapshot.js";
 export { scanCluster, type ClusterScanOptions, type ClusterScanReport, type WorkloadResult, type ImageResult as ClusterImageResult, type ComponentResult, type NamespaceResult } from "./k8s/scan.js";
-export { writeClusterJson, writeClusterSarif, writeClusterTable, clusterAsReport } from "./k8s/output.js";
+export { clusterJsonChunks, writeClusterJson, writeClusterSarif, writeClusterTable, clusterAsReport } from "./k8s/output.js";
 export { rankRisks, entryPoints, type Risk, type RiskFactor, type EntryPoint } from "./k8s/exposure.js";
 export { simpleReach, type Reach, type ReachFunction, type Subject } from "./k8s/reach.js";
 export { canI, whoCan, reach, findEscalations, canITable, whoCanTable, escalationTable, loadK8sObjects, EscalationGraph, Authorizer as RbacAuthorizer, rbacReach, type Reach as RbacReach, type EscalationReport, type EscalationPath, type CanIResult, type WhoCanResult } from "./k8s/rbac/index.js";

@@ -2,7 +2,7 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { SCANNERS, scanCluster, UserError, writeClusterJson, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type ScanOptions } from "../index.js";
+import { clusterJsonChunks, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type Report, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 interface Flags {
@@ -14,6 +14,9 @@ interface Flags {
   output?: string;
   scanners: string;
   images: boolean;
+  usePullSecrets?: boolean;
+  server?: string;
+  token?: string;
   severity?: string;
   ignoreUnfixed?: boolean;
   pageSize: string;
@@ -60,12 +63,15 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--scanners <list>", `scanners for the running images: ${SCANNERS.join(", ")} (package always runs); with vuln the cluster's own versions are matched too`, "vuln")
     .option("--no-images", "do not pull and scan the running images (rules and inventory only)")
+    .option("--use-pull-secrets", "pull images with the credentials of the pods' imagePullSecrets (reads those Secrets through the API)")
     .option("--severity <list>", `report only these severities (${SEVERITIES.join(",")})`)
     .option("--ignore-unfixed", "report only vulnerabilities that have a fix")
     .option("--page-size <n>", "objects per list request (limit/continue)", "500")
     .option("--concurrency <n>", "images scanned at once", "2")
     .option("--top <n>", "table: how many top risks to show", "10")
-    .option("--exit-code <n>", "exit with this code when any misconfiguration or vulnerability is reported (0 otherwise)"))))
+    .option("--exit-code <n>", "exit with this code when any misconfiguration or vulnerability is reported (0 otherwise)")
+    .option("--server <url>", "also send each running image's inventory to a Bulwark server (POST /api/v1/reports)")
+    .option("--token <token>", "API token for --server (default: $BULWARK_TOKEN)"))))
     .option("-q, --quiet", "no progress or warnings on stderr")
     .option("--debug", "show stack traces on errors")
     .action(async (flags: Flags) => {
@@ -89,18 +95,54 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
           pageSize: positive(flags.pageSize, "--page-size"),
         },
         images: flags.images,
+        ...(flags.usePullSecrets ? { pullSecrets: true } : {}),
         imageScan,
         imageConcurrency: positive(flags.concurrency, "--concurrency"),
         components: scanners.includes("vuln") ? vuln : false,
       };
       if (severities) opts.severities = severities;
+      if (flags.server) {
+        const token = flags.token ?? process.env.BULWARK_TOKEN;
+        if (!token) throw new UserError("USAGE", "--server needs a token: --token T or BULWARK_TOKEN");
+        const url = serverUrl(flags.server);
+        opts.onImageReport = (r) => upload(url, token, r);
+      }
       if (!flags.quiet && process.stderr.isTTY) opts.onImage = (e) => process.stderr.write(`bulwark: image ${e.index}/${e.total} ${e.ref}: ${e.status}\n`);
       const report = await scanCluster(opts);
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.message.replace(/\p{Cc}/gu, "?")}\n`);
-      const text = flags.format === "json" ? writeClusterJson(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
+      const text = flags.format === "json" ? clusterJsonChunks(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
       await writeOutput(text, flags.output);
       const found = report.misconfigurations.length > 0 || SEVERITIES.some((s) => report.summary.vulnerabilities[s] > 0);
       if (exitCode !== 0 && found) hooks.exit(exitCode);
     });
+}
+
+function serverUrl(server: string): URL {
+  let base: URL;
+  try {
+    base = new URL(server);
+  } catch {
+    throw new UserError("USAGE", `--server ${JSON.stringify(server)} is not a URL`);
+  }
+  if (base.protocol !== "https:" && base.protocol !== "http:") throw new UserError("USAGE", "--server must be an http:// or https:// URL");
+  return new URL("api/v1/reports", base.href.endsWith("/") ? base.href : base.href + "/");
+}
+
+/** POSTs one image's inventory (the server matches it itself); refusals become warnings of the scan. */
+async function upload(url: URL, token: string, report: Report): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ ...report, vulnerabilities: [], suppressed: undefined }),
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { message?: string } }).cause?.message;
+    throw new Error(`upload to ${url.origin} failed: ${cause ?? (e as Error).message}`);
+  }
+  const text = (await res.text()).slice(0, 64 * 1024);
+  if (!res.ok) throw new Error(`upload to ${url.origin} refused (HTTP ${res.status}): ${text.slice(0, 200).replace(/\p{Cc}/gu, "?")}`);
 }

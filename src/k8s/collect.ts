@@ -33,10 +33,33 @@ function slim(item: unknown, spec: ResourceSpec): K8sObject | undefined {
   if (!meta || typeof meta !== "object" || typeof meta.name !== "string") return undefined;
   delete meta.managedFields;
   if (meta.annotations && typeof meta.annotations === "object" && LAST_APPLIED in meta.annotations) delete meta.annotations[LAST_APPLIED];
+  // Pod and node statuses are mostly what a kubelet reports about itself (conditions, the node's
+  // whole image list): only what the scan reads is kept.
+  if (spec.kind === "Pod" && obj.status && typeof obj.status === "object") obj.status = podStatus(obj.status as Record<string, unknown>);
+  if (spec.kind === "Node" && obj.status && typeof obj.status === "object") {
+    const st = obj.status as Record<string, unknown>;
+    obj.status = { nodeInfo: st.nodeInfo, addresses: st.addresses };
+  }
   // List items come without apiVersion and kind.
   obj.apiVersion = spec.apiVersion;
   obj.kind = spec.kind;
   return obj;
+}
+
+const CONTAINER_STATUS_FIELDS = ["name", "image", "imageID", "ready", "restartCount", "started"];
+
+function podStatus(st: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ["phase", "podIP", "hostIP", "startTime"]) if (st[k] !== undefined) out[k] = st[k];
+  for (const k of ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"]) {
+    if (!Array.isArray(st[k])) continue;
+    out[k] = (st[k] as unknown[]).map((c) => {
+      const cs: Record<string, unknown> = {};
+      if (c && typeof c === "object") for (const f of CONTAINER_STATUS_FIELDS) if ((c as Record<string, unknown>)[f] !== undefined) cs[f] = (c as Record<string, unknown>)[f];
+      return cs;
+    });
+  }
+  return out;
 }
 
 /** Connects (unless given a client) and reads the cluster. */

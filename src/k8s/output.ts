@@ -11,6 +11,34 @@ export function writeClusterJson(report: ClusterScanReport): string {
   return JSON.stringify(report, null, 2) + "\n";
 }
 
+/**
+ * The same bytes as writeClusterJson, in pieces: large arrays item by item (in batches), so a
+ * 100,000-finding report is never one string (nor JSON.stringify's buffer for it).
+ */
+export function* clusterJsonChunks(report: ClusterScanReport): Generator<string> {
+  const keys = (Object.keys(report) as (keyof ClusterScanReport)[]).filter((k) => report[k] !== undefined);
+  yield "{";
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const value = report[key];
+    const sep = k === keys.length - 1 ? "" : ",";
+    yield `\n  ${JSON.stringify(key)}: `;
+    if (Array.isArray(value) && value.length > 0) {
+      let batch: string[] = ["["];
+      for (let i = 0; i < value.length; i++) {
+        batch.push(`\n    ${JSON.stringify(value[i], null, 2).replace(/\n/g, "\n    ")}${i === value.length - 1 ? "" : ","}`);
+        if (batch.length >= 500) {
+          yield batch.join("");
+          batch = [];
+        }
+      }
+      batch.push("\n  ]");
+      yield batch.join("") + sep;
+    } else yield JSON.stringify(value, null, 2).replace(/\n/g, "\n  ") + sep;
+  }
+  yield "\n}\n";
+}
+
 /** `deployment/web -n shop` → `shop/deployment/web`; cluster-scoped `clusterrole/x` → `_cluster/clusterrole/x`. */
 export function refToUri(ref: string): string {
   const m = /^([^/ ]+)\/(\S+?)(?: -n (\S+))?$/.exec(ref);
@@ -93,7 +121,7 @@ export function writeClusterTable(report: ClusterScanReport, opts: { topRisks?: 
   if (report.components.length) {
     out.push("Kubernetes components");
     for (const comp of report.components) {
-      out.push(`  ${pad(comp.component, 14)}  ${pad(clean(comp.reported), 24)}  ${comp.vulnerabilities.length ? comp.vulnerabilities.map((v) => `${v.id} (${v.severity}${v.fixedVersions.length ? `, fixed in ${v.fixedVersions.join(", ")}` : ""})`).join(", ") : "no known vulnerabilities"}  [${clean(comp.where.join(", "))}]`);
+      out.push(`  ${pad(comp.component, 14)}  ${pad(clean(comp.reported), 24)}  ${!comp.checked ? "not checked (no vuln scanner)" : comp.vulnerabilities.length ? comp.vulnerabilities.map((v) => `${v.id} (${v.severity}${v.fixedVersions.length ? `, fixed in ${v.fixedVersions.join(", ")}` : ""})`).join(", ") : "no known vulnerabilities"}  [${clean(comp.where.join(", "))}]`);
     }
     out.push("");
   }

@@ -58,6 +58,11 @@ export function namespacePss(ns: K8sObject | undefined): NamespacePss {
 const CHECKED: SnapshotKey[] = ["namespaces", "serviceAccounts", "services", "configMaps", "roles", "roleBindings", "clusterRoles", "clusterRoleBindings", "networkPolicies", "ingresses"];
 const RBAC = new Set(["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]);
 
+/** Objects the API server makes for itself: the `kubernetes` Service in `default` (not a workload's choice of namespace). */
+function clusterOwn(o: K8sObject): boolean {
+  return o.kind === "Service" && o.metadata.namespace === "default" && o.metadata.name === "kubernetes";
+}
+
 export interface RuleRun {
   findings: Misconfiguration[];
   errors: ReportError[];
@@ -86,7 +91,7 @@ export function runClusterRules(snap: ClusterSnapshot, workloads: Workload[]): R
     const v = ns === undefined || RBAC.has(o.kind) ? PSS_LATEST : policyOf(ns).version;
     scannerFor(v).add(kubectlRef(o), JSON.stringify(o));
   };
-  for (const key of CHECKED) for (const o of snap.objects[key]) add(o);
+  for (const key of CHECKED) for (const o of snap.objects[key]) if (!clusterOwn(o)) add(o);
   for (const w of workloads) add(w.obj);
   const findings: Misconfiguration[] = [];
   const errors: ReportError[] = [];

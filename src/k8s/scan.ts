@@ -12,7 +12,10 @@ import { rankRisks, type Risk, type VulnFacts } from "./exposure.js";
 import type { ReachFunction } from "./reach.js";
 import { runClusterRules, satisfiedLevel, violates, type PssLevel } from "./rules.js";
 import type { ClusterSnapshot, CollectError } from "./snapshot.js";
-import { workloadsOf, type RunningImage } from "./workloads.js";
+import { podImages, workloadsOf, type RunningImage } from "./workloads.js";
+import { connect } from "./client.js";
+import { credentialsFor, type RegistryCredential } from "./pull-secrets.js";
+import type { K8sObject } from "./snapshot.js";
 
 export interface ClusterScanOptions {
   /** Scan this snapshot instead of collecting one. */
@@ -28,10 +31,14 @@ export interface ClusterScanOptions {
   components?: VulnScanOptions | false;
   /** Report only misconfigurations of these severities. */
   severities?: string[];
+  /** Registry credentials from the pods' imagePullSecrets (reads Secrets through the API). */
+  pullSecrets?: boolean;
   /** ServiceAccount reach for the ranking (default: the built-in simple check). */
   reach?: ReachFunction;
   now?: Date;
   onImage?: (e: { ref: string; index: number; total: number; status: ImageResult["status"] }) => void;
+  /** Each running image's full report as it is scanned (e.g. to send the inventory to the Bulwark server). */
+  onImageReport?: (report: Report, image: ImageResult) => Promise<void>;
 }
 
 type Counts = Record<Severity, number>;
@@ -66,6 +73,8 @@ export interface ImageResult {
 }
 
 export interface ComponentResult extends Component {
+  /** Whether it was matched against advisories (only with the vuln scanner). */
+  checked: boolean;
   vulnerabilities: Vulnerability[];
 }
 
@@ -146,13 +155,34 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
     }
   }
   const imageList = [...images.values()].sort((a, b) => (a.references[0]! < b.references[0]! ? -1 : 1));
+  let credentials = new Map<string, RegistryCredential>();
+  if (opts.images !== false && imageList.length > 0 && opts.pullSecrets) {
+    const refs = new Map<string, K8sObject[]>();
+    for (const pod of snap.objects.pods) {
+      for (const img of podImages(pod)) {
+        if (!img.pullRef) continue;
+        const list = refs.get(img.pullRef) ?? [];
+        list.push(pod);
+        refs.set(img.pullRef, list);
+      }
+    }
+    const client = opts.collect?.client ?? (await connect(opts.collect ?? {}));
+    credentials = await credentialsFor(client, snap, refs, (message) => errors.push({ source: "pull-secret", message }));
+  }
   if (opts.images !== false && imageList.length > 0) {
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
       while (next < imageList.length) {
         const img = imageList[next++]!;
-        await scanImage(img, opts.imageScan ?? {});
+        const full = await scanImage(img, opts.imageScan ?? {}, credentials);
+        if (full && opts.onImageReport) {
+          try {
+            await opts.onImageReport(full, img);
+          } catch (e) {
+            errors.push({ source: "upload", message: `${img.references[0]}: ${(e as Error).message}` });
+          }
+        }
         opts.onImage?.({ ref: img.references[0]!, index: ++done, total: imageList.length, status: img.status });
       }
     };
@@ -161,7 +191,7 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   for (const img of imageList) if (img.status === "failed") errors.push({ source: "image", message: `${img.references[0]}: ${img.error}` });
 
   // Kubernetes' own components.
-  const components: ComponentResult[] = componentsOf(snap).map((c) => ({ ...c, vulnerabilities: [] }));
+  const components: ComponentResult[] = componentsOf(snap).map((c) => ({ ...c, checked: !!opts.components, vulnerabilities: [] }));
   if (opts.components && components.length > 0) {
     // kubelet and kube-proxy of one version are one package: matched once, reported for each.
     const packages = componentPackages(components).filter((p, i, all) => all.findIndex((q) => q.purl === p.purl) === i);
@@ -270,12 +300,13 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   return report;
 }
 
-async function scanImage(img: ImageResult, opts: ScanOptions): Promise<void> {
+async function scanImage(img: ImageResult, opts: ScanOptions, credentials: Map<string, RegistryCredential>): Promise<Report | undefined> {
   let lastError = "";
   // The same digest may be pullable from several repositories: the first that works is enough.
   for (const ref of img.references) {
     try {
-      const report = await scan(`registry:${ref}`, opts);
+      const cred = credentials.get(ref);
+      const report = await scan(`registry:${ref}`, cred ? { ...opts, username: cred.username, password: cred.password } : opts);
       img.status = "scanned";
       delete img.error;
       img.packages = report.packages.length;
@@ -283,13 +314,14 @@ async function scanImage(img: ImageResult, opts: ScanOptions): Promise<void> {
       img.secrets = report.secrets;
       img.misconfigurations = report.misconfigurations;
       if (report.artifact.os) img.os = `${report.artifact.os.family} ${report.artifact.os.version}`;
-      return;
+      return report;
     } catch (e) {
       lastError = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
     }
   }
   img.status = "failed";
   img.error = lastError;
+  return undefined;
 }
 
 function syntheticReport(target: string, packages: Report["packages"]): Report {

@@ -1,5 +1,7 @@
 // What `collectCluster` reads from a live cluster: plain JSON objects as the API serves them
-// (with apiVersion and kind filled in, managedFields and last-applied annotations dropped),
+// (with apiVersion and kind filled in, managedFields and last-applied annotations dropped; pod
+// status trimmed to phase, IPs, start time and each container status's name, image, imageID,
+// ready, restartCount, started; node status to nodeInfo and addresses),
 // grouped by resource. Consumers (the live scan, RBAC analysis, admission) read this type only,
 // never the client library's classes.
 

@@ -3,7 +3,9 @@
 // Pod Security levels, running images from pod status digests scanned once (cross-checked with
 // `bulwark scan` of the same digest), the cluster's versions matched against real Go advisories,
 // the exposure ranking, 403s, and the output formats.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +27,18 @@ const DB = join(work, "advisories.sqlite");
 function bulwark(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), BULWARK_DB: DB, DOCKER_CONFIG: join(work, "nodocker"), KUBECONFIG: join(work, "none") }, timeout: 300_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI without blocking the event loop (the test serves HTTP meanwhile). */
+function bulwarkAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), BULWARK_DB: DB, DOCKER_CONFIG: join(work, "nodocker"), KUBECONFIG: join(work, "none"), BULWARK_TOKEN: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 const JINJA_METADATA = "Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.4\nSummary: A very fast and expressive template engine.\n";
@@ -209,6 +223,41 @@ describe.skipIf(missingKube("k8s scan tests") !== undefined || missingTool("k8s 
     expect(uris).toContain("shop/deployment/web");
     expect(uris).toContain("legacy/pod/agent");
     expect(uris.every((u: string) => !/\s/.test(u))).toBe(true);
+  });
+
+  it("--server sends each running image's inventory (a recording endpoint; the real server is another branch)", async () => {
+    const seen: { auth?: string; body: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let status = 201;
+    const srv = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        if (req.url === "/base/api/v1/reports" && req.method === "POST") seen.push({ ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(status === 201 ? '{"digest":"x","scanId":"1"}' : '{"error":{"message":"bad token"}}');
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/base`;
+    try {
+      const token = "bw_token_secret_value";
+      const r = await bulwarkAsync(["k8s", "scan", "--kubeconfig", kube.kubeconfigPath, "--offline", "--db", DB, "--format", "json", "--server", url, "--token", token]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.auth).toBe(`Bearer ${token}`);
+      expect(seen[0]!.body).toMatchObject({ schemaVersion: 1, artifact: { type: "registry", digest }, vulnerabilities: [] });
+      expect(seen[0]!.body.packages.map((p: { name: string }) => p.name)).toContain("Jinja2");
+      expect(r.stdout + r.stderr).not.toContain(token);
+      status = 401;
+      const refused = await bulwarkAsync(["k8s", "scan", "--kubeconfig", kube.kubeconfigPath, "--offline", "--db", DB, "--format", "json", "--server", url, "--token", token]);
+      expect(refused.code).toBe(0);
+      expect(refused.stderr).toMatch(/bulwark: warning: .*upload to http:\/\/127\.0\.0\.1:\d+ refused \(HTTP 401\): .*bad token/);
+      expect(JSON.parse(refused.stdout).errors.find((e: { source: string }) => e.source === "upload")).toBeDefined();
+      expect(bulwark(["k8s", "scan", "--kubeconfig", kube.kubeconfigPath, "--server", url]).stderr).toContain("--server needs a token");
+    } finally {
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+    }
   });
 
   it("a user bound to one narrow Role: 403s are warnings, the rest is scanned", async () => {
