@@ -127,4 +127,13 @@ spec:
     expect(v[0]!.error).toBe(true);
     expect(v[0]!.message).toMatch(/^policy broken: validations\[0\]\.expression: ".*" at 2:14: .*nope/);
   });
+
+  it("a hostile object (nested 10,000 levels) is reported, not a crash", () => {
+    const set = loadCelPolicies(`${docs}/manifest-admission-control`);
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 10_000; i++) deep = (deep.x = {}) as Record<string, unknown>;
+    const v = evaluateCelPolicies({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "a" }, spec: root }, { policies: set });
+    expect(v.map((x) => [x.error, x.message])).toEqual([[true, "policy example-deny-privileged.static.k8s.io: the object cannot be evaluated: object nested too deeply"]]);
+  });
 });

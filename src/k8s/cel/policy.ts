@@ -342,7 +342,15 @@ export function evaluateCelPolicies(obj: K8sObject, ctx: CelContext & { policies
         }
         paramsList = r.params;
       }
-      objectInput ??= toCelInput(asServed(obj));
+      if (objectInput === undefined) {
+        try {
+          objectInput = toCelInput(asServed(obj));
+        } catch (e) {
+          // Hostile input (nesting past 200 levels): reported, never a crash.
+          out.push({ ...base, where: "object", message: `policy ${p.name}: the object cannot be evaluated: ${(e as Error).message}`, reason: "InternalError", error: true });
+          return out;
+        }
+      }
       const namespaceObject = i.namespaced ? (ctx.namespaces?.get(i.namespace) ?? { apiVersion: "v1", kind: "Namespace", metadata: { name: i.namespace, labels: { "kubernetes.io/metadata.name": i.namespace } } }) : null;
       for (const params of paramsList) {
         const bindings: Record<string, unknown> = {
