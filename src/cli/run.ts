@@ -12,6 +12,7 @@ import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
+import { registerAdmission } from "./admission.js";
 
 interface ImageFlags {
   format: string;
@@ -254,6 +255,7 @@ export async function run(argv: string[]): Promise<number> {
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerAdmission(program, { setDebug: (on) => void (debug = on) });
 
   try {
     await program.parseAsync(argv, { from: "user" });
