@@ -319,7 +319,8 @@ function rootVerdict(r: RuleResult, c: ContainerRef): RuleResult | undefined {
 }
 
 function violationLine(v: Violation): string {
-  const where = [v.image ? `image ${v.image}` : "", v.container ? `container ${v.container}` : ""].filter(Boolean).join(", ");
+  // Rule messages name their container already; policy verdicts are about an image.
+  const where = v.image ? `image ${v.image}${v.container ? ` (container ${v.container})` : ""}` : "";
   const ev = v.evidence.filter((e) => !e.startsWith("Pod Security Standards")).slice(0, 3);
   return `[${v.rule}${v.title && v.title !== v.rule.replace(/^policy\//, "") ? ` ${v.title}` : ""}] ${where ? `${where}: ` : ""}${v.message}${ev.length ? ` (${ev.join("; ")})` : ""}`;
 }
