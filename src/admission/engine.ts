@@ -227,9 +227,12 @@ export class AdmissionController {
       list.slice(0, MAX_IMAGES).map(async (o) => {
         const needDigest = verdicts.readsImages || forMutation;
         const work = (async () => {
+          // The name rules first: an image the policy refuses by name (a registry not allowed) is
+          // never fetched, so a pod spec cannot make the webhook contact any host it names.
+          o.nameRules = await verdicts.nameRules(o.image);
+          if (o.nameRules.some((r) => r.verdict === "fail")) return;
           const resolved = await verdicts.resolve(o.image, needDigest);
           o.resolved = resolved;
-          if (!forMutation) o.nameRules = await verdicts.nameRules(o.image);
           if (verdicts.readsImages) o.result = await verdicts.verdict(resolved);
         })();
         const outcome = await raceDeadline(work, deadline);
