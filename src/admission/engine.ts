@@ -118,7 +118,7 @@ interface ImageOutcome {
 
 interface Evaluation {
   violations: Violation[];
-  unknown: { image: string; reason: string }[];
+  unknown: { image?: string; reason: string }[];
   notes: string[];
   images: ImageOutcome[];
 }
@@ -181,7 +181,7 @@ export class AdmissionController {
     const kind = req.kind || (typeof req.object?.kind === "string" ? req.object.kind : "");
     if (req.operation !== "CREATE" && req.operation !== "UPDATE") return response;
     if (!isWorkloadKind(kind) || (req.subResource !== "" && req.subResource !== "ephemeralcontainers")) return response;
-    if (!req.object) return this.finish(req, what, response, { violations: [], unknown: [{ image: "-", reason: "the request has no object" }], notes: [], images: [] });
+    if (!req.object) return this.finish(req, what, response, { violations: [], unknown: [{ reason: "the request has no object" }], notes: [], images: [] });
     if (this.exempt.has(req.namespace)) {
       response.auditAnnotations = { verdict: "exempt", reason: `namespace ${req.namespace} is exempt` };
       this.opts.log?.(`allow ${what}: namespace exempt`);
@@ -201,7 +201,13 @@ export class AdmissionController {
       }
     }
     const obj = { ...req.object, kind, apiVersion: typeof req.object.apiVersion === "string" ? req.object.apiVersion : "v1" };
-    const pss = checkPodSecurity(obj, what, this.opts.rules);
+    let pss: ReturnType<typeof checkPodSecurity>;
+    try {
+      pss = checkPodSecurity(obj, what, this.opts.rules);
+    } catch (e) {
+      // A library caller may hand over an object too deep or odd for the rules: the verdict is unknown.
+      return this.finish(req, what, response, { violations: [], unknown: [{ reason: `the Pod Security rules could not run: ${oneLine(String((e as Error)?.message ?? e))}` }], notes: [], images: [] });
+    }
     const violations: Violation[] = pss.findings.map(fromFinding);
     const ev = this.opts.verdicts ? await this.evaluateImages(t.containers, deadline, false) : { violations: [], unknown: [], notes: [], images: [] };
     return this.finish(req, what, response, { ...ev, violations: [...violations, ...ev.violations], notes: [...ev.notes, ...pss.errors] });
@@ -272,7 +278,7 @@ export class AdmissionController {
   private finish(req: ParsedRequest, what: string, response: AdmissionResponse, ev: Evaluation): AdmissionResponse {
     const { violations, unknown } = ev;
     const mode = this.opts.mode;
-    const unknownLines = unknown.map((u) => `image ${u.image} not verified: ${u.reason}`);
+    const unknownLines = unknown.map((u) => (u.image ? `image ${u.image} not verified: ${u.reason}` : `not verified: ${u.reason}`));
     const deny = (violations.length > 0 && mode === "enforce") || (unknown.length > 0 && this.opts.failMode === "closed" && mode === "enforce");
     const lines = violations.map(violationLine);
     const annotations: Record<string, string> = { mode };

@@ -88,6 +88,7 @@ export async function serveAdmission(controller: AdmissionController, opts: Serv
       } catch {
         return send(res, 400, "body is not valid JSON\n", "text/plain");
       }
+      if (tooDeep(parsed, MAX_DEPTH)) return send(res, 400, `JSON nested deeper than ${MAX_DEPTH} levels\n`, "text/plain");
       let out: AdmissionReviewOut;
       try {
         out = path === "/validate" ? await controller.validate(parsed) : await controller.mutate(parsed);
@@ -147,6 +148,20 @@ export async function serveAdmission(controller: AdmissionController, opts: Serv
         server.closeAllConnections();
       }),
   };
+}
+
+/** Kubernetes objects nest a few dozen levels; far deeper bodies are hostile (and would exhaust the stack of recursive walks). */
+const MAX_DEPTH = 128;
+
+function tooDeep(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [cur, d] = stack.pop()!;
+    if (typeof cur !== "object" || cur === null) continue;
+    if (d >= max) return true;
+    for (const x of Array.isArray(cur) ? cur : Object.values(cur)) if (typeof x === "object" && x !== null) stack.push([x, d + 1]);
+  }
+  return false;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | "too-large"> {
