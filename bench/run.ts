@@ -86,6 +86,10 @@ if (only === "real") {
   await benchReal();
   process.exit(0);
 }
+if (only === "admission") {
+  await (await import("./admission.js")).benchAdmission();
+  process.exit(0);
+}
 if (only === "registry") {
   await benchRegistryScan();
   process.exit(0);

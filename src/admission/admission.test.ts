@@ -37,6 +37,18 @@ describe("admission decisions (Pod Security rules)", () => {
     expect(ok.response).toMatchObject({ uid: "u-1", allowed: true, auditAnnotations: { verdict: "allow" } });
   });
 
+  it("pods stamped from one template share the rules' result, and each answer names its own pod", async () => {
+    const c = controller();
+    const a = await c.validate(review(pod({ securityContext: { privileged: true } })));
+    const other = pod({ securityContext: { privileged: true } });
+    (other.metadata as Obj).name = "web-7f9c";
+    const b = await c.validate(review(other));
+    expect(a.response.status!.message).toContain("of Pod shop/web runs privileged");
+    expect(b.response.status!.message).toContain("of Pod shop/web-7f9c runs privileged");
+    expect(b.response.status!.message).not.toContain("\u0000");
+    expect(JSON.parse(b.response.auditAnnotations!.violations!)[0].message).toBe('container "app" of Pod shop/web-7f9c runs privileged');
+  });
+
   it("restricted adds the restricted controls; privileged checks nothing; extra rule ids add hardening rules", async () => {
     const plain = review(pod());
     const r = await controller({ rules: ruleSelection("restricted", undefined) }).validate(plain);

@@ -22,9 +22,17 @@ export interface AdmissionOptions {
   exemptNamespaces?: string[];
   /** Every answer is given within this time (default 8 s, below the API server's 10 s). */
   timeoutMs?: number;
+  /**
+   * More checks on the object (users' CEL ValidatingAdmissionPolicies, issue 14 section 5): given
+   * the object, the old object and the request, they return violations. An error or a check that
+   * does not answer before the deadline makes the verdict unknown (the fail mode decides).
+   */
+  extraChecks?: ExtraCheck[];
   /** One line per decision (no credentials: user names and object names only). */
   log?: (line: string) => void;
 }
+
+export type ExtraCheck = (input: { object: Obj; oldObject?: Obj; request: ParsedRequest }) => Promise<Violation[]> | Violation[];
 
 export interface Violation {
   /** Rule id (BW-K8S-004) or policy rule (policy/vulnerabilities). */
@@ -70,6 +78,8 @@ export interface ParsedRequest {
   object: Obj | undefined;
   oldObject: Obj | undefined;
   dryRun: boolean;
+  /** The request as sent (userInfo, options, …), for extra checks. */
+  raw: Obj;
 }
 
 const UID = /^[\x21-\x7e]{1,128}$/;
@@ -95,6 +105,7 @@ export function parseReview(body: unknown): ParsedRequest {
     object,
     oldObject: isObj(req.oldObject) ? req.oldObject : undefined,
     dryRun: req.dryRun === true,
+    raw: req,
   };
 }
 
@@ -209,7 +220,16 @@ export class AdmissionController {
       return this.finish(req, what, response, { violations: [], unknown: [{ reason: `the Pod Security rules could not run: ${oneLine(String((e as Error)?.message ?? e))}` }], notes: [], images: [] });
     }
     const violations: Violation[] = pss.findings.map(fromFinding);
-    const ev = this.opts.verdicts ? await this.evaluateImages(t.containers, deadline, false) : { violations: [], unknown: [], notes: [], images: [] };
+    const ev: Evaluation = this.opts.verdicts ? await this.evaluateImages(t.containers, deadline, false) : { violations: [], unknown: [], notes: [], images: [] };
+    for (const check of this.opts.extraChecks ?? []) {
+      const run = (async () => {
+        const found = await check({ object: obj, ...(req.oldObject ? { oldObject: req.oldObject } : {}), request: req });
+        violations.push(...found);
+      })();
+      const outcome = await raceDeadline(run, deadline);
+      if (outcome === "timeout") ev.unknown.push({ reason: "a policy check did not finish in time" });
+      else if (outcome instanceof Error) ev.unknown.push({ reason: `a policy check failed: ${oneLine(outcome.message)}` });
+    }
     return this.finish(req, what, response, { ...ev, violations: [...violations, ...ev.violations], notes: [...ev.notes, ...pss.errors] });
   }
 
@@ -232,6 +252,21 @@ export class AdmissionController {
     await Promise.all(
       list.slice(0, MAX_IMAGES).map(async (o) => {
         const needDigest = verdicts.readsImages || forMutation;
+        // Warm path: everything already known, nothing to wait for (no timers, no promises per image).
+        const names = verdicts.nameRulesCached(o.image);
+        if (names) {
+          o.nameRules = names;
+          if (names.some((r) => r.verdict === "fail")) return;
+          const resolved = verdicts.resolveCached(o.image);
+          if (resolved && (!needDigest || resolved.digest)) {
+            const result = verdicts.readsImages ? verdicts.cached(resolved) : undefined;
+            if (result || !verdicts.readsImages) {
+              o.resolved = resolved;
+              if (result) o.result = result;
+              return;
+            }
+          }
+        }
         const work = (async () => {
           // The name rules first: an image the policy refuses by name (a registry not allowed) is
           // never fetched, so a pod spec cannot make the webhook contact any host it names.

@@ -1,6 +1,6 @@
 // Admission control (issue 14, section 4): the webhook's decision, its HTTPS server, verdicts by
 // digest, and the manifests that install it. docs/admission.md.
-export { AdmissionController, BadReview, parseReview, type AdmissionMode, type AdmissionOptions, type AdmissionResponse, type AdmissionReviewOut, type FailMode, type Violation } from "./engine.js";
+export { AdmissionController, BadReview, parseReview, type AdmissionMode, type AdmissionOptions, type AdmissionResponse, type AdmissionReviewOut, type ExtraCheck, type FailMode, type ParsedRequest, type Violation } from "./engine.js";
 export { serveAdmission, parseListen, DEFAULT_MAX_BODY, type AdmissionServer, type ServeOptions } from "./server.js";
 export { VerdictCache, type VerdictOptions, type ImageVerdict, type ResolvedImage } from "./verdicts.js";
 export { ruleSelection, checkPodSecurity, PSS_LEVELS, type PssLevel, type RuleSelection } from "./pss.js";

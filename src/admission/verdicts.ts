@@ -32,6 +32,9 @@ export interface VerdictOptions {
   now?: () => number;
 }
 
+const NAME_TTL_MS = 60_000;
+const NO_RULES: RuleResult[] = [];
+
 /** A reference resolved to the digest it names now. */
 export interface ResolvedImage {
   /** As written in the pod spec. */
@@ -75,6 +78,8 @@ export class VerdictCache {
   private readonly tags = new Map<string, { digest: string; at: number }>();
   private readonly resolving = new Map<string, Promise<string>>();
   private readonly clients = new Map<string, RegistryClient>();
+  private readonly names = new Map<string, { rules: RuleResult[]; at: number }>();
+  private readonly parsed = new Map<string, { ref: ImageReference; name: string; key: string }>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly ttl: number;
@@ -133,15 +138,52 @@ export class VerdictCache {
     return p;
   }
 
-  /** The name rules, evaluated now on the reference as written (cheap, no network). */
+  /** The name rules, evaluated on the reference as written (no network); kept for a minute (exceptions end by the day). */
   async nameRules(image: string): Promise<RuleResult[]> {
+    const hit = this.nameRulesCached(image);
+    if (hit) return hit;
     if (!this.namePolicy) return [];
     const r = await checkPolicy([`registry:${image}`], this.namePolicy, { now: new Date(this.now()) });
-    return r.images[0]!.rules;
+    const rules = r.images[0]!.rules;
+    this.names.set(image, { rules, at: this.now() });
+    if (this.names.size > this.maxEntries) this.names.delete(this.names.keys().next().value!);
+    return rules;
   }
 
+  /** Name-rule results already known for this exact reference, or undefined. */
+  nameRulesCached(image: string): RuleResult[] | undefined {
+    if (!this.namePolicy) return NO_RULES;
+    const hit = this.names.get(image);
+    return hit && this.now() - hit.at < NAME_TTL_MS ? hit.rules : undefined;
+  }
+
+  /** The reference resolved without waiting: by its digest, or by a tag resolved recently; else undefined. */
+  resolveCached(image: string): ResolvedImage | undefined {
+    let parsed = this.parsed.get(image);
+    if (!parsed) {
+      try {
+        const ref = parseReference(image);
+        parsed = { ref, name: normalizedName(ref), key: formatReference(ref) };
+      } catch {
+        return undefined;
+      }
+      this.parsed.set(image, parsed);
+      if (this.parsed.size > this.maxEntries) this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    const { ref, name } = parsed;
+    if (ref.digest) return { image, ref, name, digest: ref.digest };
+    const known = this.tags.get(parsed.key);
+    if (known && this.now() - known.at < this.tagTtl) return { image, ref, name, digest: known.digest };
+    return undefined;
+  }
+
+  /** Memory key: name@digest (the policy is this instance's); files hash it with the policy's fingerprint. */
   private key(r: ResolvedImage): string {
-    return createHash("sha256").update(`${this.fp}\n${r.name}@${r.digest}`).digest("hex");
+    return `${r.name}@${r.digest}`;
+  }
+
+  private fileKey(key: string): string {
+    return createHash("sha256").update(`${this.fp}\n${key}`).digest("hex");
   }
 
   /** A cached content verdict (memory, then the shared files), or undefined. */
@@ -225,7 +267,7 @@ export class VerdictCache {
   private readFile(key: string): Entry | undefined {
     if (!this.dir) return undefined;
     try {
-      const v = JSON.parse(readFileSync(join(this.dir, `${key}.json`), "utf8")) as { version?: number; at?: number; result?: ImageResult };
+      const v = JSON.parse(readFileSync(join(this.dir, `${this.fileKey(key)}.json`), "utf8")) as { version?: number; at?: number; result?: ImageResult };
       if (v.version !== 1 || typeof v.at !== "number" || typeof v.result !== "object" || v.result === null) return undefined;
       return { at: v.at, result: v.result };
     } catch {
@@ -235,11 +277,12 @@ export class VerdictCache {
 
   private writeFile(key: string, e: Entry): void {
     if (!this.dir) return;
-    const tmp = join(this.dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+    const file = this.fileKey(key);
+    const tmp = join(this.dir, `.${file}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       mkdirSync(this.dir, { recursive: true });
       writeFileSync(tmp, JSON.stringify({ version: 1, at: e.at, result: e.result }));
-      renameSync(tmp, join(this.dir, `${key}.json`));
+      renameSync(tmp, join(this.dir, `${file}.json`));
     } catch (err) {
       rmSync(tmp, { force: true });
       this.onWriteError?.(errorMessage(err));
