@@ -2,7 +2,8 @@
 // (the manifests that run it in a cluster). docs/admission.md.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, registryAccess, registryAccessOptions, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { admission, cosignPolicyVerifier, loadPolicy, parseDuration, toolVersion, UserError, type PolicyCheckOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
@@ -140,9 +141,10 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
     .option("--days <n>", "certificate validity in days", "365")
     .option("--ca-cert <file>", "sign the serving certificate with this CA (rotation keeps the caBundle) instead of a new one")
     .option("--ca-key <file>", "the CA's private key")
+    .option("--ca-out <dir>", "write the new CA's ca.crt and ca.key (mode 0600) here, to sign renewed certificates later")
     .option("-o, --output <file>", "write the manifests to a file instead of stdout")
     .option("--debug", "show stack traces on errors")
-    .action(async (flags: { namespace: string; image: string; name: string; policy?: string; pss: string; mode: string; fail: "open" | "closed"; mutating?: boolean; days: string; caCert?: string; caKey?: string; output?: string; debug?: boolean }) => {
+    .action(async (flags: { namespace: string; image: string; name: string; policy?: string; pss: string; mode: string; fail: "open" | "closed"; mutating?: boolean; days: string; caCert?: string; caKey?: string; caOut?: string; output?: string; debug?: boolean }) => {
       hooks.setDebug(!!flags.debug);
       const days = Number(flags.days);
       if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UserError("USAGE", `--days must be 1-3650, got "${flags.days}"`);
@@ -154,7 +156,13 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
       }
       if (flags.mutating) opts.mutating = true;
       if (flags.caCert && flags.caKey) opts.ca = { cert: flags.caCert, key: flags.caKey };
+      if (flags.caOut && flags.caCert) throw new UserError("USAGE", "--ca-out writes a new CA; with --ca-cert the CA is yours already");
       const out = admission.installManifests(opts);
+      if (flags.caOut) {
+        mkdirSync(flags.caOut, { recursive: true, mode: 0o700 });
+        writeFileSync(join(flags.caOut, "ca.crt"), out.caCert);
+        writeFileSync(join(flags.caOut, "ca.key"), out.caKey!, { mode: 0o600 });
+      }
       await writeOutput(out.yaml, flags.output);
     });
 }

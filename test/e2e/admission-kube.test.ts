@@ -13,6 +13,7 @@ import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { pushImage } from "../../src/image/registry/push.js";
 import { admission, signImage } from "../../src/index.js";
 import { BASE_PKGS, dpkgStatus } from "../support/fixtures.js";
@@ -284,6 +285,18 @@ describe.skipIf(missingKube("admission webhook tests") !== undefined || missingT
       await mut.stop();
     }
   }, 120_000);
+
+  it("`admission install` prints objects the API server accepts as they are (server-side dry run)", async () => {
+    const out = bulwark(["admission", "install", "--namespace", "bulwark-system", "--mutating", "--policy", join(work, "policy.yaml")]);
+    expect(out.code, out.stderr).toBe(0);
+    await kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bulwark-system" } });
+    const docs = parseAllDocuments(out.stdout).map((d) => d.toJS() as KubeObject);
+    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Secret", "ConfigMap", "Deployment", "Service", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+    for (const d of docs) {
+      const r = await raw("POST", `${await kube.resourcePath(d.apiVersion, d.kind, d.metadata.namespace)}?dryRun=All&fieldValidation=Strict`, d);
+      expect(r.status, `${d.kind}: ${JSON.stringify(r.body)}`).toBe(201);
+    }
+  });
 
   it("a webhook that is down: failurePolicy Ignore admits, Fail denies", async () => {
     const port = await freePort(); // nothing listens there
