@@ -37,6 +37,8 @@ export default tseslint.config(
   area(["src/registry/audit/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "scan", "list\\.js"], "registry/audit imports only the public API, image/, model/ and errors (scan/ lists its rules, so not scan/)")]),
   area(["src/sigstore/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets"], "sigstore/ imports only downward: src/index.ts, image/, scan/, model/, errors")]),
   area(["src/registry/*.ts", "src/registry/scan/**"], [forbid(["analyzers", "layers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning"], "registry/ (list, scan) imports only src/index.ts, image/, scan/, model/ and errors")]),
+  area(["src/k8s/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "secrets", "versioning", "common", "sigstore", "registry", "policy"], "k8s/ imports only src/index.ts, scan/, misconfig/ (rules), image/, model/ and errors")]),
+  area(["src/k8s/rbac/**", "src/k8s/cel/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "common", "sigstore", "policy", "registry"], "k8s/rbac and k8s/cel import only src/index.ts, image/, scan/, model/ and errors")]),
   area(["src/admission/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "secrets", "versioning", "common", "sigstore", "registry/(?:scan|audit)"], "admission/ imports only src/index.ts, policy/, misconfig/, scan/, image/, model/ and errors")]),
   area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
   {

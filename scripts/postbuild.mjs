@@ -18,7 +18,7 @@ const common = {
   target: "node20",
   format: "esm",
   // tuf-js (and its HTTP stack) is only loaded by `verify-blob --tuf-refresh`: left out of the bundle.
-  external: ["better-sqlite3", "tuf-js"],
+  external: ["better-sqlite3", "tuf-js", "@kubernetes/client-node"],
   // CommonJS dependencies call require() for Node built-ins; an ES module has none.
   banner: { js: "import { createRequire as __bulwarkRequire } from 'node:module'; const require = __bulwarkRequire(import.meta.url);" },
   logLevel: "warning",

@@ -26,4 +26,8 @@ export {
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+export { collectCluster, type CollectOptions } from "./k8s/collect.js";
+export type { ClusterSnapshot, K8sObject, CollectError, SnapshotKey } from "./k8s/snapshot.js";
+export { canI, whoCan, reach, findEscalations, canITable, whoCanTable, escalationTable, loadK8sObjects, EscalationGraph, Authorizer as RbacAuthorizer, type Reach, type EscalationReport, type EscalationPath, type CanIResult, type WhoCanResult } from "./k8s/rbac/index.js";
+export { loadCelPolicies, evaluateCelPolicies, celPolicySet, celMisconfigurations, addCelFindings, type CelContext, type CelPolicySet, type CelViolation } from "./k8s/cel/index.js";
 export * as admission from "./admission/index.js";

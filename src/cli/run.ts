@@ -2,7 +2,7 @@
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Command, CommanderError, Option } from "commander";
 import {
-  cosignPolicyVerifier, dbStatus, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
+  addCelFindings, celMisconfigurations, cosignPolicyVerifier, dbStatus, loadCelPolicies, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
   type ConfigScanOptions, type Report, type ScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
@@ -12,6 +12,7 @@ import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
+import { registerK8sRbac } from "./k8s-rbac.js";
 import { registerAdmission } from "./admission.js";
 
 interface ImageFlags {
@@ -157,15 +158,18 @@ export async function run(argv: string[]): Promise<number> {
     .option("--exit-code <n>", "exit with this code when any misconfiguration is reported (0 otherwise)")
     .option("--ignorefile <file>", "ignore rules (YAML, by rule id); default ./.bulwarkignore when present")
     .option("--pss-version <version>", "Pod Security Standards version to check Kubernetes manifests against, as in pod-security.kubernetes.io/enforce-version: v1.N or latest", "latest")
+    .option("--policy-dir <dir>", "also apply the ValidatingAdmissionPolicies (CEL) in this directory, with their bindings and params")
     .option("-q, --quiet", "no warnings on stderr")
     .option("--debug", "show stack traces on errors")
-    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; pssVersion: string; quiet?: boolean; debug?: boolean }) => {
+    .action(async (paths: string[], flags: { format: string; output?: string; severity?: string; exitCode?: string; ignorefile?: string; pssVersion: string; policyDir?: string; quiet?: boolean; debug?: boolean }) => {
       debug = !!flags.debug;
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       const opts: ConfigScanOptions = { pssVersion: flags.pssVersion };
       if (flags.severity) opts.severities = parseSeverities(flags.severity);
       if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
+      const celPolicies = flags.policyDir ? loadCelPolicies(flags.policyDir) : undefined;
       const report = await scanConfig(paths, opts);
+      if (celPolicies) addCelFindings(report, celMisconfigurations(paths, celPolicies, opts));
       if (!flags.quiet) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.path ? e.path + ": " : ""}${e.message}\n`);
       await emit(report, flags);
       if (exitCode !== 0 && report.misconfigurations.length > 0) throw new Exit(exitCode);
@@ -255,6 +259,7 @@ export async function run(argv: string[]): Promise<number> {
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerK8sRbac(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerAdmission(program, { setDebug: (on) => void (debug = on) });
 
   try {
