@@ -42,6 +42,11 @@ export interface Violation {
   image?: string;
   message: string;
   evidence: string[];
+  /**
+   * What this violation may do at most, whatever the mode: "warn" (a CEL binding with
+   * validationActions [Warn]) or "audit" ([Audit]). Unset: as the mode says.
+   */
+  action?: "warn" | "audit";
 }
 
 export interface AdmissionResponse {
@@ -314,22 +319,26 @@ export class AdmissionController {
     const { violations, unknown } = ev;
     const mode = this.opts.mode;
     const unknownLines = unknown.map((u) => (u.image ? `image ${u.image} not verified: ${u.reason}` : `not verified: ${u.reason}`));
-    const deny = (violations.length > 0 && mode === "enforce") || (unknown.length > 0 && this.opts.failMode === "closed" && mode === "enforce");
-    const lines = violations.map(violationLine);
+    const denying = violations.filter((v) => v.action === undefined);
+    const deny = (denying.length > 0 && mode === "enforce") || (unknown.length > 0 && this.opts.failMode === "closed" && mode === "enforce");
+    const lines = (deny ? denying : violations).map(violationLine);
+    const warnOnly = violations.filter((v) => v.action === "warn").map((v) => `bulwark: ${violationLine(v)}`);
     const annotations: Record<string, string> = { mode };
     if (deny) {
       response.allowed = false;
       const parts = [...lines, ...(this.opts.failMode === "closed" ? unknownLines.map((l) => `${l} (fail closed)`) : [])];
       response.status = { code: 403, reason: "Forbidden", message: cap(`bulwark denied ${what}: ${parts.join("; ")}`, MAX_MESSAGE) };
+      if (warnOnly.length) response.warnings = warnOnly.slice(0, MAX_WARNINGS).map((w) => cap(w, MAX_WARNING));
       annotations.verdict = "deny";
     } else {
       const warn: string[] = [];
       if (mode !== "audit") {
-        if (violations.length && mode === "warn") warn.push(...lines.map((l) => `bulwark: ${l}`));
+        if (mode === "warn") warn.push(...violations.filter((v) => v.action !== "audit").map((v) => `bulwark: ${violationLine(v)}`));
+        else warn.push(...warnOnly);
         if (unknown.length) warn.push(...unknownLines.map((l) => `bulwark: ${l} (fail open)`));
       }
       if (warn.length) response.warnings = warn.slice(0, MAX_WARNINGS).map((w) => cap(w, MAX_WARNING));
-      annotations.verdict = violations.length ? (mode === "warn" ? "warn" : "audit") : unknown.length ? "unverified" : "allow";
+      annotations.verdict = violations.length ? (mode === "warn" || warnOnly.length ? "warn" : "audit") : unknown.length ? "unverified" : "allow";
     }
     if (violations.length) annotations.violations = cap(JSON.stringify(violations.map((v) => ({ rule: v.rule, container: v.container, image: v.image, message: v.message, evidence: v.evidence.slice(0, 5) }))), MAX_ANNOTATION);
     if (unknown.length) annotations.unverified = cap(JSON.stringify(unknown), MAX_ANNOTATION);

@@ -4,7 +4,7 @@ import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, registr
 import { Option, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { admission, cosignPolicyVerifier, loadPolicy, parseDuration, toolVersion, UserError, type PolicyCheckOptions, type ScanOptions } from "../index.js";
+import { admission, cosignPolicyVerifier, evaluateCelPolicies, loadCelPolicies, loadPolicy, parseDuration, toolVersion, UserError, type CelPolicySet, type PolicyCheckOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface AdmissionCliHooks {
@@ -16,6 +16,7 @@ interface ServeFlags {
   tlsCert: string;
   tlsKey: string;
   policy?: string;
+  policyDir?: string[];
   pss: string;
   pssVersion?: string;
   rules?: string;
@@ -59,6 +60,25 @@ function duration(text: string, flag: string, allowZero = false): number {
   }
 }
 
+/**
+ * Users' CEL policies as an admission check: each violation names the policy (and binding) and
+ * keeps the binding's validationActions: Deny as the mode says, Warn only warns, Audit only
+ * annotates. Namespace objects are not known to the webhook: namespaceSelectors see none.
+ */
+function celCheck(policies: CelPolicySet): admission.ExtraCheck {
+  return ({ object, oldObject, request }) => {
+    const raw = request.raw;
+    const user = typeof raw.userInfo === "object" && raw.userInfo !== null ? (raw.userInfo as { username?: unknown; groups?: unknown }) : undefined;
+    const ctx: Parameters<typeof evaluateCelPolicies>[1] = { policies, operation: request.operation === "UPDATE" ? "UPDATE" : "CREATE", oldObject: oldObject ?? null };
+    if (user && typeof user.username === "string") ctx.userInfo = { username: user.username, groups: Array.isArray(user.groups) ? user.groups.filter((g): g is string => typeof g === "string") : [] };
+    return evaluateCelPolicies(object, ctx).map((v) => {
+      const out: admission.Violation = { rule: `cel/${v.policy}`, title: v.reason, message: v.message, evidence: [`${v.binding ? `binding ${v.binding}, ` : ""}${v.where}${v.expression ? `: ${v.expression}` : ""}`] };
+      if (!v.actions.includes("Deny")) out.action = v.actions.includes("Warn") ? "warn" : "audit";
+      return out;
+    });
+  };
+}
+
 export function registerAdmission(program: Command, hooks: AdmissionCliHooks): void {
   const cmd = program.command("admission").description("Kubernetes admission webhook: image policy and Pod Security at admission time");
   advisoryOptions(registryAccessOptions(cacheOptions(cmd
@@ -68,6 +88,7 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
     .requiredOption("--tls-cert <file>", "serving certificate (PEM; reloaded when the file changes)")
     .requiredOption("--tls-key <file>", "its private key (PEM)")
     .option("--policy <file>", "image policy (ImagePolicy, docs/policy.md) applied to every container image")
+    .option("--policy-dir <dir>", "ValidatingAdmissionPolicy (CEL) files and their bindings and params, applied to every checked object (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option("--pss <level>", "Pod Security Standards level enforced (privileged: none)").choices(["privileged", "baseline", "restricted"]).default("baseline"))
     .option("--pss-version <version>", "Pod Security Standards version: v1.N or latest", "latest")
     .option("--rules <ids>", "more `bulwark config` Kubernetes rules to apply (comma-separated ids, e.g. BW-K8S-021,BW-K8S-023)")
@@ -114,6 +135,7 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
         if (log) verdicts.onWriteError = (m) => log(`verdict not saved: ${m}`);
         options.verdicts = verdicts;
       }
+      if (flags.policyDir) options.extraChecks = [celCheck(loadCelPolicies(flags.policyDir))];
       const controller = new admission.AdmissionController(options);
       const server = await admission.serveAdmission(controller, { listen: flags.listen, tlsCert: flags.tlsCert, tlsKey: flags.tlsKey, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
       log?.(`listening on https://${server.address} (mode ${flags.mode}, fail ${flags.fail}, pss ${flags.pss}${flags.policy ? `, policy ${flags.policy}` : ""})`);

@@ -286,6 +286,40 @@ describe.skipIf(missingKube("admission webhook tests") !== undefined || missingT
     }
   }, 120_000);
 
+  it("users' CEL ValidatingAdmissionPolicies (--policy-dir) deny by default and only warn under a Warn binding", async () => {
+    const dir = join(work, "cel");
+    mkdirSync(dir, { recursive: true });
+    const rules = "    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]";
+    writeFileSync(join(dir, "policies.yaml"), [
+      "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: require-team}\nspec:\n  matchConstraints:\n" + rules + "\n  validations:\n  - expression: \"has(object.metadata.labels) && 'team' in object.metadata.labels\"\n    message: every Deployment needs a team label",
+      "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: max-replicas}\nspec:\n  matchConstraints:\n" + rules + "\n  validations:\n  - expression: object.spec.replicas <= 3\n    messageExpression: \"'replicas ' + string(object.spec.replicas) + ' is more than 3'\"",
+      "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: max-replicas-warn}\nspec: {policyName: max-replicas, validationActions: [Warn]}",
+    ].join("\n---\n"));
+    const cert = kube.issueServerCert("webhook-cel", ["127.0.0.1"]);
+    const cel = await startWebhook(["--tls-cert", cert.certPath, "--tls-key", cert.keyPath, "--policy-dir", dir]);
+    try {
+      await kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "celns", labels: { "bulwark-test": "cel" } } });
+      await register("bulwark-cel", "cel", `https://127.0.0.1:${cel.port}/validate`, "Fail");
+      const dep = (labels: Record<string, string>, replicas: number) => ({
+        apiVersion: "apps/v1", kind: "Deployment", metadata: { name: `d${replicas}${Object.keys(labels).length}`, namespace: "celns", labels },
+        spec: { replicas, selector: { matchLabels: { app: "x" } }, template: { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "x", image: img("team/good:1") }] } } },
+      });
+      const post = (d: KubeObject, q = "") => raw("POST", `/apis/apps/v1/namespaces/celns/deployments${q}`, d);
+      let r: Awaited<ReturnType<typeof post>> | undefined;
+      await until(async () => (r = await post(dep({}, 1), "?dryRun=All")).status === 403, "the CEL webhook");
+      expect(r!.body.message).toContain("[cel/require-team");
+      expect(r!.body.message).toContain("every Deployment needs a team label");
+      const warned = await post(dep({ team: "shop" }, 5));
+      expect(warned.status, JSON.stringify(warned.body)).toBe(201);
+      expect(warned.warnings.join("\n")).toMatch(/\[cel\/max-replicas .*replicas 5 is more than 3/);
+      const clean = await post(dep({ team: "shop" }, 2));
+      expect(clean.status).toBe(201);
+      expect(clean.warnings).toEqual([]);
+    } finally {
+      await cel.stop();
+    }
+  }, 120_000);
+
   it("`admission install` prints objects the API server accepts as they are (server-side dry run)", async () => {
     const out = bulwark(["admission", "install", "--namespace", "bulwark-system", "--mutating", "--policy", join(work, "policy.yaml")]);
     expect(out.code, out.stderr).toBe(0);
