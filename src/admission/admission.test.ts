@@ -99,6 +99,25 @@ describe("admission decisions (Pod Security rules)", () => {
     expect((await c.validate(review(old, { operation: "UPDATE", oldObject: pod() }))).response.allowed).toBe(false);
   });
 
+  it("extra checks (the CEL hook): Deny follows the mode, warn-only violations never deny, a late or failing check is an unknown verdict", async () => {
+    const v = (action?: "warn" | "audit") => ({ rule: "cel/p", title: "Invalid", message: action ?? "deny", evidence: [], ...(action ? { action } : {}) });
+    const deny = await controller({ extraChecks: [() => [v(), v("warn")]] }).validate(review(pod()));
+    expect(deny.response.allowed).toBe(false);
+    expect(deny.response.status!.message).toContain("[cel/p Invalid] deny");
+    expect(deny.response.status!.message).not.toContain("warn");
+    expect(deny.response.warnings).toEqual(["bulwark: [cel/p Invalid] warn"]);
+    const warnOnly = await controller({ extraChecks: [async () => [v("warn"), v("audit")]] }).validate(review(pod()));
+    expect(warnOnly.response).toMatchObject({ allowed: true, warnings: ["bulwark: [cel/p Invalid] warn"], auditAnnotations: { verdict: "warn" } });
+    expect(JSON.parse(warnOnly.response.auditAnnotations!.violations!)).toHaveLength(2);
+    const t0 = Date.now();
+    const late = await controller({ timeoutMs: 200, extraChecks: [() => new Promise(() => undefined)] }).validate(review(pod()));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(late.response.allowed).toBe(false);
+    expect(late.response.status!.message).toContain("not verified: a policy check did not finish in time (fail closed)");
+    const failing = await controller({ failMode: "open", extraChecks: [() => { throw new Error("boom"); }] }).validate(review(pod()));
+    expect(failing.response).toMatchObject({ allowed: true, warnings: ["bulwark: not verified: a policy check failed: boom (fail open)"] });
+  });
+
   it("exempt namespaces are admitted unchecked, with an audit annotation", async () => {
     const r = await controller({ exemptNamespaces: ["shop"] }).validate(review(pod({ securityContext: { privileged: true } })));
     expect(r.response).toMatchObject({ allowed: true, auditAnnotations: { verdict: "exempt" } });
