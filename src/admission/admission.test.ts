@@ -97,6 +97,10 @@ describe("admission decisions (Pod Security rules)", () => {
     const relabelled = { ...old, metadata: { name: "web", namespace: "shop", labels: { a: "b" } } };
     expect((await c.validate(review(relabelled, { operation: "UPDATE", oldObject: old }))).response.allowed).toBe(true);
     expect((await c.validate(review(old, { operation: "UPDATE", oldObject: pod() }))).response.allowed).toBe(false);
+    // A new AppArmor annotation is a change to what runs.
+    const plain = pod();
+    const annotated = { ...plain, metadata: { name: "web", namespace: "shop", annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } } };
+    expect((await c.validate(review(annotated, { operation: "UPDATE", oldObject: plain }))).response.allowed).toBe(false);
   });
 
   it("extra checks (the CEL hook): Deny follows the mode, warn-only violations never deny, a late or failing check is an unknown verdict", async () => {

@@ -211,7 +211,7 @@ export class AdmissionController {
     // nothing new: it is not checked, so existing objects can still be managed and deleted.
     if (req.operation === "UPDATE" && req.oldObject) {
       const old = podTemplate(kind, req.oldObject);
-      if (old && canonical(old.spec) === canonical(t.spec)) {
+      if (old && canonical(old.spec) === canonical(t.spec) && canonical(old.annotations ?? null) === canonical(t.annotations ?? null)) {
         response.auditAnnotations = { verdict: "unchanged" };
         return response;
       }

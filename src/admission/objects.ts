@@ -46,6 +46,8 @@ export interface PodTemplate {
   /** JSON Pointer to the pod (template) object. */
   pointer: string;
   spec: Obj;
+  /** The template's metadata.annotations (AppArmor and seccomp annotations are checked). */
+  annotations: unknown;
   containers: ContainerRef[];
 }
 
@@ -98,7 +100,7 @@ export function podTemplate(kind: string, obj: unknown): PodTemplate | undefined
       });
     });
   }
-  return { pointer: pointer(base), spec, containers };
+  return { pointer: pointer(base), spec, annotations: asObj(cur.metadata).annotations, containers };
 }
 
 function intOrUndefined(v: unknown): number | undefined {
