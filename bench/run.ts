@@ -91,6 +91,10 @@ if (only === "k8s") {
   await (await import("./k8s.js")).benchK8s();
   process.exit(0);
 }
+if (only === "admission") {
+  await (await import("./admission.js")).benchAdmission();
+  process.exit(0);
+}
 if (only === "registry") {
   await benchRegistryScan();
   process.exit(0);

@@ -17,6 +17,7 @@ import { registerDrift } from "./drift.js";
 import { registerK8s } from "./k8s.js";
 import { registerRuntime } from "./runtime.js";
 import { registerK8sRbac } from "./k8s-rbac.js";
+import { registerAdmission } from "./admission.js";
 
 interface ImageFlags {
   format: string;
@@ -267,6 +268,7 @@ export async function run(argv: string[]): Promise<number> {
   registerK8s(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerRuntime(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
   registerK8sRbac(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerAdmission(program, { setDebug: (on) => void (debug = on) });
 
   try {
     await program.parseAsync(argv, { from: "user" });
