@@ -1,6 +1,6 @@
 // The hard-link capture ring against the obvious reference: a map of every body ever put.
 import { describe, expect, it } from "vitest";
-import { CaptureRing } from "./capture.js";
+import { CaptureRing, HardLinkBodies } from "./capture.js";
 
 describe("CaptureRing", () => {
   it("returns exactly the bytes put, for recent bodies, and never overwritten ones", () => {
@@ -48,5 +48,29 @@ describe("CaptureRing", () => {
     expect(ring.get("p10")?.[0]).toBe(10);
     expect(ring.get("p9")?.[0]).toBe(9);
     expect(ring.get("p1")?.[0]).toBe(1);
+  });
+});
+
+describe("HardLinkBodies", () => {
+  it("answers with the latest body of a path, kept or copied, within its budget", () => {
+    const bodies = new HardLinkBodies(8000);
+    const owned = Buffer.alloc(300, 1);
+    bodies.keep("a", owned);
+    expect(bodies.get("a")).toBe(owned);
+    // Copied bodies are copies: changing the caller's view later changes nothing kept.
+    const view = Buffer.alloc(200, 2);
+    bodies.copy("b", view);
+    view.fill(9);
+    expect(bodies.get("b")?.[0]).toBe(2);
+    // A newer body of the same path replaces the older one, whichever store it is in.
+    bodies.copy("a", Buffer.alloc(10, 3));
+    expect(bodies.get("a")?.[0]).toBe(3);
+    bodies.keep("b", Buffer.alloc(10, 4));
+    expect(bodies.get("b")?.[0]).toBe(4);
+    // Kept bodies beyond the budget go, oldest first.
+    for (let i = 0; i < 30; i++) bodies.keep(`k${i}`, Buffer.alloc(300, 10 + i));
+    expect(bodies.get("k0")).toBeUndefined();
+    expect(bodies.get("k29")?.[0]).toBe(39);
+    expect(bodies.get("k5")?.[0]).toBe(15);
   });
 });

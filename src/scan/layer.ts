@@ -11,7 +11,7 @@ import type { TarEntryType } from "../layers/tar.js";
 import type { ReportError } from "../model/index.js";
 import { ContentsCollector, type LayerContents } from "../misconfig/image-contents/index.js";
 import { bodyBudget } from "./budget.js";
-import { CaptureRing } from "./capture.js";
+import { HardLinkBodies } from "./capture.js";
 import { BatchPool } from "./pool.js";
 import { runsInWorker } from "./worker-analyzers.js";
 
@@ -90,8 +90,8 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
   let batchesDone: (() => void) | undefined;
   // Bodies of wanted files in this layer, so hard links to them can be analysed too: the most
   // recent CAPTURE_BYTES of them (holding every body of a layer would hold every text file
-  // under secret scanning), copied into a reused ring.
-  const captured = new CaptureRing(CAPTURE_BYTES);
+  // under secret scanning).
+  const captured = new HardLinkBodies(CAPTURE_BYTES);
   let spoolDir: string | undefined;
   let spoolN = 0;
   let escapes = 0;
@@ -203,10 +203,15 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
         // Bodies that only batch analyses read are copied into their batch at once: read as
         // views, they cost no buffer of their own. Others get their own buffer (an analyzer may
         // keep a piece of it).
-        content = batchOnly && entry.readView ? await entry.readView() : await entry.read();
-        captured.put(path, content);
+        if (batchOnly && entry.readView) {
+          content = await entry.readView();
+          captured.copy(path, content);
+        } else {
+          content = await entry.read();
+          captured.keep(path, content);
+        }
       } else {
-        // A view into the ring: copied for analyses that run here, since the ring is reused.
+        // Possibly a view into the ring: copied for analyses that run here (the ring is reused).
         const kept = captured.get(normalizeEntryPath(entry.linkname).path);
         content = kept && !batchOnly ? Buffer.from(kept) : kept;
       }
