@@ -26,3 +26,6 @@ export {
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+/** The server (fastify, pg, pg-boss), loaded on first use so other commands do not pay for it. */
+export const loadServer = () => import("./server/index.js");
+export type { ServerOptions, RunningServer, RunningWorker } from "./server/index.js";
