@@ -76,6 +76,7 @@ export function scanJobHandler(ctx: ServerContext, opts: ScanWorkerOptions = {})
     const { scanId, image } = job.data;
     const row = await ctx.db.selectFrom("scans").select(["status"]).where("id", "=", scanId).executeTakeFirst();
     if (!row || row.status === "done") return; // finished by an earlier attempt whose ack was lost
+    ctx.log.info(`scan ${scanId} ${image} attempt ${job.attempt} started (pid ${process.pid})`);
     await ctx.db.updateTable("scans").set({ status: "running", started_at: ctx.clock().toISOString(), attempts: job.attempt }).where("id", "=", scanId).execute();
     const scanOpts: ScanOptions = {
       scanners: ["package", "vuln"],
