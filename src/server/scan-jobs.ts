@@ -87,7 +87,7 @@ export function scanJobHandler(ctx: ServerContext, opts: ScanWorkerOptions = {})
     try {
       const report = await scan(`registry:${image}`, scanOpts);
       const { registry, repository } = splitReference(image);
-      const { digest } = await storeReport(ctx.db, report, { now: ctx.clock(), names: [image], registry, repository, scanId });
+      const { digest } = await storeReport(ctx.db, report, { now: ctx.clock(), names: [image], registry, repository, scanId, dialect: ctx.dialect });
       ctx.log.info(`scan ${scanId} ${image} done: ${digest}`);
       opts.onDone?.(scanId, digest);
     } catch (e) {

@@ -1,7 +1,7 @@
 // Writes one image's inventory and findings, in one transaction, and keeps the finding history:
 // a finding that disappears is resolved (resolved_at), one that (re)appears gets first_seen.
 import { createHash } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { matchPackages, type OSInfo, type Package, type Report, type Vulnerability } from "../index.js";
 import type { Database } from "./db/schema.js";
 
@@ -37,6 +37,16 @@ export interface StoreOptions {
   repository?: string | null;
   /** Scan row to mark done in the same transaction. */
   scanId?: string;
+  /** PostgreSQL: writers of one digest take a transaction-scoped advisory lock first. */
+  dialect?: "sqlite" | "postgres";
+}
+
+/**
+ * Serialises writers of one image on PostgreSQL (two tags of one digest scanned at once, a scan
+ * during a re-match). SQLite transactions are serialised by the database already.
+ */
+export async function lockImage(trx: Transaction<Database>, dialect: "sqlite" | "postgres" | undefined, digest: string): Promise<void> {
+  if (dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(hashtext(${"bulwark-image:" + digest}))`.execute(trx);
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -48,6 +58,7 @@ export async function storeReport(db: Kysely<Database>, report: Report, opts: St
   const inv = storedInventory(report);
   const os = report.artifact.os;
   return db.transaction().execute(async (trx) => {
+    await lockImage(trx, opts.dialect, digest);
     const existing = await trx.selectFrom("images").select("digest").where("digest", "=", digest).executeTakeFirst();
     const row = {
       registry: opts.registry ?? null,
