@@ -4,7 +4,7 @@
 // lookup keys; package_keys maps those to stored packages, which alone are matched again against
 // the database. No image is pulled: the stored inventory is all matching needs.
 import { sql } from "kysely";
-import { AdvisoryDB, dbStatus, matchPackages, updateDb, type Package, type Report } from "../index.js";
+import { AdvisoryDB, dbStatus, matchPackages, updateDb, type Package, type Report, type Vulnerability } from "../index.js";
 import type { ServerContext } from "./context.js";
 import { applyFindings, lockImage, refreshCounts } from "./store.js";
 
@@ -126,6 +126,15 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
     const now = ctx.clock();
     const nowIso = now.toISOString();
     const digests = [...work.keys()];
+    // Images share most packages (base layers): match each distinct package once. Matching depends
+    // only on the package's own fields, the OS and the layer it is attributed to.
+    const memo = new Map<string, Vulnerability[]>();
+    const matchOne = (pkg: Package, os: Report["artifact"]["os"]): Vulnerability[] => {
+      const key = JSON.stringify([os, pkg.purl, pkg.type, pkg.name, pkg.version, pkg.source, pkg.ownedBy ?? null, pkg.metadata ?? null, pkg.locations.find((l) => l.layer)?.layer ?? null]);
+      let hit = memo.get(key);
+      if (!hit) memo.set(key, (hit = matchPackages([pkg], os, adb, { now })));
+      return hit;
+    };
     // A few images per transaction: one commit per image would dominate on SQLite.
     for (const part of chunked(digests, 25)) {
       const inventories = await ctx.db.selectFrom("images").select(["digest", "inventory"]).where("digest", "in", part).execute();
@@ -136,7 +145,7 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
           const idxs = [...(work.get(row.digest) ?? [])].filter((i) => i >= 0 && i < inv.packages.length);
           const subset: Package[] = idxs.map((i) => inv.packages[i]!);
           packages += subset.length;
-          const vulns = matchPackages(subset, inv.artifact.os, adb, { now });
+          const vulns = subset.flatMap((pkg) => matchOne(pkg, inv.artifact.os));
           const r = await applyFindings(trx, row.digest, inv.packages, vulns, nowIso, new Set(subset.map((p) => p.purl)));
           added += r.added;
           resolved += r.resolved;
