@@ -43,6 +43,7 @@ export default tseslint.config(
   area(["src/runtime/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "scan", "image", "registry", "sigstore", "policy", "common"], "runtime/ imports only src/index.ts, model/ and errors (its rule engine is under runtime/rules/)")]),
   area(["src/k8s/rbac/**", "src/k8s/cel/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "common", "sigstore", "policy", "registry"], "k8s/rbac and k8s/cel import only src/index.ts, image/, scan/, model/ and errors")]),
   area(["src/admission/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "secrets", "versioning", "common", "sigstore", "registry/(?:scan|audit)"], "admission/ imports only src/index.ts, policy/, misconfig/, scan/, image/, model/ and errors")]),
+  area(["src/server/**"], [forbid(["cli", "layers", "analyzers", "report", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "common", "sigstore", "policy"], "server/ imports only src/index.ts, scan/, image/, registry/, model/ and errors")]),
   area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
   {
     files: ["**/*.test.ts", "test/**", "bench/**"],

@@ -41,3 +41,6 @@ export { watchRuntime, validateRuleFiles, loadRuntimeRules, runtimeSourceUnavail
 export { canI, whoCan, reach, findEscalations, canITable, whoCanTable, escalationTable, loadK8sObjects, EscalationGraph, Authorizer as RbacAuthorizer, rbacReach, type Reach as RbacReach, type EscalationReport, type EscalationPath, type CanIResult, type WhoCanResult } from "./k8s/rbac/index.js";
 export { loadCelPolicies, evaluateCelPolicies, celPolicySet, celMisconfigurations, addCelFindings, type CelContext, type CelPolicySet, type CelViolation } from "./k8s/cel/index.js";
 export * as admission from "./admission/index.js";
+/** The server (fastify, pg, pg-boss), loaded on first use so other commands do not pay for it. */
+export const loadServer = () => import("./server/index.js");
+export type { ServerOptions, RunningServer, RunningWorker } from "./server/index.js";
