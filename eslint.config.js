@@ -38,6 +38,7 @@ export default tseslint.config(
   area(["src/sigstore/**"], [forbid(["layers", "analyzers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets"], "sigstore/ imports only downward: src/index.ts, image/, scan/, model/, errors")]),
   area(["src/registry/*.ts", "src/registry/scan/**"], [forbid(["analyzers", "layers", "report", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning"], "registry/ (list, scan) imports only src/index.ts, image/, scan/, model/ and errors")]),
   area(["src/integrations/**", "src/dashboard/**"], [forbid(["layers", "analyzers", "cli", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "sigstore", "policy"], "integrations/ and dashboard/ import only src/index.ts, image/, scan/, report/, model/, errors and the server core"), { regex: "^(\\.\\./)+registry(/|$)", message: "integrations/ reach registry/ through src/index.ts" }]),
+  area(["src/server/**"], [forbid(["cli", "layers", "analyzers", "report", "vulndb", "match", "sbom", "misconfig", "secrets", "versioning", "common", "sigstore", "policy"], "server/ imports only src/index.ts, scan/, image/, registry/, model/ and errors")]),
   area(["src/cli/**"], [{ regex: "^\\.\\./(?!index\\.js$)", message: "the CLI imports only the public API (src/index.ts)" }]),
   {
     files: ["**/*.test.ts", "test/**", "bench/**"],

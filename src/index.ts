@@ -27,3 +27,6 @@ export {
 } from "./sigstore/cosign/index.js";
 export { listRepositories, listTags, type ListLimits, type ListResult } from "./registry/list.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
+/** The server (fastify, pg, pg-boss), loaded on first use so other commands do not pay for it. */
+export const loadServer = () => import("./server/index.js");
+export type { ServerOptions, RunningServer, RunningWorker } from "./server/index.js";

@@ -12,6 +12,7 @@ import { registerRegistryAudit } from "./registry-audit.js";
 import { registerCosignCommands, sbomFromAttestation } from "./cosign.js";
 import { registerVerifyBlob } from "./verify-blob.js";
 import { registerRegistryScan } from "./registry-scan.js";
+import { registerServer, uploadReport } from "./server.js";
 
 interface ImageFlags {
   format: string;
@@ -44,6 +45,8 @@ interface ScanFlags extends ImageFlags {
   pssVersion?: string;
   sbomFromAttestation?: boolean;
   key?: string[];
+  server?: string;
+  token?: string;
 }
 
 
@@ -105,6 +108,8 @@ export async function run(argv: string[]): Promise<number> {
     .option("--pss-version <version>", "with --scanners misconfig on dir: targets: Pod Security Standards version (v1.N or latest)")
     .option("--sbom-from-attestation", "scan the image's attached CycloneDX/SPDX attestation instead of its layers")
     .option("--key <file>", "with --sbom-from-attestation: public key to verify the attestation with (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--server <url>", "also upload the report to a Bulwark server (it stores the inventory and matches it itself)")
+    .option("--token <token>", "API token for --server (default: $BULWARK_TOKEN)")
     .action(async (target: string, flags: ScanFlags) => {
       const opts = await baseOptions(flags);
       opts.scanners = splitList(flags.scanners).map((s) => s.toLowerCase());
@@ -127,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) if (e.source === "vulndb" || e.source === "suppression") process.stderr.write(`bulwark: warning: ${e.message}\n`);
       await emit(report, flags);
+      if (flags.server) await uploadReport(report, flags.server, flags.token ?? process.env.BULWARK_TOKEN);
       // Packages that were not checked are said on stderr whatever the format (even with -q):
       // a report without findings must not be mistaken for a clean image.
       // Only packages whose advisories could not be loaded fail the gate: those with no advisory
@@ -254,6 +260,7 @@ export async function run(argv: string[]): Promise<number> {
   registerCosignCommands(program, (code) => new Exit(code));
   registerVerifyBlob(program, { exit: (code) => { throw new Exit(code); }, setDebug: (d) => { debug = d; } });
   registerRegistryScan(program, { setDebug: (on) => void (debug = on), exit: (code) => { throw new Exit(code); } });
+  registerServer(program, { setDebug: (on) => void (debug = on) });
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,0 +1,122 @@
+// One data-access layer for both databases: Kysely over better-sqlite3 (embedded default) or pg.
+import Sqlite from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import pg from "pg";
+import { UserError } from "../../errors.js";
+import { MIGRATIONS, type SqlDialect } from "./migrations/index.js";
+import type { Database } from "./schema.js";
+
+export interface ServerDatabase {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  /** The postgres:// URL or the SQLite file path. */
+  location: string;
+  /** A label safe to print (password removed). */
+  label: string;
+  close(): Promise<void>;
+}
+
+/** `$XDG_DATA_HOME/bulwark/server.db`, else `~/.local/share/bulwark/server.db`. */
+export function defaultDatabasePath(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), ".local", "share");
+  return join(base, "bulwark", "server.db");
+}
+
+export function isPostgresUrl(s: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(s);
+}
+
+/** The URL without its password, for logs and errors. */
+export function redactUrl(s: string): string {
+  if (!isPostgresUrl(s)) return s;
+  try {
+    const u = new URL(s);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://(unparsable URL)";
+  }
+}
+
+export interface OpenOptions {
+  /** Pool size on PostgreSQL (default 10). */
+  poolSize?: number;
+  /** Run migrations (default true). */
+  migrate?: boolean;
+}
+
+export async function openDatabase(location: string | undefined, opts: OpenOptions = {}): Promise<ServerDatabase> {
+  const where = location ?? defaultDatabasePath();
+  let db: Kysely<Database>;
+  let dialect: SqlDialect;
+  if (isPostgresUrl(where)) {
+    dialect = "postgres";
+    const pool = new pg.Pool({ connectionString: where, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    // An idle client's error (server restart) must not crash the process.
+    pool.on("error", () => {});
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await sql`SELECT 1`.execute(db);
+    } catch (e) {
+      await db.destroy().catch(() => {});
+      throw new UserError("NETWORK", `cannot connect to ${redactUrl(where)}: ${(e as Error).message}`, { cause: e });
+    }
+  } else {
+    dialect = "sqlite";
+    const file = resolve(where);
+    mkdirSync(dirname(file), { recursive: true });
+    let handle: Sqlite.Database;
+    try {
+      handle = new Sqlite(file);
+      handle.pragma("journal_mode = WAL");
+      handle.pragma("busy_timeout = 10000");
+      handle.pragma("foreign_keys = ON");
+      handle.pragma("synchronous = NORMAL");
+    } catch (e) {
+      throw new UserError("INPUT", `cannot open server database ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  }
+  const out: ServerDatabase = { db, dialect, location: where, label: redactUrl(where), close: () => db.destroy() };
+  if (opts.migrate !== false) {
+    try {
+      await migrate(out);
+    } catch (e) {
+      await out.close().catch(() => {});
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** Names of migrations already applied ([] on a new database). */
+async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === "kysely_migration")) return [];
+  const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/** Applies pending migrations; refuses a database written by a newer Bulwark. */
+export async function migrate(sdb: ServerDatabase): Promise<{ applied: string[] }> {
+  const known = new Set(MIGRATIONS.map((m) => m.name));
+  const unknown = (await appliedMigrations(sdb.db)).filter((n) => !known.has(n));
+  if (unknown.length) {
+    throw new UserError("UNSUPPORTED", `server database ${sdb.label} has a newer schema (migration ${unknown.sort().at(-1)} is unknown to this Bulwark); upgrade Bulwark`);
+  }
+  const provider: MigrationProvider = {
+    getMigrations: async () => {
+      const out: Record<string, Migration> = {};
+      for (const m of MIGRATIONS) out[m.name] = { up: (db) => m.up(db, sdb.dialect) };
+      return out;
+    },
+  };
+  // Kysely's migrator takes a lock (an advisory lock on PostgreSQL), so a server and workers
+  // starting together migrate once.
+  const { error, results } = await new Migrator({ db: sdb.db, provider }).migrateToLatest();
+  if (error) throw new UserError("INPUT", `migrating server database ${sdb.label} failed: ${(error as Error).message}`, { cause: error });
+  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
+}

@@ -1,0 +1,16 @@
+// Versioned migrations, applied in name order at start-up. One line per migration; names are
+// `NNNN_topic`. Core uses 0001-0099, the dashboard/integrations branch 0100+. A migration is never
+// edited once released: add a new one.
+import type { Kysely } from "kysely";
+import { core } from "./0001_core.js";
+
+export type SqlDialect = "sqlite" | "postgres";
+
+export interface ServerMigration {
+  name: string;
+  up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+}
+
+export const MIGRATIONS: readonly ServerMigration[] = [
+  core,
+];

@@ -1,0 +1,162 @@
+// Kysely table types for the server database (SQLite and PostgreSQL alike). Times are ISO-8601
+// UTC strings in both (they sort as text); JSON columns are text. Migrations own the DDL.
+import type { Generated } from "kysely";
+
+export interface ImagesTable {
+  digest: string;
+  registry: string | null;
+  repository: string | null;
+  platform: string | null;
+  /** OSInfo JSON (null when no OS was recognised). */
+  os: string | null;
+  /** End of standard support of the OS (ISO date), for end-of-life queries. */
+  os_eol_date: string | null;
+  first_seen: string;
+  last_seen: string;
+  /** The stored inventory: a bulwark JSON report without findings and without file lists. */
+  inventory: string;
+  /** Severity counts of open findings, kept by every write (JSON: {critical, high, ...}). */
+  counts: string;
+  /** first_seen of the oldest open critical finding, for "age of the newest critical" queries. */
+  oldest_open_critical: string | null;
+}
+
+export interface ImageNamesTable {
+  digest: string;
+  name: string;
+}
+
+export interface ImageLayersTable {
+  digest: string;
+  idx: number;
+  layer_digest: string;
+  diff_id: string | null;
+  size: number | null;
+  created_by: string | null;
+}
+
+export interface PackagesTable {
+  image_digest: string;
+  /** Position in the stored inventory's packages[]. */
+  idx: number;
+  type: string;
+  name: string;
+  version: string;
+  purl: string;
+  /** Layer digest (or diffID) that introduced it. */
+  layer: string | null;
+}
+
+/** The re-match index: advisory lookup key (ecosystem base, normalised name) → package rows. */
+export interface PackageKeysTable {
+  ecosystem: string;
+  name: string;
+  image_digest: string;
+  pkg_idx: number;
+}
+
+export interface FindingsTable {
+  image_digest: string;
+  /** CVE where there is one, else the advisory id. */
+  vuln_id: string;
+  pkg_idx: number;
+  package: string;
+  purl: string;
+  version: string;
+  fixed_version: string | null;
+  layer: string | null;
+  severity: string;
+  advisory_id: string;
+  first_seen: string;
+  resolved_at: string | null;
+  /** The Vulnerability JSON of the latest match (for exports). */
+  data: string;
+}
+
+export interface ScansTable {
+  id: string;
+  image: string;
+  status: "queued" | "running" | "done" | "failed";
+  digest: string | null;
+  error: string | null;
+  /** api, upload, watch, ... */
+  source: string;
+  requested_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  attempts: Generated<number>;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  role: "admin" | "scanner" | "reader";
+  /** sha256 hex of the token. */
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** Token name, or "system". */
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+}
+
+export interface RegistryCredentialsTable {
+  id: string;
+  registry: string;
+  username: string;
+  /** AES-256-GCM: base64(iv ‖ tag ‖ ciphertext), key from BULWARK_SECRET_KEY. */
+  secret: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The embedded (SQLite) queue's jobs; unused on PostgreSQL, where pg-boss keeps its own. */
+export interface JobsTable {
+  id: string;
+  queue: string;
+  data: string;
+  singleton_key: string | null;
+  state: "queued" | "active" | "done" | "failed";
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** What the server last saw of each advisory record, to find changed ones after a refresh. */
+export interface AdvisoryStateTable {
+  record_id: string;
+  modified: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  images: ImagesTable;
+  image_names: ImageNamesTable;
+  image_layers: ImageLayersTable;
+  packages: PackagesTable;
+  package_keys: PackageKeysTable;
+  findings: FindingsTable;
+  scans: ScansTable;
+  tokens: TokensTable;
+  audit_log: AuditLogTable;
+  registry_credentials: RegistryCredentialsTable;
+  jobs: JobsTable;
+  advisory_state: AdvisoryStateTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,3 @@
+import type { RoutePlugin } from "../app.js";
+
+export const advisoryRoutes: RoutePlugin = () => {};
