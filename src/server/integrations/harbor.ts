@@ -11,48 +11,67 @@ import { decryptSecret, encryptSecret } from "../secrets.js";
 import { storeReport } from "../store.js";
 import { idb } from "./schema.js";
 
-export const HARBOR_QUEUE = "bulwark-harbor-scan";
+/**
+ * Scans that carry their own registry credentials (Harbor's robot account, a watch's stored
+ * login): S1's scan queue takes a reference only, so these go through a queue of ours whose job
+ * data holds the credentials sealed with BULWARK_SECRET_KEY (bound to the scan id).
+ */
+export const CREDENTIALED_SCAN_QUEUE = "bulwark-credentialed-scan";
 
-interface HarborJob {
+interface CredentialedJob {
   scanId: string;
   image: string;
-  plainHttp: boolean;
-  /** Sealed {"username","password"}, bound to the scan id. */
+  /** Plain HTTP / unverified TLS allowed for this pull. */
+  insecure: boolean;
+  /** Sealed {"username","password"}, aad `scan:<scanId>`. */
   credentials?: string;
+}
+
+export interface CredentialedScan {
+  image: string;
+  source: string;
+  insecure: boolean;
+  credentials?: { username: string; password: string };
+  /** At most one active job per key (the digest). */
+  singletonKey: string;
+}
+
+/** Records a scans row and queues the job; returns the scan id. */
+export async function submitCredentialedScan(ctx: ServerContext, s: CredentialedScan, by?: Principal, id: string = randomUUID()): Promise<string> {
+  const now = ctx.clock().toISOString();
+  let credentials: string | undefined;
+  if (s.credentials) {
+    if (!ctx.config.secretKey) throw new UserError("USAGE", "registry credentials need BULWARK_SECRET_KEY on the server (they are kept encrypted in the queue)");
+    credentials = encryptSecret(ctx.config.secretKey, JSON.stringify(s.credentials), `scan:${id}`);
+  }
+  await ctx.db.insertInto("scans").values({ id, image: s.image, status: "queued", digest: null, error: null, source: s.source, requested_by: by?.name ?? null, created_at: now, started_at: null, finished_at: null }).execute();
+  const job: CredentialedJob = { scanId: id, image: s.image, insecure: s.insecure, ...(credentials ? { credentials } : {}) };
+  await ctx.queue.send(CREDENTIALED_SCAN_QUEUE, job, { singletonKey: s.singletonKey, maxAttempts: 3 });
+  return id;
 }
 
 export async function submitHarborScan(ctx: ServerContext, target: HarborScanTarget, by?: Principal): Promise<string> {
   const id = randomUUID();
-  const now = ctx.clock().toISOString();
-  let credentials: string | undefined;
-  if (target.username !== undefined) {
-    if (!ctx.config.secretKey) throw new UserError("USAGE", "Harbor sent registry credentials, but the server has no BULWARK_SECRET_KEY to keep them encrypted in the queue");
-    credentials = encryptSecret(ctx.config.secretKey, JSON.stringify({ username: target.username, password: target.password ?? "" }), `harbor:${id}`);
-  }
-  await ctx.db.insertInto("scans").values({ id, image: target.image, status: "queued", digest: null, error: null, source: "harbor", requested_by: by?.name ?? null, created_at: now, started_at: null, finished_at: null }).execute();
-  await idb(ctx.db).insertInto("harbor_scans").values({ id, scan_id: id, artifact: JSON.stringify(target.artifact), capabilities: JSON.stringify(target.capabilities), created_at: now }).execute();
-  const job: HarborJob = { scanId: id, image: target.image, plainHttp: target.plainHttp, ...(credentials ? { credentials } : {}) };
-  await ctx.queue.send(HARBOR_QUEUE, job, { singletonKey: `harbor:${target.artifact.digest}`, maxAttempts: 3 });
-  return id;
+  await idb(ctx.db).insertInto("harbor_scans").values({ id, scan_id: id, artifact: JSON.stringify(target.artifact), capabilities: JSON.stringify(target.capabilities), created_at: ctx.clock().toISOString() }).execute();
+  // A plain-http registry URL from Harbor is Harbor's own (internal) address: allowed for this pull.
+  const creds = target.username !== undefined ? { username: target.username, password: target.password ?? "" } : undefined;
+  return submitCredentialedScan(ctx, { image: target.image, source: "harbor", insecure: target.plainHttp, ...(creds ? { credentials: creds } : {}), singletonKey: target.artifact.digest ?? target.image }, by, id);
 }
 
-export function harborJobHandler(ctx: ServerContext, onDone?: (scanId: string, digest: string) => void) {
-  return async (job: QueueJob<HarborJob>): Promise<void> => {
+export function credentialedJobHandler(ctx: ServerContext, onDone?: (scanId: string, digest: string) => void) {
+  return async (job: QueueJob<CredentialedJob>): Promise<void> => {
     const { scanId, image } = job.data;
     const row = await ctx.db.selectFrom("scans").select(["status"]).where("id", "=", scanId).executeTakeFirst();
     if (!row || row.status === "done") return;
     await ctx.db.updateTable("scans").set({ status: "running", started_at: ctx.clock().toISOString(), attempts: job.attempt }).where("id", "=", scanId).execute();
     const opts: ScanOptions = { scanners: ["package", "vuln"], vuln: { db: ctx.config.advisoryDb, skipDbUpdate: true, ignoreFile: false } };
     if (ctx.config.cacheDir) opts.cacheDir = ctx.config.cacheDir;
-    // A plain-http registry URL from Harbor is Harbor's own internal address: allowed for this pull.
-    if (ctx.config.insecureRegistries || job.data.plainHttp) opts.insecure = true;
+    if (ctx.config.insecureRegistries || job.data.insecure) opts.insecure = true;
     if (job.data.credentials) {
       if (!ctx.config.secretKey) throw new UserError("USAGE", "BULWARK_SECRET_KEY is needed to read this job's credentials");
-      const c = JSON.parse(decryptSecret(ctx.config.secretKey, job.data.credentials, `harbor:${scanId}`)) as { username: string; password: string };
+      const c = JSON.parse(decryptSecret(ctx.config.secretKey, job.data.credentials, `scan:${scanId}`)) as { username: string; password: string };
       opts.username = c.username;
       opts.password = c.password;
-      // Only Harbor's robot account: not the server user's Docker config.
-      opts.dockerConfigPath = undefined;
     }
     try {
       const report = await scan(`registry:${image}`, opts);
@@ -69,9 +88,10 @@ export function harborJobHandler(ctx: ServerContext, onDone?: (scanId: string, d
   };
 }
 
-export async function startHarborWorkers(ctx: ServerContext): Promise<void> {
-  await ctx.queue.ensureQueue(HARBOR_QUEUE, { leaseSeconds: ctx.config.leaseSeconds, maxAttempts: 3 });
-  if (ctx.config.workers > 0) await ctx.queue.work<HarborJob>(HARBOR_QUEUE, { concurrency: Math.max(1, Math.min(2, ctx.config.workers)), leaseSeconds: ctx.config.leaseSeconds }, harborJobHandler(ctx));
+export async function startCredentialedWorkers(ctx: ServerContext): Promise<void> {
+  await ctx.queue.ensureQueue(CREDENTIALED_SCAN_QUEUE, { leaseSeconds: ctx.config.leaseSeconds, maxAttempts: 3 });
+  // At least one, also with --workers 0: `bulwark worker` processes run only the core scan queue.
+  await ctx.queue.work<CredentialedJob>(CREDENTIALED_SCAN_QUEUE, { concurrency: Math.max(1, Math.min(2, ctx.config.workers)), leaseSeconds: ctx.config.leaseSeconds }, credentialedJobHandler(ctx));
 }
 
 export interface HarborScanState {
