@@ -1,6 +1,7 @@
 // The HTTP server: fastify with JSON-schema'd routes, an OpenAPI 3.1 document generated from
 // them, bearer-token authentication on every route not marked public, one JSON error shape.
 import swagger from "@fastify/swagger";
+import { Ajv } from "ajv";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { BulwarkError, isUserError } from "../errors.js";
 import { authenticate, requireRole } from "./auth.js";
@@ -28,8 +29,13 @@ export async function buildServer(ctx: ServerContext, opts: BuildOptions = {}): 
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
     ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false } },
   }) as unknown as FastifyInstance;
+  // JSON bodies are validated as sent (no type coercion: `{"image": 5}` is an error, not "5");
+  // query strings and path parameters are text, so they are coerced to the schema's types.
+  // Unknown properties are refused where a schema says additionalProperties: false, never dropped.
+  const strictAjv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes: false, allErrors: false, strict: false });
+  const textAjv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes: "array", allErrors: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? strictAjv : textAjv).compile(schema));
 
   await app.register(swagger, {
     openapi: {

@@ -1,5 +1,5 @@
 // The server room's entry points: start the server, run workers only, manage tokens.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { defaultDbPath, UserError } from "../index.js";
 import { buildServer } from "./app.js";
@@ -9,6 +9,7 @@ import { openDatabase, type ServerDatabase } from "./db/connect.js";
 import { PgBossQueue } from "./queue/pgboss.js";
 import { SqliteQueue } from "./queue/sqlite.js";
 import type { JobQueue } from "./queue/types.js";
+import { refreshAdvisories } from "./rematch.js";
 import { startScanWorkers } from "./scan-jobs.js";
 import { secretKeyFromEnv } from "./secrets.js";
 
@@ -34,6 +35,8 @@ export interface ServerOptions {
   offline?: boolean;
   dbRepository?: string;
   quiet?: boolean;
+  /** Advisory refresh + re-match every this many minutes (default 360; 0 = only on request). */
+  refreshMinutes?: number;
   /** pg-boss maintenance interval (tests shorten it so expired leases are noticed sooner). */
   maintenanceIntervalSeconds?: number;
   log?: Logger;
@@ -83,11 +86,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const ctx = await makeContext(sdb, opts, opts.workers ?? 2);
   let app: FastifyInstance | undefined;
   try {
+    await seedAdvisoryState(ctx);
     await startScanWorkers(ctx, ctx.config.workers);
     app = await buildServer(ctx, https ? { https } : {});
     const address = await app.listen({ host, port });
     ctx.log.info(`bulwark server on ${address} (database ${sdb.label}, ${ctx.config.workers} workers)`);
+    const every = (opts.refreshMinutes ?? 360) * 60_000;
+    const timer = every > 0 ? setInterval(() => void refreshAdvisories(ctx).catch((e: Error) => ctx.log.warn(`scheduled advisory refresh failed: ${e.message}`)), every) : undefined;
+    timer?.unref();
     const close = async (): Promise<void> => {
+      if (timer) clearInterval(timer);
       await app?.close();
       await ctx.queue.stop();
       await sdb.close();
@@ -100,6 +108,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE" || (e as NodeJS.ErrnoException).code === "EACCES") throw new UserError("USAGE", `cannot listen on ${host}:${port}: ${(e as Error).message}`);
     throw e;
   }
+}
+
+/**
+ * On a server that has never recorded the advisory database, record it now (re-matching whatever
+ * images are stored), so the first refresh re-matches only what changed after start-up.
+ */
+async function seedAdvisoryState(ctx: ServerContext): Promise<void> {
+  const any = await ctx.db.selectFrom("advisory_state").select("record_id").limit(1).executeTakeFirst();
+  if (any || !existsSync(ctx.config.advisoryDb)) return;
+  await refreshAdvisories(ctx, { update: false });
 }
 
 function readPem(path: string): Buffer {

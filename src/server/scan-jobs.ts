@@ -2,7 +2,7 @@
 // process) pulls and scans with the library's scan() (shared layer cache, the server's advisory
 // database) and stores inventory, findings and the scan's status in one transaction.
 import { randomUUID } from "node:crypto";
-import { scan, UserError, type ScanOptions } from "../index.js";
+import { scan, UserError, type ScanOptions, type VulnScanOptions } from "../index.js";
 import type { Principal, ServerContext } from "./context.js";
 import { storeReport } from "./store.js";
 import type { QueueJob } from "./queue/types.js";
@@ -53,6 +53,19 @@ export async function submitScan(ctx: ServerContext, image: string, source: stri
   return id;
 }
 
+/**
+ * Advisory options of server-side matching. As in `bulwark scan`, a scan fetches the ecosystems it
+ * needs when they are missing or older than a day (unless offline); whatever any writer changes in
+ * the database is re-matched by the next refresh, which compares every record's `modified` with
+ * what the server saw before.
+ */
+export function advisoryOptions(ctx: ServerContext): VulnScanOptions {
+  const o: VulnScanOptions = { db: ctx.config.advisoryDb, ignoreFile: false };
+  if (ctx.config.offline) o.offline = true;
+  if (ctx.config.dbRepository) o.dbRepository = ctx.config.dbRepository;
+  return o;
+}
+
 export interface ScanWorkerOptions {
   /** Called after a job's results were committed (tests, notifications). */
   onDone?: (scanId: string, digest: string) => void;
@@ -66,9 +79,7 @@ export function scanJobHandler(ctx: ServerContext, opts: ScanWorkerOptions = {})
     await ctx.db.updateTable("scans").set({ status: "running", started_at: ctx.clock().toISOString(), attempts: job.attempt }).where("id", "=", scanId).execute();
     const scanOpts: ScanOptions = {
       scanners: ["package", "vuln"],
-      // Advisories are refreshed by the server (schedule, POST /api/v1/advisories/refresh), which
-      // then re-matches every stored image; a scan never updates the database itself.
-      vuln: { db: ctx.config.advisoryDb, skipDbUpdate: true, ignoreFile: false },
+      vuln: advisoryOptions(ctx),
     };
     if (ctx.config.cacheDir) scanOpts.cacheDir = ctx.config.cacheDir;
     if (ctx.config.insecureRegistries) scanOpts.insecure = true;

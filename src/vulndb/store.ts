@@ -68,6 +68,19 @@ export class AdvisoryDB {
     return rec;
   }
 
+  /** Every record's id and `modified` (no record is decoded): what a change tracker compares. */
+  *recordVersions(): IterableIterator<{ id: string; modified: string }> {
+    yield* this.db.prepare("SELECT id, modified FROM records").iterate() as IterableIterator<{ id: string; modified: string }>;
+  }
+
+  /** The (ecosystem base, name) lookup keys that the records `ids` are indexed under. */
+  lookupKeysOf(ids: readonly string[]): { recordId: string; ecosystem: string; name: string }[] {
+    const stmt = this.db.prepare("SELECT record_id, ecosystem_base, name FROM affected WHERE record_id = ?");
+    const out: { recordId: string; ecosystem: string; name: string }[] = [];
+    for (const id of ids) for (const r of stmt.iterate(id) as IterableIterator<{ record_id: string; ecosystem_base: string; name: string }>) out.push({ recordId: r.record_id, ecosystem: r.ecosystem_base, name: r.name });
+    return out;
+  }
+
   ecosystems(): EcosystemSummary[] {
     return [...readEcosystems(this.db)]
       .map(([ecosystem, i]) => ({ ecosystem, records: i.records, updatedAt: i.updatedAt, source: i.source }))

@@ -48,6 +48,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   "/usr/share/java/maven3-slf4j-provider.jar": "libmaven3-core-java",
   "/usr/share/java/wagon-http-shaded-3.5.3.jar": "libwagon-http-shaded-java",
   "/usr/share/maven/lib/maven-artifact-3.x.jar": "maven",
+  "/usr/lib/postgresql/15/bin/initdb": "postgresql",
 };
 
 /** Requirements that are modules of an interpreter: checked by running it, named by `label`. */

@@ -1,3 +1,372 @@
+// Queries over stored images: by CVE, by package (and version or range), by severity, by OS end
+// of life, by age of the oldest open critical; one image's details, packages, findings, history;
+// SBOM and VEX exports of a stored image.
+import { sql } from "kysely";
+import { compareVersions, getWriter, type Report, type Vulnerability } from "../../index.js";
 import type { RoutePlugin } from "../app.js";
+import { requireRole } from "../auth.js";
+import { ERROR_SCHEMA, HttpError } from "../http-error.js";
+import { SEVERITIES } from "../store.js";
 
-export const imageRoutes: RoutePlugin = () => {};
+const DIGEST = { type: "string", pattern: "^(local:)?sha256:[a-f0-9]{64}$", maxLength: 80 } as const;
+const FINDING = {
+  type: "object",
+  properties: {
+    id: { type: "string" }, package: { type: "string" }, version: { type: "string" }, fixedVersion: { type: ["string", "null"] }, layer: { type: ["string", "null"] },
+    severity: { type: "string" }, purl: { type: "string" }, advisory: { type: "string" }, firstSeen: { type: "string" }, resolvedAt: { type: ["string", "null"] },
+  },
+} as const;
+const COUNTS = { type: "object", additionalProperties: { type: "integer" } } as const;
+const IMAGE_SUMMARY = {
+  type: "object",
+  properties: {
+    digest: { type: "string" }, names: { type: "array", items: { type: "string" } }, registry: { type: ["string", "null"] }, repository: { type: ["string", "null"] },
+    platform: { type: ["string", "null"] }, os: { type: ["string", "null"] }, osEolDate: { type: ["string", "null"] }, osEol: { type: "boolean" },
+    firstSeen: { type: "string" }, lastSeen: { type: "string" }, counts: COUNTS, oldestOpenCritical: { type: ["string", "null"] },
+    findings: { type: "array", items: FINDING },
+    packages: { type: "array", items: { type: "object", properties: { name: { type: "string" }, version: { type: "string" }, purl: { type: "string" }, type: { type: "string" }, layer: { type: ["string", "null"] } } } },
+  },
+} as const;
+
+interface FindingRow {
+  vuln_id: string;
+  package: string;
+  version: string;
+  fixed_version: string | null;
+  layer: string | null;
+  severity: string;
+  purl: string;
+  advisory_id: string;
+  first_seen: string;
+  resolved_at: string | null;
+}
+const findingOut = (f: FindingRow) => ({
+  id: f.vuln_id, package: f.package, version: f.version, fixedVersion: f.fixed_version, layer: f.layer, severity: f.severity, purl: f.purl, advisory: f.advisory_id, firstSeen: f.first_seen, resolvedAt: f.resolved_at,
+});
+
+/** `V` (exact), or comma-separated constraints `>=A,<B` (ecosystem comparators). */
+function versionFilter(spec: string | undefined): ((ecosystem: string, v: string) => boolean) | undefined {
+  if (spec === undefined) return undefined;
+  const parts = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  const ops = parts.map((p) => /^(>=|<=|>|<|=|==)?\s*(.+)$/.exec(p)!);
+  if (ops.length === 1 && !ops[0]![1]) return (_e, v) => v === spec;
+  return (eco, v) =>
+    ops.every(([, op, want]) => {
+      let c: number;
+      try {
+        c = compareVersions(eco, v, want!);
+      } catch {
+        return false;
+      }
+      switch (op) {
+        case ">=": return c >= 0;
+        case "<=": return c <= 0;
+        case ">": return c > 0;
+        case "<": return c < 0;
+        default: return c === 0;
+      }
+    });
+}
+
+export const imageRoutes: RoutePlugin = (app, ctx) => {
+  const namesOf = async (digests: string[]): Promise<Map<string, string[]>> => {
+    const out = new Map<string, string[]>(digests.map((d) => [d, []]));
+    for (let i = 0; i < digests.length; i += 500) {
+      const rows = await ctx.db.selectFrom("image_names").select(["digest", "name"]).where("digest", "in", digests.slice(i, i + 500)).orderBy("name").execute();
+      for (const r of rows) out.get(r.digest)?.push(r.name);
+    }
+    return out;
+  };
+
+  app.get<{ Querystring: { cve?: string; package?: string; version?: string; severity?: string; eol?: boolean; sort?: string; limit: number; offset: number } }>(
+    "/api/v1/images",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "Images affected by a CVE (?cve=ID), containing a package (?package=NAME[&version=V or >=A,<B]), or all images filtered by severity / end-of-life OS, sorted by the age of their oldest open critical",
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            cve: { type: "string", minLength: 1, maxLength: 200 },
+            package: { type: "string", minLength: 1, maxLength: 512 },
+            version: { type: "string", minLength: 1, maxLength: 512 },
+            severity: { type: "string", enum: SEVERITIES as unknown as string[], description: "images with an open finding of this severity or higher" },
+            eol: { type: "boolean", description: "true: only images whose OS is past its end of life" },
+            sort: { type: "string", enum: ["last-seen", "critical-age", "digest"], default: "last-seen" },
+            limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+            offset: { type: "integer", minimum: 0, maximum: 10_000_000, default: 0 },
+          },
+        },
+        response: { 200: { type: "object", required: ["images"], properties: { images: { type: "array", items: IMAGE_SUMMARY } } }, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      if (q.cve !== undefined && q.package !== undefined) throw new HttpError(400, "INVALID_REQUEST", "give cve or package, not both");
+      if (q.version !== undefined && q.package === undefined) throw new HttpError(400, "INVALID_REQUEST", "version needs package");
+      if (q.cve !== undefined) {
+        const rows = await ctx.db
+          .selectFrom("findings")
+          .select(["image_digest", "vuln_id", "package", "version", "fixed_version", "layer", "severity", "purl", "advisory_id", "first_seen", "resolved_at"])
+          .where((eb) => eb.or([eb("vuln_id", "=", q.cve!), eb("advisory_id", "=", q.cve!)]))
+          .where("resolved_at", "is", null)
+          .orderBy("image_digest")
+          .execute();
+        const by = new Map<string, FindingRow[]>();
+        for (const r of rows) (by.get(r.image_digest) ?? by.set(r.image_digest, []).get(r.image_digest)!).push(r);
+        const digests = [...by.keys()].slice(q.offset, q.offset + q.limit);
+        const names = await namesOf(digests);
+        return { images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })) };
+      }
+      if (q.package !== undefined) {
+        const rows = await ctx.db
+          .selectFrom("packages as p")
+          .leftJoin("package_keys as k", (j) => j.onRef("k.image_digest", "=", "p.image_digest").onRef("k.pkg_idx", "=", "p.idx"))
+          .select(["p.image_digest", "p.idx", "p.name", "p.version", "p.purl", "p.type", "p.layer", "k.ecosystem"])
+          .where("p.name", "=", q.package)
+          .orderBy("p.image_digest")
+          .execute();
+        const match = versionFilter(q.version);
+        const by = new Map<string, typeof rows>();
+        for (const r of rows) {
+          if (match && !match(r.ecosystem ?? r.type, r.version)) continue;
+          const list = by.get(r.image_digest) ?? by.set(r.image_digest, []).get(r.image_digest)!;
+          if (!list.some((x) => x.idx === r.idx)) list.push(r);
+        }
+        const digests = [...by.keys()].slice(q.offset, q.offset + q.limit);
+        const names = await namesOf(digests);
+        const findings = digests.length
+          ? await ctx.db
+              .selectFrom("findings")
+              .select(["image_digest", "pkg_idx", "vuln_id", "package", "version", "fixed_version", "layer", "severity", "purl", "advisory_id", "first_seen", "resolved_at"])
+              .where("image_digest", "in", digests)
+              .where("package", "=", q.package)
+              .where("resolved_at", "is", null)
+              .execute()
+          : [];
+        return {
+          images: digests.map((d) => {
+            const pkgs = by.get(d)!;
+            const idxs = new Set(pkgs.map((p) => p.idx));
+            return {
+              digest: d, names: names.get(d) ?? [],
+              packages: pkgs.map((p) => ({ name: p.name, version: p.version, purl: p.purl, type: p.type, layer: p.layer })),
+              findings: findings.filter((f) => f.image_digest === d && idxs.has(f.pkg_idx)).map(findingOut),
+            };
+          }),
+        };
+      }
+      let sel = ctx.db.selectFrom("images").select(["digest", "registry", "repository", "platform", "os", "os_eol_date", "first_seen", "last_seen", "counts", "oldest_open_critical"]);
+      const now = ctx.clock().toISOString().slice(0, 10);
+      if (q.eol === true) sel = sel.where("os_eol_date", "<", now);
+      if (q.eol === false) sel = sel.where((eb) => eb.or([eb("os_eol_date", "is", null), eb("os_eol_date", ">=", now)]));
+      if (q.severity) {
+        const want = SEVERITIES.slice(0, SEVERITIES.indexOf(q.severity as (typeof SEVERITIES)[number]) + 1);
+        sel = sel.where("digest", "in", (eb) => eb.selectFrom("findings").select("image_digest").distinct().where("resolved_at", "is", null).where("severity", "in", [...want]));
+      }
+      if (q.sort === "critical-age") sel = sel.where("oldest_open_critical", "is not", null).orderBy("oldest_open_critical").orderBy("digest");
+      else if (q.sort === "digest") sel = sel.orderBy("digest");
+      else sel = sel.orderBy("last_seen", "desc").orderBy("digest");
+      const rows = await sel.limit(q.limit).offset(q.offset).execute();
+      const names = await namesOf(rows.map((r) => r.digest));
+      return {
+        images: rows.map((r) => ({
+          digest: r.digest, names: names.get(r.digest) ?? [], registry: r.registry, repository: r.repository, platform: r.platform, os: r.os ? osLabel(r.os) : null,
+          osEolDate: r.os_eol_date, osEol: r.os_eol_date !== null && r.os_eol_date < now, firstSeen: r.first_seen, lastSeen: r.last_seen,
+          counts: JSON.parse(r.counts) as Record<string, number>, oldestOpenCritical: r.oldest_open_critical,
+        })),
+      };
+    },
+  );
+
+  const loadImage = async (digest: string) => {
+    const row = await ctx.db.selectFrom("images").selectAll().where("digest", "=", digest).executeTakeFirst();
+    if (!row) throw new HttpError(404, "NOT_FOUND", "no such image");
+    return row;
+  };
+  const digestParams = { type: "object", required: ["digest"], additionalProperties: false, properties: { digest: DIGEST } } as const;
+
+  app.get<{ Params: { digest: string } }>(
+    "/api/v1/images/:digest",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "One stored image: names, OS, layers, counts",
+        params: digestParams,
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              ...IMAGE_SUMMARY.properties,
+              layers: { type: "array", items: { type: "object", properties: { digest: { type: "string" }, diffId: { type: ["string", "null"] }, size: { type: ["number", "null"] }, createdBy: { type: ["string", "null"] }, packages: { type: "integer" } } } },
+              packageCount: { type: "integer" },
+            },
+          },
+          404: ERROR_SCHEMA,
+        },
+      },
+    },
+    async (req) => {
+      const r = await loadImage(req.params.digest);
+      const names = await namesOf([r.digest]);
+      const layers = await ctx.db.selectFrom("image_layers").selectAll().where("digest", "=", r.digest).orderBy("idx").execute();
+      const perLayer = await ctx.db.selectFrom("packages").select(["layer", (eb) => eb.fn.countAll<string | number>().as("n")]).where("image_digest", "=", r.digest).groupBy("layer").execute();
+      const count = new Map(perLayer.map((p) => [p.layer, Number(p.n)]));
+      const now = ctx.clock().toISOString().slice(0, 10);
+      return {
+        digest: r.digest, names: names.get(r.digest) ?? [], registry: r.registry, repository: r.repository, platform: r.platform, os: r.os ? osLabel(r.os) : null,
+        osEolDate: r.os_eol_date, osEol: r.os_eol_date !== null && r.os_eol_date < now, firstSeen: r.first_seen, lastSeen: r.last_seen,
+        counts: JSON.parse(r.counts) as Record<string, number>, oldestOpenCritical: r.oldest_open_critical,
+        layers: layers.map((l) => ({ digest: l.layer_digest, diffId: l.diff_id, size: l.size === null ? null : Number(l.size), createdBy: l.created_by, packages: count.get(l.layer_digest) ?? 0 })),
+        packageCount: [...count.values()].reduce((a, b) => a + b, 0),
+      };
+    },
+  );
+
+  app.get<{ Params: { digest: string }; Querystring: { q?: string; limit: number; offset: number } }>(
+    "/api/v1/images/:digest/packages",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "Packages of a stored image (optionally searched by name)",
+        params: digestParams,
+        querystring: { type: "object", additionalProperties: false, properties: { q: { type: "string", maxLength: 200 }, limit: { type: "integer", minimum: 1, maximum: 10000, default: 1000 }, offset: { type: "integer", minimum: 0, default: 0 } } },
+        response: { 200: { type: "object", properties: { packages: IMAGE_SUMMARY.properties.packages } }, 404: ERROR_SCHEMA },
+      },
+    },
+    async (req) => {
+      await loadImage(req.params.digest);
+      let sel = ctx.db.selectFrom("packages").select(["name", "version", "purl", "type", "layer"]).where("image_digest", "=", req.params.digest);
+      // LIKE with the wildcards escaped: the search text is data, never a pattern.
+      if (req.query.q) {
+        const pattern = `%${req.query.q.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+        sel = sel.where(sql<boolean>`lower(name) LIKE ${pattern} ESCAPE '\\'`);
+      }
+      const rows = await sel.orderBy("name").orderBy("idx").limit(req.query.limit).offset(req.query.offset).execute();
+      return { packages: rows };
+    },
+  );
+
+  app.get<{ Params: { digest: string }; Querystring: { status: string } }>(
+    "/api/v1/images/:digest/findings",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "Findings of a stored image (open by default; all = with resolved ones)",
+        params: digestParams,
+        querystring: { type: "object", additionalProperties: false, properties: { status: { type: "string", enum: ["open", "all"], default: "open" } } },
+        response: { 200: { type: "object", properties: { findings: { type: "array", items: FINDING } } }, 404: ERROR_SCHEMA },
+      },
+    },
+    async (req) => {
+      await loadImage(req.params.digest);
+      let sel = ctx.db.selectFrom("findings").select(["vuln_id", "package", "version", "fixed_version", "layer", "severity", "purl", "advisory_id", "first_seen", "resolved_at"]).where("image_digest", "=", req.params.digest);
+      if (req.query.status !== "all") sel = sel.where("resolved_at", "is", null);
+      return { findings: (await sel.orderBy("vuln_id").orderBy("purl").execute()).map(findingOut) };
+    },
+  );
+
+  app.get<{ Params: { digest: string } }>(
+    "/api/v1/images/:digest/history",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "Findings over time: each finding's appearance and resolution, and scans of the image",
+        params: digestParams,
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              events: { type: "array", items: { type: "object", properties: { at: { type: "string" }, event: { type: "string", enum: ["found", "resolved"] }, id: { type: "string" }, package: { type: "string" }, severity: { type: "string" } } } },
+              scans: { type: "array", items: { type: "object", properties: { id: { type: "string" }, at: { type: ["string", "null"] }, source: { type: "string" }, status: { type: "string" } } } },
+            },
+          },
+          404: ERROR_SCHEMA,
+        },
+      },
+    },
+    async (req) => {
+      await loadImage(req.params.digest);
+      const rows = await ctx.db.selectFrom("findings").select(["vuln_id", "package", "severity", "first_seen", "resolved_at"]).where("image_digest", "=", req.params.digest).execute();
+      const events: { at: string; event: "found" | "resolved"; id: string; package: string; severity: string }[] = [];
+      for (const r of rows) {
+        events.push({ at: r.first_seen, event: "found", id: r.vuln_id, package: r.package, severity: r.severity });
+        if (r.resolved_at) events.push({ at: r.resolved_at, event: "resolved", id: r.vuln_id, package: r.package, severity: r.severity });
+      }
+      events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
+      const scans = await ctx.db.selectFrom("scans").select(["id", "finished_at", "source", "status"]).where("digest", "=", req.params.digest).orderBy("created_at").execute();
+      return { events, scans: scans.map((s) => ({ id: s.id, at: s.finished_at, source: s.source, status: s.status })) };
+    },
+  );
+
+  const storedReport = async (digest: string, withFindings: boolean): Promise<Report> => {
+    const r = await loadImage(digest);
+    const report = JSON.parse(r.inventory) as Report;
+    if (withFindings) {
+      const rows = await ctx.db.selectFrom("findings").select("data").where("image_digest", "=", digest).where("resolved_at", "is", null).orderBy("vuln_id").orderBy("purl").execute();
+      report.vulnerabilities = rows.map((f) => JSON.parse(f.data) as Vulnerability);
+    }
+    return report;
+  };
+
+  app.get<{ Params: { digest: string }; Querystring: { format: string } }>(
+    "/api/v1/images/:digest/sbom",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "SBOM of a stored image (CycloneDX or SPDX JSON, from the stored inventory; per-package file lists are not stored)",
+        params: digestParams,
+        querystring: { type: "object", additionalProperties: false, properties: { format: { type: "string", enum: ["cyclonedx-json", "spdx-json", "json"], default: "cyclonedx-json" } } },
+        response: { 404: ERROR_SCHEMA },
+      },
+    },
+    async (req, reply) => {
+      const report = await storedReport(req.params.digest, false);
+      const body = await getWriter(req.query.format).write(report, { color: false });
+      const type = req.query.format === "cyclonedx-json" ? "application/vnd.cyclonedx+json" : req.query.format === "spdx-json" ? "application/spdx+json" : "application/json";
+      return reply.type(type).send(body);
+    },
+  );
+
+  app.get<{ Params: { digest: string }; Querystring: { format: string } }>(
+    "/api/v1/images/:digest/vex",
+    {
+      onRequest: [requireRole("reader")],
+      schema: {
+        summary: "VEX of a stored image's open findings: OpenVEX (status affected) or a CycloneDX BOM with vulnerabilities",
+        params: digestParams,
+        querystring: { type: "object", additionalProperties: false, properties: { format: { type: "string", enum: ["openvex", "cyclonedx-json"], default: "openvex" } } },
+        response: { 404: ERROR_SCHEMA },
+      },
+    },
+    async (req, reply) => {
+      const report = await storedReport(req.params.digest, true);
+      if (req.query.format === "cyclonedx-json") return reply.type("application/vnd.cyclonedx+json").send(await getWriter("cyclonedx-json").write(report, { color: false }));
+      const product = report.artifact.names?.[0] ? `${report.artifact.names[0].replace(/[:@].*$/, "")}@${req.params.digest}` : req.params.digest;
+      const doc = {
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": `urn:bulwark:vex:${req.params.digest}:${ctx.clock().toISOString()}`,
+        author: "Bulwark server",
+        timestamp: ctx.clock().toISOString(),
+        version: 1,
+        statements: report.vulnerabilities.map((v) => ({
+          vulnerability: { name: v.id, ...(v.aliases.length ? { aliases: v.aliases } : {}) },
+          products: [{ "@id": product, subcomponents: [{ "@id": v.package.purl }] }],
+          status: "affected",
+          action_statement: v.fixedVersions.length ? `Update ${v.package.name} to ${v.fixedVersions[0]} or later` : "No fixed version is known yet",
+        })),
+      };
+      return reply.type("application/json").send(JSON.stringify(doc, null, 2) + "\n");
+    },
+  );
+};
+
+function osLabel(json: string): string {
+  try {
+    const os = JSON.parse(json) as { family: string; version: string; prettyName?: string };
+    return os.prettyName ?? `${os.family} ${os.version}`;
+  } catch {
+    return "unknown";
+  }
+}
