@@ -222,7 +222,7 @@ describe.skipIf(missingTool("server integration tests", REGISTRY_AUTH_TOOLS) !==
     expect(layers).toHaveLength(2);
     expect(layers[0]!.packages.length).toBe(BASE_PKGS.length);
     expect(layers[1]!.packages).toEqual([]);
-    const vex = await api("GET", `/api/v1/dashboard/images/${encodeURIComponent(image.manifest.digest)}/export?format=openvex`, tokens["reader"]);
+    const vex = await api("GET", `/api/v1/images/${encodeURIComponent(image.manifest.digest)}/vex?format=openvex`, tokens["reader"]);
     expect(vex.status).toBe(200);
     expect((vex.json["statements"] as { vulnerability: { name: string }; status: string }[]).map((s) => [s.vulnerability.name, s.status])).toEqual([["TEST-ZLIB-2", "affected"]]);
     expect((await api("GET", `/api/v1/dashboard/images/..%2F..%2Fetc%2Fpasswd`, tokens["reader"])).status).toBe(400);

@@ -121,13 +121,13 @@ function ImagePage({ digest }: { digest: string }) {
   const [q, setQ] = useState("");
   const packages = useMemo(() => (data ? data.packages.filter((p) => !q || p.name.toLowerCase().includes(q.toLowerCase()) || p.purl.toLowerCase().includes(q.toLowerCase())) : []), [data, q]);
   if (!data) return html`<${Loading} error=${error} />`;
-  const exp = (format: string, ext: string) => () => download(`/api/v1/dashboard/images/${encodeURIComponent(digest)}/export?format=${format}`, `${short(digest)}.${ext}`);
+  const exp = (path: string, ext: string) => () => download(`/api/v1/images/${encodeURIComponent(digest)}/${path}`, `${short(digest)}.${ext}`);
   return html`<h1>${nameOf(data)}</h1>
     <dl class="facts"><dt>Digest</dt><dd><code>${data.digest}</code></dd>
       ${data.names.length > 1 && html`<dt>Also known as</dt><dd>${data.names.slice(1).join(", ")}</dd>`}
       <dt>OS</dt><dd>${data.os ?? "unknown"}${data.eol?.eol ? html` <span class="sev sev-high">end of life ${data.eol.date}</span>` : ""}</dd>
       <dt>Platform</dt><dd>${data.platform ?? "unknown"}</dd><dt>First seen</dt><dd>${data.firstSeen}</dd><dt>Last seen</dt><dd>${data.lastSeen}</dd></dl>
-    <p class="actions"><button onClick=${exp("cyclonedx-json", "cdx.json")}>Download CycloneDX SBOM</button> <button onClick=${exp("spdx-json", "spdx.json")}>Download SPDX SBOM</button> <button onClick=${exp("openvex", "vex.json")}>Download VEX</button></p>
+    <p class="actions"><button onClick=${exp("sbom?format=cyclonedx-json", "cdx.json")}>Download CycloneDX SBOM</button> <button onClick=${exp("sbom?format=spdx-json", "spdx.json")}>Download SPDX SBOM</button> <button onClick=${exp("vex?format=openvex", "vex.json")}>Download VEX</button></p>
     <section aria-labelledby="h-findings"><h2 id="h-findings">Findings (${data.findings.length})</h2>
       <table><thead><tr><th scope="col">Vulnerability</th><th scope="col">Severity</th><th scope="col">Package</th><th scope="col">Installed</th><th scope="col">Fixed in</th><th scope="col">Layer</th></tr></thead>
       <tbody>${data.findings.map((f) => html`<tr><td><a href=${cveHref(f.id)}>${f.id}</a></td><td><${Sev} s=${f.severity} /></td><td>${f.package}</td><td>${f.version}</td><td>${f.fixedVersion ?? "no fix"}</td><td>${f.layer ?? ""}</td></tr>`)}</tbody></table>

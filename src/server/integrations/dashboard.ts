@@ -1,10 +1,7 @@
 // The dashboard's queries: one overview answer (counts from the per-image totals the store keeps,
 // the rest from grouped queries), an image page, and exports. Same SQL on SQLite and PostgreSQL.
-import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import type { Report } from "../../index.js";
 import type { ServerContext } from "../context.js";
-import { storedReport, writeSbom } from "./harbor.js";
 
 type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNKNOWN";
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -128,32 +125,4 @@ export async function imageDetail(ctx: ServerContext, digest: string) {
       })
       .sort((a, b) => (RANK[b.severity] ?? 0) - (RANK[a.severity] ?? 0) || a.id.localeCompare(b.id)),
   };
-}
-
-/** OpenVEX 0.2.0 of an image's open findings: each one `affected`, with the fix to apply. */
-export function openVex(report: Report, now: Date): string {
-  const product = report.artifact.digest ? `pkg:oci/${encodeURIComponent(report.artifact.names?.[0]?.split("/").pop()?.split(/[:@]/)[0] ?? "image")}@${encodeURIComponent(report.artifact.digest)}` : report.artifact.target;
-  return JSON.stringify(
-    {
-      "@context": "https://openvex.dev/ns/v0.2.0",
-      "@id": `urn:uuid:${randomUUID()}`,
-      author: "Bulwark server",
-      timestamp: now.toISOString(),
-      version: 1,
-      statements: report.vulnerabilities.map((v) => ({
-        vulnerability: { name: v.id, ...(v.aliases.length ? { aliases: v.aliases } : {}) },
-        products: [{ "@id": product, subcomponents: [{ "@id": v.package.purl }] }],
-        status: "affected",
-        action_statement: v.fixedVersions.length ? `Update ${v.package.name} to ${v.fixedVersions.join(" or ")}` : "No fixed version is known yet",
-      })),
-    },
-    null,
-    2,
-  );
-}
-
-export async function exportImage(ctx: ServerContext, digest: string, format: "cyclonedx-json" | "spdx-json" | "openvex"): Promise<string | undefined> {
-  const report = await storedReport(ctx, digest);
-  if (!report) return undefined;
-  return format === "openvex" ? openVex(report, ctx.clock()) : writeSbom(report, format, ctx.clock());
 }

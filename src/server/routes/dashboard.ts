@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { RoutePlugin } from "../app.js";
 import { requireRole } from "../auth.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
-import { exportImage, imageDetail, overview } from "../integrations/dashboard.js";
+import { imageDetail, overview } from "../integrations/dashboard.js";
 
 /** Where the build put the assets: dist/dashboard, found from the module build, the bundle or the sources. */
 function assetDir(): string | undefined {
@@ -53,29 +53,6 @@ export const dashboardRoutes: RoutePlugin = (app, ctx) => {
       const d = await imageDetail(ctx, req.params.digest);
       if (!d) throw new HttpError(404, "NOT_FOUND", "no such image");
       return d;
-    },
-  );
-
-  app.get<{ Params: { digest: string }; Querystring: { format: "cyclonedx-json" | "spdx-json" | "openvex" } }>(
-    "/api/v1/dashboard/images/:digest/export",
-    {
-      onRequest: [requireRole("reader")],
-      schema: {
-        summary: "An image's SBOM (CycloneDX, SPDX) or VEX (OpenVEX) from the stored inventory and findings",
-        tags: ["dashboard"],
-        params: { type: "object", required: ["digest"], properties: { digest: DIGEST } },
-        querystring: { type: "object", required: ["format"], additionalProperties: false, properties: { format: { type: "string", enum: ["cyclonedx-json", "spdx-json", "openvex"] } } },
-        response: { 404: ERROR_SCHEMA },
-      },
-    },
-    async (req, reply) => {
-      const text = await exportImage(ctx, req.params.digest, req.query.format);
-      if (text === undefined) throw new HttpError(404, "NOT_FOUND", "no such image");
-      const ext = req.query.format === "openvex" ? "vex.json" : req.query.format === "spdx-json" ? "spdx.json" : "cdx.json";
-      return reply
-        .type(req.query.format === "cyclonedx-json" ? "application/vnd.cyclonedx+json" : req.query.format === "spdx-json" ? "application/spdx+json" : "application/json")
-        .header("content-disposition", `attachment; filename="${req.params.digest.replace(/[^a-z0-9]/gi, "_").slice(-24)}.${ext}"`)
-        .send(text);
     },
   );
 };
