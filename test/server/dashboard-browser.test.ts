@@ -47,10 +47,8 @@ function imageReport(n: number, eol: boolean): Report {
 async function axe(page: Page): Promise<{ id: string; impact: string; nodes: number }[]> {
   // Through the DevTools protocol: the page's CSP (script-src 'self') would refuse an injected tag.
   await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
+  // Strings run in the page (this file is type-checked without the DOM library).
+  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))`)) as { id: string; impact: string; nodes: number }[];
   return result.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
@@ -76,6 +74,7 @@ describe.skipIf(noChromium !== undefined || !existsSync(ASSETS))("dashboard in C
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     process.env["BULWARK_SECRET_KEY"] = randomBytes(32).toString("hex");
+    process.env["BULWARK_OVERVIEW_TTL_MS"] = "0";
     const database = join(work, "server.db");
     token = (await createServerToken(database, "viewer", "admin")).token;
     server = await startServer({ database, listen: "127.0.0.1:0", workers: 0, advisoryDb: join(work, "advisories.db"), quiet: true });
@@ -102,7 +101,7 @@ describe.skipIf(noChromium !== undefined || !existsSync(ASSETS))("dashboard in C
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Fleet overview" }).waitFor();
     // The token is in this tab's sessionStorage only.
-    expect(await page.evaluate(() => [sessionStorage.getItem("bulwark.token")?.slice(0, 4), localStorage.length])).toEqual(["bwk_", 0]);
+    expect(await page.evaluate(`[sessionStorage.getItem("bulwark.token").slice(0, 4), localStorage.length]`)).toEqual(["bwk_", 0]);
   });
 
   it("overview: totals, chart, top packages, end-of-life and malicious images", async () => {
@@ -114,14 +113,14 @@ describe.skipIf(noChromium !== undefined || !existsSync(ASSETS))("dashboard in C
     expect(text).toContain("MAL-2025-1234");
     expect(text).toContain("Debian GNU/Linux 12 (bookworm)");
     // uPlot drew on its canvas: some pixels are not transparent.
-    const inked = await page.evaluate(() => {
+    const inked = (await page.evaluate(`(() => {
       const c = document.querySelector("canvas");
       if (!c) return 0;
-      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
       let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
       return n;
-    });
+    })()`)) as number;
     expect(inked).toBeGreaterThan(100);
     expect(await axe(page)).toEqual([]);
     await shoot(page, "overview");

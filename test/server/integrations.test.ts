@@ -64,6 +64,7 @@ describe.skipIf(missingTool("server integration tests", REGISTRY_AUTH_TOOLS) !==
 
   beforeAll(async () => {
     process.env["BULWARK_SECRET_KEY"] = randomBytes(32).toString("hex");
+    process.env["BULWARK_OVERVIEW_TTL_MS"] = "0";
     process.env["BULWARK_NOTIFY_INTERVAL_MS"] = "200";
     process.env["DOCKER_CONFIG"] = join(work, "nodocker");
     mkdirSync(join(work, "osv"));

@@ -19,16 +19,58 @@ async function namesOf(ctx: ServerContext, digests: string[]): Promise<Map<strin
 
 const purlType = (purl: string): string => /^pkg:([^/]+)\//.exec(purl)?.[1] ?? "";
 
-export async function overview(ctx: ServerContext) {
-  const today = ctx.clock().toISOString().slice(0, 10);
-  const images = await ctx.db.selectFrom("images").select(["digest", "counts", "last_seen", "os", "os_eol_date"]).execute();
-  const findings: Partial<Record<Severity, number>> = {};
-  for (const i of images) {
-    const c = JSON.parse(i.counts) as Record<string, number>;
-    for (const s of SEVERITIES) findings[s] = (findings[s] ?? 0) + (c[s.toLowerCase()] ?? 0);
+/** Age after which an overview is recomputed (in the background: the stale one is served meanwhile). */
+export const OVERVIEW_TTL_MS = 30_000;
+function overviewTtl(): number {
+  const v = Number(process.env["BULWARK_OVERVIEW_TTL_MS"]);
+  return Number.isFinite(v) && v >= 0 && process.env["BULWARK_OVERVIEW_TTL_MS"] !== "" && process.env["BULWARK_OVERVIEW_TTL_MS"] !== undefined ? v : OVERVIEW_TTL_MS;
+}
+interface Cached { at: number; value?: Overview; pending?: Promise<Overview> }
+const cache = new WeakMap<ServerContext, Cached>();
+export type Overview = Awaited<ReturnType<typeof computeOverview>>;
+
+/**
+ * The overview: its grouped queries read every open finding (about a second for 10,000 images on
+ * a loaded machine), so it is computed at most once per OVERVIEW_TTL_MS per server and served
+ * from memory; past that age the last one is served while a new one is computed. Only the first
+ * request after start waits (the background loop warms it at start-up).
+ */
+export function overview(ctx: ServerContext, maxAgeMs = overviewTtl()): Promise<Overview> {
+  let c = cache.get(ctx);
+  if (!c) cache.set(ctx, (c = { at: 0 }));
+  const entry = c;
+  if (!entry.pending && Date.now() - entry.at >= maxAgeMs) {
+    entry.pending = computeOverview(ctx).then(
+      (v) => ((entry.value = v), (entry.at = Date.now()), (entry.pending = undefined), v),
+      (e: unknown) => {
+        entry.pending = undefined;
+        throw e;
+      },
+    );
+    entry.pending.catch(() => undefined);
   }
+  // maxAgeMs 0 (BULWARK_OVERVIEW_TTL_MS=0): always the newest, waiting for it.
+  return entry.value && (maxAgeMs > 0 || !entry.pending) ? Promise.resolve(entry.value) : entry.pending!;
+}
+
+async function computeOverview(ctx: ServerContext) {
+  const today = ctx.clock().toISOString().slice(0, 10);
+  // images.counts is stored after the (large) inventory column: reading it for every row would
+  // read every inventory on SQLite. Totals come from the findings instead, counts only for the
+  // images listed.
+  const imageCount = Number((await ctx.db.selectFrom("images").select((eb) => eb.fn.countAll<string | number>().as("n")).executeTakeFirst())?.n ?? 0);
   const open = ctx.db.selectFrom("findings").where("resolved_at", "is", null);
-  const fixable = Number((await open.select((eb) => eb.fn.countAll<string | number>().as("n")).where("fixed_version", "is not", null).executeTakeFirst())?.n ?? 0);
+  const totals = await open
+    .select((eb) => ["severity", eb.fn.countAll<string | number>().as("n"), eb.fn.count<string | number>("fixed_version").as("fixable")])
+    .groupBy("severity")
+    .execute();
+  const findings: Partial<Record<Severity, number>> = {};
+  let fixable = 0;
+  for (const t of totals) {
+    const s = (SEVERITIES.includes(t.severity as Severity) ? t.severity : "UNKNOWN") as Severity;
+    findings[s] = (findings[s] ?? 0) + Number(t.n);
+    fixable += Number(t.fixable);
+  }
 
   // Open findings per day: cumulative appearances minus resolutions.
   const start = new Date(Date.parse(`${today}T00:00:00Z`) - (HISTORY_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -58,13 +100,13 @@ export async function overview(ctx: ServerContext) {
     .limit(10)
     .execute();
 
-  const eol = images.filter((i) => i.os_eol_date && i.os_eol_date < today).sort((a, b) => (a.os_eol_date! < b.os_eol_date! ? -1 : 1)).slice(0, 100);
+  const eol = await ctx.db.selectFrom("images").select(["digest", "os", "os_eol_date"]).where("os_eol_date", "<", today).orderBy("os_eol_date").orderBy("digest").limit(100).execute();
   const malicious = await open.select(["image_digest", "package", "version", "vuln_id"]).where((eb) => eb.or([eb("advisory_id", "like", "MAL-%"), eb("vuln_id", "like", "MAL-%")])).limit(100).execute();
-  const recent = [...images].sort((a, b) => (a.last_seen < b.last_seen ? 1 : -1)).slice(0, 50);
+  const recent = await ctx.db.selectFrom("images").select(["digest", "last_seen", "counts"]).orderBy("last_seen", "desc").orderBy("digest").limit(50).execute();
   const names = await namesOf(ctx, [...new Set([...eol.map((i) => i.digest), ...malicious.map((m) => m.image_digest), ...recent.map((i) => i.digest)])]);
   const rev = Object.fromEntries(Object.entries(RANK).map(([k, v]) => [v, k])) as Record<number, Severity>;
   return {
-    images: images.length,
+    images: imageCount,
     findings,
     fixable,
     history: { days, series },

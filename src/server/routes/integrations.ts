@@ -4,6 +4,7 @@
 // BULWARK_WATCH_TICK_MS (default 30 s).
 import type { RoutePlugin } from "../app.js";
 import type { ServerContext } from "../context.js";
+import { overview } from "../integrations/dashboard.js";
 import { startCredentialedWorkers } from "../integrations/harbor.js";
 import { pollNewFindings, sendDue } from "../integrations/notify.js";
 import { runDueWatches } from "../integrations/watches.js";
@@ -40,6 +41,8 @@ export const integrationJobs: RoutePlugin = (app, ctx) => {
       }),
     );
     stops.push(every(ms("BULWARK_WATCH_TICK_MS", 30_000), "watches", ctx, () => runDueWatches(ctx)));
+    // The dashboard's overview, computed ahead of the first visit.
+    void overview(ctx).catch((e: unknown) => ctx.log.warn(`dashboard overview: ${e instanceof Error ? e.message : String(e)}`));
   });
   app.addHook("onClose", async () => {
     await Promise.all(stops.map((s) => s()));
