@@ -16,11 +16,14 @@ import { createServerToken, startServer, type RunningServer } from "../../src/se
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage, type BuiltImage } from "../support/image-builder.js";
 import { freePort, REGISTRY_AUTH_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { POSTGRES_TOOLS, startPostgres, type PostgresServer } from "../support/postgres.js";
 import { missingTool } from "../support/tools.js";
 
-const work = mkdtempSync(join(tmpdir(), "bw-integrations-"));
-const DB = join(work, "advisories.db");
-const SERVER_DB = join(work, "server.db");
+const noRegistry = missingTool("server integration tests", REGISTRY_AUTH_TOOLS);
+const BACKENDS = [
+  { name: "SQLite", skip: noRegistry !== undefined },
+  { name: "PostgreSQL", skip: (noRegistry ?? missingTool("server integration tests on PostgreSQL", POSTGRES_TOOLS)) !== undefined },
+];
 
 interface Hook { headers: http.IncomingHttpHeaders; raw: string }
 
@@ -34,7 +37,11 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
   }
 }
 
-describe.skipIf(missingTool("server integration tests", REGISTRY_AUTH_TOOLS) !== undefined)("server integrations", () => {
+for (const backend of BACKENDS) describe.skipIf(backend.skip)(`server integrations on ${backend.name}`, () => {
+  const work = mkdtempSync(join(tmpdir(), "bw-integrations-"));
+  const DB = join(work, "advisories.db");
+  let SERVER_DB = join(work, "server.db");
+  let pgServer: PostgresServer | undefined;
   let reg: RegistryServer;
   let server: RunningServer;
   let receiver: http.Server;
@@ -86,6 +93,10 @@ describe.skipIf(missingTool("server integration tests", REGISTRY_AUTH_TOOLS) !==
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/bulwark-secret-path`;
 
+    if (backend.name === "PostgreSQL") {
+      pgServer = await startPostgres();
+      SERVER_DB = pgServer.url;
+    }
     for (const role of ["admin", "scanner", "reader"]) tokens[role] = (await createServerToken(SERVER_DB, `t-${role}`, role)).token;
     server = await startServer({ database: SERVER_DB, listen: "127.0.0.1:0", workers: 1, advisoryDb: DB, cacheDir: join(work, "cache"), quiet: true });
 
@@ -94,6 +105,7 @@ describe.skipIf(missingTool("server integration tests", REGISTRY_AUTH_TOOLS) !==
 
   afterAll(async () => {
     await server?.close();
+    await pgServer?.stop();
     await reg?.stop();
     receiver?.closeAllConnections();
     await new Promise((r) => receiver?.close(r));
