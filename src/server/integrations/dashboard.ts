@@ -25,14 +25,27 @@ function overviewTtl(): number {
   const v = Number(process.env["BULWARK_OVERVIEW_TTL_MS"]);
   return Number.isFinite(v) && v >= 0 && process.env["BULWARK_OVERVIEW_TTL_MS"] !== "" && process.env["BULWARK_OVERVIEW_TTL_MS"] !== undefined ? v : OVERVIEW_TTL_MS;
 }
-interface Cached { at: number; value?: Overview; pending?: Promise<Overview> }
+interface Cached { at: number; signal?: string; value?: Overview; pending?: Promise<Overview> }
 const cache = new WeakMap<ServerContext, Cached>();
 export type Overview = Awaited<ReturnType<typeof computeOverview>>;
+/** Even with no visible change (resolutions do not move the signal), recompute this often. */
+const MAX_STALE_MS = 5 * 60_000;
 
 /**
- * The overview: its grouped queries read every open finding (about a second for 10,000 images on
- * a loaded machine), so it is computed at most once per OVERVIEW_TTL_MS per server and served
- * from memory; past that age the last one is served while a new one is computed. Only the first
+ * A cheap fingerprint of the stored data (indexed lookups only): images added or re-seen, new
+ * findings. On SQLite the overview's queries run on the event loop, so they are not repeated
+ * while nothing changed.
+ */
+async function changeSignal(ctx: ServerContext): Promise<string> {
+  const img = await ctx.db.selectFrom("images").select((eb) => [eb.fn.countAll<string | number>().as("n"), eb.fn.max("last_seen").as("seen")]).executeTakeFirst();
+  const f = await ctx.db.selectFrom("findings").select((eb) => eb.fn.max("first_seen").as("first")).executeTakeFirst();
+  return `${String(img?.n)}|${String(img?.seen)}|${String(f?.first)}`;
+}
+
+/**
+ * The overview: its grouped queries read every open finding (seconds for 10,000 images on SQLite,
+ * where they block the event loop), so it is served from memory and recomputed in the background
+ * when it is older than the TTL and the data changed (or after MAX_STALE_MS). Only the first
  * request after start waits (the background loop warms it at start-up).
  */
 export function overview(ctx: ServerContext, maxAgeMs = overviewTtl()): Promise<Overview> {
@@ -40,13 +53,15 @@ export function overview(ctx: ServerContext, maxAgeMs = overviewTtl()): Promise<
   if (!c) cache.set(ctx, (c = { at: 0 }));
   const entry = c;
   if (!entry.pending && Date.now() - entry.at >= maxAgeMs) {
-    entry.pending = computeOverview(ctx).then(
-      (v) => ((entry.value = v), (entry.at = Date.now()), (entry.pending = undefined), v),
-      (e: unknown) => {
-        entry.pending = undefined;
-        throw e;
-      },
-    );
+    entry.pending = (async () => {
+      const signal = await changeSignal(ctx);
+      if (maxAgeMs > 0 && entry.value && signal === entry.signal && Date.now() - entry.at < MAX_STALE_MS) return entry.value;
+      const v = await computeOverview(ctx);
+      entry.value = v;
+      entry.signal = signal;
+      entry.at = Date.now();
+      return v;
+    })().finally(() => (entry.pending = undefined));
     entry.pending.catch(() => undefined);
   }
   // maxAgeMs 0 (BULWARK_OVERVIEW_TTL_MS=0): always the newest, waiting for it.
