@@ -16,6 +16,8 @@ interface ServerFlags {
   dbRepository?: string;
   leaseSeconds?: string;
   maxUpload?: string;
+  refreshMinutes?: string;
+  queueCheckSeconds?: string;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -44,6 +46,10 @@ function serverOptions(flags: ServerFlags) {
   if (lease !== undefined) o.leaseSeconds = lease;
   const maxUpload = count("--max-upload-mb", flags.maxUpload, 1, 4096);
   if (maxUpload !== undefined) o.maxUploadBytes = maxUpload * 1024 * 1024;
+  const refresh = count("--refresh-minutes", flags.refreshMinutes, 0, 7 * 24 * 60);
+  if (refresh !== undefined) o.refreshMinutes = refresh;
+  const check = count("--queue-check-seconds", flags.queueCheckSeconds, 1, 3600);
+  if (check !== undefined) o.maintenanceIntervalSeconds = check;
   if (flags.quiet) o.quiet = true;
   return o;
 }
@@ -56,6 +62,9 @@ const common = (cmd: Command): Command =>
     .option("--cache-dir <dir>", "layer cache directory (shared by the workers of one machine)")
     .option("--insecure", "allow plain HTTP and unverified TLS for registries being scanned")
     .option("--lease-seconds <n>", "scan job lease: a killed worker's job runs again after it (default 900)")
+    .option("--queue-check-seconds <n>", "PostgreSQL: how often expired leases are looked for (default 60)")
+    .option("--offline", "never download advisories (scans and refreshes use the local database as it is)")
+    .option("--db-repository <url|dir>", "where advisory updates come from (as db update)")
     .option("-q, --quiet", "only warnings and errors on stderr")
     .option("--debug", "show stack traces on errors");
 
@@ -77,8 +86,7 @@ export function registerServer(program: Command, hooks: { setDebug: (on: boolean
     .option("--listen <addr>", "HOST:PORT to listen on (default 127.0.0.1:8080)")
     .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (with --tls-key)")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
-    .option("--offline", "never download advisories (refresh re-reads the local database)")
-    .option("--db-repository <url|dir>", "where advisory updates come from (as db update)")
+    .option("--refresh-minutes <n>", "update advisories and re-match stored images this often (default 360; 0 = only on request)")
     .option("--max-upload-mb <n>", "largest report upload accepted (default 64)")
     .action(async (flags: ServerFlags) => {
       hooks.setDebug(!!flags.debug);
@@ -98,7 +106,9 @@ export function registerServer(program: Command, hooks: { setDebug: (on: boolean
     .requiredOption("--role <role>", "admin, scanner (may submit scans and uploads) or reader")
     .option("--database <url|file>", "postgres://… or a SQLite file (default: $XDG_DATA_HOME/bulwark/server.db)")
     .option("--debug", "show stack traces on errors")
-    .action(async (flags: { name: string; role: string; database?: string; debug?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      // --database may be parsed by `server` itself (commander gives parent options precedence).
+      const flags = cmd.optsWithGlobals<{ name: string; role: string; database?: string; debug?: boolean }>();
       hooks.setDebug(!!flags.debug);
       const { createServerToken } = await loadServer();
       const t = await createServerToken(flags.database, flags.name, flags.role);

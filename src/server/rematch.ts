@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import { AdvisoryDB, dbStatus, matchPackages, updateDb, type Package, type Report } from "../index.js";
 import type { ServerContext } from "./context.js";
-import { applyFindings, refreshCounts } from "./store.js";
+import { applyFindings, lockImage, refreshCounts } from "./store.js";
 
 export interface RematchResult {
   /** Advisory records new, changed or removed since the last re-match. */
@@ -131,6 +131,7 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
       const inventories = await ctx.db.selectFrom("images").select(["digest", "inventory"]).where("digest", "in", part).execute();
       await ctx.db.transaction().execute(async (trx) => {
         for (const row of inventories) {
+          await lockImage(trx, ctx.dialect, row.digest);
           const inv = JSON.parse(row.inventory) as Report;
           const idxs = [...(work.get(row.digest) ?? [])].filter((i) => i >= 0 && i < inv.packages.length);
           const subset: Package[] = idxs.map((i) => inv.packages[i]!);

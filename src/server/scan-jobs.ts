@@ -76,6 +76,7 @@ export function scanJobHandler(ctx: ServerContext, opts: ScanWorkerOptions = {})
     const { scanId, image } = job.data;
     const row = await ctx.db.selectFrom("scans").select(["status"]).where("id", "=", scanId).executeTakeFirst();
     if (!row || row.status === "done") return; // finished by an earlier attempt whose ack was lost
+    ctx.log.info(`scan ${scanId} ${image} attempt ${job.attempt} started (pid ${process.pid})`);
     await ctx.db.updateTable("scans").set({ status: "running", started_at: ctx.clock().toISOString(), attempts: job.attempt }).where("id", "=", scanId).execute();
     const scanOpts: ScanOptions = {
       scanners: ["package", "vuln"],
@@ -86,7 +87,7 @@ export function scanJobHandler(ctx: ServerContext, opts: ScanWorkerOptions = {})
     try {
       const report = await scan(`registry:${image}`, scanOpts);
       const { registry, repository } = splitReference(image);
-      const { digest } = await storeReport(ctx.db, report, { now: ctx.clock(), names: [image], registry, repository, scanId });
+      const { digest } = await storeReport(ctx.db, report, { now: ctx.clock(), names: [image], registry, repository, scanId, dialect: ctx.dialect });
       ctx.log.info(`scan ${scanId} ${image} done: ${digest}`);
       opts.onDone?.(scanId, digest);
     } catch (e) {

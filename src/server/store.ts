@@ -1,9 +1,9 @@
 // Writes one image's inventory and findings, in one transaction, and keeps the finding history:
 // a finding that disappears is resolved (resolved_at), one that (re)appears gets first_seen.
 import { createHash } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { matchPackages, type OSInfo, type Package, type Report, type Vulnerability } from "../index.js";
-import type { Database } from "./db/schema.js";
+import type { Database, FindingsTable } from "./db/schema.js";
 
 export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] as const;
 
@@ -37,6 +37,16 @@ export interface StoreOptions {
   repository?: string | null;
   /** Scan row to mark done in the same transaction. */
   scanId?: string;
+  /** PostgreSQL: writers of one digest take a transaction-scoped advisory lock first. */
+  dialect?: "sqlite" | "postgres";
+}
+
+/**
+ * Serialises writers of one image on PostgreSQL (two tags of one digest scanned at once, a scan
+ * during a re-match). SQLite transactions are serialised by the database already.
+ */
+export async function lockImage(trx: Transaction<Database>, dialect: "sqlite" | "postgres" | undefined, digest: string): Promise<void> {
+  if (dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(hashtext(${"bulwark-image:" + digest}))`.execute(trx);
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -48,6 +58,7 @@ export async function storeReport(db: Kysely<Database>, report: Report, opts: St
   const inv = storedInventory(report);
   const os = report.artifact.os;
   return db.transaction().execute(async (trx) => {
+    await lockImage(trx, opts.dialect, digest);
     const existing = await trx.selectFrom("images").select("digest").where("digest", "=", digest).executeTakeFirst();
     const row = {
       registry: opts.registry ?? null,
@@ -106,7 +117,7 @@ export async function applyFindings(trx: Db, digest: string, packages: readonly 
   packages.forEach((p, i) => {
     if (!idxByPurl.has(p.purl)) idxByPurl.set(p.purl, i);
   });
-  let q = trx.selectFrom("findings").select(["vuln_id", "purl", "resolved_at"]).where("image_digest", "=", digest);
+  let q = trx.selectFrom("findings").select(["vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data"]).where("image_digest", "=", digest);
   if (scope) {
     if (scope.size === 0) return { added: 0, resolved: 0, addedIds: [] };
     q = q.where("purl", "in", [...scope]);
@@ -116,6 +127,7 @@ export async function applyFindings(trx: Db, digest: string, packages: readonly 
   const seen = new Set<string>();
   let added = 0;
   const addedIds: string[] = [];
+  const inserts: Insertable<FindingsTable>[] = [];
   for (const v of vulns) {
     const key = findingKey(v.id, v.package.purl);
     if (seen.has(key)) continue;
@@ -132,9 +144,11 @@ export async function applyFindings(trx: Db, digest: string, packages: readonly 
     };
     const prev = old.get(key);
     if (!prev) {
-      await trx.insertInto("findings").values({ image_digest: digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: now, resolved_at: null }).execute();
+      inserts.push({ image_digest: digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: now, resolved_at: null });
       added++;
       addedIds.push(v.id);
+    } else if (prev.resolved_at === null && prev.data === values.data && prev.pkg_idx === values.pkg_idx && prev.layer === values.layer) {
+      // Unchanged: no write (a re-match mostly confirms what is stored).
     } else {
       const reopened = prev.resolved_at !== null;
       await trx
@@ -150,6 +164,7 @@ export async function applyFindings(trx: Db, digest: string, packages: readonly 
       }
     }
   }
+  for (let i = 0; i < inserts.length; i += 50) await trx.insertInto("findings").values(inserts.slice(i, i + 50)).execute();
   let resolved = 0;
   for (const [key, r] of old) {
     if (seen.has(key) || r.resolved_at !== null) continue;

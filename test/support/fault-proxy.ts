@@ -18,12 +18,20 @@ export interface FaultProxy {
 /** Returns true when it answered the request itself. */
 export type Fault = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean;
 
-export async function startFaultProxy(upstream: string, fault: Fault = () => false): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /** Milliseconds to hold a request before relaying it (slow registries, long-running scans). */
+  delayMs?: (req: http.IncomingMessage, url: URL) => number;
+}
+
+export async function startFaultProxy(upstream: string, fault: Fault = () => false, opts: FaultProxyOptions = {}): Promise<FaultProxy> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", `http://${upstream}`);
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (fault(req, res, url)) return;
+    const delay = opts.delayMs?.(req, url) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (req.destroyed) return;
     const out = http.request(
       { host: url.hostname, port: url.port, method: req.method, path: url.pathname + url.search, headers: { ...req.headers, host: upstream } },
       (up) => {

@@ -90,7 +90,7 @@ export const reportRoutes: RoutePlugin = (app, ctx) => {
         .values({ id: scanId, image: target, status: "running", digest: null, error: null, source: "upload", requested_by: req.principal!.name, created_at: now.toISOString(), started_at: now.toISOString(), finished_at: null })
         .execute();
       const where = report.artifact.type === "registry" ? splitReference(report.artifact.target.replace(/^registry:(\/\/)?/, "")) : { registry: null, repository: null };
-      const { digest } = await storeReport(ctx.db, report, { now, scanId, registry: where.registry, repository: where.repository });
+      const { digest } = await storeReport(ctx.db, report, { now, scanId, registry: where.registry, repository: where.repository, dialect: ctx.dialect });
       await ctx.audit(req.principal!, "report.upload", digest, { target, packages: report.packages.length });
       return reply.status(201).send({ digest, scanId, findings: report.vulnerabilities.length });
     },
