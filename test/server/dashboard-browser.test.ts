@@ -167,7 +167,8 @@ describe.skipIf(noChromium !== undefined || !existsSync(ASSETS))("dashboard in C
     await page.getByLabel("Repositories (globs, comma-separated)").fill("team/*, prod/**");
     await page.getByRole("button", { name: "Add watch" }).click();
     await page.getByRole("status").filter({ hasText: "Watch added" }).waitFor();
-    await expect(page.locator("section", { has: page.getByRole("heading", { name: "Registry watches" }) }).innerText()).resolves.toContain("team/*, prod/**");
+    // The list reloads after the change: wait for it.
+    await expect.poll(() => page.locator("section", { has: page.getByRole("heading", { name: "Registry watches" }) }).innerText(), { timeout: 10_000 }).toContain("team/*, prod/**");
     await page.locator("#r-name").fill("criticals to chat");
     await page.getByLabel("Webhook URL").fill("https://hooks.example.com/services/T000/B000/XXXXSECRET");
     await page.getByLabel("Minimum severity").selectOption("CRITICAL");
@@ -175,8 +176,9 @@ describe.skipIf(noChromium !== undefined || !existsSync(ASSETS))("dashboard in C
     await page.getByRole("button", { name: "Add rule" }).click();
     await page.getByRole("status").filter({ hasText: "Rule added" }).waitFor();
     expect(await page.getByRole("status").innerText()).toMatch(/whsec_/);
-    const rules = await page.locator("section", { has: page.getByRole("heading", { name: "Notification rules" }) }).innerText();
-    expect(rules).toContain("criticals to chat");
+    const section = page.locator("section", { has: page.getByRole("heading", { name: "Notification rules" }) });
+    await expect.poll(() => section.innerText(), { timeout: 10_000 }).toContain("criticals to chat");
+    const rules = await section.innerText();
     expect(rules).not.toContain("XXXXSECRET");
     expect(await axe(page)).toEqual([]);
     await shoot(page, "settings");
