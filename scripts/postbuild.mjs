@@ -29,3 +29,4 @@ if (existsSync(entry)) {
   chmodSync(out, 0o755);
 }
 if (existsSync(worker)) await build({ ...common, entryPoints: [worker], outfile: workerOut });
+await import("./build-dashboard.mjs");

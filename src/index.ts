@@ -25,6 +25,7 @@ export {
   signImage, attestImage, verifyImageSignatures, verifyImageAttestations, generateKeyPair, keylessBundleVerifier, verifyLegacyKeylessSignature, loadPrivateKey, loadPublicKey, predicateTypeUri, attestedSbom, PREDICATE_TYPES, cosignPolicyVerifier,
   type ImageVerification, type AttestationVerification, type BundleVerifier, type VerifyPolicy,
 } from "./sigstore/cosign/index.js";
+export { listRepositories, listTags, type ListLimits, type ListResult } from "./registry/list.js";
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
 export { checkHost, hostRules, hostAsReport, hostJson, hostTable, ESCAPES, type HostOptions, type HostReport, type HostFinding, type HostRuleMeta, type RuntimeComponent, type RuntimeVulnerability } from "./host/index.js";
 export {

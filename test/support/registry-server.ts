@@ -27,6 +27,8 @@ export interface RegistryOptions {
   htpasswd?: { user: string; password: string };
   /** The IP to listen on and to name the registry by (default 127.0.0.1). */
   address?: string;
+  /** The port (default: a free one), for tests that must name the registry before it starts. */
+  port?: number;
   /** Serve HTTPS (http.tls): PEM files; minimumTls as the config spells it (tls1.0 … tls1.3). */
   tls?: { certificate: string; key: string; minimumTls?: string; cipherSuites?: string[] };
   /** storage.delete.enabled (default true). */
@@ -66,7 +68,7 @@ function ping(url: string): Promise<number> {
 export async function startRegistry(opts: RegistryOptions = {}): Promise<RegistryServer> {
   const registryBinary = toolPath("docker-registry");
   const dir = mkdtempSync(join(tmpdir(), "bw-registry-"));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const host = `${opts.address ?? "127.0.0.1"}:${port}`;
   mkdirSync(join(dir, "data"));
   const lines = [

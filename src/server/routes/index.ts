@@ -5,6 +5,11 @@ import { scanRoutes } from "./scans.js";
 import { imageRoutes } from "./images.js";
 import { advisoryRoutes } from "./advisories.js";
 import { reportRoutes } from "./reports.js";
+import { harborRoutes } from "./harbor.js";
+import { notificationRoutes } from "./notifications.js";
+import { watchRoutes } from "./watches.js";
+import { dashboardRoutes } from "./dashboard.js";
+import { integrationJobs } from "./integrations.js";
 
 export const ROUTES: readonly RoutePlugin[] = [
   healthRoutes,
@@ -12,4 +17,9 @@ export const ROUTES: readonly RoutePlugin[] = [
   imageRoutes,
   advisoryRoutes,
   reportRoutes,
+  harborRoutes,
+  notificationRoutes,
+  watchRoutes,
+  dashboardRoutes,
+  integrationJobs,
 ];

@@ -3,6 +3,7 @@
 // edited once released: add a new one.
 import type { Kysely } from "kysely";
 import { core } from "./0001_core.js";
+import { integrations } from "./0100_integrations.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -13,4 +14,5 @@ export interface ServerMigration {
 
 export const MIGRATIONS: readonly ServerMigration[] = [
   core,
+  integrations,
 ];
