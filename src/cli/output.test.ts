@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -26,6 +27,24 @@ function failStdout(code: string): void {
 }
 
 describe("writeOutput", () => {
+  it("writes into a named pipe in place: the pipe stays a pipe (as /dev/null must)", async () => {
+    const fifo = join(work, "pipe");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // A reader on the other end, collecting what arrives.
+    const reader = spawn("cat", [fifo]);
+    let got = "";
+    reader.stdout.on("data", (d: Buffer) => (got += d.toString()));
+    const closed = new Promise((r) => reader.on("close", r));
+    // Were the pipe replaced by a file, the reader would wait for ever.
+    const timer = setTimeout(() => reader.kill(), 5000);
+    await writeOutput(["a", "b"], fifo);
+    await closed;
+    clearTimeout(timer);
+    expect(got).toBe("ab\n");
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(work).filter((f) => f.includes(".tmp"))).toEqual([]);
+  }, 15_000);
+
   it("writes pieces to a file and ends it with a newline", async () => {
     const file = join(work, "pieces.json");
     await writeOutput(["{", '"a": 1', "}"], file);

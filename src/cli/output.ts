@@ -1,6 +1,6 @@
 // Writes a report to stdout or to a file, atomically: a failed run never leaves half a file.
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, renameSync, unlinkSync, write } from "node:fs";
+import { closeSync, openSync, renameSync, statSync, unlinkSync, write } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import { UserError } from "../index.js";
 
@@ -68,6 +68,16 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
 }
 
+/** An existing path that is not a regular file or a directory: a device, a FIFO, a socket. */
+function isSpecialFile(file: string): boolean {
+  try {
+    const st = statSync(file);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A writer's own error (a bug) is passed on as it is; failed writes become one-line user errors.
  * When a writer fails part-way, stdout has the first part; a file is never left behind.
@@ -85,6 +95,22 @@ export async function writeOutput(text: string | Iterable<string>, file: string 
       // The reader went away (`| head`): the rest is not wanted, and the exit code stays the run's.
       if (e.code === "EPIPE") return;
       throw new UserError("INPUT", `cannot write output to stdout (${e.code ?? e.message})`);
+    }
+    return;
+  }
+  if (isSpecialFile(file)) {
+    // `-o /dev/null`, a named pipe, /dev/stdout: written in place. Renaming a temporary file over
+    // it would replace the device or pipe with a regular file.
+    try {
+      const fd = openSync(file, "w");
+      try {
+        await writePieces(pieces, fileSink(fd));
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      if (!isSystemError(e)) throw e;
+      throw new UserError("INPUT", `${file}: cannot write output (${e.code ?? e.message})`);
     }
     return;
   }
