@@ -2,7 +2,7 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { clusterJsonChunks, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type Report, type ScanOptions } from "../index.js";
+import { clusterJsonChunks, loadCelPolicies, rbacReach, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type Report, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 interface Flags {
@@ -16,6 +16,8 @@ interface Flags {
   images: boolean;
   usePullSecrets?: boolean;
   server?: string;
+  policyDir?: string;
+  simpleReach?: boolean;
   token?: string;
   severity?: string;
   ignoreUnfixed?: boolean;
@@ -70,6 +72,8 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
     .option("--concurrency <n>", "images scanned at once", "2")
     .option("--top <n>", "table: how many top risks to show", "10")
     .option("--exit-code <n>", "exit with this code when any misconfiguration or vulnerability is reported (0 otherwise)")
+    .option("--policy-dir <dir>", "also apply the ValidatingAdmissionPolicies (CEL) in this directory, with their bindings and params")
+    .option("--simple-reach", "rank exposure with direct ServiceAccount bindings only (faster on very large clusters), not the full RBAC escalation analysis")
     .option("--server <url>", "also send each running image's inventory to a Bulwark server (POST /api/v1/reports)")
     .option("--token <token>", "API token for --server (default: $BULWARK_TOKEN)"))))
     .option("-q, --quiet", "no progress or warnings on stderr")
@@ -99,6 +103,10 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
         imageScan,
         imageConcurrency: positive(flags.concurrency, "--concurrency"),
         components: scanners.includes("vuln") ? vuln : false,
+        // ServiceAccount reach for the risk ranking: the RBAC engine (aggregation, groups,
+        // escalation hops), as `k8s escalation` computes it.
+        ...(flags.simpleReach ? {} : { reach: rbacReach }),
+        ...(flags.policyDir ? { celPolicies: loadCelPolicies(flags.policyDir) } : {}),
       };
       if (severities) opts.severities = severities;
       if (flags.server) {

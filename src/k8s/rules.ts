@@ -63,6 +63,11 @@ function clusterOwn(o: K8sObject): boolean {
   return o.kind === "Service" && o.metadata.namespace === "default" && o.metadata.name === "kubernetes";
 }
 
+/** The cluster's non-workload objects the rules check (RBAC, namespaces, services, …). */
+export function clusterObjects(snap: ClusterSnapshot): K8sObject[] {
+  return CHECKED.flatMap((key) => snap.objects[key].filter((o) => !clusterOwn(o)));
+}
+
 export interface RuleRun {
   findings: Misconfiguration[];
   errors: ReportError[];
@@ -91,7 +96,7 @@ export function runClusterRules(snap: ClusterSnapshot, workloads: Workload[]): R
     const v = ns === undefined || RBAC.has(o.kind) ? PSS_LATEST : policyOf(ns).version;
     scannerFor(v).add(kubectlRef(o), JSON.stringify(o));
   };
-  for (const key of CHECKED) for (const o of snap.objects[key]) if (!clusterOwn(o)) add(o);
+  for (const o of clusterObjects(snap)) add(o);
   for (const w of workloads) add(w.obj);
   const findings: Misconfiguration[] = [];
   const errors: ReportError[] = [];

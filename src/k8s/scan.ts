@@ -10,8 +10,9 @@ import { collectCluster, type CollectOptions } from "./collect.js";
 import { componentPackages, componentsOf, type Component } from "./components.js";
 import { rankRisks, type Risk, type VulnFacts } from "./exposure.js";
 import type { ReachFunction } from "./reach.js";
-import { runClusterRules, satisfiedLevel, violates, type PssLevel } from "./rules.js";
-import type { ClusterSnapshot, CollectError } from "./snapshot.js";
+import { celFindings, type CelPolicySet } from "./cel/index.js";
+import { clusterObjects, runClusterRules, satisfiedLevel, violates, type PssLevel } from "./rules.js";
+import { kubectlRef, type ClusterSnapshot, type CollectError } from "./snapshot.js";
 import { podImages, workloadsOf, type RunningImage } from "./workloads.js";
 import { connect } from "./client.js";
 import { credentialsFor, type RegistryCredential } from "./pull-secrets.js";
@@ -35,6 +36,8 @@ export interface ClusterScanOptions {
   pullSecrets?: boolean;
   /** ServiceAccount reach for the ranking (default: the built-in simple check). */
   reach?: ReachFunction;
+  /** Users' ValidatingAdmissionPolicies (CEL), applied to the live objects like the built-in rules. */
+  celPolicies?: CelPolicySet;
   now?: Date;
   onImage?: (e: { ref: string; index: number; total: number; status: ImageResult["status"] }) => void;
   /** Each running image's full report as it is scanned (e.g. to send the inventory to the Bulwark server). */
@@ -132,6 +135,13 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   const snap = opts.snapshot ?? (await collectCluster(opts.collect));
   const workloads = workloadsOf(snap);
   const rules = runClusterRules(snap, workloads);
+  if (opts.celPolicies) {
+    // Every object the built-in rules read, each workload through its top object (a Deployment,
+    // not its ReplicaSets and pods), at its kubectl reference.
+    const items = [...clusterObjects(snap), ...workloads.map((w) => w.obj)].map((obj) => ({ obj, path: kubectlRef(obj) }));
+    const namespaces = new Map(snap.objects.namespaces.map((n) => [n.metadata.name, n]));
+    rules.findings.push(...celFindings(items, opts.celPolicies, namespaces));
+  }
   const findings = rules.findings.filter((f) => !opts.severities || opts.severities.includes(f.severity));
   const errors: ClusterScanReport["errors"] = [...collectErrors(snap.errors), ...rules.errors];
 

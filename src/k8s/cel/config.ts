@@ -62,12 +62,22 @@ export function celMisconfigurations(paths: string[], policyDir: string | CelPol
   const errors: ReportError[] = [];
   const found = manifests(paths, errors);
   const namespaces = new Map(found.filter((f) => f.obj.kind === "Namespace" && f.obj.metadata?.name).map((f) => [f.obj.metadata!.name!, f.obj]));
+  return { misconfigurations: celFindings(found, policies, namespaces, opts), errors };
+}
+
+/**
+ * The policies' violations by the objects, as misconfigurations at each object's `path` (and
+ * `line`, for files): for manifests on disk, and for live objects (`bulwark k8s scan`, where
+ * the path is the object's kubectl reference).
+ */
+export function celFindings(items: { obj: K8sObject; path: string; line?: number }[], policies: CelPolicySet, namespaces: Map<string, K8sObject>, opts: { severities?: string[] } = {}): Misconfiguration[] {
   const byName = new Map(policies.policies.map((p) => [p.name, p]));
+  const objects = items.map((x) => x.obj);
   const misconfigurations: Misconfiguration[] = [];
-  for (const f of found) {
+  for (const f of items) {
     // Policies themselves and their bindings are not checked against policies.
     if (f.obj.kind === "ValidatingAdmissionPolicy" || f.obj.kind === "ValidatingAdmissionPolicyBinding") continue;
-    for (const v of evaluateCelPolicies(f.obj, { policies, namespaces, objects: found.map((x) => x.obj) })) {
+    for (const v of evaluateCelPolicies(f.obj, { policies, namespaces, objects })) {
       const p = byName.get(v.policy);
       const sevText = (p?.annotations[SEVERITY_ANNOTATION] ?? "").toUpperCase() as RuleSeverity;
       const severity: RuleSeverity = v.error ? "MEDIUM" : SEVERITIES.includes(sevText) ? sevText : "MEDIUM";
@@ -75,20 +85,21 @@ export function celMisconfigurations(paths: string[], policyDir: string | CelPol
       const md = f.obj.metadata ?? {};
       const resource: Misconfiguration["resource"] = { kind: String(f.obj.kind), name: md.name ?? "" };
       if (md.namespace) resource.namespace = md.namespace;
-      misconfigurations.push({
+      const finding: Misconfiguration = {
         ruleId: v.policy,
         severity,
         title: p?.annotations[TITLE_ANNOTATION] ?? `ValidatingAdmissionPolicy ${v.policy}`,
         message: `${v.message}${v.binding ? ` (binding ${v.binding}, ${v.actions.join(",")})` : ""}`,
         path: f.path,
-        line: f.line,
+        ...(f.line !== undefined ? { line: f.line } : {}),
         resource,
         remediation: v.error ? "Fix the policy expression or the object so that it evaluates" : `Change the object so that ${v.expression ?? "the policy"} holds`,
         references: {},
-      });
+      };
+      misconfigurations.push(finding);
     }
   }
-  return { misconfigurations, errors };
+  return misconfigurations;
 }
 
 /** Adds CEL findings to a `bulwark config` report, keeping its order (by path, then line). */

@@ -18,13 +18,25 @@ function graphFor(snap: ClusterSnapshot): EscalationGraph {
   return g;
 }
 
+const namespaceLists = new WeakMap<ClusterSnapshot, string[]>();
+
+/** Every namespace the snapshot names (computed once per snapshot: the ranking asks per workload). */
+function namespacesOf(snap: ClusterSnapshot): string[] {
+  let list = namespaceLists.get(snap);
+  if (!list) {
+    list = [...new Set([...Object.values(snap.objects).flat().map((o) => o.metadata?.namespace ?? ""), ...snap.objects.namespaces.map((n) => n.metadata.name)])].filter(Boolean).sort();
+    namespaceLists.set(snap, list);
+  }
+  return list;
+}
+
 /** ReachFunction for rankRisks: what the subject reaches directly and through escalation paths. */
 export const rbacReach: ReachFunction = (subject: RankingSubject, snap: ClusterSnapshot): RankingReach => {
   const g = graphFor(snap);
   const s = subject.kind === "ServiceAccount" ? { kind: subject.kind, name: subject.name, namespace: subject.namespace ?? "default" } : { kind: subject.kind, name: subject.name };
   const r = reachOf(g, s);
   const perms = g.node(s).perms;
-  const namespaces = [...new Set([...Object.values(snap.objects).flat().map((o) => o.metadata?.namespace ?? ""), ...snap.objects.namespaces.map((n) => n.metadata.name)])].filter(Boolean).sort();
+  const namespaces = namespacesOf(snap);
   const where = (verb: string, resource: string, subresource?: string): string[] => {
     if (perms.decide({ verb, apiGroup: "", resource, ...(subresource ? { subresource } : {}), namespace: "" }).allowed) return ["*"];
     return namespaces.filter((ns) => perms.decide({ verb, apiGroup: "", resource, ...(subresource ? { subresource } : {}), namespace: ns }).allowed);
