@@ -28,17 +28,17 @@ const announced = new Set<string>();
 /**
  * Why tests needing a real API server must skip, or undefined. Prints one line on the first call
  * for `what`, with the mark `.ci/run` looks for: kube-apiserver comes from $BULWARK_KUBE_APISERVER
- * (CI unpacks ../shared/tools/kube-apiserver-*.xz), etcd from the etcd-server package.
+ * (any release >= 1.30; `.ci/run` provides one), etcd from the etcd-server package.
  */
 export function missingKube(what: string): string | undefined {
   const bin = process.env[KUBE_APISERVER_ENV];
   let reason: string | undefined;
-  if (!bin) reason = `kube-apiserver (set ${KUBE_APISERVER_ENV}; CI unpacks ../shared/tools/kube-apiserver-v1.36.2-linux-amd64.xz)`;
+  if (!bin) reason = `kube-apiserver (set ${KUBE_APISERVER_ENV} to a kube-apiserver binary >= 1.30, e.g. from the Kubernetes release downloads; .ci/run provides one)`;
   else {
     try {
       accessSync(bin, constants.X_OK);
     } catch {
-      reason = `kube-apiserver: ${KUBE_APISERVER_ENV}=${bin} is not an executable file (CI unpacks ../shared/tools/kube-apiserver-v1.36.2-linux-amd64.xz)`;
+      reason = `kube-apiserver: ${KUBE_APISERVER_ENV}=${bin} is not an executable file (a kube-apiserver binary >= 1.30 is needed)`;
     }
   }
   if (reason) {
