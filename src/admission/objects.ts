@@ -2,19 +2,12 @@
 // containers, and where each container's image sits (a JSON Pointer, for /mutate's patches).
 // Objects come from the API server but are treated as hostile: every field is checked for type.
 
+import { CONTAINER_GROUPS, POD_PATHS } from "../misconfig/kubernetes/workload.js";
+
 export type Obj = Record<string, unknown>;
 
-/** Where the pod template lives in each workload kind (JSON Pointer segments). */
-export const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Pod: [],
-  Deployment: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  Job: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"],
-};
+/** Where the pod template lives in each workload kind (JSON Pointer segments): the rules' own table. */
+export const POD_TEMPLATE_PATHS = POD_PATHS;
 
 /** The API group and resource of each kind, for webhook rules (`install`). */
 export const WORKLOAD_RESOURCES: { group: string; resource: string; kind: string }[] = [
@@ -28,7 +21,7 @@ export const WORKLOAD_RESOURCES: { group: string; resource: string; kind: string
   { group: "batch", resource: "cronjobs", kind: "CronJob" },
 ];
 
-const GROUPS = ["initContainers", "containers", "ephemeralContainers"] as const;
+const GROUPS = CONTAINER_GROUPS;
 
 export interface ContainerRef {
   name: string;

@@ -2,8 +2,9 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { clusterJsonChunks, loadCelPolicies, rbacReach, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type Report, type ScanOptions } from "../index.js";
+import { clusterJsonChunks, loadCelPolicies, rbacReach, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
+import { postReport, reportsUrl } from "./server.js";
 
 interface Flags {
   kubeconfig?: string;
@@ -110,10 +111,10 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
       };
       if (severities) opts.severities = severities;
       if (flags.server) {
+        // Checked before the scan starts; a refused upload becomes a warning of the scan.
         const token = flags.token ?? process.env.BULWARK_TOKEN;
-        if (!token) throw new UserError("USAGE", "--server needs a token: --token T or BULWARK_TOKEN");
-        const url = serverUrl(flags.server);
-        opts.onImageReport = (r) => upload(url, token, r);
+        const url = reportsUrl(flags.server, token);
+        opts.onImageReport = async (r) => void (await postReport(url, token!, r));
       }
       if (!flags.quiet && process.stderr.isTTY) opts.onImage = (e) => process.stderr.write(`bulwark: image ${e.index}/${e.total} ${e.ref}: ${e.status}\n`);
       const report = await scanCluster(opts);
@@ -126,31 +127,3 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
     });
 }
 
-function serverUrl(server: string): URL {
-  let base: URL;
-  try {
-    base = new URL(server);
-  } catch {
-    throw new UserError("USAGE", `--server ${JSON.stringify(server)} is not a URL`);
-  }
-  if (base.protocol !== "https:" && base.protocol !== "http:") throw new UserError("USAGE", "--server must be an http:// or https:// URL");
-  return new URL("api/v1/reports", base.href.endsWith("/") ? base.href : base.href + "/");
-}
-
-/** POSTs one image's inventory (the server matches it itself); refusals become warnings of the scan. */
-async function upload(url: URL, token: string, report: Report): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ ...report, vulnerabilities: [], suppressed: undefined }),
-      signal: AbortSignal.timeout(120_000),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { message?: string } }).cause?.message;
-    throw new Error(`upload to ${url.origin} failed: ${cause ?? (e as Error).message}`);
-  }
-  const text = (await res.text()).slice(0, 64 * 1024);
-  if (!res.ok) throw new Error(`upload to ${url.origin} refused (HTTP ${res.status}): ${text.slice(0, 200).replace(/\p{Cc}/gu, "?")}`);
-}

@@ -131,6 +131,11 @@ const UPLOAD_TIMEOUT_MS = 120_000;
 
 /** Sends a scan report to a Bulwark server (POST /api/v1/reports); the server matches it itself. */
 export async function uploadReport(report: Report, server: string, token: string | undefined): Promise<string> {
+  return postReport(reportsUrl(server, token), token!, report);
+}
+
+/** The server's upload endpoint for `--server URL`, checked (with the token) before any work starts. */
+export function reportsUrl(server: string, token: string | undefined): URL {
   if (!token) throw new UserError("USAGE", "--server needs a token: --token T or BULWARK_TOKEN");
   let base: URL;
   try {
@@ -139,7 +144,11 @@ export async function uploadReport(report: Report, server: string, token: string
     throw new UserError("USAGE", `--server ${JSON.stringify(server)} is not a URL`);
   }
   if (base.protocol !== "https:" && base.protocol !== "http:") throw new UserError("USAGE", "--server must be an http:// or https:// URL");
-  const url = new URL("api/v1/reports", base.href.endsWith("/") ? base.href : base.href + "/");
+  return new URL("api/v1/reports", base.href.endsWith("/") ? base.href : base.href + "/");
+}
+
+/** POSTs a report's inventory (POST /api/v1/reports); returns the stored image digest. */
+export async function postReport(url: URL, token: string, report: Report): Promise<string> {
   let res: Response;
   try {
     res = await fetch(url, {

@@ -4,7 +4,8 @@ import { asArray, asObj, isObj, kindLine, str } from "./resource.js";
 import { lineAt, nodeAt } from "../yaml/positions.js";
 import type { PathStep } from "../yaml/positions.js";
 
-const POD_PATHS: Record<string, PathStep[]> = {
+/** Where the pod template lives in each workload kind (also the admission webhook's list of kinds). */
+export const POD_PATHS: Readonly<Record<string, readonly string[]>> = {
   Pod: [],
   Deployment: ["spec", "template"],
   StatefulSet: ["spec", "template"],
@@ -66,7 +67,7 @@ function buildPod(res: Resource): Pod | undefined {
       containers.push({ name: str(c.name) ?? `${group}[${i}]`, group, spec: c, path: [...specPath, group, i], securityContext: asObj(c.securityContext) });
     });
   }
-  return { path: base, specPath, metadata: asObj(cur.metadata), spec, securityContext: asObj(spec.securityContext), containers };
+  return { path: [...base], specPath, metadata: asObj(cur.metadata), spec, securityContext: asObj(spec.securityContext), containers };
 }
 
 function containerNode(res: Resource, c: Container): unknown {
