@@ -33,6 +33,9 @@ const COMMENT_LINE = /^\s*(?:#|\/\/|\/\*|\*|<!--|--|;|%|=begin\b|"""|''')/;
 let blockText: string | undefined;
 let blockRanges: [number, number][] = [];
 
+/** Files whose block documentation rangesOf finds. */
+const BLOCK_DOCS = /\.(?:pyi?|rb|rake|gemspec)$/;
+
 function rangesOf(text: string, path: string): [number, number][] {
   if (blockText === text) return blockRanges;
   const ranges: [number, number][] = [];
@@ -63,12 +66,16 @@ function rangesOf(text: string, path: string): [number, number][] {
  * True when a line of a library file is documentation: a whole-line comment, a line of a
  * docstring or =begin block, or any line of a documentation file.
  */
-export function isLibraryDoc(line: string, path: string | null, text: string, offset: number): boolean {
+export function isLibraryDoc(line: string, path: string | null, where: { readonly text: string; readonly offset: number }): boolean {
   if (!isLibraryPath(path)) return false;
   if (DOC_FILE.test(path!)) return true;
   if (COMMENT_LINE.test(line)) return true;
+  // Only Python and Ruby have block documentation: other files are never decoded whole for it
+  // (\`where\` computes the text and offset on access).
+  if (!BLOCK_DOCS.test(path!)) return false;
+  const offset = where.offset;
   if (offset < 0) return false;
-  const ranges = rangesOf(text, path!);
+  const ranges = rangesOf(where.text, path!);
   if (ranges.length === 0) return false;
   // Binary search: the last range starting at or before the line.
   let lo = 0;

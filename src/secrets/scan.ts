@@ -63,7 +63,7 @@ function scanLine(line: string, path: string | null, ctx: LineContext, fileConte
     if (rule.path && (path === null || !rule.path.test(path))) continue;
     if (rule.allowLine?.some((re) => re.test(line))) continue;
     if (rule.generic && GENERIC_LINE_ALLOW.some((re) => re.test(line))) continue;
-    if (rule.generic && (libraryDoc ??= isLibraryDoc(line, path, ctx.text, ctx.offset))) continue;
+    if (rule.generic && (libraryDoc ??= isLibraryDoc(line, path, ctx))) continue;
     regex.lastIndex = 0;
     for (const m of line.matchAll(regex)) {
       const span = m.indices?.groups?.secret ?? m.indices?.[0];

@@ -1,10 +1,13 @@
-import { run, isCelError } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fixturePath } from "../../../test/support/upstream.js";
 import { parseObjects } from "../rbac/objects.js";
 import { celPolicySet, evaluateCelPolicies, kubernetesFunctions, loadCelPolicies } from "./index.js";
+import { celExt, celLib } from "./lib.js";
+
+// The library as the evaluator loads it (its CommonJS build: values of two copies do not mix).
+const { run, isCelError } = celLib();
+const { strings } = celExt();
 
 const funcs = [...strings, ...kubernetesFunctions()];
 const cel = (e: string) => {

@@ -3,15 +3,25 @@
 // opaque custom types, so a Quantity, URL, IP or CIDR is a map with a hidden type key and a
 // canonical value: equality of two quantities is then equality of their values, as in Kubernetes
 // (`quantity("1Gi") == quantity("1024Mi")`). `type(quantity(...))` says map, not Quantity.
-import { celFunc, celList, celMap, celMethod, CelScalar, isCelList, isCelMap, listType, mapType, type CelFunc, type CelList, type CelMap, type CelValue } from "@bufbuild/cel";
+import type { CelFunc, CelList, CelMap, CelValue } from "@bufbuild/cel";
 import { isIP } from "node:net";
+import { celLib, type Cel } from "./lib.js";
 
 const TYPE_KEY = "\u0000k8s-type";
-const DYN = CelScalar.DYN;
-const OPAQUE = mapType(DYN, DYN);
-const STR = CelScalar.STRING;
-const INT = CelScalar.INT;
-const BOOL = CelScalar.BOOL;
+// Bound from the lazily required library when the functions are first built (kubernetesFunctions):
+// every use below runs inside those functions.
+let celFunc: Cel["celFunc"], celList: Cel["celList"], celMap: Cel["celMap"], celMethod: Cel["celMethod"];
+let isCelList: Cel["isCelList"], isCelMap: Cel["isCelMap"], listType: Cel["listType"], mapType: Cel["mapType"], CelScalar: Cel["CelScalar"];
+let DYN: Cel["CelScalar"]["DYN"], OPAQUE: ReturnType<Cel["mapType"]>, STR: Cel["CelScalar"]["STRING"], INT: Cel["CelScalar"]["INT"], BOOL: Cel["CelScalar"]["BOOL"];
+function bind(): void {
+  if (CelScalar) return;
+  ({ celFunc, celList, celMap, celMethod, isCelList, isCelMap, listType, mapType, CelScalar } = celLib());
+  DYN = CelScalar.DYN;
+  OPAQUE = mapType(DYN, DYN);
+  STR = CelScalar.STRING;
+  INT = CelScalar.INT;
+  BOOL = CelScalar.BOOL;
+}
 
 type Opaque = "Quantity" | "URL" | "IP" | "CIDR";
 
@@ -376,7 +386,6 @@ function regexFuncs(): CelFunc[] {
   ];
 }
 
-const L = listType(DYN);
 function items(l: CelValue): CelValue[] {
   if (!isCelList(l)) throw new Error("no such overload");
   return [...l];
@@ -388,6 +397,7 @@ function order(a: CelValue, b: CelValue): number {
   throw new Error("no such overload: values are not comparable");
 }
 function listFuncs(): CelFunc[] {
+  const L = listType(DYN);
   return [
     celMethod("isSorted", L, [], BOOL, function () {
       const xs = items(this);
@@ -416,5 +426,6 @@ function listFuncs(): CelFunc[] {
 
 /** Every Kubernetes library function this evaluator adds. */
 export function kubernetesFunctions(): CelFunc[] {
+  bind();
   return [...quantityFuncs(), ...ipFuncs(), ...urlFuncs(), ...regexFuncs(), ...listFuncs()];
 }

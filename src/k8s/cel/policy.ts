@@ -2,13 +2,13 @@
 // compiled once with @bufbuild/cel plus the Kubernetes library functions, and evaluated against
 // objects the way the API server's admission plugin does: matchConstraints, then the binding's
 // matchResources and paramRef, matchConditions, variables, validations, failurePolicy.
-import { celEnv, celError, isCelError, parse, plan, type CelError, type CelResult, type CelValue } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
+import type { CelError, CelResult, CelValue } from "@bufbuild/cel";
 import { UserError } from "../../errors.js";
 import { loadObjects, type K8sObject } from "../rbac/objects.js";
 import { BUILTIN_RESOURCES } from "../rbac/resources.js";
 import { selectorMatches, type LabelSelector } from "../rbac/authorizer.js";
 import { kubernetesFunctions } from "./k8s-lib.js";
+import { celExt, celLib } from "./lib.js";
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
 
@@ -68,9 +68,8 @@ const rec = (v: unknown): Record<string, unknown> => (typeof v === "object" && v
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strs = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === "string");
 
-const ENV_FUNCS = [...strings, ...kubernetesFunctions()];
-let env: ReturnType<typeof celEnv> | undefined;
-const celEnvironment = () => (env ??= celEnv({ funcs: ENV_FUNCS }));
+let env: ReturnType<ReturnType<typeof celLib>["celEnv"]> | undefined;
+const celEnvironment = () => (env ??= celLib().celEnv({ funcs: [...celExt().strings, ...kubernetesFunctions()] }));
 
 /** 1-based line:col of an offset in the expression text. */
 export function lineCol(text: string, offset: number): string {
@@ -106,7 +105,7 @@ function compile(policy: string, where: string, text: unknown): Program {
   if (text.length > MAX_EXPRESSION) throw new UserError("USAGE", `policy ${policy}: ${where}: expression longer than ${MAX_EXPRESSION} characters`);
   let parsed;
   try {
-    parsed = parse(text);
+    parsed = celLib().parse(text);
   } catch (e) {
     // "<input>:1:3: found + but expecting end of input"
     const m = /^<input>:(\d+):(\d+): (.*)$/s.exec((e as Error).message);
@@ -119,7 +118,7 @@ function compile(policy: string, where: string, text: unknown): Program {
   walkIdents(parsed.expr, idents);
   const auth = idents.find((i) => i.name === "authorizer");
   if (auth) throw new UserError("USAGE", `policy ${policy}: ${where}: ${JSON.stringify(text)} at ${lineCol(text, positions.get(auth.id) ?? 0)}: authorizer checks need the live API server's authorization and are out of scope offline`);
-  const run = plan(celEnvironment(), parsed) as unknown as Program["run"];
+  const run = celLib().plan(celEnvironment(), parsed) as unknown as Program["run"];
   return { text, where, run, positions };
 }
 
@@ -368,7 +367,7 @@ export function evaluateCelPolicies(obj: K8sObject, ctx: CelContext & { policies
         let skip = false;
         for (const mc of p.matchConditions) {
           const r = mc.program.run(bindings);
-          if (isCelError(r)) {
+          if (celLib().isCelError(r)) {
             fail(mc.program, r);
             skip = true;
             break;
@@ -392,7 +391,7 @@ export function evaluateCelPolicies(obj: K8sObject, ctx: CelContext & { policies
               if (!done) {
                 done = true;
                 const r = v.program.run(bindings);
-                cached = isCelError(r) ? celError(`composited variable "${v.name}" fails to evaluate: ${describeError(v.program, undefined, r)}`) : r;
+                cached = celLib().isCelError(r) ? celLib().celError(`composited variable "${v.name}" fails to evaluate: ${describeError(v.program, undefined, r)}`) : r;
               }
               return cached;
             },
@@ -400,7 +399,7 @@ export function evaluateCelPolicies(obj: K8sObject, ctx: CelContext & { policies
         }
         for (const val of p.validations) {
           const r = val.program.run(bindings);
-          if (isCelError(r)) {
+          if (celLib().isCelError(r)) {
             fail(val.program, r);
             continue;
           }
