@@ -4,7 +4,7 @@ import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, registr
 import { Option, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { admission, cosignPolicyVerifier, evaluateCelPolicies, loadCelPolicies, loadPolicy, parseDuration, toolVersion, UserError, type CelPolicySet, type PolicyCheckOptions, type ScanOptions } from "../index.js";
+import { admission, cosignPolicyVerifier, loadCel, loadPolicy, parseDuration, toolVersion, UserError, type CelPolicySet, type PolicyCheckOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface AdmissionCliHooks {
@@ -65,13 +65,13 @@ function duration(text: string, flag: string, allowZero = false): number {
  * keeps the binding's validationActions: Deny as the mode says, Warn only warns, Audit only
  * annotates. Namespace objects are not known to the webhook: namespaceSelectors see none.
  */
-function celCheck(policies: CelPolicySet): admission.ExtraCheck {
+function celCheck(cel: Awaited<ReturnType<typeof loadCel>>, policies: CelPolicySet): admission.ExtraCheck {
   return ({ object, oldObject, request }) => {
     const raw = request.raw;
     const user = typeof raw.userInfo === "object" && raw.userInfo !== null ? (raw.userInfo as { username?: unknown; groups?: unknown }) : undefined;
-    const ctx: Parameters<typeof evaluateCelPolicies>[1] = { policies, operation: request.operation === "UPDATE" ? "UPDATE" : "CREATE", oldObject: oldObject ?? null };
+    const ctx: Parameters<typeof cel.evaluateCelPolicies>[1] = { policies, operation: request.operation === "UPDATE" ? "UPDATE" : "CREATE", oldObject: oldObject ?? null };
     if (user && typeof user.username === "string") ctx.userInfo = { username: user.username, groups: Array.isArray(user.groups) ? user.groups.filter((g): g is string => typeof g === "string") : [] };
-    return evaluateCelPolicies(object, ctx).map((v) => {
+    return cel.evaluateCelPolicies(object, ctx).map((v) => {
       const out: admission.Violation = { rule: `cel/${v.policy}`, title: v.reason, message: v.message, evidence: [`${v.binding ? `binding ${v.binding}, ` : ""}${v.where}${v.expression ? `: ${v.expression}` : ""}`] };
       if (!v.actions.includes("Deny")) out.action = v.actions.includes("Warn") ? "warn" : "audit";
       return out;
@@ -135,7 +135,10 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
         if (log) verdicts.onWriteError = (m) => log(`verdict not saved: ${m}`);
         options.verdicts = verdicts;
       }
-      if (flags.policyDir) options.extraChecks = [celCheck(loadCelPolicies(flags.policyDir))];
+      if (flags.policyDir) {
+        const cel = await loadCel();
+        options.extraChecks = [celCheck(cel, cel.loadCelPolicies(flags.policyDir))];
+      }
       const controller = new admission.AdmissionController(options);
       const server = await admission.serveAdmission(controller, { listen: flags.listen, tlsCert: flags.tlsCert, tlsKey: flags.tlsKey, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
       log?.(`listening on https://${server.address} (mode ${flags.mode}, fail ${flags.fail}, pss ${flags.pss}${flags.policy ? `, policy ${flags.policy}` : ""})`);

@@ -1,7 +1,7 @@
 // `bulwark drift CONTAINER`: a running container's filesystem against its image (docs/drift.md).
 import { parseExitCode, registryAccess, registryAccessOptions } from "./common.js";
 import { type Command, Option } from "commander";
-import { driftFor, driftTable, parsePlatform, UserError, type DriftOptions } from "../index.js";
+import { loadDrift, parsePlatform, UserError, type DriftOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 interface DriftFlags {
@@ -59,6 +59,7 @@ export function registerDrift(program: Command, hooks: DriftHooks): void {
       if (flags.maxChanges) opts.maxChanges = positive("--max-changes", flags.maxChanges);
       if (flags.runcRoot) opts.runcRoots = [flags.runcRoot];
       if (flags.platform) opts.platform = parsePlatform(flags.platform);
+      const { driftFor, driftTable } = await loadDrift();
       const report = await driftFor(container, opts);
       await writeOutput(flags.format === "json" ? JSON.stringify(report, null, 2) + "\n" : driftTable(report), flags.output);
       if (exitCode !== 0 && (report.summary.drift || report.packages.length > 0)) hooks.exit(exitCode);

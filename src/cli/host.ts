@@ -2,7 +2,7 @@
 // on the host with their known escapes.
 import { advisoryOptions, advisorySettings, parseExitCode } from "./common.js";
 import { type Command, Option } from "commander";
-import { checkHost, getWriter, hostAsReport, hostJson, hostTable, toolVersion, type HostOptions } from "../index.js";
+import { getWriter, loadHost, toolVersion, type HostOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 interface HostFlags {
@@ -44,6 +44,7 @@ export function registerHost(program: Command, hooks: HostHooks): void {
       hooks.setDebug(!!flags.debug);
       const exitCode = flags.exitCode === undefined ? 0 : parseExitCode(flags.exitCode);
       const opts: HostOptions = { root: flags.root, runtimes: flags.runtimes, vulns: flags.vulns, vuln: advisorySettings(flags) };
+      const { checkHost, hostAsReport, hostJson, hostTable } = await loadHost();
       const host = await checkHost(opts);
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const n of host.notes) process.stderr.write(`bulwark: note: ${n.message.replace(/\p{Cc}/gu, "?")}\n`);

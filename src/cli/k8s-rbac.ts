@@ -2,7 +2,7 @@
 // manifests, a JSON snapshot, or the objects read from a live cluster.
 import { type Command, Option } from "commander";
 import { parseExitCode } from "./common.js";
-import { canI, canITable, escalationTable, findEscalations, loadK8sObjects, UserError, whoCan, whoCanTable } from "../index.js";
+import { loadK8s, UserError } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface K8sRbacHooks {
@@ -35,6 +35,7 @@ const sourceOptions = (cmd: Command): Command =>
     .option("--debug", "show stack traces on errors");
 
 async function objectsFor(flags: SourceFlags & { quiet?: boolean }) {
+  const { loadK8sObjects } = await loadK8s();
   let loaded;
   if (flags.from && flags.from.length > 0) {
     if (flags.kubeconfig || flags.context) throw new UserError("USAGE", "--from reads files: it does not go with --kubeconfig or --context");
@@ -60,6 +61,7 @@ export function registerK8sRbac(program: Command, hooks: K8sRbacHooks): void {
   ).action(async (verb: string, resource: string, flags: SourceFlags & { namespace?: string; subresource?: string }) => {
     hooks.setDebug(!!flags.debug);
     const objects = await objectsFor(flags);
+    const { whoCan, whoCanTable } = await loadK8s();
     const r = whoCan(objects, { verb, resource, namespace: flags.namespace, subresource: flags.subresource });
     await writeOutput(flags.format === "json" ? json(r) : whoCanTable(r), flags.output);
   });
@@ -77,6 +79,7 @@ export function registerK8sRbac(program: Command, hooks: K8sRbacHooks): void {
   ).action(async (verb: string, resource: string, flags: SourceFlags & { as: string; asGroup?: string[]; namespace?: string; subresource?: string }) => {
     hooks.setDebug(!!flags.debug);
     const objects = await objectsFor(flags);
+    const { canI, canITable } = await loadK8s();
     const r = canI(objects, flags.as, { verb, resource, namespace: flags.namespace, subresource: flags.subresource, asGroups: flags.asGroup });
     await writeOutput(flags.format === "json" ? json(r) : canITable(r), flags.output);
     if (!r.allowed) hooks.exit(1);
@@ -94,6 +97,7 @@ export function registerK8sRbac(program: Command, hooks: K8sRbacHooks): void {
     const maxDepth = Number(flags.maxHops);
     if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 20) throw new UserError("USAGE", `--max-hops must be an integer from 0 to 20, got "${flags.maxHops}"`);
     const objects = await objectsFor(flags);
+    const { findEscalations, escalationTable } = await loadK8s();
     const r = findEscalations(objects, { maxDepth });
     await writeOutput(flags.format === "json" ? json(r) : escalationTable(r), flags.output);
     if (exitCode !== 0 && r.paths.length > 0) hooks.exit(exitCode);

@@ -2,7 +2,7 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { clusterJsonChunks, loadCelPolicies, rbacReach, SCANNERS, scanCluster, UserError, writeClusterSarif, writeClusterTable, type ClusterScanOptions, type ScanOptions } from "../index.js";
+import { loadCel, loadK8s, SCANNERS, UserError, type ClusterScanOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 import { postReport, reportsUrl } from "./server.js";
 
@@ -92,6 +92,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
       if (severities) vuln.severities = severities;
       if (flags.ignoreUnfixed) vuln.ignoreUnfixed = true;
       const imageScan: ScanOptions = { ...cacheSettings(flags), ...(await registryAccess(flags)), scanners, vuln };
+      const { clusterJsonChunks, rbacReach, scanCluster, writeClusterSarif, writeClusterTable } = await loadK8s();
       const opts: ClusterScanOptions = {
         collect: {
           ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
@@ -107,7 +108,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
         // ServiceAccount reach for the risk ranking: the RBAC engine (aggregation, groups,
         // escalation hops), as `k8s escalation` computes it.
         ...(flags.simpleReach ? {} : { reach: rbacReach }),
-        ...(flags.policyDir ? { celPolicies: loadCelPolicies(flags.policyDir) } : {}),
+        ...(flags.policyDir ? { celPolicies: (await loadCel()).loadCelPolicies(flags.policyDir) } : {}),
       };
       if (severities) opts.severities = severities;
       if (flags.server) {

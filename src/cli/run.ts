@@ -2,7 +2,7 @@
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Command, CommanderError, Option } from "commander";
 import {
-  addCelFindings, celMisconfigurations, cosignPolicyVerifier, dbStatus, loadCelPolicies, defaultDbPath, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
+  cosignPolicyVerifier, dbStatus, defaultDbPath, loadCel, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
   type ConfigScanOptions, type Report, type ScanOptions,
 } from "../index.js";
 import { writeOutput } from "./output.js";
@@ -177,9 +177,10 @@ export async function run(argv: string[]): Promise<number> {
       const opts: ConfigScanOptions = { pssVersion: flags.pssVersion };
       if (flags.severity) opts.severities = parseSeverities(flags.severity);
       if (flags.ignorefile) opts.ignoreFile = flags.ignorefile;
-      const celPolicies = flags.policyDir ? loadCelPolicies(flags.policyDir) : undefined;
+      const cel = flags.policyDir ? await loadCel() : undefined;
+      const celPolicies = cel?.loadCelPolicies(flags.policyDir!);
       const report = await scanConfig(paths, opts);
-      if (celPolicies) addCelFindings(report, celMisconfigurations(paths, celPolicies, opts));
+      if (cel && celPolicies) cel.addCelFindings(report, cel.celMisconfigurations(paths, celPolicies, opts));
       if (!flags.quiet) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.path ? e.path + ": " : ""}${e.message}\n`);
       await emit(report, flags);
       if (exitCode !== 0 && report.misconfigurations.length > 0) throw new Exit(exitCode);

@@ -1,7 +1,7 @@
 // `bulwark runtime watch` and `bulwark runtime rules validate` (docs/runtime.md).
 import { closeSync, openSync, writeSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { UserError, validateRuleFiles, watchRuntime, type RuntimeAlert, type RuntimeSource, type RuntimeWatchOptions } from "../index.js";
+import { loadRuntime, UserError, type RuntimeAlert, type RuntimeSource, type RuntimeWatchOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface RuntimeHooks {
@@ -174,7 +174,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
       if (flags.auditLog) opts.auditLog = flags.auditLog;
       if (flags.webhookListen) opts.webhookListen = flags.webhookListen;
       try {
-        const s = await watchRuntime(opts);
+        const s = await (await loadRuntime()).watchRuntime(opts);
         await hook?.flush();
         const src = s.source_stats;
         notice(
@@ -199,7 +199,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
     .option("--debug", "show stack traces on errors")
     .action(async (files: string[], flags: { format: string; debug?: boolean }) => {
       hooks.setDebug(!!flags.debug);
-      const v = await validateRuleFiles(files);
+      const v = await (await loadRuntime()).validateRuleFiles(files);
       if (flags.format === "json") {
         await writeOutput(JSON.stringify(v, null, 2) + "\n", undefined);
       } else {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { driftFor, type DriftReport } from "../../src/index.js";
+import { driftFor, type DriftReport } from "../../src/drift/index.js";
 import { buildImage, writeDockerArchive } from "../support/image-builder.js";
 import { busyboxLayer, missingRunc } from "../support/runc-container.js";
 import { missingTool } from "../support/tools.js";

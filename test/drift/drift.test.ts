@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { driftFor, imageFileIndex, type DriftReport, type IndexNode } from "../../src/index.js";
+import { driftFor, imageFileIndex, type DriftReport, type IndexNode } from "../../src/drift/index.js";
 import { BASE_PKGS, DEBIAN_OS_RELEASE, dpkgStatus } from "../support/fixtures.js";
 import { buildImage, writeOciLayout } from "../support/image-builder.js";
 import { busyboxLayer, missingRunc, startRuncContainer, type RuncContainer } from "../support/runc-container.js";

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { watchRuntime, type RuntimeAlert, type RuntimeWatchSummary } from "../../src/index.js";
+import { watchRuntime, type Alert as RuntimeAlert, type WatchSummary as RuntimeWatchSummary } from "../../src/runtime/index.js";
 import { bpftraceUnavailable } from "../../src/runtime/sources/bpftrace.js";
 import { buildImage, writeOciLayout, type EntrySpec } from "../support/image-builder.js";
 import { BUSYBOX_APPLETS, busyboxLayer, missingRunc, startRuncContainer, type RuncContainer } from "../support/runc-container.js";
