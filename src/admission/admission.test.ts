@@ -12,6 +12,7 @@ import { AdmissionController, BadReview, type AdmissionOptions } from "./engine.
 import { ruleSelection } from "./pss.js";
 import { serveAdmission, type AdmissionServer } from "./server.js";
 import { installManifests } from "./install.js";
+import { namespacePolicy } from "./namespaces.js";
 import { parseAllDocuments } from "yaml";
 
 type Obj = Record<string, unknown>;
@@ -209,8 +210,8 @@ describe.skipIf(missingTool("admission install tests", ["openssl"]) !== undefine
   it("prints the objects with a caBundle that verifies the serving certificate (openssl verify)", () => {
     const out = installManifests({ namespace: "bulwark", image: "ghcr.io/acme/bulwark:1", mutating: true, policy: { text: "apiVersion: bulwark.dev/v1\n" } });
     const docs = parseAllDocuments(out.yaml).map((d) => d.toJS() as Obj & { kind: string });
-    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Secret", "ConfigMap", "Deployment", "Service", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
-    const vwc = docs[5] as unknown as { webhooks: { clientConfig: { caBundle: string; service: Obj }; failurePolicy: string; rules: { resources: string[] }[] }[] };
+    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Secret", "ConfigMap", "Deployment", "Service", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+    const vwc = docs.find((d) => d.kind === "ValidatingWebhookConfiguration") as unknown as { webhooks: { clientConfig: { caBundle: string; service: Obj }; failurePolicy: string; rules: { resources: string[] }[] }[] };
     const secret = docs[1] as unknown as { data: Record<string, string> };
     expect(Buffer.from(vwc.webhooks[0]!.clientConfig.caBundle, "base64").toString()).toBe(out.caCert);
     expect(vwc.webhooks[0]!.clientConfig.service).toEqual({ name: "bulwark-admission", namespace: "bulwark", path: "/validate", port: 443 });
@@ -233,5 +234,22 @@ describe.skipIf(missingTool("admission install tests", ["openssl"]) !== undefine
       rmSync(dir, { recursive: true, force: true });
     }
     expect(() => installManifests({ namespace: "Bad_NS", image: "x" })).toThrow(/--namespace must be a DNS label/);
+    // The webhook's ServiceAccount may read namespaces (their Pod Security labels), nothing more.
+    const role = docs.find((d) => d.kind === "ClusterRole") as unknown as { rules: unknown[] };
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }]);
+    const binding = docs.find((d) => d.kind === "ClusterRoleBinding") as unknown as { subjects: unknown[] };
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "bulwark-admission", namespace: "bulwark" }]);
+  });
+});
+
+describe("namespace Pod Security labels", () => {
+  it("reads enforce/warn/audit and their versions; values the API server would refuse are listed, not applied", () => {
+    const p = namespacePolicy({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.25", "pod-security.kubernetes.io/warn": "strict", "pod-security.kubernetes.io/audit-version": "v1.x" });
+    expect(p.enforce?.level).toBe("restricted");
+    expect(p.enforce?.version.label).toBe("v1.25");
+    expect(p.warn).toBeUndefined();
+    expect(p.audit).toBeUndefined();
+    expect(p.invalid).toEqual(["pod-security.kubernetes.io/warn=strict", "pod-security.kubernetes.io/audit-version=v1.x"]);
+    expect(namespacePolicy(undefined)).toEqual({ invalid: [] });
   });
 });

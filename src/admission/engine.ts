@@ -7,6 +7,7 @@ import type { Misconfiguration } from "../model/index.js";
 import type { ImageResult, RuleResult } from "../policy/index.js";
 import { canonical, isObj, isWorkloadKind, podTemplate, type ContainerRef, type Obj } from "./objects.js";
 import { checkPodSecurity, type RuleSelection } from "./pss.js";
+import type { LevelLabel, NamespaceLabels, NamespacePolicy } from "./namespaces.js";
 import type { ResolvedImage, VerdictCache } from "./verdicts.js";
 
 export type AdmissionMode = "enforce" | "warn" | "audit";
@@ -28,6 +29,12 @@ export interface AdmissionOptions {
    * does not answer before the deadline makes the verdict unknown (the fail mode decides).
    */
   extraChecks?: ExtraCheck[];
+  /**
+   * Namespaces' own Pod Security labels (read through the API): a namespace's `enforce` label
+   * replaces `rules` (level and version) there, `warn` and `audit` add warnings and audit
+   * annotations. Absent: `rules` everywhere.
+   */
+  namespaces?: NamespaceLabels;
   /** One line per decision (no credentials: user names and object names only). */
   log?: (line: string) => void;
 }
@@ -114,6 +121,7 @@ export function parseReview(body: unknown): ParsedRequest {
   };
 }
 
+const PSS_PREFIX = "pod-security.kubernetes.io/";
 const MAX_MESSAGE = 3500;
 const MAX_WARNINGS = 20;
 const MAX_WARNING = 240;
@@ -142,10 +150,35 @@ interface Evaluation {
 export class AdmissionController {
   readonly timeoutMs: number;
   private readonly exempt: Set<string>;
+  /** Rule selections per level and version (one object each, so Pod Security results are shared per selection). */
+  private readonly selections = new Map<string, RuleSelection>();
 
   constructor(private readonly opts: AdmissionOptions) {
     this.timeoutMs = opts.timeoutMs ?? 8000;
     this.exempt = new Set(opts.exemptNamespaces ?? []);
+  }
+
+  /** The selection for a namespace label's level and version; the extra rules go with the enforced level only. */
+  private selection(l: LevelLabel, enforced: boolean): RuleSelection {
+    const base = this.opts.rules;
+    if (enforced && l.level === base.level && l.version.label === base.version.label) return base;
+    const key = `${enforced ? "e" : "w"}/${l.level}/${l.version.label}`;
+    let s = this.selections.get(key);
+    if (!s) this.selections.set(key, (s = { level: l.level, version: l.version, extraRules: enforced ? base.extraRules : new Set() }));
+    return s;
+  }
+
+  /** The namespace's labels: cached, else read before the deadline; undefined with the reason when not known. */
+  private async namespacePolicy(namespace: string, deadline: number): Promise<{ policy?: NamespacePolicy; unknown?: string }> {
+    const labels = this.opts.namespaces;
+    if (!labels || !namespace) return {};
+    const hit = labels.cached(namespace);
+    if (hit) return { policy: hit };
+    let policy: NamespacePolicy | undefined;
+    const outcome = await raceDeadline(labels.lookup(namespace).then((p) => void (policy = p)), deadline);
+    if (outcome === "timeout") return { unknown: `the labels of namespace ${namespace} were not read in time (its Pod Security level is unknown; --pss applied)` };
+    if (outcome instanceof Error) return { unknown: `${oneLine(outcome.message)} (its Pod Security level is unknown; --pss applied)` };
+    return policy ? { policy } : {};
   }
 
   /** /validate: throws BadReview for bodies that are not AdmissionReview requests. */
@@ -217,15 +250,44 @@ export class AdmissionController {
       }
     }
     const obj = { ...req.object, kind, apiVersion: typeof req.object.apiVersion === "string" ? req.object.apiVersion : "v1" };
-    let pss: ReturnType<typeof checkPodSecurity>;
+    // The namespace's own Pod Security labels (as the API server's Pod Security admission reads
+    // them): enforce replaces --pss there; warn and audit add warnings and audit annotations.
+    const ns = this.opts.namespaces ? await this.namespacePolicy(req.namespace, deadline) : {};
+    const enforced = ns.policy?.enforce;
+    const enforceSel = enforced ? this.selection(enforced, true) : this.opts.rules;
+    const pssNote = enforced ? `${enforced.level}:${enforced.version.label} (namespace label)` : `${this.opts.rules.level}:${this.opts.rules.version.label}`;
+    const violations: Violation[] = [];
+    const notes: string[] = [];
     try {
-      pss = checkPodSecurity(obj, what, this.opts.rules);
+      const pss = checkPodSecurity(obj, what, enforceSel);
+      notes.push(...pss.errors);
+      for (const f of pss.findings) {
+        const v = fromFinding(f);
+        if (enforced) v.evidence.push(`namespace ${req.namespace}: ${PSS_PREFIX}enforce=${enforced.level}`);
+        violations.push(v);
+      }
+      // warn and audit labels: what their levels find beyond the enforced findings.
+      const seen = new Set(violations.map((v) => `${v.rule}\n${v.message}`));
+      for (const mode of ["warn", "audit"] as const) {
+        const l = ns.policy?.[mode];
+        if (!l || l.level === "privileged") continue;
+        for (const f of checkPodSecurity(obj, what, this.selection(l, false)).findings) {
+          const v = fromFinding(f);
+          const key = `${v.rule}\n${v.message}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          v.action = mode;
+          v.evidence.push(`namespace ${req.namespace}: ${PSS_PREFIX}${mode}=${l.level}`);
+          violations.push(v);
+        }
+      }
     } catch (e) {
       // A library caller may hand over an object too deep or odd for the rules: the verdict is unknown.
-      return this.finish(req, what, response, { violations: [], unknown: [{ reason: `the Pod Security rules could not run: ${oneLine(String((e as Error)?.message ?? e))}` }], notes: [], images: [] });
+      return this.finish(req, what, response, { violations: [], unknown: [{ reason: `the Pod Security rules could not run: ${oneLine(String((e as Error)?.message ?? e))}` }], notes: [], images: [] }, pssNote);
     }
-    const violations: Violation[] = pss.findings.map(fromFinding);
     const ev: Evaluation = this.opts.verdicts ? await this.evaluateImages(t.containers, deadline, false) : { violations: [], unknown: [], notes: [], images: [] };
+    if (ns.unknown) ev.unknown.push({ reason: ns.unknown });
+    if (ns.policy?.invalid.length) ev.notes.push(`namespace ${req.namespace}: labels not understood: ${ns.policy.invalid.join(", ")}`);
     for (const check of this.opts.extraChecks ?? []) {
       const run = (async () => {
         const found = await check({ object: obj, ...(req.oldObject ? { oldObject: req.oldObject } : {}), request: req });
@@ -235,7 +297,7 @@ export class AdmissionController {
       if (outcome === "timeout") ev.unknown.push({ reason: "a policy check did not finish in time" });
       else if (outcome instanceof Error) ev.unknown.push({ reason: `a policy check failed: ${oneLine(outcome.message)}` });
     }
-    return this.finish(req, what, response, { ...ev, violations: [...violations, ...ev.violations], notes: [...ev.notes, ...pss.errors] });
+    return this.finish(req, what, response, { ...ev, violations: [...violations, ...ev.violations], notes: [...ev.notes, ...notes] }, this.opts.namespaces ? pssNote : undefined);
   }
 
   /** Policy verdicts of every distinct image, each waited for until the deadline at most. */
@@ -315,7 +377,7 @@ export class AdmissionController {
     return out;
   }
 
-  private finish(req: ParsedRequest, what: string, response: AdmissionResponse, ev: Evaluation): AdmissionResponse {
+  private finish(req: ParsedRequest, what: string, response: AdmissionResponse, ev: Evaluation, pssNote?: string): AdmissionResponse {
     const { violations, unknown } = ev;
     const mode = this.opts.mode;
     const unknownLines = unknown.map((u) => (u.image ? `image ${u.image} not verified: ${u.reason}` : `not verified: ${u.reason}`));
@@ -324,6 +386,7 @@ export class AdmissionController {
     const lines = (deny ? denying : violations).map(violationLine);
     const warnOnly = violations.filter((v) => v.action === "warn").map((v) => `bulwark: ${violationLine(v)}`);
     const annotations: Record<string, string> = { mode };
+    if (pssNote) annotations.pss = pssNote;
     if (deny) {
       response.allowed = false;
       const parts = [...lines, ...(this.opts.failMode === "closed" ? unknownLines.map((l) => `${l} (fail closed)`) : [])];

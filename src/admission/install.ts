@@ -86,6 +86,7 @@ export function installManifests(o: InstallOptions): InstallOutput {
   const certs = makeServingCertificate(dns, days, o.openssl, o.ca);
   const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bulwark" };
   const failMode = o.failMode ?? "closed";
+  const namespaceReader = `${name}:${ns}:namespaces`;
   const args = ["admission", "serve", "--listen", ":8443", "--tls-cert", "/tls/tls.crt", "--tls-key", "/tls/tls.key", "--mode", o.mode ?? "enforce", "--fail", failMode, "--pss", o.pss ?? "baseline", "--exempt-namespace", `kube-system,${ns}`, "--cache-dir", "/cache"];
   if (o.policy) args.push("--policy", "/policy/policy.yaml");
   const volumes: unknown[] = [{ name: "tls", secret: { secretName: `${name}-tls` } }, { name: "cache", emptyDir: {} }];
@@ -95,6 +96,7 @@ export function installManifests(o: InstallOptions): InstallOutput {
     mounts.push({ name: "policy", mountPath: "/policy", readOnly: true });
   }
   const docs: unknown[] = [
+    // Its token is mounted in the webhook's pods only: it reads namespaces' Pod Security labels.
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns, labels }, automountServiceAccountToken: false },
     { apiVersion: "v1", kind: "Secret", metadata: { name: `${name}-tls`, namespace: ns, labels }, type: "kubernetes.io/tls", data: { "tls.crt": b64(certs.cert), "tls.key": b64(certs.key), "ca.crt": b64(certs.caCert) } },
   ];
@@ -111,7 +113,7 @@ export function installManifests(o: InstallOptions): InstallOutput {
           metadata: { labels },
           spec: {
             serviceAccountName: name,
-            automountServiceAccountToken: false,
+            automountServiceAccountToken: true,
             securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
             containers: [
               {
@@ -132,6 +134,14 @@ export function installManifests(o: InstallOptions): InstallOutput {
       },
     },
     { apiVersion: "v1", kind: "Service", metadata: { name, namespace: ns, labels }, spec: { selector: labels, ports: [{ name: "https", port: 443, targetPort: 8443 }] } },
+    // Namespaces' pod-security.kubernetes.io labels decide the level applied there: read-only
+    // access to Namespace objects, nothing else.
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: namespaceReader, labels }, rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }] },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: namespaceReader, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: namespaceReader },
+      subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
+    },
   );
   const webhook = (path: string, kind: string) => ({
     name: `${kind}.${name}.bulwark.dev`,

@@ -2,9 +2,10 @@
 // (the manifests that run it in a cluster). docs/admission.md.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, registryAccess, registryAccessOptions, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import { admission, cosignPolicyVerifier, loadCel, loadPolicy, parseDuration, toolVersion, UserError, type CelPolicySet, type PolicyCheckOptions, type ScanOptions } from "../index.js";
+import { admission, cosignPolicyVerifier, loadCel, loadK8s, loadPolicy, parseDuration, toolVersion, UserError, type CelPolicySet, type PolicyCheckOptions, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface AdmissionCliHooks {
@@ -40,8 +41,28 @@ interface ServeFlags {
   skipDbUpdate?: boolean;
   ignorefile?: string;
   vex?: string[];
+  kubeconfig?: string;
+  context?: string;
+  namespaceLabels: boolean;
+  namespaceTtl: string;
   quiet?: boolean;
   debug?: boolean;
+}
+
+/**
+ * Where the namespaces' Pod Security labels come from: --kubeconfig, else $KUBECONFIG,
+ * ~/.kube/config or the in-cluster ServiceAccount when one of them is there; undefined when the
+ * webhook has no way to the API (it then applies --pss everywhere, as before).
+ */
+function kubeSource(flags: ServeFlags): { kubeconfig?: string; context?: string } | undefined {
+  if (!flags.namespaceLabels) return undefined;
+  if (flags.kubeconfig) return { kubeconfig: flags.kubeconfig, ...(flags.context ? { context: flags.context } : {}) };
+  const found = !!process.env.KUBECONFIG || existsSync(join(homedir(), ".kube", "config")) || !!process.env.KUBERNETES_SERVICE_HOST;
+  if (!found) {
+    if (flags.context) throw new UserError("USAGE", "--context needs a kubeconfig (--kubeconfig or $KUBECONFIG)");
+    return undefined;
+  }
+  return flags.context ? { context: flags.context } : {};
 }
 
 /** "8s", "500ms", "1h30m"; "0" for none where allowed. */
@@ -102,6 +123,10 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
     .option("--platform <os/arch[/variant]>", "platform checked in multi-platform images (default linux/amd64)"))))
     .option("--ignorefile <file>", "vulnerability ignore rules (YAML)")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--kubeconfig <file>", "read namespaces' Pod Security labels with this kubeconfig (default: $KUBECONFIG, ~/.kube/config, else the in-cluster ServiceAccount when present)")
+    .option("--context <name>", "kubeconfig context for the namespace labels")
+    .option("--no-namespace-labels", "do not read namespaces' pod-security.kubernetes.io labels: apply --pss everywhere")
+    .option("--namespace-ttl <duration>", "how long a namespace's labels are used before they are read again (used up to 6x longer while a refresh runs)", "10s")
     .option("-q, --quiet", "no log lines on stderr")
     .option("--debug", "show stack traces on errors")
     .action(async (flags: ServeFlags) => {
@@ -139,9 +164,26 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
         const cel = await loadCel();
         options.extraChecks = [celCheck(cel, cel.loadCelPolicies(flags.policyDir))];
       }
+      const source = kubeSource(flags);
+      let labelsFrom = "none (--pss everywhere)";
+      if (source) {
+        const ttl = duration(flags.namespaceTtl, "--namespace-ttl");
+        const { connectKube, kubeStatusMessage } = await loadK8s();
+        const client = await connectKube({ ...source, timeoutMs: Math.min(5000, timeoutMs) });
+        // Checked before listening: credentials that cannot read namespaces are a setup error.
+        let probe: Awaited<ReturnType<typeof client.get>>;
+        try {
+          probe = await client.get("/api/v1/namespaces?limit=1");
+        } catch (e) {
+          throw new UserError("NETWORK", `cannot reach the API server ${client.server} to read namespace labels: ${(e as Error).message.split("\n")[0]} (--no-namespace-labels to apply --pss everywhere)`);
+        }
+        if (probe.status !== 200) throw new UserError("INPUT", `cannot list namespaces on ${client.server} (HTTP ${probe.status}: ${kubeStatusMessage(probe.body)}); the webhook needs get/list/watch on namespaces (admission install grants it), or --no-namespace-labels`);
+        options.namespaces = new admission.NamespaceLabels({ get: (path) => client.get(path), ttlMs: ttl, maxStaleMs: ttl * 6 });
+        labelsFrom = client.server;
+      }
       const controller = new admission.AdmissionController(options);
       const server = await admission.serveAdmission(controller, { listen: flags.listen, tlsCert: flags.tlsCert, tlsKey: flags.tlsKey, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
-      log?.(`listening on https://${server.address} (mode ${flags.mode}, fail ${flags.fail}, pss ${flags.pss}${flags.policy ? `, policy ${flags.policy}` : ""})`);
+      log?.(`listening on https://${server.address} (mode ${flags.mode}, fail ${flags.fail}, pss ${flags.pss}${options.namespaces ? " unless a namespace label says otherwise" : ""}, namespace labels from ${labelsFrom}${flags.policy ? `, policy ${flags.policy}` : ""})`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once("SIGTERM", stop);

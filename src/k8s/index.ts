@@ -8,3 +8,4 @@ export { clusterJsonChunks, writeClusterJson, writeClusterSarif, writeClusterTab
 export { rankRisks, entryPoints, type Risk, type RiskFactor, type EntryPoint } from "./exposure.js";
 export { simpleReach, type Reach, type ReachFunction, type Subject } from "./reach.js";
 export { canI, whoCan, reach, findEscalations, canITable, whoCanTable, escalationTable, loadK8sObjects, EscalationGraph, Authorizer as RbacAuthorizer, rbacReach, type Reach as RbacReach, type EscalationReport, type EscalationPath, type CanIResult, type WhoCanResult } from "./rbac/index.js";
+export { connect as connectKube, statusMessage as kubeStatusMessage, type KubeClient, type ClientOptions as KubeClientOptions } from "./client.js";
