@@ -6,6 +6,7 @@
 // --no-images), JSON written to a file. Reports wall time and peak RSS (VmHWM of the process).
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { missingKube, startKubeApiServer, type KubeObject } from "../test/support/kube-apiserver.js";
@@ -94,7 +95,7 @@ export async function benchK8s(): Promise<void> {
       if (r.code !== 0) throw new Error(`k8s scan failed (${r.code}): ${r.stderr}`);
       const rep = JSON.parse(readFileSync(out, "utf8"));
       console.log(
-        `k8s scan (${label} run): ${(r.ms / 1000).toFixed(2)} s, peak RSS ${r.peakMB.toFixed(0)} MB; ${rep.summary.pods} pods, ${rep.summary.workloads} workloads, ${rep.summary.images.total} distinct images, ${rep.misconfigurations.length} misconfigurations, ${rep.risks.length} ranked risks; JSON ${(statSync(out).size / 2 ** 20).toFixed(1)} MB`,
+        `k8s scan (${label} run): ${(r.ms / 1000).toFixed(2)} s, peak RSS ${r.peakMB.toFixed(0)} MB; ${rep.summary.pods} pods, ${rep.summary.workloads} workloads, ${rep.summary.images.total} distinct images, ${rep.misconfigurations.length} misconfigurations, ${rep.risks.length} ranked risks; JSON ${(statSync(out).size / 2 ** 20).toFixed(1)} MB; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
       );
     }
   } finally {

@@ -2,7 +2,7 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
 import { Option, type Command } from "commander";
-import { loadCel, loadK8s, SCANNERS, UserError, type ClusterScanOptions, type ScanOptions } from "../index.js";
+import { loadCel, loadK8s, SCANNERS, UserError, type ClusterScanOptions, type ClusterScanReport, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 import { postReport, reportsUrl } from "./server.js";
 
@@ -20,6 +20,7 @@ interface Flags {
   policyDir?: string;
   simpleReach?: boolean;
   token?: string;
+  clusterName?: string;
   severity?: string;
   ignoreUnfixed?: boolean;
   pageSize: string;
@@ -53,6 +54,33 @@ function positive(s: string, flag: string): number {
   return n;
 }
 
+const UPLOAD_TIMEOUT_MS = 300_000;
+
+/** POSTs the cluster report (compact JSON, built in pieces) to /api/v1/k8s/reports. */
+async function postClusterReport(url: URL, token: string, report: ClusterScanReport, chunks: (r: ClusterScanReport, o: { compact: boolean }) => Iterable<string>): Promise<{ cluster: string; misconfigurations: number; risks: number }> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: new Blob([...chunks(report, { compact: true })]),
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { message?: string } }).cause?.message;
+    throw new UserError("NETWORK", `cluster report upload to ${url.origin} failed: ${cause ?? (e as Error).message}`);
+  }
+  const text = (await res.text()).slice(0, 64 * 1024);
+  let body: { cluster?: string; misconfigurations?: number; risks?: number; error?: { message?: string } } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) throw new UserError(res.status === 401 || res.status === 403 ? "AUTH" : "INPUT", `cluster report upload to ${url.origin} refused (HTTP ${res.status}): ${(body.error?.message ?? text.slice(0, 200)).replace(/\p{Cc}/gu, "?")}`);
+  return { cluster: body.cluster ?? "", misconfigurations: body.misconfigurations ?? 0, risks: body.risks ?? 0 };
+}
+
 export function registerK8s(program: Command, hooks: K8sHooks): void {
   const k8s = program.commands.find((c) => c.name() === "k8s") ?? program.command("k8s").description("live Kubernetes clusters: scan, RBAC, admission");
   advisoryOptions(registryAccessOptions(cacheOptions(k8s
@@ -75,8 +103,9 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
     .option("--exit-code <n>", "exit with this code when any misconfiguration or vulnerability is reported (0 otherwise)")
     .option("--policy-dir <dir>", "also apply the ValidatingAdmissionPolicies (CEL) in this directory, with their bindings and params")
     .option("--simple-reach", "rank exposure with direct ServiceAccount bindings only (faster on very large clusters), not the full RBAC escalation analysis")
-    .option("--server <url>", "also send each running image's inventory to a Bulwark server (POST /api/v1/reports)")
-    .option("--token <token>", "API token for --server (default: $BULWARK_TOKEN)"))))
+    .option("--server <url>", "also send the cluster report (POST /api/v1/k8s/reports) and each running image's inventory (POST /api/v1/reports) to a Bulwark server")
+    .option("--token <token>", "API token for --server (default: $BULWARK_TOKEN)")
+    .option("--cluster-name <name>", "name the server stores the cluster report under (default: the kubeconfig context, else the API server's host)"))))
     .option("-q, --quiet", "no progress or warnings on stderr")
     .option("--debug", "show stack traces on errors")
     .action(async (flags: Flags) => {
@@ -111,18 +140,28 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
         ...(flags.policyDir ? { celPolicies: (await loadCel()).loadCelPolicies(flags.policyDir) } : {}),
       };
       if (severities) opts.severities = severities;
+      let clusterUpload: URL | undefined;
+      const token = flags.token ?? process.env.BULWARK_TOKEN;
       if (flags.server) {
-        // Checked before the scan starts; a refused upload becomes a warning of the scan.
-        const token = flags.token ?? process.env.BULWARK_TOKEN;
+        // Checked before the scan starts; a refused image upload becomes a warning of the scan.
         const url = reportsUrl(flags.server, token);
         opts.onImageReport = async (r) => void (await postReport(url, token!, r));
-      }
+        clusterUpload = new URL("k8s/reports", url);
+        if (flags.clusterName !== undefined) {
+          if (!/^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,252}$/.test(flags.clusterName)) throw new UserError("USAGE", `--cluster-name must be 1-253 letters, digits and ._:@/+- (starting with a letter or digit), got "${flags.clusterName}"`);
+          clusterUpload.searchParams.set("cluster", flags.clusterName);
+        }
+      } else if (flags.clusterName !== undefined) throw new UserError("USAGE", "--cluster-name goes with --server");
       if (!flags.quiet && process.stderr.isTTY) opts.onImage = (e) => process.stderr.write(`bulwark: image ${e.index}/${e.total} ${e.ref}: ${e.status}\n`);
       const report = await scanCluster(opts);
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.message.replace(/\p{Cc}/gu, "?")}\n`);
       const text = flags.format === "json" ? clusterJsonChunks(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
       await writeOutput(text, flags.output);
+      if (clusterUpload) {
+        const stored = await postClusterReport(clusterUpload, token!, report, clusterJsonChunks);
+        if (!flags.quiet) process.stderr.write(`bulwark: cluster report stored on ${clusterUpload.origin} as "${stored.cluster.replace(/\p{Cc}/gu, "?")}" (${stored.misconfigurations} misconfigurations, ${stored.risks} risks)\n`);
+      }
       const found = report.misconfigurations.length > 0 || SEVERITIES.some((s) => report.summary.vulnerabilities[s] > 0);
       if (exitCode !== 0 && found) hooks.exit(exitCode);
     });

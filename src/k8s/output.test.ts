@@ -21,6 +21,10 @@ describe("cluster report writers", () => {
     const chunks = [...clusterJsonChunks(report)];
     expect(chunks.length).toBeGreaterThan(5);
     expect(chunks.join("")).toBe(writeClusterJson(report));
+    // The compact form (uploads) is JSON.stringify's bytes.
+    const compact = [...clusterJsonChunks(report, { compact: true })];
+    expect(compact.length).toBeGreaterThan(5);
+    expect(compact.join("")).toBe(JSON.stringify(report));
   });
 
   it("the table groups by namespace and strips control characters", async () => {

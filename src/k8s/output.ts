@@ -15,28 +15,32 @@ export function writeClusterJson(report: ClusterScanReport): string {
  * The same bytes as writeClusterJson, in pieces: large arrays item by item (in batches), so a
  * 100,000-finding report is never one string (nor JSON.stringify's buffer for it).
  */
-export function* clusterJsonChunks(report: ClusterScanReport): Generator<string> {
+export function* clusterJsonChunks(report: ClusterScanReport, opts: { compact?: boolean } = {}): Generator<string> {
   const keys = (Object.keys(report) as (keyof ClusterScanReport)[]).filter((k) => report[k] !== undefined);
+  // Compact (one line, for uploads) or indented by two spaces (files), the same content.
+  const c = !!opts.compact;
+  const nl = (indent: string) => (c ? "" : `\n${indent}`);
+  const json = (v: unknown, indent: string) => (c ? JSON.stringify(v) : JSON.stringify(v, null, 2).replace(/\n/g, `\n${indent}`));
   yield "{";
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     const value = report[key];
     const sep = k === keys.length - 1 ? "" : ",";
-    yield `\n  ${JSON.stringify(key)}: `;
+    yield `${nl("  ")}${JSON.stringify(key)}:${c ? "" : " "}`;
     if (Array.isArray(value) && value.length > 0) {
       let batch: string[] = ["["];
       for (let i = 0; i < value.length; i++) {
-        batch.push(`\n    ${JSON.stringify(value[i], null, 2).replace(/\n/g, "\n    ")}${i === value.length - 1 ? "" : ","}`);
+        batch.push(`${nl("    ")}${json(value[i], "    ")}${i === value.length - 1 ? "" : ","}`);
         if (batch.length >= 500) {
           yield batch.join("");
           batch = [];
         }
       }
-      batch.push("\n  ]");
+      batch.push(`${nl("  ")}]`);
       yield batch.join("") + sep;
-    } else yield JSON.stringify(value, null, 2).replace(/\n/g, "\n  ") + sep;
+    } else yield json(value, "  ") + sep;
   }
-  yield "\n}\n";
+  yield c ? "}" : "\n}\n";
 }
 
 /** `deployment/web -n shop` → `shop/deployment/web`; cluster-scoped `clusterrole/x` → `_cluster/clusterrole/x`. */

@@ -145,6 +145,20 @@ export interface MetaTable {
   value: string;
 }
 
+/** Cluster reports of `k8s scan --server` (migration 0400_k8s). */
+export interface K8sReportsTable {
+  id: string;
+  cluster: string;
+  server: string;
+  context: string | null;
+  collected_at: string;
+  received_at: string;
+  uploaded_by: string;
+  summary: string;
+  report: string;
+  size: number | string;
+}
+
 export interface Database {
   images: ImagesTable;
   image_names: ImageNamesTable;
@@ -159,4 +173,5 @@ export interface Database {
   jobs: JobsTable;
   advisory_state: AdvisoryStateTable;
   meta: MetaTable;
+  k8s_reports: K8sReportsTable;
 }
