@@ -3,7 +3,8 @@
 // Role and a RoleBinding; pod statuses name 50 distinct image digests), created through the API
 // with concurrency. Then `bulwark k8s scan` (the bundled CLI, a fresh process) over all of it:
 // config rules, PSS per namespace, RBAC reach and exposure, images deduplicated (not pulled:
-// --no-images), JSON written to a file. Reports wall time and peak RSS (VmHWM of the process).
+// --no-images), JSON written to a file. Reports wall time and peak RSS (VmHWM of the process),
+// with the load average, for the default (full RBAC reach) and --simple-reach.
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -90,8 +91,10 @@ export async function benchK8s(): Promise<void> {
     console.log(`k8s bench: ${NAMESPACES} namespaces, ${pods.length} pods (+${objects.length - pods.length} other objects) created and statuses set in ${setupS.toFixed(1)} s`);
 
     const out = join(kube.dir, "scan.json");
-    for (const label of ["first", "second"]) {
-      const r = await runCli(["k8s", "scan", "--kubeconfig", kube.kubeconfigPath, "--no-images", "--scanners", "package", "--format", "json", "-o", out, "-q"]);
+    // Twice with the default reach (the RBAC engine's escalation analysis), then once with
+    // --simple-reach (direct bindings only), to see what the full analysis costs.
+    for (const [label, extra] of [["first", []], ["second", []], ["--simple-reach", ["--simple-reach"]]] as const) {
+      const r = await runCli(["k8s", "scan", "--kubeconfig", kube.kubeconfigPath, "--no-images", "--scanners", "package", "--format", "json", "-o", out, "-q", ...extra]);
       if (r.code !== 0) throw new Error(`k8s scan failed (${r.code}): ${r.stderr}`);
       const rep = JSON.parse(readFileSync(out, "utf8"));
       console.log(

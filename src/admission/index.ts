@@ -7,3 +7,4 @@ export { ruleSelection, checkPodSecurity, PSS_LEVELS, type PssLevel, type RuleSe
 export { installManifests, makeServingCertificate, rulesByGroup, type InstallOptions, type InstallOutput } from "./install.js";
 export { podTemplate, WORKLOAD_RESOURCES, POD_TEMPLATE_PATHS } from "./objects.js";
 export { NamespaceLabels, namespacePolicy, type NamespaceLabelOptions, type NamespacePolicy, type LevelLabel } from "./namespaces.js";
+export { serverInventoryLookup, type InventoryLookup, type ServerLookupOptions } from "./server-lookup.js";

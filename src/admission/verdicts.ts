@@ -3,7 +3,8 @@
 // replicas and restarts share them. A check that does not finish before a request's deadline goes
 // on in the background; its verdict serves the next request.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { errorMessage } from "../errors.js";
 import { fetchManifest, RegistryClient, type RegistryClientOptions } from "../image/registry/index.js";
@@ -11,9 +12,12 @@ import { formatReference, parseReference, type ImageReference } from "../image/r
 import { manifestReference } from "../image/registry/reference.js";
 import { checkPolicy, type ImagePolicy, type ImageResult, type PolicyCheckOptions, type RuleResult } from "../policy/index.js";
 import { normalizedName } from "../policy/glob.js";
+import type { InventoryLookup } from "./server-lookup.js";
 
 /** Rules decided from the reference alone (no registry access): checked on every request. */
 const NAME_RULES = ["allowedRegistries", "requireDigest"] as const;
+/** Rules decided from the image's inventory (what a Bulwark server stores). */
+const INVENTORY_RULES = ["vulnerabilities", "forbidMalicious", "forbidEolOs"] as const;
 
 export interface VerdictOptions {
   policy: ImagePolicy;
@@ -29,6 +33,12 @@ export interface VerdictOptions {
   maxConcurrentChecks?: number;
   /** Verdicts kept in memory: default 10,000. */
   maxEntries?: number;
+  /**
+   * A Bulwark server's stored inventory for a digest (CycloneDX text; undefined when it has
+   * none): the inventory rules are then decided from it, matched here, without pulling layers.
+   * Errors fall back to the webhook's own scan.
+   */
+  serverInventory?: InventoryLookup;
   now?: () => number;
 }
 
@@ -72,6 +82,11 @@ function fingerprint(policy: ImagePolicy): string {
 export class VerdictCache {
   private readonly namePolicy: ImagePolicy | undefined;
   private readonly contentPolicy: ImagePolicy | undefined;
+  /** The content rules split for server inventories: those read from the inventory, and the rest (image config, signatures). */
+  private readonly inventoryPolicy: ImagePolicy | undefined;
+  private readonly restPolicy: ImagePolicy | undefined;
+  /** Verdicts whose inventory came from the server (for tests and logs). */
+  readonly serverStats = { used: 0, missing: 0, errors: 0 };
   private readonly fp: string;
   private readonly memory = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<ImageResult>>();
@@ -96,6 +111,17 @@ export class VerdictCache {
     const withExceptions = (r: Record<string, unknown>) => ({ ...opts.policy, rules: { ...r, ...(rules.exceptions ? { exceptions: rules.exceptions } : {}) } });
     this.namePolicy = Object.keys(nameRules).length ? withExceptions(nameRules) : undefined;
     this.contentPolicy = Object.keys(contentRules).length ? withExceptions(contentRules) : undefined;
+    // With exceptions the server path is not taken: they match the image's name, which an
+    // inventory check (an sbom: target) does not carry.
+    if (opts.serverInventory && this.contentPolicy && !rules.exceptions) {
+      const pick = (keep: boolean) => Object.fromEntries(Object.entries(contentRules).filter(([k]) => (INVENTORY_RULES as readonly string[]).includes(k) === keep));
+      const inv = pick(true);
+      const rest = pick(false);
+      if (Object.keys(inv).length) {
+        this.inventoryPolicy = { ...opts.policy, rules: inv };
+        if (Object.keys(rest).length) this.restPolicy = { ...opts.policy, rules: rest };
+      }
+    }
     this.fp = fingerprint(opts.policy);
     this.ttl = opts.verdictTtlMs ?? 3600_000;
     this.tagTtl = opts.tagTtlMs ?? 30_000;
@@ -233,8 +259,7 @@ export class VerdictCache {
   private async run(r: ResolvedImage, key: string): Promise<ImageResult> {
     await this.slot();
     try {
-      const res = await checkPolicy([`registry:${r.name}@${r.digest}`], this.contentPolicy!, { ...this.opts.check, now: new Date(this.now()) });
-      const img = res.images[0]!;
+      const img = (this.inventoryPolicy ? await this.fromServer(r) : undefined) ?? (await checkPolicy([`registry:${r.name}@${r.digest}`], this.contentPolicy!, { ...this.opts.check, now: new Date(this.now()) })).images[0]!;
       if (img.verdict === "error") throw new Error(img.error ?? "the image could not be checked");
       const entry = { result: img, at: this.now() };
       this.remember(key, entry);
@@ -244,6 +269,55 @@ export class VerdictCache {
       this.release();
     }
   }
+
+  /**
+   * The verdict with the inventory rules decided from the server's stored inventory of this digest
+   * (matched against this webhook's advisories), the other content rules on the registry image
+   * (its config and signatures, not its layers). Undefined: the server has no inventory for it, or
+   * could not be asked; the caller scans the image itself.
+   */
+  private async fromServer(r: ResolvedImage): Promise<ImageResult | undefined> {
+    let text: string | undefined;
+    try {
+      text = await this.opts.serverInventory!(r.name, r.digest!);
+    } catch (e) {
+      this.serverStats.errors++;
+      this.onServerError?.(errorMessage(e));
+      return undefined;
+    }
+    if (text === undefined) {
+      this.serverStats.missing++;
+      return undefined;
+    }
+    const now = new Date(this.now());
+    const dir = mkdtempSync(join(tmpdir(), "bw-adm-inv-"));
+    try {
+      const file = join(dir, "inventory.cdx.json");
+      writeFileSync(file, text);
+      const inv = (await checkPolicy([`sbom:${file}`], this.inventoryPolicy!, { ...this.opts.check, now })).images[0]!;
+      if (inv.verdict === "error") {
+        this.serverStats.errors++;
+        this.onServerError?.(`the server's inventory of ${r.name}@${r.digest} could not be read: ${inv.error ?? "unknown error"}`);
+        return undefined;
+      }
+      const image = `registry:${r.name}@${r.digest}`;
+      const rest = this.restPolicy ? (await checkPolicy([image], this.restPolicy, { ...this.opts.check, now })).images[0]! : undefined;
+      if (rest?.verdict === "error") return rest;
+      this.serverStats.used++;
+      const rules = [...(rest?.rules ?? []), ...inv.rules];
+      return {
+        ...(rest ?? {}),
+        image, name: r.name, digest: r.digest!,
+        verdict: rules.some((x) => x.verdict === "fail") ? "fail" : "pass",
+        rules,
+        notes: [...(rest?.notes ?? []), ...inv.notes, "inventory from the Bulwark server (stored for this digest), matched by the webhook"],
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  onServerError?: (message: string) => void;
 
   private slot(): Promise<void> {
     if (this.running < this.limit) {

@@ -43,6 +43,9 @@ interface ServeFlags {
   vex?: string[];
   kubeconfig?: string;
   context?: string;
+  server?: string;
+  token?: string;
+  serverTimeout: string;
   namespaceLabels: boolean;
   namespaceTtl: string;
   quiet?: boolean;
@@ -123,6 +126,9 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
     .option("--platform <os/arch[/variant]>", "platform checked in multi-platform images (default linux/amd64)"))))
     .option("--ignorefile <file>", "vulnerability ignore rules (YAML)")
     .option("--vex <file>", "OpenVEX or CycloneDX VEX document (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--server <url>", "a Bulwark server: an image's stored inventory (by digest) is used before the webhook pulls the image itself")
+    .option("--token <token>", "API token (reader) for --server (default: $BULWARK_TOKEN)")
+    .option("--server-timeout <duration>", "how long a --server lookup may take before the webhook scans the image itself", "1500ms")
     .option("--kubeconfig <file>", "read namespaces' Pod Security labels with this kubeconfig (default: $KUBECONFIG, ~/.kube/config, else the in-cluster ServiceAccount when present)")
     .option("--context <name>", "kubeconfig context for the namespace labels")
     .option("--no-namespace-labels", "do not read namespaces' pod-security.kubernetes.io labels: apply --pss everywhere")
@@ -151,15 +157,27 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
         scan.vuln = vuln;
         const check: PolicyCheckOptions = { scan, verifier: cosignPolicyVerifier(access) };
         const cacheDir = flags.cache ? (flags.cacheDir ?? process.env.BULWARK_CACHE_DIR) : undefined;
+        let serverInventory: admission.InventoryLookup | undefined;
+        if (flags.server) {
+          const token = flags.token ?? process.env.BULWARK_TOKEN;
+          if (!token) throw new UserError("USAGE", "--server needs a token: --token T or BULWARK_TOKEN");
+          if (!/^https?:\/\/[^\s]+$/.test(flags.server)) throw new UserError("USAGE", `--server must be an http:// or https:// URL, got "${flags.server}"`);
+          const serverTimeout = duration(flags.serverTimeout, "--server-timeout");
+          if (serverTimeout >= timeoutMs) throw new UserError("USAGE", "--server-timeout must be shorter than --timeout");
+          serverInventory = admission.serverInventoryLookup({ url: flags.server, token, timeoutMs: serverTimeout });
+        } else if (flags.token) throw new UserError("USAGE", "--token goes with --server");
         verdicts = new admission.VerdictCache({
           policy, check, registry: access,
+          ...(serverInventory ? { serverInventory } : {}),
           verdictTtlMs: duration(flags.verdictTtl, "--verdict-ttl"),
           tagTtlMs: duration(flags.tagTtl, "--tag-ttl", true),
           ...(cacheDir ? { cacheDir } : {}),
         });
         if (log) verdicts.onWriteError = (m) => log(`verdict not saved: ${m}`);
+        if (log) verdicts.onServerError = (m) => log(`server lookup failed, scanning the image itself: ${m}`);
         options.verdicts = verdicts;
       }
+      if ((flags.server || flags.token) && !flags.policy) throw new UserError("USAGE", "--server serves image verdicts: it needs --policy");
       if (flags.policyDir) {
         const cel = await loadCel();
         options.extraChecks = [celCheck(cel, cel.loadCelPolicies(flags.policyDir))];

@@ -1,0 +1,142 @@
+// The webhook's verdicts with a Bulwark server (`admission serve --server URL --token T`): before
+// pulling an image's layers the webhook asks the server (a real one, SQLite, in this process) for
+// the inventory it stored for that digest and matches it against its own advisories. A real
+// docker-registry sits behind a counting relay: with the server's inventory no layer is fetched;
+// without it (image unknown to the server, or the server down) the webhook scans the image itself,
+// with the same verdict.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pushImage } from "../../src/image/registry/push.js";
+import { admission, importPaths, loadServer, parsePolicy, scan, type PolicyCheckOptions, type RunningServer } from "../../src/index.js";
+import { BASE_PKGS, dpkgStatus } from "../support/fixtures.js";
+import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
+import { buildImage, type BuiltImage } from "../support/image-builder.js";
+import { freePort, REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
+import { missingTool } from "../support/tools.js";
+
+const work = mkdtempSync(join(tmpdir(), "bw-adm-server-"));
+const DB = join(work, "db.sqlite");
+const osRelease = (v: string, c: string) => `PRETTY_NAME="Debian GNU/Linux ${v} (${c})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${v}"\nVERSION_CODENAME=${c}\nID=debian\n`;
+const rec = (id: string, eco: string, name: string, fixed: string) => ({
+  schema_version: "1.6.0", id, modified: "2020-01-01T00:00:00Z", published: "2020-01-01T00:00:00Z",
+  severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }],
+  affected: [{ package: { ecosystem: eco, name }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed }] }] }],
+});
+let uid = 0;
+const review = (image: string): Record<string, unknown> => ({
+  apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview",
+  request: { uid: `r-${++uid}`, kind: { group: "", version: "v1", kind: "Pod" }, namespace: "shop", operation: "CREATE", object: { apiVersion: "v1", kind: "Pod", metadata: { name: `p${uid}` }, spec: { containers: [{ name: "app", image }] } } },
+});
+
+describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== undefined)("admission verdicts with a Bulwark server's stored inventories", () => {
+  let reg: RegistryServer;
+  let proxy: FaultProxy;
+  let server: RunningServer;
+  const tokens: Record<string, string> = {};
+  const images: Record<string, BuiltImage> = {};
+  const via = (repo: string) => `${proxy.host}/${repo}`;
+  const blobs = () => proxy.requests.filter((r) => r.includes("/blobs/"));
+
+  beforeAll(async () => {
+    reg = await startRegistry();
+    proxy = await startFaultProxy(reg.host);
+    const layer = (v: string, c: string, pkgs = BASE_PKGS) => ({ createdBy: "ADD rootfs /", entries: [{ path: "etc/os-release", content: osRelease(v, c) }, { path: "var/lib/dpkg/status", content: dpkgStatus(pkgs) }] });
+    images.vuln = await buildImage({ user: "app", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }])] });
+    images.root = await buildImage({ layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }]), { createdBy: "RUN x", entries: [{ path: "etc/motd", content: "root\n" }] }] });
+    images.other = await buildImage({ user: "app", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }]), { createdBy: "RUN y", entries: [{ path: "etc/motd", content: "other\n" }] }] });
+    for (const [repo, img] of Object.entries(images)) await pushImage(`${reg.host}/team/${repo}:1`, img);
+    const osv = join(work, "osv");
+    mkdirSync(osv);
+    writeFileSync(join(osv, "a.json"), JSON.stringify(rec("DEBIAN-CVE-2099-0001", "Debian:10", "curl", "7.64.0-4+deb10u9")));
+    await importPaths(DB, [osv]);
+    // The server's own advisories do not know the CVE: the verdicts below come from the webhook's.
+    const osvServer = join(work, "osv-server");
+    mkdirSync(osvServer);
+    writeFileSync(join(osvServer, "z.json"), JSON.stringify(rec("DEBIAN-CVE-2099-0900", "Debian:10", "zlib", "1:9")));
+    await importPaths(join(work, "server-advisories.db"), [osvServer]);
+
+    const { startServer, createServerToken } = await loadServer();
+    const database = join(work, "server.db");
+    for (const role of ["scanner", "reader"]) tokens[role] = (await createServerToken(database, `${role}-1`, role)).token;
+    server = await startServer({ database, listen: "127.0.0.1:0", workers: 0, advisoryDb: join(work, "server-advisories.db"), quiet: true, offline: true, refreshMinutes: 0 });
+    // The server learns `vuln` and `root` as `bulwark scan --server` sends them (inventory only).
+    for (const repo of ["vuln", "root"]) {
+      const report = await scan(`registry:${reg.host}/team/${repo}:1`, { noCache: true });
+      const res = await fetch(`${server.url}/api/v1/reports`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.scanner}` }, body: JSON.stringify({ ...report, vulnerabilities: [] }) });
+      expect(res.status, await res.clone().text()).toBe(201);
+      expect(((await res.json()) as { digest: string }).digest).toBe(images[repo]!.manifest.digest);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await proxy?.stop();
+    await reg?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const check = (): PolicyCheckOptions => ({ scan: { noCache: true, vuln: { db: DB, offline: true } } });
+  function make(rules: string[], url = server.url) {
+    const policy = parsePolicy(["apiVersion: bulwark.dev/v1", "kind: ImagePolicy", "rules:", ...rules.map((r) => `  ${r}`), ""].join("\n"), { baseDir: work });
+    const errors: string[] = [];
+    const verdicts = new admission.VerdictCache({ policy, check: check(), registry: {}, serverInventory: admission.serverInventoryLookup({ url, token: tokens.reader!, timeoutMs: 1000 }) });
+    verdicts.onServerError = (m) => errors.push(m);
+    return { verdicts, errors, ctl: new admission.AdmissionController({ rules: admission.ruleSelection("privileged", undefined), mode: "enforce", failMode: "closed", timeoutMs: 8000, verdicts }) };
+  }
+
+  it("an image the server knows: denied with the advisory, and not one blob fetched from the registry", async () => {
+    const { ctl, verdicts, errors } = make(["vulnerabilities: { maxSeverity: HIGH }"]);
+    proxy.reset();
+    const r = await ctl.validate(review(via("team/vuln:1")));
+    expect(r.response.allowed).toBe(false);
+    expect(r.response.status!.message).toContain("[policy/vulnerabilities]");
+    expect(r.response.status!.message).toContain("CVE-2099-0001 CRITICAL in curl 7.64.0-4+deb10u2, fixed in 7.64.0-4+deb10u9");
+    expect(verdicts.serverStats).toEqual({ used: 1, missing: 0, errors: 0 });
+    expect(errors).toEqual([]);
+    expect(blobs()).toEqual([]);
+    expect(proxy.requests.some((q) => q.includes("/manifests/1"))).toBe(true);
+    verdicts.close();
+  }, 60_000);
+
+  it("the same verdict as the webhook's own scan (cross-check: the server down, the image pulled)", async () => {
+    const viaServer = make(["vulnerabilities: { maxSeverity: HIGH }"]);
+    const down = make(["vulnerabilities: { maxSeverity: HIGH }"], `http://127.0.0.1:${await freePort()}`);
+    const a = await viaServer.ctl.validate(review(via("team/vuln:1")));
+    proxy.reset();
+    const b = await down.ctl.validate(review(via("team/vuln:1")));
+    expect(down.verdicts.serverStats).toEqual({ used: 0, missing: 0, errors: 1 });
+    expect(down.errors[0]).toMatch(/server lookup http:\/\/127\.0\.0\.1:\d+: .*(ECONNREFUSED|connect)/);
+    expect(blobs().length).toBeGreaterThan(1);
+    expect(b.response.allowed).toBe(false);
+    const strip = (m: string) => m.replace(/Pod shop\/p\d+/, "Pod");
+    expect(strip(b.response.status!.message)).toBe(strip(a.response.status!.message));
+    viaServer.verdicts.close();
+    down.verdicts.close();
+  }, 60_000);
+
+  it("an image the server never saw is scanned by the webhook itself", async () => {
+    const { ctl, verdicts } = make(["vulnerabilities: { maxSeverity: HIGH }"]);
+    proxy.reset();
+    const r = await ctl.validate(review(via("team/other:1")));
+    expect(r.response.allowed).toBe(false);
+    expect(r.response.status!.message).toContain("CVE-2099-0001");
+    expect(verdicts.serverStats).toEqual({ used: 0, missing: 1, errors: 0 });
+    expect(blobs().some((q) => q.includes(images.other!.layers[0]!.digest))).toBe(true);
+    verdicts.close();
+  }, 60_000);
+
+  it("with a rule that needs the image config (forbidRootUser): only the config blob is read, never a layer", async () => {
+    const { ctl, verdicts } = make(["vulnerabilities: { maxSeverity: CRITICAL }", "forbidRootUser: true"]);
+    proxy.reset();
+    const r = await ctl.validate(review(via("team/root:1")));
+    expect(r.response.allowed).toBe(false);
+    expect(r.response.status!.message).toContain("[policy/forbidRootUser]");
+    expect(r.response.status!.message).not.toContain("[policy/vulnerabilities]");
+    expect(verdicts.serverStats.used).toBe(1);
+    expect(blobs().every((q) => q.includes(images.root!.config.digest))).toBe(true);
+    expect(blobs().some((q) => images.root!.layers.some((l) => q.includes(l.digest)))).toBe(false);
+    verdicts.close();
+  }, 60_000);
+});
