@@ -316,24 +316,29 @@ export class AdmissionController {
     }
     const list = [...byImage.values()];
     for (const o of list.slice(MAX_IMAGES)) o.unknown = `more than ${MAX_IMAGES} distinct images in one object`;
-    await Promise.all(
-      list.slice(0, MAX_IMAGES).map(async (o) => {
-        const needDigest = verdicts.readsImages || forMutation;
-        // Warm path: everything already known, nothing to wait for (no timers, no promises per image).
-        const names = verdicts.nameRulesCached(o.image);
-        if (names) {
-          o.nameRules = names;
-          if (names.some((r) => r.verdict === "fail")) return;
-          const resolved = verdicts.resolveCached(o.image);
-          if (resolved && (!needDigest || resolved.digest)) {
-            const result = verdicts.readsImages ? verdicts.cached(resolved) : undefined;
-            if (result || !verdicts.readsImages) {
-              o.resolved = resolved;
-              if (result) o.result = result;
-              return;
-            }
+    const needDigest = verdicts.readsImages || forMutation;
+    // Warm path first, synchronously: everything already known, nothing to wait for (no timers,
+    // no promises); only images that are not go to the awaited checks below.
+    const cold: ImageOutcome[] = [];
+    for (const o of list.slice(0, MAX_IMAGES)) {
+      const names = verdicts.nameRulesCached(o.image);
+      if (names) {
+        o.nameRules = names;
+        if (names.some((r) => r.verdict === "fail")) continue;
+        const resolved = verdicts.resolveCached(o.image);
+        if (resolved && (!needDigest || resolved.digest)) {
+          const result = verdicts.readsImages ? verdicts.cached(resolved) : undefined;
+          if (result || !verdicts.readsImages) {
+            o.resolved = resolved;
+            if (result) o.result = result;
+            continue;
           }
         }
+      }
+      cold.push(o);
+    }
+    if (cold.length) await Promise.all(
+      cold.map(async (o) => {
         const work = (async () => {
           // The name rules first: an image the policy refuses by name (a registry not allowed) is
           // never fetched, so a pod spec cannot make the webhook contact any host it names.

@@ -66,9 +66,13 @@ export function isWorkloadKind(kind: string): boolean {
 }
 
 /** The pod template of a workload object, or undefined when the kind has none or it is not an object. */
+/** Each kind's pod-template pointer, built once (requests only append `/spec/GROUP/I/image`). */
+const BASE_POINTERS = new Map(Object.entries(POD_TEMPLATE_PATHS).map(([k, path]) => [k, pointer(path)]));
+
 export function podTemplate(kind: string, obj: unknown): PodTemplate | undefined {
   if (!isWorkloadKind(kind) || !isObj(obj)) return undefined;
   const base = POD_TEMPLATE_PATHS[kind]!;
+  const basePointer = BASE_POINTERS.get(kind)!;
   let cur: unknown = obj;
   for (const step of base) cur = asObj(cur)[step];
   if (!isObj(cur)) return undefined;
@@ -87,13 +91,13 @@ export function podTemplate(kind: string, obj: unknown): PodTemplate | undefined
         name: typeof c.name === "string" ? c.name : `${group}[${i}]`,
         group,
         image: typeof c.image === "string" && c.image !== "" ? c.image : undefined,
-        imagePointer: pointer([...base, "spec", group, i, "image"]),
+        imagePointer: `${basePointer}/spec/${group}/${i}/image`,
         runAsUser: user,
         runAsNonRoot: nonRoot,
       });
     });
   }
-  return { pointer: pointer(base), spec, annotations: asObj(cur.metadata).annotations, containers };
+  return { pointer: basePointer, spec, annotations: asObj(cur.metadata).annotations, containers };
 }
 
 function intOrUndefined(v: unknown): number | undefined {
