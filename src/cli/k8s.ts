@@ -154,14 +154,19 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
       } else if (flags.clusterName !== undefined) throw new UserError("USAGE", "--cluster-name goes with --server");
       if (!flags.quiet && process.stderr.isTTY) opts.onImage = (e) => process.stderr.write(`bulwark: image ${e.index}/${e.total} ${e.ref}: ${e.status}\n`);
       const report = await scanCluster(opts);
+      if (clusterUpload) {
+        // As for the images' inventories: a refused or failed upload is a warning and an error of the report, not fatal.
+        try {
+          const stored = await postClusterReport(clusterUpload, token!, report, clusterJsonChunks);
+          if (!flags.quiet) process.stderr.write(`bulwark: cluster report stored on ${clusterUpload.origin} as "${stored.cluster.replace(/\p{Cc}/gu, "?")}" (${stored.misconfigurations} misconfigurations, ${stored.risks} risks)\n`);
+        } catch (e) {
+          report.errors.push({ source: "upload", message: (e as Error).message });
+        }
+      }
       const tableOnStdout = flags.format === "table" && !flags.output;
       if (!flags.quiet && !tableOnStdout) for (const e of report.errors) process.stderr.write(`bulwark: warning: ${e.message.replace(/\p{Cc}/gu, "?")}\n`);
       const text = flags.format === "json" ? clusterJsonChunks(report) : flags.format === "sarif" ? await writeClusterSarif(report) : writeClusterTable(report, { topRisks: positive(flags.top, "--top") });
       await writeOutput(text, flags.output);
-      if (clusterUpload) {
-        const stored = await postClusterReport(clusterUpload, token!, report, clusterJsonChunks);
-        if (!flags.quiet) process.stderr.write(`bulwark: cluster report stored on ${clusterUpload.origin} as "${stored.cluster.replace(/\p{Cc}/gu, "?")}" (${stored.misconfigurations} misconfigurations, ${stored.risks} risks)\n`);
-      }
       const found = report.misconfigurations.length > 0 || SEVERITIES.some((s) => report.summary.vulnerabilities[s] > 0);
       if (exitCode !== 0 && found) hooks.exit(exitCode);
     });

@@ -110,11 +110,13 @@ describe.skipIf(missingKube("k8s scan --server tests") !== undefined || !existsS
     expect((await api("POST", "/api/v1/k8s/reports?cluster=..%2Fx", { token: tokens.scanner!, body: cli })).status).toBe(400);
     const huge = await api("POST", "/api/v1/k8s/reports", { token: tokens.scanner!, body: { ...cli, errors: Array.from({ length: 20_000 }, (_, i) => ({ source: "x", message: `padding ${i} ${"y".repeat(40)}` })) } });
     expect(huge.status).toBe(413);
-    // The CLI says so in one line and fails.
+    // The CLI warns in one line and keeps the refusal in the report's errors (as for image uploads).
     const r = await bulwark(["k8s", "scan", "--kubeconfig", kube.kubeconfigPath, "--no-images", "--format", "json", "-o", join(work, "x.json"), "--server", server.url, "--token", tokens.reader!]);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/cluster report upload to http:\/\/127\.0\.0\.1:\d+ refused \(HTTP 403\)/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/bulwark: warning: cluster report upload to http:\/\/127\.0\.0\.1:\d+ refused \(HTTP 403\)/);
     expect(r.stderr).not.toContain(tokens.reader!);
+    const x = JSON.parse(readFileSync(join(work, "x.json"), "utf8"));
+    expect(x.errors.filter((e: { source: string }) => e.source === "upload").map((e: { message: string }) => e.message)).toEqual([expect.stringMatching(/refused \(HTTP 403\)/)]);
     // The routes are in the OpenAPI document.
     const doc = (await api("GET", "/openapi.json")).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/k8s/reports", "/api/v1/k8s/clusters", "/api/v1/k8s/clusters/{name}/report"]));
