@@ -12,7 +12,7 @@ import { AdmissionController, BadReview, type AdmissionOptions } from "./engine.
 import { ruleSelection } from "./pss.js";
 import { serveAdmission, type AdmissionServer } from "./server.js";
 import { installManifests } from "./install.js";
-import { namespacePolicy } from "./namespaces.js";
+import { NamespaceLabels, namespacePolicy } from "./namespaces.js";
 import { parseAllDocuments } from "yaml";
 
 type Obj = Record<string, unknown>;
@@ -251,5 +251,59 @@ describe("namespace Pod Security labels", () => {
     expect(p.audit).toBeUndefined();
     expect(p.invalid).toEqual(["pod-security.kubernetes.io/warn=strict", "pod-security.kubernetes.io/audit-version=v1.x"]);
     expect(namespacePolicy(undefined)).toEqual({ invalid: [] });
+  });
+});
+
+// The namespace source is the API (a `get(path)` function): here a table of namespaces' labels, so
+// the decisions around it (audit-only violations, unreadable labels, deadlines) are checked
+// without a cluster; test/e2e/admission-namespaces.test.ts does it through the real API server.
+describe("namespace labels in the decision", () => {
+  const source = (labels: Record<string, Record<string, string>>, opts: { fail?: boolean; hang?: boolean } = {}) => {
+    const asked: string[] = [];
+    const labelsOf = new NamespaceLabels({
+      get: async (path) => {
+        asked.push(path);
+        if (opts.hang) return new Promise(() => undefined);
+        if (opts.fail) throw new Error("connect ECONNREFUSED");
+        const name = path.split("/").pop()!;
+        return labels[name] ? { status: 200, body: { metadata: { name, labels: labels[name] } } } : { status: 404, body: { message: `namespaces "${name}" not found` } };
+      },
+    });
+    return { labelsOf, asked };
+  };
+
+  it("audit-only levels annotate, never warn or deny; the label read once is cached", async () => {
+    const { labelsOf, asked } = source({ shop: { "pod-security.kubernetes.io/audit": "restricted" } });
+    const c = controller({ namespaces: labelsOf });
+    const r = await c.validate(review(pod()));
+    expect(r.response.allowed).toBe(true);
+    expect(r.response.warnings).toBeUndefined();
+    expect(r.response.auditAnnotations!.verdict).toBe("audit");
+    expect(r.response.auditAnnotations!.pss).toMatch(/^baseline:v1\.\d+$/);
+    expect(JSON.parse(r.response.auditAnnotations!.violations!)[0].evidence).toContain("namespace shop: pod-security.kubernetes.io/audit=restricted");
+    await c.validate(review(pod()));
+    expect(asked).toEqual(["/api/v1/namespaces/shop"]);
+  });
+
+  it("labels that cannot be read: an unknown verdict (fail closed denies, fail open warns), --pss still applied", async () => {
+    const closed = await controller({ namespaces: source({}, { fail: true }).labelsOf }).validate(review(pod()));
+    expect(closed.response.allowed).toBe(false);
+    expect(closed.response.status!.message).toMatch(/not verified: cannot read namespace shop: connect ECONNREFUSED .*\(fail closed\)/);
+    // A 404 (namespace not found) is unknown too: fail open admits a clean pod with a warning.
+    const open = await controller({ failMode: "open", namespaces: source({}).labelsOf }).validate(review(pod()));
+    expect(open.response.allowed).toBe(true);
+    expect(open.response.warnings!.join("\n")).toMatch(/namespaces "shop" not found.*\(fail open\)/);
+    // --pss (baseline) still applies meanwhile: a privileged pod is denied for it even under fail open.
+    const priv = await controller({ failMode: "open", namespaces: source({}).labelsOf }).validate(review(pod({ securityContext: { privileged: true } })));
+    expect(priv.response.allowed).toBe(false);
+    expect(priv.response.status!.message).toContain("[BW-K8S-004 Privileged container]");
+  });
+
+  it("an API that never answers: the request is still answered by its deadline", async () => {
+    const t0 = Date.now();
+    const r = await controller({ timeoutMs: 300, namespaces: source({}, { hang: true }).labelsOf }).validate(review(pod()));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r.response.allowed).toBe(false);
+    expect(r.response.status!.message).toContain("the labels of namespace shop were not read in time");
   });
 });

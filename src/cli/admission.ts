@@ -187,7 +187,7 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
       if (source) {
         const ttl = duration(flags.namespaceTtl, "--namespace-ttl");
         const { connectKube, kubeStatusMessage } = await loadK8s();
-        const client = await connectKube({ ...source, timeoutMs: Math.min(5000, timeoutMs) });
+        const client = await connectKube({ ...source, timeoutMs: Math.min(5000, timeoutMs), maxBodyBytes: 1 << 20 });
         // Checked before listening: credentials that cannot read namespaces are a setup error.
         let probe: Awaited<ReturnType<typeof client.get>>;
         try {
