@@ -4,7 +4,9 @@
 // docker-registry sits behind a counting relay: with the server's inventory no layer is fetched;
 // without it (image unknown to the server, or the server down) the webhook scans the image itself,
 // with the same verdict.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +16,9 @@ import { BASE_PKGS, dpkgStatus } from "../support/fixtures.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { buildImage, type BuiltImage } from "../support/image-builder.js";
 import { freePort, REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
-import { missingTool } from "../support/tools.js";
+import { missingTool, toolPath } from "../support/tools.js";
+
+const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 
 const work = mkdtempSync(join(tmpdir(), "bw-adm-server-"));
 const DB = join(work, "db.sqlite");
@@ -125,6 +129,45 @@ describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== unde
     expect(verdicts.serverStats).toEqual({ used: 0, missing: 1, errors: 0 });
     expect(blobs().some((q) => q.includes(images.other!.layers[0]!.digest))).toBe(true);
     verdicts.close();
+  }, 60_000);
+
+  it.skipIf(!existsSync(BIN) || missingTool("admission --server CLI test", ["openssl"]) !== undefined)("the CLI: `admission serve --server URL` (token from $BULWARK_TOKEN) denies over HTTPS without pulling layers", async () => {
+    const tls = join(work, "tls");
+    mkdirSync(tls, { recursive: true });
+    execFileSync(toolPath("openssl"), ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(tls, "k.pem"), "-out", join(tls, "c.pem"), "-days", "1", "-subj", "/CN=webhook", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    writeFileSync(join(work, "policy.yaml"), "apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nrules:\n  vulnerabilities: { maxSeverity: HIGH }\n");
+    const port = await freePort();
+    const proc = spawn(process.execPath, [BIN, "admission", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", join(tls, "c.pem"), "--tls-key", join(tls, "k.pem"), "--policy", join(work, "policy.yaml"), "--db", DB, "--offline", "--no-cache", "--server", server.url], {
+      stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, BULWARK_TOKEN: tokens.reader!, HOME: work, KUBECONFIG: "", DOCKER_CONFIG: join(work, "nodocker") },
+    });
+    let log = "";
+    proc.stderr!.on("data", (c: Buffer) => (log += c.toString()));
+    try {
+      const started = Date.now();
+      while (!/listening on/.test(log)) {
+        if (proc.exitCode !== null || Date.now() - started > 30_000) throw new Error(`webhook did not start: ${log}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      proxy.reset();
+      const body = JSON.stringify(review(via("team/vuln:1")));
+      const answer = await new Promise<{ response: { allowed: boolean; status?: { message: string } } }>((resolve, reject) => {
+        const req = https.request({ host: "127.0.0.1", port, path: "/validate", method: "POST", ca: readFileSync(join(tls, "c.pem")), headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+      expect(answer.response.allowed).toBe(false);
+      expect(answer.response.status!.message).toContain("CVE-2099-0001 CRITICAL in curl");
+      expect(blobs()).toEqual([]);
+      expect(log).not.toContain("server lookup failed");
+      expect(log).not.toContain(tokens.reader!);
+    } finally {
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.once("exit", r));
+    }
   }, 60_000);
 
   it("with a rule that needs the image config (forbidRootUser): only the config blob is read, never a layer", async () => {
