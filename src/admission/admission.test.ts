@@ -210,9 +210,9 @@ describe.skipIf(missingTool("admission install tests", ["openssl"]) !== undefine
   it("prints the objects with a caBundle that verifies the serving certificate (openssl verify)", () => {
     const out = installManifests({ namespace: "bulwark", image: "ghcr.io/acme/bulwark:1", mutating: true, policy: { text: "apiVersion: bulwark.dev/v1\n" } });
     const docs = parseAllDocuments(out.yaml).map((d) => d.toJS() as Obj & { kind: string });
-    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Secret", "ConfigMap", "Deployment", "Service", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Secret", "ConfigMap", "Deployment", "Service", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
     const vwc = docs.find((d) => d.kind === "ValidatingWebhookConfiguration") as unknown as { webhooks: { clientConfig: { caBundle: string; service: Obj }; failurePolicy: string; rules: { resources: string[] }[] }[] };
-    const secret = docs[1] as unknown as { data: Record<string, string> };
+    const secret = docs.find((d) => d.kind === "Secret") as unknown as { data: Record<string, string> };
     expect(Buffer.from(vwc.webhooks[0]!.clientConfig.caBundle, "base64").toString()).toBe(out.caCert);
     expect(vwc.webhooks[0]!.clientConfig.service).toEqual({ name: "bulwark-admission", namespace: "bulwark", path: "/validate", port: 443 });
     expect(vwc.webhooks[0]!.failurePolicy).toBe("Fail");

@@ -98,6 +98,15 @@ export function installManifests(o: InstallOptions): InstallOutput {
   const docs: unknown[] = [
     // Its token is mounted in the webhook's pods only: it reads namespaces' Pod Security labels.
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns, labels }, automountServiceAccountToken: false },
+    // Namespaces' pod-security.kubernetes.io labels decide the level applied there: read-only
+    // access to Namespace objects, nothing else; printed before the Deployment, whose pods list
+    // namespaces when they start.
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: namespaceReader, labels }, rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }] },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: namespaceReader, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: namespaceReader },
+      subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
+    },
     { apiVersion: "v1", kind: "Secret", metadata: { name: `${name}-tls`, namespace: ns, labels }, type: "kubernetes.io/tls", data: { "tls.crt": b64(certs.cert), "tls.key": b64(certs.key), "ca.crt": b64(certs.caCert) } },
   ];
   if (o.policy) docs.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-policy`, namespace: ns, labels }, data: { "policy.yaml": o.policy.text } });
@@ -134,14 +143,6 @@ export function installManifests(o: InstallOptions): InstallOutput {
       },
     },
     { apiVersion: "v1", kind: "Service", metadata: { name, namespace: ns, labels }, spec: { selector: labels, ports: [{ name: "https", port: 443, targetPort: 8443 }] } },
-    // Namespaces' pod-security.kubernetes.io labels decide the level applied there: read-only
-    // access to Namespace objects, nothing else.
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: namespaceReader, labels }, rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }] },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: namespaceReader, labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: namespaceReader },
-      subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
-    },
   );
   const webhook = (path: string, kind: string) => ({
     name: `${kind}.${name}.bulwark.dev`,

@@ -325,7 +325,7 @@ describe.skipIf(missingKube("admission webhook tests") !== undefined || missingT
     expect(out.code, out.stderr).toBe(0);
     await kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bulwark-system" } });
     const docs = parseAllDocuments(out.stdout).map((d) => d.toJS() as KubeObject);
-    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Secret", "ConfigMap", "Deployment", "Service", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Secret", "ConfigMap", "Deployment", "Service", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
     for (const d of docs) {
       const r = await raw("POST", `${await kube.resourcePath(d.apiVersion, d.kind, d.metadata.namespace)}?dryRun=All&fieldValidation=Strict`, d);
       expect(r.status, `${d.kind}: ${JSON.stringify(r.body)}`).toBe(201);
