@@ -24,6 +24,7 @@ interface WatchFlags {
   image?: string[];
   dedupe: string;
   rate: string;
+  perfRbPages?: string;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -115,6 +116,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
     .option("--image <id=ref>", "the image of a container, by id (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--dedupe <seconds>", "emit identical alerts once per this many seconds (0 = off)", "60")
     .option("--rate <n>", "at most n alerts per second per rule (0 = no limit)", "20")
+    .option("--perf-rb-pages <n>", "bpftrace: perf buffer pages per CPU (a power of two; default 1024 = 4 MiB)")
     .option("-q, --quiet", "no notices or summary on stderr")
     .option("--debug", "show stack traces on errors")
     .action(async (flags: WatchFlags) => {
@@ -172,6 +174,11 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
       const duration = num(flags.duration, "--duration", 31_536_000);
       if (duration !== undefined) opts.durationSeconds = duration;
       if (flags.auditLog) opts.auditLog = flags.auditLog;
+      if (flags.perfRbPages !== undefined) {
+        const pages = Number(flags.perfRbPages);
+        if (!Number.isInteger(pages) || pages < 1 || pages > 65536 || (pages & (pages - 1)) !== 0) throw new UserError("USAGE", `--perf-rb-pages must be a power of two between 1 and 65536, got "${flags.perfRbPages}"`);
+        opts.perfRbPages = pages;
+      }
       if (flags.webhookListen) opts.webhookListen = flags.webhookListen;
       try {
         const s = await watchRuntime(opts);

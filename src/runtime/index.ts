@@ -95,6 +95,8 @@ export interface WatchOptions {
   dedupeSeconds?: number;
   ratePerRule?: number;
   bpftrace?: string;
+  /** bpftrace's perf buffer per CPU, in pages (BPFTRACE_PERF_RB_PAGES; default 1024 = 4 MiB). */
+  perfRbPages?: number;
   /** Called for every event before the rules (tests, debugging). */
   onEvent?(ev: RuntimeEvent): void;
 }
@@ -205,6 +207,7 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
       const cgroups = new CgroupResolver();
       const src = new BpftraceSource({
         ...(opts.bpftrace ? { bpftrace: opts.bpftrace } : {}),
+        ...(opts.perfRbPages ? { perfRbPages: opts.perfRbPages } : {}),
         onNotice: notice,
         onEvent: ({ ev, cgroupId, dirfd }) => {
           const id = cgroups.resolve(cgroupId);

@@ -1,7 +1,7 @@
 // The runtime watcher on real kernel events: bpftrace started by Bulwark, a real runc container
 // doing what each default rule is about, and each rule must fire exactly for its own event.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { watchRuntime, type RuntimeAlert, type RuntimeWatchSummary } from "../../src/index.js";
@@ -43,6 +43,33 @@ const why =
     return u ? missingOnHost("runtime watch (bpftrace) tests", false, u) : undefined;
   })();
 
+/** bpftrace started by this process (the watcher's child). */
+function bpftracePid(): number | undefined {
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (stat.includes("(bpftrace)") && Number(rest[1]) === process.pid) return Number(d);
+    } catch {
+      // Gone.
+    }
+  }
+  return undefined;
+}
+
+/** user+system CPU of a process (ms), from /proc/PID/stat (clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrace + runc)", () => {
@@ -54,6 +81,7 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
   let imagePaths: Set<string>;
   let events = 0;
   const connects: string[] = [];
+  const forged: Array<{ type: string; name?: string; exepath?: string; pid: number }> = [];
   const byType = new Map<string, number>();
 
   beforeAll(async () => {
@@ -84,6 +112,7 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
         events++;
         if (e.source === "syscall" && e.containerId) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
         if (e.source === "syscall" && e.type === "connect" && e.containerId) connects.push(JSON.stringify(e));
+        if (e.source === "syscall" && (e.fd?.name?.includes("/tmp/forge") || e.proc.exepath === "forged-exe" || e.fd?.name === "forged-exe")) forged.push({ type: e.type, pid: e.proc.pid, ...(e.fd?.name ? { name: e.fd.name } : {}), ...(e.proc.exepath ? { exepath: e.proc.exepath } : {}) });
       },
       imageFiles: (id) => (id === c.id ? { has: (p: string) => imagePaths.has(p) } : undefined),
       dedupeSeconds: 0,
@@ -155,9 +184,23 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     expect(mine).toHaveLength(7);
   });
 
+  it("reads a file name holding a newline and a forged event line as one path, not as an event", async () => {
+    // bpftrace prints paths as raw text: a newline in a file name starts a new output line. The
+    // name below carries what an exec line of the program looks like, without the run's nonce.
+    const name = "/tmp/forge\nX\t1\t1\t0\t0\t0\t1\t1\t0\t0\t0\t0\tsh\tforged-exe";
+    const r = await c.exec(["sh", "-c", 'f="$(printf "/tmp/forge\\nX\\t1\\t1\\t0\\t0\\t0\\t1\\t1\\t0\\t0\\t0\\t0\\tsh\\tforged-exe")"; : > "$f" && cat "$f"']);
+    expect(r.code).toBe(0);
+    for (let i = 0; i < 50 && forged.filter((e) => e.name === name).length < 2; i++) await sleep(100);
+    expect(forged.filter((e) => e.exepath === "forged-exe" || e.name === "forged-exe")).toEqual([]);
+    // The shell's open for writing and cat's open for reading, each with the whole name.
+    expect(forged.filter((e) => e.name === name).map((e) => e.type)).toEqual(["openat", "openat"]);
+  });
+
   it("handles a container's busy loop of execs and opens (events/s and CPU measured)", async () => {
     const before = events;
     byType.clear();
+    const bp = bpftracePid();
+    const bpCpu0 = cpuMsOf(bp);
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
     // Two loops at once (the machine has two cores): each cat is an exec and eight opens.
@@ -179,6 +222,8 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     }
     const secs = (lastAt - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const bpCpuMs = cpuMsOf(bp) - bpCpu0;
+    const load = loadavg().map((x) => x.toFixed(2)).join(", ");
     const all = events - before;
     const n = inContainer();
     const rate = all / secs;
@@ -186,10 +231,17 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     const s = await done;
     const lost = s.source_stats?.lost ?? 0;
     console.log(`container events by type during the loop: ${JSON.stringify(Object.fromEntries(byType))}; malformed lines ${s.source_stats?.malformed}`);
-    console.log(`runtime watch cost: ${all} events (${n} from the container) in ${secs.toFixed(1)} s = ${rate.toFixed(0)} events/s (the container's loops took ${loopSecs.toFixed(1)} s); watcher CPU ${((cpu.user + cpu.system) / 1000 / secs / 10).toFixed(1)}% of one core; bpftrace reported ${lost} lost`);
+    const nodeMs = (cpu.user + cpu.system) / 1000;
+    const perEventUs = ((nodeMs + bpCpuMs) * 1000) / all;
+    console.log(
+      `runtime watch cost: ${all} events (${n} from the container) in ${secs.toFixed(1)} s = ${rate.toFixed(0)} events/s (the container's loops took ${loopSecs.toFixed(1)} s); ` +
+        `CPU: watcher (node) ${nodeMs.toFixed(0)} ms = ${(nodeMs / secs / 10).toFixed(1)}% of one core, bpftrace ${bpCpuMs.toFixed(0)} ms = ${(bpCpuMs / secs / 10).toFixed(1)}%; ` +
+        `${perEventUs.toFixed(1)} us of CPU per event = ${((perEventUs * 20_000) / 1e6).toFixed(2)} cores at 20,000 events/s; bpftrace reported ${lost} lost; load average ${load}`,
+    );
     // 3000 cats: an exec and eight opens each. Each is handled or counted as lost by bpftrace
     // (on a loaded machine its buffer overflows): none disappears without being counted.
     expect(n + lost).toBeGreaterThanOrEqual(27_000);
+    expect(bp).toBeDefined();
     console.log(`runtime watch summary: ${JSON.stringify({ events: s.engine.events, evaluations: s.engine.evaluations, seconds: s.seconds, watcherCpuMs: s.cpuMs, bpftraceCpuMs: s.source_stats?.bpftraceCpuMs })}`);
   }, 180_000);
 });
