@@ -39,6 +39,7 @@ export { clusterJsonChunks, writeClusterJson, writeClusterSarif, writeClusterTab
 export { rankRisks, entryPoints, type Risk, type RiskFactor, type EntryPoint } from "./k8s/exposure.js";
 export { simpleReach, type Reach, type ReachFunction, type Subject } from "./k8s/reach.js";
 export { watchRuntime, validateRuleFiles, loadRuntimeRules, runtimeSourceUnavailable, DEFAULT_RULES as DEFAULT_RUNTIME_RULES, type WatchOptions as RuntimeWatchOptions, type WatchSummary as RuntimeWatchSummary, type RuleValidation as RuntimeRuleValidation, type RuntimeSource, type Alert as RuntimeAlert, type RuntimeEvent, type ImageFileIndex } from "./runtime/index.js";
+export { ServerAlertSink, alertsUrl as runtimeAlertsUrl, type ServerSinkStats as RuntimeServerSinkStats } from "./runtime/server-sink.js";
 export { canI, whoCan, reach, findEscalations, canITable, whoCanTable, escalationTable, loadK8sObjects, EscalationGraph, Authorizer as RbacAuthorizer, rbacReach, type Reach as RbacReach, type EscalationReport, type EscalationPath, type CanIResult, type WhoCanResult } from "./k8s/rbac/index.js";
 export { loadCelPolicies, evaluateCelPolicies, celPolicySet, celMisconfigurations, addCelFindings, type CelContext, type CelPolicySet, type CelViolation } from "./k8s/cel/index.js";
 export * as admission from "./admission/index.js";

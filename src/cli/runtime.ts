@@ -1,7 +1,7 @@
 // `bulwark runtime watch` and `bulwark runtime rules validate` (docs/runtime.md).
 import { closeSync, openSync, writeSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { UserError, validateRuleFiles, watchRuntime, type RuntimeAlert, type RuntimeSource, type RuntimeWatchOptions } from "../index.js";
+import { ServerAlertSink, UserError, runtimeAlertsUrl, validateRuleFiles, watchRuntime, type RuntimeAlert, type RuntimeSource, type RuntimeWatchOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface RuntimeHooks {
@@ -25,6 +25,8 @@ interface WatchFlags {
   dedupe: string;
   rate: string;
   perfRbPages?: string;
+  server?: string;
+  token?: string;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -109,6 +111,8 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
     .addOption(new Option("--format <format>", "alert format").choices(["json", "text"]).default("json"))
     .option("-o, --output <file>", "append alerts to this file instead of stdout")
     .option("--webhook <url>", "also POST each alert (JSON) to this URL")
+    .option("--server <url>", "also send alerts to a Bulwark server (POST /api/v1/alerts, batched, retried)")
+    .option("--token <token>", "API token (scanner role) for --server (default: $BULWARK_TOKEN)")
     .option("--audit-log <file>", "audit: the auditd log (default /var/log/audit/audit.log); k8s-audit: a Kubernetes audit log (JSON lines)")
     .option("--webhook-listen <host:port>", "k8s-audit: receive the API server's audit webhook here")
     .option("--from-start", "read the audit log from its beginning (default: only new lines)")
@@ -145,6 +149,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
         if (eq <= 0) throw new UserError("USAGE", `--image must be CONTAINER_ID=IMAGE, got "${i}"`);
         images[i.slice(0, eq)] = i.slice(eq + 1);
       }
+      const sink = flags.server ? new ServerAlertSink(runtimeAlertsUrl(flags.server, flags.token ?? process.env.BULWARK_TOKEN), (flags.token ?? process.env.BULWARK_TOKEN)!, { onNotice: notice }) : undefined;
       const fd = flags.output ? openSync(flags.output, "a", 0o600) : undefined;
       const hook = flags.webhook ? new WebhookSender(flags.webhook, notice) : undefined;
       const write = (a: RuntimeAlert): void => {
@@ -152,6 +157,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
         if (fd !== undefined) writeSync(fd, line);
         else process.stdout.write(line);
         hook?.send(JSON.stringify(a));
+        sink?.send(a);
       };
       const ac = new AbortController();
       const onSig = (): void => ac.abort();
@@ -183,12 +189,14 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
       try {
         const s = await watchRuntime(opts);
         await hook?.flush();
+        const sent = await sink?.close();
         const src = s.source_stats;
         notice(
           `runtime watch: ${s.engine.events} events in ${s.seconds.toFixed(1)} s, ${s.engine.alerts} alerts (${s.engine.deduplicated} duplicates, ${s.engine.rateLimited} rate-limited)` +
             (src ? `, bpftrace: ${src.lost} lost, ${src.malformed} malformed, ${src.restarts} restarts` : "") +
             `, watcher CPU ${(s.cpuMs / 1000).toFixed(2)} s` +
-            (hook && (hook.dropped || hook.failed) ? `, webhook: ${hook.failed} failed, ${hook.dropped} dropped` : ""),
+            (hook && (hook.dropped || hook.failed) ? `, webhook: ${hook.failed} failed, ${hook.dropped} dropped` : "") +
+            (sent ? `, server: ${sent.sent} sent, ${sent.queued} unsent, ${sent.dropped} dropped, ${sent.rejected} refused, ${sent.failures} failed requests` : ""),
         );
       } finally {
         process.off("SIGINT", onSig);

@@ -145,6 +145,25 @@ export interface MetaTable {
   value: string;
 }
 
+/** Runtime alerts from `bulwark runtime watch --server` (migration 0200). */
+export interface RuntimeAlertsTable {
+  id: Generated<number | string>;
+  time: string;
+  received_at: string;
+  host: string;
+  rule: string;
+  priority: string;
+  source: string;
+  container: string;
+  container_name: string | null;
+  image: string | null;
+  output: string;
+  fields: string;
+  tags: string;
+  suppressed: number;
+  posted_by: string;
+}
+
 export interface Database {
   images: ImagesTable;
   image_names: ImageNamesTable;
@@ -159,4 +178,5 @@ export interface Database {
   jobs: JobsTable;
   advisory_state: AdvisoryStateTable;
   meta: MetaTable;
+  runtime_alerts: RuntimeAlertsTable;
 }

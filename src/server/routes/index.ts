@@ -10,6 +10,7 @@ import { notificationRoutes } from "./notifications.js";
 import { watchRoutes } from "./watches.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { integrationJobs } from "./integrations.js";
+import { alertRoutes } from "./alerts.js";
 
 export const ROUTES: readonly RoutePlugin[] = [
   healthRoutes,
@@ -22,4 +23,5 @@ export const ROUTES: readonly RoutePlugin[] = [
   watchRoutes,
   dashboardRoutes,
   integrationJobs,
+  alertRoutes,
 ];
