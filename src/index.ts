@@ -29,7 +29,7 @@ export { listRepositories, listTags, type ListLimits, type ListResult } from "./
 export { registryScan, parseDuration, type RegistryScanOptions, type RegistryScanResult, type RegistryImage, type RegistryScanError, type RegistryScanProgress } from "./registry/scan/index.js";
 export { checkHost, hostRules, hostAsReport, hostJson, hostTable, ESCAPES, type HostOptions, type HostReport, type HostFinding, type HostRuleMeta, type RuntimeComponent, type RuntimeVulnerability } from "./host/index.js";
 export {
-  driftFor, driftTable, imageFileIndex, resolveContainer, elfKind, isPackageDatabase,
+  driftFor, driftTable, imageFileIndex, containerImageIndex, resolveContainer, elfKind, isPackageDatabase,
   type DriftOptions, type DriftReport, type DriftChange, type FileIndex, type IndexNode, type ContainerInfo, type PackageDbChange,
 } from "./drift/index.js";
 export { collectCluster, type CollectOptions } from "./k8s/collect.js";

@@ -22,6 +22,7 @@ interface WatchFlags {
   fromStart?: boolean;
   follow: boolean;
   image?: string[];
+  imageDiscovery: boolean;
   dedupe: string;
   rate: string;
   perfRbPages?: string;
@@ -117,7 +118,8 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
     .option("--webhook-listen <host:port>", "k8s-audit: receive the API server's audit webhook here")
     .option("--from-start", "read the audit log from its beginning (default: only new lines)")
     .option("--no-follow", "stop at the end of the audit log")
-    .option("--image <id=ref>", "the image of a container, by id (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--image <id=target>", "the image a container was started from (an image target: oci:DIR, docker-archive:FILE, a registry reference, rootfs:DIR), by container id or a 12+ character prefix; names it in alerts and gives the drift rule its file list (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--no-image-discovery", "drift rule: do not look up other containers' images in the runtime's records (podman, image-name annotations)")
     .option("--dedupe <seconds>", "emit identical alerts once per this many seconds (0 = off)", "60")
     .option("--rate <n>", "at most n alerts per second per rule (0 = no limit)", "20")
     .option("--perf-rb-pages <n>", "bpftrace: perf buffer pages per CPU (a power of two; default 1024 = 4 MiB)")
@@ -146,7 +148,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
       const images: Record<string, string> = {};
       for (const i of flags.image ?? []) {
         const eq = i.indexOf("=");
-        if (eq <= 0) throw new UserError("USAGE", `--image must be CONTAINER_ID=IMAGE, got "${i}"`);
+        if (eq <= 0 || eq === i.length - 1) throw new UserError("USAGE", `--image must be CONTAINER_ID=TARGET, got "${clean(i)}"`);
         images[i.slice(0, eq)] = i.slice(eq + 1);
       }
       const sink = flags.server ? new ServerAlertSink(runtimeAlertsUrl(flags.server, flags.token ?? process.env.BULWARK_TOKEN), (flags.token ?? process.env.BULWARK_TOKEN)!, { onNotice: notice }) : undefined;
@@ -172,6 +174,8 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
         onNotice: notice,
         onReady: (r) => notice(`runtime watch: ${r.source} ready, ${r.activeRules} rules active${r.webhook ? `, audit webhook at ${r.webhook}` : ""}`),
         images,
+        imageTargets: images,
+        discoverImages: flags.imageDiscovery,
         dedupeSeconds: num(flags.dedupe, "--dedupe", 86_400) ?? 60,
         ratePerRule: num(flags.rate, "--rate", 1_000_000) ?? 20,
         fromStart: !!flags.fromStart,

@@ -266,10 +266,16 @@ export class HostContext implements FieldContext {
     let c = this.containers.get(id);
     if (c === undefined) {
       c = runcContainerInfo(id, this.opts.runcRoots) ?? null;
-      const files = this.opts.imageFiles?.(id);
-      if (files) c = { ...(c ?? { id }), imageFiles: files };
       if (this.containers.size > 4096) this.containers.clear();
       this.containers.set(id, c);
+    }
+    // The image index may become ready later (built in the background): ask until it is there.
+    if (!c?.imageFiles && this.opts.imageFiles) {
+      const files = this.opts.imageFiles(id);
+      if (files) {
+        c = { ...(c ?? { id }), imageFiles: files };
+        this.containers.set(id, c);
+      }
     }
     return c ?? undefined;
   }

@@ -79,6 +79,7 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
   let stop: AbortController;
   let done: Promise<RuntimeWatchSummary>;
   let imagePaths: Set<string>;
+  const notices: string[] = [];
   let events = 0;
   const connects: string[] = [];
   const forged: Array<{ type: string; name?: string; exepath?: string; pid: number }> = [];
@@ -114,7 +115,10 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
         if (e.source === "syscall" && e.type === "connect" && e.containerId) connects.push(JSON.stringify(e));
         if (e.source === "syscall" && (e.fd?.name?.includes("/tmp/forge") || e.proc.exepath === "forged-exe" || e.fd?.name === "forged-exe")) forged.push({ type: e.type, pid: e.proc.pid, ...(e.fd?.name ? { name: e.fd.name } : {}), ...(e.proc.exepath ? { exepath: e.proc.exepath } : {}) });
       },
-      imageFiles: (id) => (id === c.id ? { has: (p: string) => imagePaths.has(p) } : undefined),
+      // The drift rule's image index: drift's own file index of the image, built by the watcher
+      // before it starts (plain runc records no image: it is given by container id).
+      imageTargets: { [c.id]: `oci:${join(work, "layout")}:v1` },
+      onNotice: (m) => notices.push(m),
       dedupeSeconds: 0,
       ratePerRule: 0,
     });
@@ -176,8 +180,12 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     const write = byRule("Write below a system binary directory");
     expect(write.map((a) => f(a, "fd.name"))).toEqual(["/usr/bin/planted"]);
 
+    // Drift: the binary copied in after start fires; the image's own (sh, cat, dpkg, nc, touch, cp,
+    // setuid0: files and symlinks of the image) do not.
     const drift = byRule("Executable not in the container image");
     expect(drift.map((a) => f(a, "proc.exepath"))).toEqual(["/tmp/dropped"]);
+    expect(notices).toContain("drift rule: image indexes ready for 1 of 1 containers");
+    for (const p of ["/bin/sh", "/bin/cat", "/usr/bin/dpkg", "/usr/local/bin/setuid0"]) expect(imagePaths.has(p)).toBe(true);
 
     // Nothing else fired in the container, and the host's own activity is not attributed to it.
     expect(mine.filter((a) => !expected.has(a.rule)).map((a) => a.rule)).toEqual([]);

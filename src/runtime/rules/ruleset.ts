@@ -67,6 +67,19 @@ export interface CompiledRule {
   line: number;
   output: string;
   match?: Predicate;
+  /** Fields the condition reads (after macros and exceptions). */
+  fields?: Set<string>;
+}
+
+/** The fields a condition names (left-hand sides and val() operands). */
+function conditionFields(n: Node, out = new Set<string>()): Set<string> {
+  if (n.kind === "and" || n.kind === "or") for (const i of n.items) conditionFields(i, out);
+  else if (n.kind === "not") conditionFields(n.item, out);
+  else if (n.kind === "check") {
+    out.add(n.lhs.field);
+    for (const v of n.values) if (v.kind === "field") out.add(v.ref.field);
+  }
+  return out;
 }
 
 export interface LoadedRules {
@@ -419,6 +432,7 @@ export class RuleLoader {
         const ex = exceptionsNode(def, env.list);
         if (ex) expanded = { kind: "and", items: [expanded, { kind: "not", item: ex }] };
         out.eventTypes = eventTypes(expanded);
+        out.fields = conditionFields(expanded);
         const match = compile(expanded, env);
         const produced = this.caps.eventTypes[source];
         if (out.eventTypes !== "all" && ![...out.eventTypes].some((t) => produced.includes(t))) {
