@@ -230,6 +230,26 @@ describe("auditd logs", () => {
   });
 });
 
+describe("a real auditd log (test/fixtures/auditd, ENRICHED format)", () => {
+  it("reads execve, open, connect and setuid records the kernel wrote, and the default rules fire for root's read of /etc/shadow only", () => {
+    const evs: SyscallEvent[] = [];
+    const p = new AuditParser((e) => evs.push(e));
+    for (const l of readFileSync(fixturePath("auditd/audit.log"), "utf8").split("\n")) p.push(l);
+    p.end();
+    expect(evs.map((e) => e.type)).toEqual(["execve", "setuid", "execve", "execve", "setuid", "connect", "execve", "setuid", "openat", "openat"]);
+    const dpkg = evs.find((e) => e.type === "execve" && e.proc.name === "dpkg")!;
+    expect(dpkg.proc).toMatchObject({ uid: 4242, exepath: "/usr/bin/dpkg", args: ["--version"] });
+    // The SOCKADDR record carries ENRICHED's interpreted copy after 0x1d: the raw address is read.
+    const conn = evs.find((e) => e.type === "connect")!;
+    expect(conn.res).toBe(-111);
+    expect(conn.fd?.socket).toMatchObject({ family: "4", dip: "127.0.0.1", dport: 4444 });
+    const opens = evs.filter((e) => e.type === "openat").map((e) => [e.proc.name, e.proc.uid, e.res, e.fd?.name]);
+    expect(opens).toEqual([["busybox", 4242, -13, "/etc/shadow"], ["cat", 0, 3, "/etc/shadow"]]);
+    const alerts = run(DEFAULT_RULES, evs);
+    expect(alerts.map((a) => [a.rule, a.output_fields["proc.name"], a.output_fields["user.uid"]])).toEqual([["Sensitive file opened for reading", "cat", 0]]);
+  });
+});
+
 describe("Kubernetes audit events", () => {
   const ev = (o: Record<string, unknown>) =>
     parseK8sAuditLine(JSON.stringify({ kind: "Event", apiVersion: "audit.k8s.io/v1", level: "Request", stage: "ResponseComplete", stageTimestamp: "2026-12-07T10:00:00.000000Z", ...o }))!;
