@@ -3,6 +3,7 @@
 import { closeSync, openSync, readlinkSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
+import { posix } from "node:path";
 import { UserError } from "../errors.js";
 import { DEFAULT_RULES, DEFAULT_RULES_NAME } from "./default-rules.js";
 import { RuleEngine, type Alert, type EngineStats } from "./engine.js";
@@ -238,6 +239,10 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
               // Gone: keep the relative name.
             }
           }
+          // fd.name is the normalised path, as Falco's ("/tmp/../etc/shadow" is /etc/shadow);
+          // evt.arg.name keeps what the process passed.
+          const name = ev.fd?.name;
+          if (name?.startsWith("/") && (name.includes("/.") || name.includes("//"))) ev.fd!.name = posix.normalize(name);
           handle(ev);
         },
       });

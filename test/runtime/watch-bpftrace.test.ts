@@ -204,6 +204,14 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     expect(forged.filter((e) => e.name === name).map((e) => e.type)).toEqual(["openat", "openat"]);
   });
 
+  it("judges a path with .. by where it leads: fd.name is normalised, evt.arg.name is as passed", async () => {
+    const before = alerts.length;
+    expect((await c.exec(["cat", "/tmp/../etc/./shadow"])).code).toBe(0);
+    for (let i = 0; i < 50 && !alerts.slice(before).some((a) => a.rule === "Sensitive file opened for reading"); i++) await sleep(100);
+    const hit = alerts.slice(before).filter((a) => a.rule === "Sensitive file opened for reading" && a.container.id === c.id);
+    expect(hit.map((a) => [a.output_fields["fd.name"], a.output_fields["proc.cmdline"], a.output_fields["evt.arg.flags"]])).toEqual([["/etc/shadow", "cat /tmp/../etc/./shadow", "O_RDONLY"]]);
+  });
+
   it("handles a container's busy loop of execs and opens (events/s and CPU measured)", async () => {
     const before = events;
     byType.clear();
