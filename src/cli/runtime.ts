@@ -26,6 +26,7 @@ interface WatchFlags {
   dedupe: string;
   rate: string;
   perfRbPages?: string;
+  containersOnly?: boolean;
   server?: string;
   token?: string;
   quiet?: boolean;
@@ -122,6 +123,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
     .option("--no-image-discovery", "drift rule: do not look up other containers' images in the runtime's records (podman, image-name annotations)")
     .option("--dedupe <seconds>", "emit identical alerts once per this many seconds (0 = off)", "60")
     .option("--rate <n>", "at most n alerts per second per rule (0 = no limit)", "20")
+    .option("--containers-only", "bpftrace: drop the host's own processes in the kernel (only tasks in a PID namespace other than the host's)")
     .option("--perf-rb-pages <n>", "bpftrace: perf buffer pages per CPU (a power of two; default 1024 = 4 MiB)")
     .option("-q, --quiet", "no notices or summary on stderr")
     .option("--debug", "show stack traces on errors")
@@ -175,6 +177,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
         onReady: (r) => notice(`runtime watch: ${r.source} ready, ${r.activeRules} rules active${r.webhook ? `, audit webhook at ${r.webhook}` : ""}`),
         images,
         imageTargets: images,
+        ...(flags.containersOnly ? { containersOnly: true } : {}),
         discoverImages: flags.imageDiscovery,
         dedupeSeconds: num(flags.dedupe, "--dedupe", 86_400) ?? 60,
         ratePerRule: num(flags.rate, "--rate", 1_000_000) ?? 20,

@@ -103,6 +103,8 @@ export interface WatchOptions {
   bpftrace?: string;
   /** bpftrace's perf buffer per CPU, in pages (BPFTRACE_PERF_RB_PAGES; default 1024 = 4 MiB). */
   perfRbPages?: number;
+  /** bpftrace: only tasks outside the host's PID namespace, filtered in the kernel (host rules see nothing). */
+  containersOnly?: boolean;
   /** Called for every event before the rules (tests, debugging). */
   onEvent?(ev: RuntimeEvent): void;
 }
@@ -226,6 +228,7 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
       const src = new BpftraceSource({
         ...(opts.bpftrace ? { bpftrace: opts.bpftrace } : {}),
         ...(opts.perfRbPages ? { perfRbPages: opts.perfRbPages } : {}),
+        ...(opts.containersOnly ? { containersOnly: true } : {}),
         onNotice: notice,
         onEvent: ({ ev, cgroupId, dirfd }) => {
           const id = cgroups.resolve(cgroupId);

@@ -1,5 +1,6 @@
 // The runtime watcher on real kernel events: bpftrace started by Bulwark, a real runc container
 // doing what each default rule is about, and each rule must fire exactly for its own event.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -265,4 +266,31 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     expect(bp).toBeDefined();
     console.log(`runtime watch summary: ${JSON.stringify({ events: s.engine.events, evaluations: s.engine.evaluations, seconds: s.seconds, watcherCpuMs: s.cpuMs, bpftraceCpuMs: s.source_stats?.bpftraceCpuMs })}`);
   }, 180_000);
+
+  it("--containers-only drops the host's processes in the kernel and keeps the container's", async () => {
+    const ac = new AbortController();
+    const seen: Array<{ containerId?: string; type: string; name?: string; pid: number }> = [];
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => (ready = r));
+    const run = watchRuntime({
+      source: "bpftrace", containersOnly: true, signal: ac.signal, onAlert: () => {}, onReady: () => ready(), dedupeSeconds: 0, ratePerRule: 0,
+      onEvent: (e) => {
+        if (e.source === "syscall") seen.push({ type: e.type, pid: e.proc.pid, ...(e.containerId ? { containerId: e.containerId } : {}), ...(e.fd?.name ? { name: e.fd.name } : {}) });
+      },
+    });
+    await Promise.race([isReady, run.then(() => Promise.reject(new Error("watcher ended before it was ready")))]);
+    // The host reads the file too (this test process's child, in the host's PID namespace).
+    const host = spawnSync("/bin/cat", ["/etc/hostname"]);
+    expect(host.status).toBe(0);
+    expect((await c.exec(["cat", "/etc/group"])).code).toBe(0);
+    for (let i = 0; i < 50 && !seen.some((e) => e.name === "/etc/group" && e.containerId === c.id); i++) await sleep(100);
+    await sleep(500);
+    ac.abort();
+    await run;
+    expect(seen.some((e) => e.name === "/etc/group" && e.containerId === c.id)).toBe(true);
+    expect(seen.filter((e) => e.name === "/etc/hostname" || e.pid === host.pid)).toEqual([]);
+    // What is left outside a container's cgroup comes from PID namespaces other than the host's
+    // (runc's init while it sets a container process up): nothing of this test process.
+    expect(seen.filter((e) => e.pid === process.pid)).toEqual([]);
+  }, 60_000);
 });

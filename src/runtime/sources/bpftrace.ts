@@ -27,8 +27,9 @@ export const PATH_BYTES = 96;
  * forge an event by naming a file). Events of the watcher's own process and of bpftrace are
  * dropped in the kernel.
  */
-export function bpftraceProgram(selfPid: number, nonce = ""): string {
-  const not = `/pid != ${selfPid} && comm != "bpftrace"/`;
+export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersOnly?: boolean } = {}): string {
+  // containersOnly: tasks whose PID namespace is not the initial one (level > 0), in the kernel.
+  const not = `/pid != ${selfPid} && comm != "bpftrace"${opts.containersOnly ? " && curtask->thread_pid->level > 0" : ""}/`;
   const head = `pid, tid, curtask->real_parent->tgid, uid, curtask->loginuid.val, cgroup, curtask->nsproxy->pid_ns_for_children->ns.inum, ((uint64 *)curtask->comm)[0], ((uint64 *)curtask->comm)[1], ((uint64 *)curtask->real_parent->comm)[0], ((uint64 *)curtask->real_parent->comm)[1]`;
   const headFmt = `%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%u\\t%llx\\t%llx\\t%llx\\t%llx`;
   const k = (kind: string) => `${kind}${nonce}\\t`;
@@ -290,6 +291,8 @@ export interface BpftraceOptions {
   maxRestarts?: number;
   /** Pages of bpftrace's perf buffer per CPU (BPFTRACE_PERF_RB_PAGES, default 1024). */
   perfRbPages?: number;
+  /** Drop, in the kernel, events of tasks in the initial PID namespace (the host's). */
+  containersOnly?: boolean;
 }
 
 /** Counters the watcher reports. */
@@ -327,7 +330,7 @@ export class BpftraceSource {
     this.dir = mkdtempSync(join(tmpdir(), "bulwark-bpftrace-"));
     this.programFile = join(this.dir, "watch.bt");
     this.nonce = randomBytes(4).toString("hex");
-    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce), { mode: 0o600 });
+    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce, { containersOnly: !!opts.containersOnly }), { mode: 0o600 });
     this.done = new Promise((r) => (this.finish = r));
     this.launch();
   }
