@@ -195,7 +195,8 @@ export class ServerAlertSink {
       this.notice(`server ${this.url.origin}: HTTP ${res.status} for ${batch.length} alerts (${message}); retrying with backoff`);
       return "retry";
     }
-    this.notice(`server ${this.url.origin} refused ${batch.length} alerts (HTTP ${res.status}): ${message}`, true);
+    // The first refusal is always said (a wrong token, a schema mismatch); later ones at most every 10 s.
+    this.notice(`server ${this.url.origin} refused ${batch.length} alerts (HTTP ${res.status}): ${message}`, this.stats.rejected === 0);
     return "rejected";
   }
 
