@@ -46,6 +46,8 @@ export type { CelContext, CelPolicySet, CelViolation } from "./k8s/cel/index.js"
 /** Runtime rules on kernel events and audit logs (`bulwark runtime`). */
 export const loadRuntime = () => import("./runtime/index.js");
 export type { WatchOptions as RuntimeWatchOptions, WatchSummary as RuntimeWatchSummary, RuleValidation as RuntimeRuleValidation, RuntimeSource, Alert as RuntimeAlert, RuntimeEvent, ImageFileIndex } from "./runtime/index.js";
+/** Runtime alerts to a Bulwark server (small: loaded with the library, no rule engine). */
+export { ServerAlertSink, alertsUrl as runtimeAlertsUrl, type ServerSinkStats as RuntimeServerSinkStats } from "./runtime/server-sink.js";
 /** The admission webhook (`bulwark admission`). */
 export * as admission from "./admission/index.js";
 /** The server (fastify, pg, pg-boss), loaded on first use so other commands do not pay for it. */

@@ -1,7 +1,7 @@
 // `bulwark runtime watch` and `bulwark runtime rules validate` (docs/runtime.md).
 import { closeSync, openSync, writeSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { loadRuntime, UserError, type RuntimeAlert, type RuntimeSource, type RuntimeWatchOptions } from "../index.js";
+import { loadRuntime, ServerAlertSink, UserError, runtimeAlertsUrl, type RuntimeAlert, type RuntimeSource, type RuntimeWatchOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
 export interface RuntimeHooks {
@@ -22,8 +22,13 @@ interface WatchFlags {
   fromStart?: boolean;
   follow: boolean;
   image?: string[];
+  imageDiscovery: boolean;
   dedupe: string;
   rate: string;
+  perfRbPages?: string;
+  containersOnly?: boolean;
+  server?: string;
+  token?: string;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -108,13 +113,18 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
     .addOption(new Option("--format <format>", "alert format").choices(["json", "text"]).default("json"))
     .option("-o, --output <file>", "append alerts to this file instead of stdout")
     .option("--webhook <url>", "also POST each alert (JSON) to this URL")
+    .option("--server <url>", "also send alerts to a Bulwark server (POST /api/v1/alerts, batched, retried)")
+    .option("--token <token>", "API token (scanner role) for --server (default: $BULWARK_TOKEN)")
     .option("--audit-log <file>", "audit: the auditd log (default /var/log/audit/audit.log); k8s-audit: a Kubernetes audit log (JSON lines)")
     .option("--webhook-listen <host:port>", "k8s-audit: receive the API server's audit webhook here")
     .option("--from-start", "read the audit log from its beginning (default: only new lines)")
     .option("--no-follow", "stop at the end of the audit log")
-    .option("--image <id=ref>", "the image of a container, by id (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--image <id=target>", "the image a container was started from (an image target: oci:DIR, docker-archive:FILE, a registry reference, rootfs:DIR), by container id or a 12+ character prefix; names it in alerts and gives the drift rule its file list (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--no-image-discovery", "drift rule: do not look up other containers' images in the runtime's records (podman, image-name annotations)")
     .option("--dedupe <seconds>", "emit identical alerts once per this many seconds (0 = off)", "60")
     .option("--rate <n>", "at most n alerts per second per rule (0 = no limit)", "20")
+    .option("--containers-only", "bpftrace: drop the host's own processes in the kernel (only tasks in a PID namespace other than the host's)")
+    .option("--perf-rb-pages <n>", "bpftrace: perf buffer pages per CPU (a power of two; default 1024 = 4 MiB)")
     .option("-q, --quiet", "no notices or summary on stderr")
     .option("--debug", "show stack traces on errors")
     .action(async (flags: WatchFlags) => {
@@ -140,9 +150,10 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
       const images: Record<string, string> = {};
       for (const i of flags.image ?? []) {
         const eq = i.indexOf("=");
-        if (eq <= 0) throw new UserError("USAGE", `--image must be CONTAINER_ID=IMAGE, got "${i}"`);
+        if (eq <= 0 || eq === i.length - 1) throw new UserError("USAGE", `--image must be CONTAINER_ID=TARGET, got "${clean(i)}"`);
         images[i.slice(0, eq)] = i.slice(eq + 1);
       }
+      const sink = flags.server ? new ServerAlertSink(runtimeAlertsUrl(flags.server, flags.token ?? process.env.BULWARK_TOKEN), (flags.token ?? process.env.BULWARK_TOKEN)!, { onNotice: notice }) : undefined;
       const fd = flags.output ? openSync(flags.output, "a", 0o600) : undefined;
       const hook = flags.webhook ? new WebhookSender(flags.webhook, notice) : undefined;
       const write = (a: RuntimeAlert): void => {
@@ -150,6 +161,7 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
         if (fd !== undefined) writeSync(fd, line);
         else process.stdout.write(line);
         hook?.send(JSON.stringify(a));
+        sink?.send(a);
       };
       const ac = new AbortController();
       const onSig = (): void => ac.abort();
@@ -164,6 +176,9 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
         onNotice: notice,
         onReady: (r) => notice(`runtime watch: ${r.source} ready, ${r.activeRules} rules active${r.webhook ? `, audit webhook at ${r.webhook}` : ""}`),
         images,
+        imageTargets: images,
+        ...(flags.containersOnly ? { containersOnly: true } : {}),
+        discoverImages: flags.imageDiscovery,
         dedupeSeconds: num(flags.dedupe, "--dedupe", 86_400) ?? 60,
         ratePerRule: num(flags.rate, "--rate", 1_000_000) ?? 20,
         fromStart: !!flags.fromStart,
@@ -172,16 +187,23 @@ export function registerRuntime(program: Command, hooks: RuntimeHooks): void {
       const duration = num(flags.duration, "--duration", 31_536_000);
       if (duration !== undefined) opts.durationSeconds = duration;
       if (flags.auditLog) opts.auditLog = flags.auditLog;
+      if (flags.perfRbPages !== undefined) {
+        const pages = Number(flags.perfRbPages);
+        if (!Number.isInteger(pages) || pages < 1 || pages > 65536 || (pages & (pages - 1)) !== 0) throw new UserError("USAGE", `--perf-rb-pages must be a power of two between 1 and 65536, got "${flags.perfRbPages}"`);
+        opts.perfRbPages = pages;
+      }
       if (flags.webhookListen) opts.webhookListen = flags.webhookListen;
       try {
         const s = await (await loadRuntime()).watchRuntime(opts);
         await hook?.flush();
+        const sent = await sink?.close();
         const src = s.source_stats;
         notice(
           `runtime watch: ${s.engine.events} events in ${s.seconds.toFixed(1)} s, ${s.engine.alerts} alerts (${s.engine.deduplicated} duplicates, ${s.engine.rateLimited} rate-limited)` +
             (src ? `, bpftrace: ${src.lost} lost, ${src.malformed} malformed, ${src.restarts} restarts` : "") +
             `, watcher CPU ${(s.cpuMs / 1000).toFixed(2)} s` +
-            (hook && (hook.dropped || hook.failed) ? `, webhook: ${hook.failed} failed, ${hook.dropped} dropped` : ""),
+            (hook && (hook.dropped || hook.failed) ? `, webhook: ${hook.failed} failed, ${hook.dropped} dropped` : "") +
+            (sent ? `, server: ${sent.sent} sent, ${sent.queued} unsent, ${sent.dropped} dropped, ${sent.rejected} refused, ${sent.failures} failed requests` : ""),
         );
       } finally {
         process.off("SIGINT", onSig);

@@ -98,36 +98,44 @@ function saveFromPodman(imageId: string): Promise<{ target: string; cleanup: () 
   });
 }
 
+/**
+ * The file index of a container's image: `opts.image` when given, else what the runtime recorded
+ * (podman's image, saved to a temporary archive; an image-name annotation). Plain runc and `pid:N`
+ * record none: a one-line UserError asks for the image. Also used by `runtime watch` (drift rule).
+ */
+export async function containerImageIndex(info: ContainerInfo, opts: DriftOptions = {}): Promise<{ index: FileIndex; from: "option" | "runtime" }> {
+  let from: "option" | "runtime" = "option";
+  let target = opts.image;
+  let cleanup: (() => void) | undefined;
+  if (!target) {
+    from = "runtime";
+    if (info.runtime === "podman" && info.podmanImageId) {
+      const saved = await saveFromPodman(info.podmanImageId);
+      target = saved.target;
+      cleanup = saved.cleanup;
+    } else if (info.image) target = info.image;
+    else {
+      const why = info.runtime === "runc" ? "plain runc does not record the image a container was started from"
+        : info.runtime === "pid" ? "a bare process has no image"
+        : `${info.runtime} recorded no image for it`;
+      throw new UserError("USAGE", `${info.id}: ${why}; give it with --image TARGET (oci:DIR, docker-archive:FILE, oci-archive:FILE, a registry reference or rootfs:DIR)`);
+    }
+  }
+  let index: FileIndex;
+  try {
+    index = await imageFileIndex(target, opts);
+  } finally {
+    cleanup?.();
+  }
+  if (from === "runtime" && info.runtime === "podman") index.source.target = info.image ?? info.podmanImageId ?? index.source.target;
+  return { index, from };
+}
+
 /** Compares a running container's filesystem with its image. */
 export async function driftFor(container: string | ContainerInfo, opts: DriftOptions = {}): Promise<DriftReport> {
   const started = performance.now();
   const info = typeof container === "string" ? await resolveContainer(container, opts) : container;
-  let index = opts.index;
-  let from: "option" | "runtime" = "option";
-  if (!index) {
-    let target = opts.image;
-    let cleanup: (() => void) | undefined;
-    if (!target) {
-      from = "runtime";
-      if (info.runtime === "podman" && info.podmanImageId) {
-        const saved = await saveFromPodman(info.podmanImageId);
-        target = saved.target;
-        cleanup = saved.cleanup;
-      } else if (info.image) target = info.image;
-      else {
-        const why = info.runtime === "runc" ? "plain runc does not record the image a container was started from"
-          : info.runtime === "pid" ? "a bare process has no image"
-          : `${info.runtime} recorded no image for it`;
-        throw new UserError("USAGE", `${info.id}: ${why}; give it with --image TARGET (oci:DIR, docker-archive:FILE, oci-archive:FILE, a registry reference or rootfs:DIR)`);
-      }
-    }
-    try {
-      index = await imageFileIndex(target, opts);
-    } finally {
-      cleanup?.();
-    }
-    if (from === "runtime" && info.runtime === "podman") index.source.target = info.image ?? info.podmanImageId ?? index.source.target;
-  }
+  const { index, from } = opts.index ? { index: opts.index, from: "option" as const } : await containerImageIndex(info, opts);
   const walkOpts: WalkOptions = {
     mounts: info.mounts,
     mountTypes: info.mountTypes,

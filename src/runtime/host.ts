@@ -11,10 +11,16 @@ export function readCapped(path: string, max = 1 << 20): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const buf = Buffer.alloc(max);
+    // Grow as needed: most files read here are small, and zeroing `max` bytes per read is not free.
+    let buf = Buffer.allocUnsafe(Math.min(max, 16 * 1024));
     let n = 0;
     while (n < max) {
-      const r = readSync(fd, buf, n, max - n, null);
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(max, buf.length * 4));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const r = readSync(fd, buf, n, buf.length - n, null);
       if (r <= 0) break;
       n += r;
     }
@@ -173,17 +179,21 @@ export function procInfo(pid: number): ProcessInfo | undefined {
 /** uid → name from a passwd file (bounded), cached per file. */
 class Passwd {
   private readonly cache = new Map<string, { at: number; users: Map<number, string> }>();
-  lookup(file: string, id: number): string | undefined {
-    let c = this.cache.get(file);
+  /** `key` names what the file belongs to (a container's /etc/passwd is read through any of its processes). */
+  lookup(file: string, id: number, key = file): string | undefined {
+    let c = this.cache.get(key);
     if (!c || Date.now() - c.at > 30_000) {
       const users = new Map<number, string>();
-      for (const line of (readCapped(file, 1 << 20) ?? "").split("\n")) {
+      const text = readCapped(file, 1 << 20);
+      // The process may be gone: try again with the next one rather than remember nothing.
+      if (text === undefined) return c?.users.get(id);
+      for (const line of text.split("\n")) {
         const f = line.split(":");
         if (f.length >= 3 && f[0]) users.set(Number(f[2]), f[0]);
       }
       c = { at: Date.now(), users };
       if (this.cache.size > 256) this.cache.clear();
-      this.cache.set(file, c);
+      this.cache.set(key, c);
     }
     return c.users.get(id);
   }
@@ -266,10 +276,16 @@ export class HostContext implements FieldContext {
     let c = this.containers.get(id);
     if (c === undefined) {
       c = runcContainerInfo(id, this.opts.runcRoots) ?? null;
-      const files = this.opts.imageFiles?.(id);
-      if (files) c = { ...(c ?? { id }), imageFiles: files };
       if (this.containers.size > 4096) this.containers.clear();
       this.containers.set(id, c);
+    }
+    // The image index may become ready later (built in the background): ask until it is there.
+    if (!c?.imageFiles && this.opts.imageFiles) {
+      const files = this.opts.imageFiles(id);
+      if (files) {
+        c = { ...(c ?? { id }), imageFiles: files };
+        this.containers.set(id, c);
+      }
     }
     return c ?? undefined;
   }
@@ -280,7 +296,7 @@ export class HostContext implements FieldContext {
 
   userName(uid: number, ev: SyscallEvent): string | undefined {
     if (ev.containerId) {
-      const n = this.passwd.lookup(`/proc/${ev.proc.pid}/root/etc/passwd`, uid);
+      const n = this.passwd.lookup(`/proc/${ev.proc.pid}/root/etc/passwd`, uid, `${ev.containerId}:passwd`);
       if (n) return n;
       return uid === 0 ? "root" : undefined;
     }
@@ -288,6 +304,6 @@ export class HostContext implements FieldContext {
   }
 
   groupName(gid: number, ev: SyscallEvent): string | undefined {
-    return this.passwd.lookup(ev.containerId ? `/proc/${ev.proc.pid}/root/etc/group` : "/etc/group", gid);
+    return ev.containerId ? this.passwd.lookup(`/proc/${ev.proc.pid}/root/etc/group`, gid, `${ev.containerId}:group`) : this.passwd.lookup("/etc/group", gid);
   }
 }

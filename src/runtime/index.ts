@@ -3,11 +3,13 @@
 import { closeSync, openSync, readlinkSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
+import { posix } from "node:path";
 import { UserError } from "../errors.js";
 import { DEFAULT_RULES, DEFAULT_RULES_NAME } from "./default-rules.js";
 import { RuleEngine, type Alert, type EngineStats } from "./engine.js";
 import type { ImageFileIndex, RuntimeEvent, SyscallEvent } from "./event.js";
 import { CgroupResolver, HostContext } from "./host.js";
+import { ContainerImageFiles } from "./image-files.js";
 import { RuleLoader, type LoadedRules, type RuleError } from "./rules/ruleset.js";
 import { AuditParser } from "./sources/audit.js";
 import { BpftraceSource, bpftraceUnavailable, type SourceStats } from "./sources/bpftrace.js";
@@ -88,13 +90,21 @@ export interface WatchOptions {
   noFollow?: boolean;
   /** k8s-audit: listen for the API server's audit webhook on HOST:PORT. */
   webhookListen?: string;
-  /** The drift rule's hook: the image file list of a container (see `bulwark drift`). */
+  /** The drift rule's hook: the image file list of a container (default: ContainerImageFiles over `imageTargets`). */
   imageFiles?: (containerId: string) => ImageFileIndex | undefined;
-  /** Images of containers by id, when the caller knows them. */
+  /** Images of containers by id, when the caller knows them (shown in alerts). */
   images?: Record<string, string>;
+  /** Image targets by container id (exact, or a prefix of 12+ characters) for the drift rule's index; built before the source starts. */
+  imageTargets?: Record<string, string>;
+  /** Find other containers' images from the runtime's records for the drift rule (default true). */
+  discoverImages?: boolean;
   dedupeSeconds?: number;
   ratePerRule?: number;
   bpftrace?: string;
+  /** bpftrace's perf buffer per CPU, in pages (BPFTRACE_PERF_RB_PAGES; default 1024 = 4 MiB). */
+  perfRbPages?: number;
+  /** bpftrace: only tasks outside the host's PID namespace, filtered in the kernel (host rules see nothing). */
+  containersOnly?: boolean;
   /** Called for every event before the rules (tests, debugging). */
   onEvent?(ev: RuntimeEvent): void;
 }
@@ -181,7 +191,19 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
   const notice = opts.onNotice ?? (() => {});
   const unavailable = runtimeSourceUnavailable(opts.source, opts);
   if (unavailable) throw new UserError("UNSUPPORTED", `runtime source ${opts.source} cannot run: ${unavailable}`);
-  const ctx = new HostContext({ ...(opts.imageFiles ? { imageFiles: opts.imageFiles } : {}) });
+  let imageFiles = opts.imageFiles;
+  if (!imageFiles && opts.source !== "k8s-audit" && rules.rules.some((r) => r.enabled && r.fields?.has("proc.is_exe_upper_layer"))) {
+    const files = new ContainerImageFiles({ targets: opts.imageTargets ?? {}, discover: opts.discoverImages !== false, onNotice: notice });
+    imageFiles = (id) => files.lookup(id);
+    // Explicit targets are indexed before events flow, so the first exec is judged already.
+    const keys = Object.keys(opts.imageTargets ?? {});
+    if (keys.length) {
+      await Promise.all(keys.map((k) => files.build(k)));
+      const ok = keys.filter((k) => !files.failure(k)).length;
+      notice(`drift rule: image indexes ready for ${ok} of ${keys.length} containers`);
+    }
+  }
+  const ctx = new HostContext({ ...(imageFiles ? { imageFiles } : {}) });
   for (const [id, image] of Object.entries(opts.images ?? {})) ctx.registerContainer({ id, image });
   const engine = new RuleEngine(rules, ctx, { onAlert: opts.onAlert, onNotice: notice, dedupeSeconds: opts.dedupeSeconds ?? 60, ratePerRule: opts.ratePerRule ?? 20 });
   const wanted = opts.source === "k8s-audit" ? "k8s_audit" : "syscall";
@@ -205,6 +227,8 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
       const cgroups = new CgroupResolver();
       const src = new BpftraceSource({
         ...(opts.bpftrace ? { bpftrace: opts.bpftrace } : {}),
+        ...(opts.perfRbPages ? { perfRbPages: opts.perfRbPages } : {}),
+        ...(opts.containersOnly ? { containersOnly: true } : {}),
         onNotice: notice,
         onEvent: ({ ev, cgroupId, dirfd }) => {
           const id = cgroups.resolve(cgroupId);
@@ -218,6 +242,10 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
               // Gone: keep the relative name.
             }
           }
+          // fd.name is the normalised path, as Falco's ("/tmp/../etc/shadow" is /etc/shadow);
+          // evt.arg.name keeps what the process passed.
+          const name = ev.fd?.name;
+          if (name?.startsWith("/") && (name.includes("/.") || name.includes("//"))) ev.fd!.name = posix.normalize(name);
           handle(ev);
         },
       });

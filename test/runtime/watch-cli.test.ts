@@ -41,6 +41,20 @@ describe.skipIf(built !== undefined)("bulwark runtime rules validate", () => {
   });
 });
 
+describe.skipIf(built !== undefined)("bulwark runtime watch usage errors", () => {
+  it("refuses --image without ID=TARGET and a --perf-rb-pages that is not a power of two: one line, exit 2, before any source starts", () => {
+    for (const [args, msg] of [
+      [["--image", "abc"], '--image must be CONTAINER_ID=TARGET, got "abc"'],
+      [["--image", "abc="], '--image must be CONTAINER_ID=TARGET, got "abc="'],
+      [["--perf-rb-pages", "3"], '--perf-rb-pages must be a power of two between 1 and 65536, got "3"'],
+    ] as const) {
+      const r = cli(["runtime", "watch", "--source", "audit", "--audit-log", "/dev/null", "--no-follow", ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(`bulwark: ${msg}`);
+    }
+  });
+});
+
 const why = built ?? missingTool("runtime watch CLI tests", "bpftrace") ?? (() => {
   const u = bpftraceUnavailable();
   return u ? missingOnHost("runtime watch CLI tests", false, u) : undefined;

@@ -31,6 +31,13 @@ function run(rulesText: string, events: Array<SyscallEvent | K8sAuditEvent>): Al
   return alerts;
 }
 
+/** A comm as the bpftrace program prints it: 16 bytes as two little-endian 64-bit numbers in hex, tab-separated. */
+const hc = (name: string): string => {
+  const b = Buffer.alloc(16);
+  b.write(name, "utf8");
+  return `${b.readBigUInt64LE(0).toString(16)}\t${b.readBigUInt64LE(8).toString(16)}`;
+};
+
 const exec = (name: string, args: string[], containerId?: string): SyscallEvent => ({
   source: "syscall", time: 1_700_000_000_000, type: "execve", dir: "<", res: 0, origin: "test", args: {},
   proc: { pid: 10, ppid: 1, name, exe: name, exepath: `/bin/${name}`, args, pname: "runc:[2:INIT]", uid: 0 },
@@ -140,25 +147,43 @@ describe("Falco rule files", () => {
   });
 
   it("runs the default rules on parsed bpftrace lines", () => {
-    const line = "X\t77\t77\t70\t0\t4294967295\t9\t4026531836\tdpkg\\x00\\x00\tsh\\x00\t/usr/bin/dpkg\\x00-l\\x00\t/usr/bin/dpkg";
+    const line = `X\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("dpkg")}\t${hc("sh")}\t/usr/bin/dpkg\\x00-l\\x00\t/usr/bin/dpkg`;
     const raw = parseBpftraceLine(line)!;
     expect(raw.ev.proc).toMatchObject({ pid: 77, ppid: 70, name: "dpkg", pname: "sh", exepath: "/usr/bin/dpkg", args: ["-l"] });
     raw.ev.containerId = "b".repeat(64);
     const alerts = run(DEFAULT_RULES, [raw.ev]);
     expect(alerts.map((a) => a.rule)).toEqual(["Package manager run in a container"]);
-    const open = parseBpftraceLine("O\t5\t5\t1\t1000\t1000\t1\t4026531836\t0\t-100\t524288\t3\tcat\\x00\tbash\\x00\t/etc/shadow")!;
+    const open = parseBpftraceLine(`O\t5\t5\t1\t1000\t1000\t1\t4026531836\t${hc("cat")}\t${hc("bash")}\t0\t-100\t524288\t3\t/etc/shadow`)!;
     expect(open.ev.args).toMatchObject({ flags: "O_RDONLY|O_CLOEXEC" });
     expect(run(DEFAULT_RULES, [open.ev]).map((a) => a.output_fields["fd.name"])).toEqual(["/etc/shadow"]);
+  });
+});
+
+describe("bpftrace lines", () => {
+  it("checks the run's nonce, keeps tabs in paths, decodes comm bytes and argv escapes", () => {
+    const o = (first: string, comm: string, path: string) => `${first}\t5\t6\t1\t1000\t1000\t1\t4026531836\t${hc(comm)}\t${hc("sh")}\t0\t-100\t0\t3\t${path}`;
+    expect(parseBpftraceLine(o("Oab12", "cat", "/x"), "ab12")?.ev.fd?.name).toBe("/x");
+    // A line without the run's nonce (or with another one) is not an event.
+    expect(parseBpftraceLine(o("O", "cat", "/x"), "ab12")).toBeUndefined();
+    expect(parseBpftraceLine(o("Oab13", "cat", "/x"), "ab12")).toBeUndefined();
+    const tabbed = parseBpftraceLine(o("O", "a\tb\nc", "/tmp/a\tb\t/etc/shadow"))!;
+    // A comm holding a tab cannot shift the fields after it (it is printed as numbers).
+    expect(tabbed.ev.proc).toMatchObject({ name: "a\tb\nc", pname: "sh", pid: 5, tid: 6 });
+    expect(tabbed.ev.fd?.name).toBe("/tmp/a\tb\t/etc/shadow");
+    expect(parseBpftraceLine(o("O", "fifteen-chars-x", "/y"))!.ev.proc.name).toBe("fifteen-chars-x");
+    const x = parseBpftraceLine(`X\t7\t7\t1\t0\t0\t1\t1\t${hc("sh")}\t${hc("bash")}\tsh\\x00-c\\x00echo \\x01\\xff\\x00\t/bin/sh`)!;
+    expect(x.ev.proc.args).toEqual(["-c", Buffer.from([0x65, 0x63, 0x68, 0x6f, 0x20, 1, 0xff]).toString("utf8")]);
+    expect(x.ev.proc.exepath).toBe("/bin/sh");
   });
 });
 
 describe("engine throughput (no kernel: the JavaScript side alone)", () => {
   it("parses and evaluates bpftrace lines with the default rules", () => {
     const lines = [
-      "X\t77\t77\t70\t0\t4294967295\t9\t4026531836\tcat\\x00\\x00\tsh\\x00\t/bin/cat\\x00/etc/passwd\\x00\t/bin/cat",
-      "O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t0\t-100\t524288\t3\tcat\\x00\tsh\\x00\t/etc/passwd",
-      "O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t0\t-100\t0\t3\tcat\\x00\tsh\\x00\t/usr/lib/x86_64-linux-gnu/libc.so.6",
-      "C\t77\t77\t70\t0\t4294967295\t9\t4026531836\t4\t3\t0\t6\t1\t443\t40000\tcurl\\x00\tsh\\x00\t93.184.216.34\t10.0.0.2",
+      `X\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t/bin/cat\\x00/etc/passwd\\x00\t/bin/cat`,
+      `O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t0\t-100\t524288\t3\t/etc/passwd`,
+      `O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t0\t-100\t0\t3\t/usr/lib/x86_64-linux-gnu/libc.so.6`,
+      `C\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("curl")}\t${hc("sh")}\t4\t3\t0\t6\t1\t443\t40000\t93.184.216.34\t10.0.0.2`,
     ];
     let alerts = 0;
     const e = new RuleEngine(load([DEFAULT_RULES_NAME_FOR_TEST, DEFAULT_RULES]), ctx, { onAlert: () => void alerts++, dedupeSeconds: 0, ratePerRule: 0 });
@@ -202,6 +227,26 @@ describe("auditd logs", () => {
     expect(evs[2]!.fd?.socket).toMatchObject({ dip: "127.0.0.1", dport: 4444 });
     expect(decodeSockaddr("0200115C7F000001")).toEqual({ family: "4", ip: "127.0.0.1", port: 4444 });
     expect(run(DEFAULT_RULES, evs).map((a) => a.rule)).toEqual(["Sensitive file opened for reading"]);
+  });
+});
+
+describe("a real auditd log (test/fixtures/auditd, ENRICHED format)", () => {
+  it("reads execve, open, connect and setuid records the kernel wrote, and the default rules fire for root's read of /etc/shadow only", () => {
+    const evs: SyscallEvent[] = [];
+    const p = new AuditParser((e) => evs.push(e));
+    for (const l of readFileSync(fixturePath("auditd/audit.log"), "utf8").split("\n")) p.push(l);
+    p.end();
+    expect(evs.map((e) => e.type)).toEqual(["execve", "setuid", "execve", "execve", "setuid", "connect", "execve", "setuid", "openat", "openat"]);
+    const dpkg = evs.find((e) => e.type === "execve" && e.proc.name === "dpkg")!;
+    expect(dpkg.proc).toMatchObject({ uid: 4242, exepath: "/usr/bin/dpkg", args: ["--version"] });
+    // The SOCKADDR record carries ENRICHED's interpreted copy after 0x1d: the raw address is read.
+    const conn = evs.find((e) => e.type === "connect")!;
+    expect(conn.res).toBe(-111);
+    expect(conn.fd?.socket).toMatchObject({ family: "4", dip: "127.0.0.1", dport: 4444 });
+    const opens = evs.filter((e) => e.type === "openat").map((e) => [e.proc.name, e.proc.uid, e.res, e.fd?.name]);
+    expect(opens).toEqual([["busybox", 4242, -13, "/etc/shadow"], ["cat", 0, 3, "/etc/shadow"]]);
+    const alerts = run(DEFAULT_RULES, evs);
+    expect(alerts.map((a) => [a.rule, a.output_fields["proc.name"], a.output_fields["user.uid"]])).toEqual([["Sensitive file opened for reading", "cat", 0]]);
   });
 });
 

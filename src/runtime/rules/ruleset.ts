@@ -67,6 +67,19 @@ export interface CompiledRule {
   line: number;
   output: string;
   match?: Predicate;
+  /** Fields the condition reads (after macros and exceptions). */
+  fields?: Set<string>;
+}
+
+/** The fields a condition names (left-hand sides and val() operands). */
+function conditionFields(n: Node, out = new Set<string>()): Set<string> {
+  if (n.kind === "and" || n.kind === "or") for (const i of n.items) conditionFields(i, out);
+  else if (n.kind === "not") conditionFields(n.item, out);
+  else if (n.kind === "check") {
+    out.add(n.lhs.field);
+    for (const v of n.values) if (v.kind === "field") out.add(v.ref.field);
+  }
+  return out;
 }
 
 export interface LoadedRules {
@@ -419,6 +432,7 @@ export class RuleLoader {
         const ex = exceptionsNode(def, env.list);
         if (ex) expanded = { kind: "and", items: [expanded, { kind: "not", item: ex }] };
         out.eventTypes = eventTypes(expanded);
+        out.fields = conditionFields(expanded);
         const match = compile(expanded, env);
         const produced = this.caps.eventTypes[source];
         if (out.eventTypes !== "all" && ![...out.eventTypes].some((t) => produced.includes(t))) {
@@ -472,26 +486,52 @@ function exceptionsNode(def: RuleDef, list: (n: string) => string[] | undefined)
 }
 
 /** Renders a rule's output: %field and %field[arg] substituted, <NA> for what is unknown. */
+type OutputPart = string | { name: string; get: ((ev: RuntimeEvent, ctx: FieldContext) => FieldValue) | undefined };
+const outputCache = new Map<string, OutputPart[]>();
+
+/** An output template split once into text and field getters (cached per template and source). */
+function compileOutput(output: string, source: string): OutputPart[] {
+  const key = `${source}\0${output}`;
+  const hit = outputCache.get(key);
+  if (hit) return hit;
+  const parts: OutputPart[] = [];
+  const field = (name: string): OutputPart => {
+    const m = /^([^[]+)(?:\[(.*)\])?$/.exec(name)!;
+    const { field: f, arg } = splitDottedArg(m[1]!, m[2]);
+    const def = fieldDef(f, source as RuntimeEvent["source"]);
+    return { name, get: def ? (ev, ctx) => def.get(ev, ctx, arg) : undefined };
+  };
+  const re = /%\(([A-Za-z_][^)\s]*)\)|%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*(?:\[[^\]\s]*\])?)/g;
+  let at = 0;
+  for (let m = re.exec(output); m; m = re.exec(output)) {
+    if (m.index > at) parts.push(output.slice(at, m.index));
+    const name = (m[1] ?? m[2])!;
+    if (name === "container.info") parts.push("container_id=", field("container.id"), " container_name=", field("container.name"));
+    else parts.push(field(name));
+    at = m.index + m[0].length;
+  }
+  if (at < output.length) parts.push(output.slice(at));
+  if (outputCache.size >= 4096) outputCache.clear();
+  outputCache.set(key, parts);
+  return parts;
+}
+
 export function renderOutput(output: string, ev: RuntimeEvent, ctx: FieldContext): { text: string; fields: Record<string, FieldValue | null> } {
   const fields: Record<string, FieldValue | null> = {};
-  const text = output.replace(/%\(([A-Za-z_][^)\s]*)\)|%([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*(?:\[[^\]\s]*\])?)/g, (_all, inParens: string | undefined, bare: string | undefined) => {
-    const name = (inParens ?? bare)!;
-    if (name === "container.info") return `container_id=${value("container.id")} container_name=${value("container.name")}`;
-    return value(name);
-  });
-  function value(name: string): string {
-    const m = /^([^[]+)(?:\[(.*)\])?$/.exec(name)!;
-    const { field, arg } = splitDottedArg(m[1]!, m[2]);
-    const def = fieldDef(field, ev.source);
+  let text = "";
+  for (const p of compileOutput(output, ev.source)) {
+    if (typeof p === "string") {
+      text += p;
+      continue;
+    }
     let v: FieldValue;
     try {
-      v = def ? def.get(ev, ctx, arg) : undefined;
+      v = p.get ? p.get(ev, ctx) : undefined;
     } catch {
       v = undefined;
     }
-    fields[name] = v === undefined ? null : v;
-    if (v === undefined) return "<NA>";
-    return Array.isArray(v) ? `(${v.join(",")})` : String(v);
+    fields[p.name] = v === undefined ? null : v;
+    text += v === undefined ? "<NA>" : Array.isArray(v) ? `(${v.join(",")})` : String(v);
   }
   return { text, fields };
 }

@@ -9,8 +9,14 @@ const SYSCALLS: Record<number, string> = { 59: "execve", 322: "execveat", 2: "op
 const MAX_RECORDS = 64;
 const MAX_OPEN = 1024;
 
-/** key=value pairs of an audit record; values are "quoted", hex-encoded or bare. */
+/**
+ * key=value pairs of an audit record; values are "quoted", hex-encoded or bare. auditd's
+ * ENRICHED log format (Debian's default) appends interpreted copies after a 0x1d byte
+ * (`saddr=0200…\x1dSADDR={ saddr_fam=inet … }`): only the raw part before it is read.
+ */
 export function auditFields(text: string): Map<string, string> {
+  const gs = text.indexOf("\x1d");
+  if (gs >= 0) text = text.slice(0, gs);
   const out = new Map<string, string>();
   const re = /([A-Za-z0-9_-]+)=("[^"]*"|'[^']*'|\S*)/g;
   let m: RegExpExecArray | null;

@@ -1,11 +1,12 @@
 // Kernel events through bpftrace: Bulwark writes a bpftrace program to a file, runs
-// `bpftrace -f json FILE` as a supervised child (execFile-style, argument array) and parses its
-// JSON lines. No native addon; bpftrace does the BPF work.
+// `bpftrace -B line FILE` as a supervised child (spawn with an argument array) and parses its
+// printf lines (tab-separated, fixed field order). No native addon; bpftrace does the BPF work.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import type { SyscallEvent } from "../event.js";
+import type { ProcessInfo, SyscallEvent } from "../event.js";
 import { readCapped } from "../host.js";
 import { LineSplitter } from "./lines.js";
 
@@ -15,29 +16,37 @@ export const ARGS_BYTES = 160;
 export const PATH_BYTES = 96;
 
 /**
- * The program. Every line is `KIND\tnumbers...\tstrings`, with the only free-form string (a
- * path) last so a tab inside it cannot shift the other fields; comm and argv are printed with
- * %r (bpftrace's buf(): non-printable bytes as \xNN), which cannot hold a tab either.
- * Events of the watcher's own process and of bpftrace are dropped in the kernel.
+ * The program. Every line is `KIND+NONCE\tnumbers...\tstrings` in bpftrace's plain text output
+ * (not `-f json`: its JSON printing and our JSON parsing cost most of the time per event). comm
+ * and the parent's comm are printed as two 64-bit numbers each (hex, little-endian bytes), not as
+ * text: %r (escaped bytes) is by far the most expensive thing bpftrace prints, and raw %s text
+ * could hold tabs that shift the fields after it. argv is printed with %r (escaped bytes, no tab
+ * or newline can appear in it). The only raw text is a path, always last: a tab inside it cannot
+ * shift other fields, and a newline inside it starts a line that does not begin with a kind and
+ * the run's random nonce, which the reader joins back to the line before (so no process can
+ * forge an event by naming a file). Events of the watcher's own process and of bpftrace are
+ * dropped in the kernel.
  */
-export function bpftraceProgram(selfPid: number): string {
-  const not = `/pid != ${selfPid} && comm != "bpftrace"/`;
-  const head = `pid, tid, curtask->real_parent->tgid, uid, curtask->loginuid.val, cgroup, curtask->nsproxy->pid_ns_for_children->ns.inum`;
-  const headFmt = `%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%u`;
+export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersOnly?: boolean } = {}): string {
+  // containersOnly: tasks whose PID namespace is not the initial one (level > 0), in the kernel.
+  const not = `/pid != ${selfPid} && comm != "bpftrace"${opts.containersOnly ? " && curtask->thread_pid->level > 0" : ""}/`;
+  const head = `pid, tid, curtask->real_parent->tgid, uid, curtask->loginuid.val, cgroup, curtask->nsproxy->pid_ns_for_children->ns.inum, ((uint64 *)curtask->comm)[0], ((uint64 *)curtask->comm)[1], ((uint64 *)curtask->real_parent->comm)[0], ((uint64 *)curtask->real_parent->comm)[1]`;
+  const headFmt = `%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%u\\t%llx\\t%llx\\t%llx\\t%llx`;
+  const k = (kind: string) => `${kind}${nonce}\\t`;
   const setid = (name: string, n: number, argList: string[]) =>
-    `tracepoint:syscalls:sys_enter_${name} ${not} { printf("U\\t${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%r\\t%r\\n", ${head}, ${n}, ${argList.map((a) => `(int64)args->${a}`).concat(["-1", "-1", "-1"]).slice(0, 3).join(", ")}, buf(comm, 16), buf(curtask->real_parent->comm, 16)); }`;
+    `tracepoint:syscalls:sys_enter_${name} ${not} { printf("${k("U")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\n", ${head}, ${n}, ${argList.map((a) => `(int64)args->${a}`).concat(["-1", "-1", "-1"]).slice(0, 3).join(", ")}); }`;
   return [
-    `BEGIN { printf("READY\\n"); }`,
+    `BEGIN { printf("R${nonce}\\n"); }`,
     // Exec: after the new image is in place, with its argv read from the new mm.
     `tracepoint:sched:sched_process_exec ${not} {`,
     `  $mm = curtask->mm; $n = $mm->arg_end - $mm->arg_start;`,
-    `  printf("X\\t${headFmt}\\t%r\\t%r\\t%r\\t%s\\n", ${head}, buf(comm, 16), buf(curtask->real_parent->comm, 16), buf(uptr($mm->arg_start), $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n), str(args->filename));`,
+    `  printf("${k("X")}${headFmt}\\t%r\\t%s\\n", ${head}, buf(uptr($mm->arg_start), $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n), str(args->filename));`,
     `}`,
     // open/openat: the path and flags at entry, reported with the result at exit.
     `tracepoint:syscalls:sys_enter_openat ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = args->dfd; @ok[tid] = 0; }`,
     `tracepoint:syscalls:sys_enter_open ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = -100; @ok[tid] = 1; }`,
     `tracepoint:syscalls:sys_exit_openat, tracepoint:syscalls:sys_exit_open /@of[tid] != 0/ {`,
-    `  printf("O\\t${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%r\\t%r\\t%s\\n", ${head}, @ok[tid], @od[tid], @ofl[tid], args->ret, buf(comm, 16), buf(curtask->real_parent->comm, 16), str(uptr(@of[tid])));`,
+    `  printf("${k("O")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%s\\n", ${head}, @ok[tid], @od[tid], @ofl[tid], args->ret, str(uptr(@of[tid])));`,
     `  delete(@of[tid]); delete(@ofl[tid]); delete(@od[tid]); delete(@ok[tid]);`,
     `}`,
     // connect: the address at entry; at exit the result and the socket's protocol and local side.
@@ -46,10 +55,10 @@ export function bpftraceProgram(selfPid: number): string {
     `  $sa = (struct sockaddr_in *)@cs[tid]; $fam = $sa->sin_family;`,
     `  $file = *(curtask->files->fdt->fd + @cfd[tid]); $sk = ((struct socket *)$file->private_data)->sk;`,
     `  if ($fam == 2) {`,
-    `    printf("C\\t${headFmt}\\t4\\t%d\\t%d\\t%d\\t%d\\t%d\\t%d\\t%r\\t%r\\t%s\\t%s\\n", ${head}, @cfd[tid], args->ret, $sk->sk_protocol, $sk->sk_type, (($sa->sin_port & 0xff) << 8) | ($sa->sin_port >> 8), $sk->__sk_common.skc_num, buf(comm, 16), buf(curtask->real_parent->comm, 16), ntop(2, $sa->sin_addr.s_addr), ntop(2, $sk->__sk_common.skc_rcv_saddr));`,
+    `    printf("${k("C")}${headFmt}\\t4\\t%d\\t%d\\t%d\\t%d\\t%d\\t%d\\t%s\\t%s\\n", ${head}, @cfd[tid], args->ret, $sk->sk_protocol, $sk->sk_type, (($sa->sin_port & 0xff) << 8) | ($sa->sin_port >> 8), $sk->__sk_common.skc_num, ntop(2, $sa->sin_addr.s_addr), ntop(2, $sk->__sk_common.skc_rcv_saddr));`,
     `  } else if ($fam == 10) {`,
     `    $s6 = (struct sockaddr_in6 *)@cs[tid];`,
-    `    printf("C\\t${headFmt}\\t6\\t%d\\t%d\\t%d\\t%d\\t%d\\t%d\\t%r\\t%r\\t%s\\t%s\\n", ${head}, @cfd[tid], args->ret, $sk->sk_protocol, $sk->sk_type, (($s6->sin6_port & 0xff) << 8) | ($s6->sin6_port >> 8), $sk->__sk_common.skc_num, buf(comm, 16), buf(curtask->real_parent->comm, 16), ntop(10, $s6->sin6_addr.in6_u.u6_addr8), ntop(10, $sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8));`,
+    `    printf("${k("C")}${headFmt}\\t6\\t%d\\t%d\\t%d\\t%d\\t%d\\t%d\\t%s\\t%s\\n", ${head}, @cfd[tid], args->ret, $sk->sk_protocol, $sk->sk_type, (($s6->sin6_port & 0xff) << 8) | ($s6->sin6_port >> 8), $sk->__sk_common.skc_num, ntop(10, $s6->sin6_addr.in6_u.u6_addr8), ntop(10, $sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8));`,
     `  }`,
     `  delete(@cs[tid]); delete(@cfd[tid]);`,
     `}`,
@@ -76,23 +85,70 @@ const SETID_ARGS: Record<string, string[]> = {
 
 /** bpftrace's buf() text: printable bytes as-is, others as \xNN. */
 export function decodeBuf(s: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === "\\" && s[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
-      out.push(parseInt(s.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else out.push(...Buffer.from(s[i]!, "utf8"));
+  if (!s.includes("\\")) return Buffer.from(s, "utf8");
+  const parts: Buffer[] = [];
+  let i = 0;
+  for (;;) {
+    const j = s.indexOf("\\x", i);
+    if (j < 0) {
+      if (i < s.length) parts.push(Buffer.from(s.slice(i), "utf8"));
+      break;
+    }
+    if (j > i) parts.push(Buffer.from(s.slice(i, j), "utf8"));
+    const h = parseInt(s.slice(j + 2, j + 4), 16);
+    if (s.length >= j + 4 && Number.isInteger(h) && /^[0-9a-fA-F]{2}$/.test(s.slice(j + 2, j + 4))) {
+      parts.push(Buffer.of(h));
+      i = j + 4;
+    } else {
+      parts.push(Buffer.from("\\x"));
+      i = j + 2;
+    }
   }
-  return Buffer.from(out);
+  return Buffer.concat(parts);
 }
-const cstr = (s: string): string => {
-  const b = decodeBuf(s);
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-};
 
+/** argv as %r prints it: arguments separated by \x00 (the common case has no other escape). */
+export function decodeArgv(s: string): string[] {
+  const argv = s.split("\\x00");
+  if (argv.length && argv[argv.length - 1] === "") argv.pop();
+  for (let i = 0; i < argv.length; i++) if (argv[i]!.includes("\\x")) argv[i] = decodeBuf(argv[i]!).toString("utf8");
+  return argv;
+}
+
+const commCache = new Map<string, string>();
+/** A 16-byte comm printed as two little-endian 64-bit numbers in hex: the text up to its NUL. */
+export function commFromHex(lo: string, hi: string): string {
+  const key = `${lo}:${hi}`;
+  const hit = commCache.get(key);
+  if (hit !== undefined) return hit;
+  const bytes: number[] = [];
+  out: for (const h of [lo, hi]) {
+    const x = h.padStart(16, "0");
+    for (let k = 0; k < 8; k++) {
+      const b = parseInt(x.slice(14 - 2 * k, 16 - 2 * k), 16);
+      if (!b) break out;
+      bytes.push(b);
+    }
+  }
+  const name = Buffer.from(bytes).toString("utf8");
+  if (commCache.size >= 4096) commCache.clear();
+  commCache.set(key, name);
+  return name;
+}
+
+const flagsCache = new Map<number, string>();
 /** Linux open(2) flags as Falco prints them. */
 export function openFlags(flags: number): string {
+  let v = flagsCache.get(flags);
+  if (v === undefined) {
+    v = renderOpenFlags(flags);
+    if (flagsCache.size >= 1024) flagsCache.clear();
+    flagsCache.set(flags, v);
+  }
+  return v;
+}
+
+function renderOpenFlags(flags: number): string {
   const acc = ["O_RDONLY", "O_WRONLY", "O_RDWR"][flags & 3] ?? "O_RDONLY";
   const names: Array<[number, string]> = [
     [0o100, "O_CREAT"], [0o200, "O_EXCL"], [0o400, "O_NOCTTY"], [0o1000, "O_TRUNC"], [0o2000, "O_APPEND"], [0o4000, "O_NONBLOCK"],
@@ -110,80 +166,81 @@ export interface RawEvent {
   dirfd?: number;
 }
 
-/** Parses one printf line of the program above (without the JSON wrapping). */
-export function parseBpftraceLine(data: string, now = Date.now()): RawEvent | undefined {
-  const line = data.endsWith("\n") ? data.slice(0, -1) : data;
-  const kind = line.slice(0, line.indexOf("\t"));
+/**
+ * Parses one line of the program above. `nonce` is the run's: the line's first field must be the
+ * event kind followed by it.
+ */
+export function parseBpftraceLine(line: string, nonce = "", now = Date.now()): RawEvent | undefined {
+  if (line.endsWith("\n")) line = line.slice(0, -1);
   const f = line.split("\t");
+  if (f.length < 14 || f[0]!.length !== 1 + nonce.length || (nonce && !f[0]!.endsWith(nonce))) return undefined;
+  const kind = f[0]![0];
   const num = (i: number): number => Number(f[i]);
-  const head = () => {
-    const proc = { pid: num(1), tid: num(2), ppid: num(3), uid: num(4), loginuid: num(5), pidns: num(7), name: "" };
-    return { proc, cgroupId: f[6] ?? "0" };
+  const pname = commFromHex(f[10]!, f[11]!);
+  // Every event's process has the same fields (one object shape for the rules' getters to see).
+  const proc: ProcessInfo = {
+    pid: num(1), tid: num(2), ppid: num(3), uid: num(4), loginuid: num(5), pidns: num(7), name: commFromHex(f[8]!, f[9]!), pname,
+    exe: undefined, exepath: undefined, args: undefined,
   };
+  const cgroupId = f[6]!;
   // The last field (a path) may hold tabs: join what is left.
-  const tail = (from: number): string => f.slice(from).join("\t");
+  const tail = (from: number): string => (f.length === from + 1 ? f[from]! : f.slice(from).join("\t"));
   switch (kind) {
     case "X": {
-      if (f.length < 12) return undefined;
-      const { proc, cgroupId } = head();
-      proc.name = cstr(f[8]!);
-      const argv = decodeBuf(f[10]!).toString("utf8").split("\0");
-      if (argv.length && argv[argv.length - 1] === "") argv.pop();
-      const exepath = tail(11);
+      if (f.length < 14) return undefined;
+      const argv = decodeArgv(f[12]!);
+      const exepath = tail(13);
+      proc.exe = argv[0] ?? exepath;
+      proc.exepath = exepath;
+      proc.args = argv.slice(1);
       const ev: SyscallEvent = {
         source: "syscall", time: now, type: "execve", dir: "<", res: 0, origin: "bpftrace", args: { filename: exepath },
-        proc: { ...proc, pname: cstr(f[9]!), exe: argv[0] ?? exepath, exepath, args: argv.slice(1) },
+        proc,
       };
       return { ev, cgroupId };
     }
     case "O": {
-      if (f.length < 15) return undefined;
-      const { proc, cgroupId } = head();
-      const isOpen = num(8) === 1;
-      const dirfd = num(9);
-      const flags = num(10) >>> 0;
-      const res = num(11);
-      proc.name = cstr(f[12]!);
-      const path = tail(14);
+      if (f.length < 17) return undefined;
+      const isOpen = num(12) === 1;
+      const dirfd = num(13);
+      const flags = num(14) >>> 0;
+      const res = num(15);
+      const path = tail(16);
       const ev: SyscallEvent = {
         source: "syscall", time: now, type: isOpen ? "open" : "openat", dir: "<", res, origin: "bpftrace",
         args: { name: path, flags: openFlags(flags), flags_raw: flags, fd: res, dirfd },
-        proc: { ...proc, pname: cstr(f[13]!) },
+        proc,
         fd: { num: res, name: path, typechar: flags & 0o200000 ? "d" : "f" },
       };
       return { ev, cgroupId, dirfd };
     }
     case "C": {
-      if (f.length < 19) return undefined;
-      const { proc, cgroupId } = head();
-      const family = f[8] === "6" ? "6" : "4";
-      const res = num(10);
-      const protocol = num(11);
-      const sockType = num(12);
-      const dport = num(13);
-      const sport = num(14);
-      proc.name = cstr(f[15]!);
-      const dip = f[17]!;
-      const sip = f[18]!;
+      if (f.length !== 21) return undefined;
+      const family = f[12] === "6" ? "6" : "4";
+      const res = num(14);
+      const protocol = num(15);
+      const sockType = num(16);
+      const dport = num(17);
+      const sport = num(18);
+      const dip = f[19]!;
+      const sip = f[20]!;
       const l4proto = protocol === 6 ? "tcp" : protocol === 17 ? "udp" : protocol === 1 || protocol === 58 ? "icmp" : sockType === 3 ? "raw" : undefined;
       const fmt = (ip: string, port: number) => (family === "6" ? `[${ip}]:${port}` : `${ip}:${port}`);
       const ev: SyscallEvent = {
         source: "syscall", time: now, type: "connect", dir: "<", res, origin: "bpftrace",
-        args: { fd: num(9), addr: fmt(dip, dport), res },
-        proc: { ...proc, pname: cstr(f[16]!) },
-        fd: { num: num(9), name: `${fmt(sip, sport)}->${fmt(dip, dport)}`, typechar: family, socket: { family, sip, sport, dip, dport, ...(l4proto ? { l4proto } : {}) } },
+        args: { fd: num(13), addr: fmt(dip, dport), res },
+        proc,
+        fd: { num: num(13), name: `${fmt(sip, sport)}->${fmt(dip, dport)}`, typechar: family, socket: { family, sip, sport, dip, dport, ...(l4proto ? { l4proto } : {}) } },
       };
       return { ev, cgroupId };
     }
     case "U": {
-      if (f.length < 14) return undefined;
-      const { proc, cgroupId } = head();
-      const type = SETID[num(8)];
+      if (f.length !== 16) return undefined;
+      const type = SETID[num(12)];
       if (!type) return undefined;
-      proc.name = cstr(f[12]!);
       const args: Record<string, number> = {};
-      SETID_ARGS[type]!.forEach((name, i) => (args[name] = num(9 + i)));
-      const ev: SyscallEvent = { source: "syscall", time: now, type, dir: ">", origin: "bpftrace", args, proc: { ...proc, pname: cstr(f[13]!) } };
+      SETID_ARGS[type]!.forEach((name, i) => (args[name] = num(13 + i)));
+      const ev: SyscallEvent = { source: "syscall", time: now, type, dir: ">", origin: "bpftrace", args, proc };
       return { ev, cgroupId };
     }
     default:
@@ -232,6 +289,10 @@ export interface BpftraceOptions {
   onNotice?(message: string): void;
   /** Restarts after an unexpected exit (default 3). */
   maxRestarts?: number;
+  /** Pages of bpftrace's perf buffer per CPU (BPFTRACE_PERF_RB_PAGES, default 1024). */
+  perfRbPages?: number;
+  /** Drop, in the kernel, events of tasks in the initial PID namespace (the host's). */
+  containersOnly?: boolean;
 }
 
 /** Counters the watcher reports. */
@@ -260,28 +321,39 @@ export class BpftraceSource {
   private lostNoticeAt = 0;
   private readonly done: Promise<void>;
   private finish!: () => void;
+  /** Random per run: begins every event line, so no file name can forge one (see bpftraceProgram). */
+  private readonly nonce: string;
+  /** The last event line (exec or open): a following line without the nonce continues its path. */
+  private pending: string | undefined;
 
   constructor(private readonly opts: BpftraceOptions) {
     this.dir = mkdtempSync(join(tmpdir(), "bulwark-bpftrace-"));
     this.programFile = join(this.dir, "watch.bt");
-    writeFileSync(this.programFile, bpftraceProgram(process.pid), { mode: 0o600 });
+    this.nonce = randomBytes(4).toString("hex");
+    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce, { containersOnly: !!opts.containersOnly }), { mode: 0o600 });
     this.done = new Promise((r) => (this.finish = r));
     this.launch();
   }
 
   private launch(): void {
     const bin = this.opts.bpftrace ?? "bpftrace";
-    const child = spawn(bin, ["-B", "line", "-f", "json", this.programFile], {
+    const child = spawn(bin, ["-B", "line", this.programFile], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: "1024" },
+      env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: String(this.opts.perfRbPages ?? 1024) },
     });
     this.child = child;
     const lines = new LineSplitter(1 << 16, (line) => this.onLine(line), () => this.stats.malformed++);
     child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => lines.push(chunk));
+    child.stdout!.on("data", (chunk: string) => {
+      lines.push(chunk);
+      // bpftrace writes each printf whole (line-buffered): a path's continuation line comes in
+      // the same chunk, so what is pending at the end of a chunk is complete.
+      this.flushPending();
+    });
     child.stderr!.setEncoding("utf8");
     const errLines = new LineSplitter(4096, (line) => {
       if (/RLIMIT_MEMLOCK/.test(line) || !line.trim()) return;
+      if (this.lostLine(line)) return;
       this.stderrTail.push(line.trim());
       if (this.stderrTail.length > 20) this.stderrTail.shift();
     });
@@ -289,6 +361,7 @@ export class BpftraceSource {
     child.on("error", (e) => this.fail(new Error(`bpftrace could not start: ${e.message}`)));
     child.on("exit", (code, signal) => {
       lines.end();
+      this.flushPending();
       if (this.stopped) {
         this.finish();
         return;
@@ -318,41 +391,74 @@ export class BpftraceSource {
     this.finish();
   }
 
+  /** bpftrace's text output reports lost events as "Lost N events". */
+  private lostLine(line: string): boolean {
+    const m = /^Lost (\d+) events$/.exec(line);
+    if (!m) return false;
+    this.stats.lost += Number(m[1]);
+    // One notice per 10 s at most: the count goes into the summary anyway.
+    if (Date.now() - this.lostNoticeAt > 10_000) {
+      this.lostNoticeAt = Date.now();
+      this.opts.onNotice?.(`bpftrace lost events (the kernel buffer was full): ${this.stats.lost} so far`);
+    }
+    return true;
+  }
+
   private onLine(line: string): void {
-    if (!line.trim()) return; // bpftrace separates its exit-time output with blank lines
+    if (!line) return; // bpftrace separates its exit-time output with blank lines
     this.stats.lines++;
-    let msg: { type?: string; data?: unknown };
-    try {
-      msg = JSON.parse(line) as { type?: string; data?: unknown };
-    } catch {
-      this.stats.malformed++;
-      if (this.stats.malformed <= 3 && process.env["BULWARK_DEBUG_BPFTRACE"]) this.opts.onNotice?.(`unparsed bpftrace output: ${JSON.stringify(line).slice(0, 300)}`);
+    const n = this.nonce.length;
+    if (line.charCodeAt(n + 1) === 9 /* \t */ && line.startsWith(this.nonce, 1)) {
+      const kind = line[0];
+      this.flushPending();
+      // Only exec and open lines end with a path that may hold a newline.
+      if (kind === "X" || kind === "O") this.pending = line;
+      else this.emit(line);
       return;
     }
-    if (msg.type === "printf" && typeof msg.data === "string") {
-      if (msg.data === "READY\n") {
-        this.isReady = true;
-        for (const w of this.readyWaiters) w.resolve();
-        this.readyWaiters = [];
-        return;
-      }
-      const e = parseBpftraceLine(msg.data);
-      if (!e) {
-        this.stats.malformed++;
-        if (this.stats.malformed <= 3 && process.env["BULWARK_DEBUG_BPFTRACE"]) this.opts.onNotice?.(`unparsed bpftrace line: ${JSON.stringify(msg.data).slice(0, 300)}`);
-        return;
-      }
-      this.stats.events++;
-      this.opts.onEvent(e);
-    } else if (msg.type === "lost_events") {
-      const n = Number((msg.data as { events?: number })?.events ?? 0);
-      this.stats.lost += n;
-      // One notice per 10 s at most: the count goes into the summary anyway.
-      if (Date.now() - this.lostNoticeAt > 10_000) {
-        this.lostNoticeAt = Date.now();
-        this.opts.onNotice?.(`bpftrace lost events (the kernel buffer was full): ${this.stats.lost} so far`);
-      }
+    // bpftrace reports lost events on stdout, between event lines (never inside one): checked
+    // before a path's continuation, and it ends the event before it (a file name whose line
+    // after a newline reads exactly "Lost N events" is cut there; see docs/runtime.md, Limits).
+    if (/^Lost \d+ events$/.test(line)) {
+      this.flushPending();
+      this.lostLine(line);
+      return;
     }
+    if (this.pending !== undefined) {
+      // The rest of a path that held a newline.
+      if (this.pending.length + line.length < 1 << 16) this.pending += "\n" + line;
+      return;
+    }
+    if (line === `R${this.nonce}`) {
+      this.isReady = true;
+      for (const w of this.readyWaiters) w.resolve();
+      this.readyWaiters = [];
+      return;
+    }
+    if (/^Attaching \d+ probes/.test(line)) return;
+    this.malformed(line);
+  }
+
+  private flushPending(): void {
+    const p = this.pending;
+    if (p === undefined) return;
+    this.pending = undefined;
+    this.emit(p);
+  }
+
+  private emit(line: string): void {
+    const e = parseBpftraceLine(line, this.nonce);
+    if (!e) {
+      this.malformed(line);
+      return;
+    }
+    this.stats.events++;
+    this.opts.onEvent(e);
+  }
+
+  private malformed(line: string): void {
+    this.stats.malformed++;
+    if (this.stats.malformed <= 3 && process.env["BULWARK_DEBUG_BPFTRACE"]) this.opts.onNotice?.(`unparsed bpftrace line: ${JSON.stringify(line).slice(0, 300)}`);
   }
 
   /** Resolves when the probes are attached (bpftrace printed READY). */

@@ -159,6 +159,25 @@ export interface K8sReportsTable {
   size: number | string;
 }
 
+/** Runtime alerts from `bulwark runtime watch --server` (migration 0200). */
+export interface RuntimeAlertsTable {
+  id: Generated<number | string>;
+  time: string;
+  received_at: string;
+  host: string;
+  rule: string;
+  priority: string;
+  source: string;
+  container: string;
+  container_name: string | null;
+  image: string | null;
+  output: string;
+  fields: string;
+  tags: string;
+  suppressed: number;
+  posted_by: string;
+}
+
 export interface Database {
   images: ImagesTable;
   image_names: ImageNamesTable;
@@ -174,4 +193,5 @@ export interface Database {
   advisory_state: AdvisoryStateTable;
   meta: MetaTable;
   k8s_reports: K8sReportsTable;
+  runtime_alerts: RuntimeAlertsTable;
 }

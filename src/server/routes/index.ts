@@ -11,6 +11,7 @@ import { watchRoutes } from "./watches.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { integrationJobs } from "./integrations.js";
 import { k8sRoutes } from "./k8s.js";
+import { alertRoutes } from "./alerts.js";
 
 export const ROUTES: readonly RoutePlugin[] = [
   healthRoutes,
@@ -24,4 +25,5 @@ export const ROUTES: readonly RoutePlugin[] = [
   dashboardRoutes,
   integrationJobs,
   k8sRoutes,
+  alertRoutes,
 ];
