@@ -159,7 +159,7 @@ export interface K8sReportsTable {
   size: number | string;
 }
 
-/** Runtime alerts from `bulwark runtime watch --server` (migration 0200). */
+/** Runtime alerts from `bulwark runtime watch --server` (migration 0500_alerts). */
 export interface RuntimeAlertsTable {
   id: Generated<number | string>;
   time: string;

@@ -4,8 +4,8 @@
 import type { Kysely } from "kysely";
 import { core } from "./0001_core.js";
 import { integrations } from "./0100_integrations.js";
-import { alerts } from "./0200_alerts.js";
 import { k8s } from "./0400_k8s.js";
+import { alerts } from "./0500_alerts.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -17,6 +17,6 @@ export interface ServerMigration {
 export const MIGRATIONS: readonly ServerMigration[] = [
   core,
   integrations,
-  alerts,
   k8s,
+  alerts,
 ];

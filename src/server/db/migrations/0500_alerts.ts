@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { ServerMigration } from "./index.js";
 
 export const alerts: ServerMigration = {
-  name: "0200_alerts",
+  name: "0500_alerts",
   async up(db: Kysely<unknown>, dialect) {
     const s = db.schema;
     await s
