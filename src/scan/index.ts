@@ -145,12 +145,8 @@ async function scanImage(image: Image, analyzers: Analyzer[], opts: ScanOptions,
   }
   const results: CachedLayer[] = new Array(image.layers.length);
   // Inflate runs on libuv's thread pool (4 threads): four layers at once keep both cores busy while
-  // the main thread parses tar and runs analyzers. Largest layers first (sizes from the manifest):
-  // in manifest order a large last layer started late and ran alone at the end, one core idle.
-  // Results stay in manifest order (by index), whatever order the layers finish in.
-  const order = image.layers.map((_, i) => i).sort((a, b) => (image.layers[b]!.size ?? 0) - (image.layers[a]!.size ?? 0) || a - b);
-  await pool(image.layers.length, opts.concurrency ?? 4, async (k) => {
-    const i = order[k]!;
+  // the main thread parses tar and runs analyzers.
+  await pool(image.layers.length, opts.concurrency ?? 4, async (i) => {
     const layer = image.layers[i]!;
     const hit = cache?.get(layer.diffId);
     if (hit) {
