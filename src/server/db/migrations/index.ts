@@ -4,6 +4,7 @@
 import type { Kysely } from "kysely";
 import { core } from "./0001_core.js";
 import { integrations } from "./0100_integrations.js";
+import { speed } from "./0300_speed.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -15,4 +16,5 @@ export interface ServerMigration {
 export const MIGRATIONS: readonly ServerMigration[] = [
   core,
   integrations,
+  speed,
 ];
