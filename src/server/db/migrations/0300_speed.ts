@@ -23,6 +23,8 @@ export const speed: ServerMigration = {
     await run(sql`CREATE INDEX findings_open_package ON findings (package, image_digest, severity, purl) WHERE resolved_at IS NULL`);
     // ?package=NAME pages in digest order.
     await run(sql`CREATE INDEX packages_name_digest ON packages (name, image_digest, idx)`);
+    // package_keys of one package row (the ?package= join); package_keys_image (image_digest) read all of the image's keys.
+    await run(sql`CREATE INDEX package_keys_package ON package_keys (image_digest, pkg_idx)`);
     await run(sql`CREATE INDEX images_last_seen ON images (last_seen DESC, digest)`);
     await run(sql`CREATE INDEX images_os_eol ON images (os_eol_date, digest)`);
 
