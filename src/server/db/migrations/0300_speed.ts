@@ -15,10 +15,13 @@ export const speed: ServerMigration = {
   async up(db: Kysely<unknown>) {
     const run = (q: ReturnType<typeof sql>) => q.execute(db);
     // "Which images are affected by CVE-X": open findings by id or advisory id, in digest order
-    // (pagination), so a page is one index range. They supersede findings_vuln (vuln_id, resolved_at).
+    // (pagination), so a page is one index range. They supersede findings_vuln and findings_advisory.
     await run(sql`CREATE INDEX findings_open_vuln ON findings (vuln_id, image_digest, purl) WHERE resolved_at IS NULL`);
     await run(sql`CREATE INDEX findings_open_advisory ON findings (advisory_id, image_digest, purl) WHERE resolved_at IS NULL`);
+    // Every query on advisory_id asks for open findings: findings_open_advisory serves them, and
+    // each index dropped is one less write per finding.
     await run(sql`DROP INDEX findings_vuln`);
+    await run(sql`DROP INDEX findings_advisory`);
     // package_summary's recomputation of one package reads only this (covering) index.
     await run(sql`CREATE INDEX findings_open_package ON findings (package, image_digest, severity, purl) WHERE resolved_at IS NULL`);
     // ?package=NAME pages in digest order.
