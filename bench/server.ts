@@ -21,6 +21,7 @@ import { applyFindingsBatch, lookupKeys, refreshPackageSummary, storedInventory,
 import { AdvisoryDB, matchPackages } from "../src/index.js";
 import { makeAudit, stderrLogger, type ServerContext } from "../src/server/context.js";
 import { SqliteQueue } from "../src/server/queue/sqlite.js";
+import { POSTGRES_TOOLS, startPostgres } from "../test/support/postgres.js";
 import { rng } from "./rng.js";
 
 const POOL = 3000;
@@ -174,6 +175,42 @@ async function main(): Promise<void> {
   else rmSync(work, { recursive: true, force: true });
 }
 
+/**
+ * `npm run bench -- server`: the bench on SQLite and on a throw-away PostgreSQL cluster (the
+ * tests' test/support/postgres.ts; skipped with a line when initdb is absent), each in a fresh
+ * process, then the figures against the targets.
+ */
+export async function benchServer(): Promise<void> {
+  const { execFileSync } = await import("node:child_process");
+  const { existsSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  const images = Number(process.env["BENCH_SERVER_IMAGES"] ?? 10_000);
+  const self = fileURLToPath(import.meta.url);
+  const one = (target: string) => {
+    const out = execFileSync(process.execPath, [self, target, String(images)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24 });
+    return JSON.parse(out.trim().split("\n").pop()!) as { database: string; loadSeconds: number; rematch: { seconds: number; cpuSeconds: number; pairs: number; images: number; added: number }; cveQuery: { p50ms: number; p99ms: number; serverBusyMsPerRequest: number; imagesPerAnswer: number }; overview: { aloneP50ms: number; aloneMaxMs: number; duringCveLoadMaxMs: number | null }; loadAverage: number[] };
+  };
+  const show = (r: ReturnType<typeof one>) => {
+    const ok = (v: number, t: number) => (v < t ? "ok" : "OVER");
+    console.log(`server on ${r.database}, ${images} images (${r.loadSeconds} s to load), load average ${r.loadAverage.join(" ")}`);
+    console.log(`  re-match of ${r.rematch.pairs} changed pairs (${r.rematch.images} images, +${r.rematch.added} findings)`.padEnd(84) + ` ${r.rematch.seconds} s (${r.rematch.cpuSeconds} s CPU; target < 60 s) ${ok(r.rematch.seconds, 60)}`);
+    console.log(`  GET /api/v1/images?cve=ID, 50 concurrent, p99 (p50 ${r.cveQuery.p50ms} ms, ${r.cveQuery.imagesPerAnswer} images/answer)`.padEnd(84) + ` ${r.cveQuery.p99ms} ms (${r.cveQuery.serverBusyMsPerRequest} ms server busy/request; target < 100 ms) ${ok(r.cveQuery.p99ms, 100)}`);
+    const worst = Math.max(r.overview.aloneMaxMs, r.overview.duringCveLoadMaxMs ?? 0);
+    console.log(`  GET /api/v1/dashboard/overview, worst alone / during the CVE load`.padEnd(84) + ` ${r.overview.aloneMaxMs} / ${r.overview.duringCveLoadMaxMs ?? "-"} ms (p50 ${r.overview.aloneP50ms} ms; target < 300 ms) ${ok(worst, 300)}`);
+  };
+  show(one("sqlite"));
+  if (!existsSync(POSTGRES_TOOLS[0]!)) {
+    console.log(`server on postgres: skipped (${POSTGRES_TOOLS[0]} is absent: install Debian's postgresql package)`);
+    return;
+  }
+  const pg = await startPostgres();
+  try {
+    show(one(pg.url));
+  } finally {
+    await pg.stop();
+  }
+}
+
 /** The worker thread: 50 concurrent clients asking which images a CVE affects (after a warm-up). */
 async function clients(d: { url: string; token: string; records: number; total: number; concurrency: number }): Promise<void> {
   let images = 0;
@@ -197,9 +234,10 @@ async function clients(d: { url: string; token: string; records: number; total: 
   parentPort!.postMessage({ times, wall: performance.now() - tq, images });
 }
 
-if (isMainThread) {
+const direct = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+if (isMainThread && direct) {
   await main();
   // Keep-alive sockets of the clients would hold the process open.
   process.exit(0);
 }
-else await clients(workerData as Parameters<typeof clients>[0]);
+else if (!isMainThread) await clients(workerData as Parameters<typeof clients>[0]);
