@@ -114,12 +114,12 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
         const cve = q.cve;
         const want = q.offset + q.limit + 1;
         const pageOf = (col: "vuln_id" | "advisory_id") => {
-          let sel = ctx.db.selectFrom("findings").select("image_digest").distinct().where(col, "=", cve).where("resolved_at", "is", null);
+          let sel = ctx.db.selectFrom("findings").select("image_digest").where(col, "=", cve).where("resolved_at", "is", null);
           if (q.cursor !== undefined) sel = sel.where("image_digest", ">", q.cursor);
-          return sel.orderBy("image_digest").limit(want).execute();
+          return sel;
         };
-        const [a, b] = [await pageOf("vuln_id"), await pageOf("advisory_id")];
-        const all = [...new Set([...a, ...b].map((r) => r.image_digest))].sort().slice(0, want);
+        // UNION of the two ordered index ranges (SQLite merges them as it reads, up to the limit).
+        const all = (await pageOf("vuln_id").union(pageOf("advisory_id")).orderBy("image_digest").limit(want).execute()).map((r) => r.image_digest);
         const digests = all.slice(q.offset, q.offset + q.limit);
         const more = all.length > q.offset + q.limit;
         if (!digests.length) return { images: [] };
@@ -130,18 +130,11 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
             .where(col, "=", cve)
             .where("resolved_at", "is", null)
             .where("image_digest", ">=", digests[0]!)
-            .where("image_digest", "<=", digests.at(-1)!)
-            .orderBy("image_digest")
-            .orderBy("purl")
-            .execute();
+            .where("image_digest", "<=", digests.at(-1)!);
+        // UNION drops a row found by both ranges (id and advisory id equal).
+        const rows = await rowsOf("vuln_id").union(rowsOf("advisory_id")).orderBy("image_digest").orderBy("purl").orderBy("vuln_id").execute();
         const by = new Map<string, FindingRow[]>(digests.map((d) => [d, []]));
-        const seenRow = new Set<string>();
-        for (const r of [...(await rowsOf("vuln_id")), ...(await rowsOf("advisory_id"))]) {
-          const k = `${r.image_digest}\0${r.vuln_id}\0${r.purl}`;
-          if (seenRow.has(k)) continue;
-          seenRow.add(k);
-          by.get(r.image_digest)?.push(r);
-        }
+        for (const r of rows) by.get(r.image_digest)?.push(r);
         const names = await namesOf(digests);
         return {
           images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })),
