@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import { AdvisoryDB, dbStatus, matchPackages, updateDb, type Package, type Report, type Vulnerability } from "../index.js";
 import type { ServerContext } from "./context.js";
-import { applyFindings, lockImage, refreshCounts } from "./store.js";
+import { applyFindingsBatch, lockImages, refreshPackageSummary, type FindingsUpdate } from "./store.js";
 
 export interface RematchResult {
   /** Advisory records new, changed or removed since the last re-match. */
@@ -71,6 +71,11 @@ export function refreshAdvisories(ctx: ServerContext, opts: { update?: boolean }
 }
 
 const CHUNK = 200;
+/**
+ * Images per re-match transaction. On SQLite a batch holds the event loop (better-sqlite3 is
+ * synchronous), so batches are smaller there: at 10,000 images a batch of 25 is ~0.25 s of CPU.
+ */
+const rematchBatch = (dialect: string) => (dialect === "sqlite" ? 25 : 100);
 
 function chunked<T>(rows: readonly T[], n = CHUNK): T[][] {
   const out: T[][] = [];
@@ -135,23 +140,36 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
       if (!hit) memo.set(key, (hit = matchPackages([pkg], os, adb, { now })));
       return hit;
     };
-    // A few images per transaction: one commit per image would dominate on SQLite.
-    for (const part of chunked(digests, 25)) {
+    // Batches of images, one transaction each: one read of their inventories, one of their old
+    // findings, multi-row writes (applyFindingsBatch). On SQLite a batch holds the event loop for
+    // its duration (tens of ms); between batches other requests run.
+    const touched = new Set<string>();
+    for (const part of chunked(digests, rematchBatch(ctx.dialect))) {
       const inventories = await ctx.db.selectFrom("images").select(["digest", "inventory"]).where("digest", "in", part).execute();
+      const items: FindingsUpdate[] = [];
+      for (const row of inventories) {
+        const inv = JSON.parse(row.inventory) as Report;
+        const idxs = [...(work.get(row.digest) ?? [])].filter((i) => i >= 0 && i < inv.packages.length);
+        const subset: Package[] = idxs.map((i) => inv.packages[i]!);
+        packages += subset.length;
+        const vulns = subset.flatMap((pkg) => matchOne(pkg, inv.artifact.os));
+        items.push({ digest: row.digest, packages: inv.packages, vulns, scope: new Set(subset.map((p) => p.purl)) });
+      }
       await ctx.db.transaction().execute(async (trx) => {
-        for (const row of inventories) {
-          await lockImage(trx, ctx.dialect, row.digest);
-          const inv = JSON.parse(row.inventory) as Report;
-          const idxs = [...(work.get(row.digest) ?? [])].filter((i) => i >= 0 && i < inv.packages.length);
-          const subset: Package[] = idxs.map((i) => inv.packages[i]!);
-          packages += subset.length;
-          const vulns = subset.flatMap((pkg) => matchOne(pkg, inv.artifact.os));
-          const r = await applyFindings(trx, row.digest, inv.packages, vulns, nowIso, new Set(subset.map((p) => p.purl)));
-          added += r.added;
-          resolved += r.resolved;
-          if (r.added || r.resolved) await refreshCounts(trx, row.digest);
+        await lockImages(trx, ctx.dialect, part);
+        const r = await applyFindingsBatch(trx, items, nowIso);
+        for (const x of r.results) {
+          added += x.added;
+          resolved += x.resolved;
         }
+        for (const p of r.touchedPackages) touched.add(p);
       });
+      await new Promise((res) => setImmediate(res));
+    }
+    // The per-package summary, once for every package whose open findings changed.
+    for (const part of chunked([...touched].sort(), 200)) {
+      await ctx.db.transaction().execute((trx) => refreshPackageSummary(trx, part));
+      await new Promise((res) => setImmediate(res));
     }
 
     // Remember what was matched; a crash before this line repeats the work (it is idempotent).

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { matchPackages, type OSInfo, type Package, type Report, type Vulnerability } from "../index.js";
+import { SEVERITY_RANK } from "./db/migrations/0300_speed.js";
 import type { Database, FindingsTable } from "./db/schema.js";
 
 export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] as const;
@@ -39,6 +40,13 @@ export interface StoreOptions {
   scanId?: string;
   /** PostgreSQL: writers of one digest take a transaction-scoped advisory lock first. */
   dialect?: "sqlite" | "postgres";
+}
+
+/** lockImage for many images, in one statement (sorted: two batches lock in the same order). */
+export async function lockImages(trx: Transaction<Database>, dialect: "sqlite" | "postgres" | undefined, digests: readonly string[]): Promise<void> {
+  if (dialect !== "postgres" || !digests.length) return;
+  const keys = [...new Set(digests)].sort().map((d) => "bulwark-image:" + d);
+  await sql`SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n)`.execute(trx);
 }
 
 /**
@@ -94,7 +102,8 @@ export async function storeReport(db: Kysely<Database>, report: Report, opts: St
     for (const chunk of chunks([...keyRows.values()], 150)) await trx.insertInto("package_keys").values(chunk).execute();
 
     const { added, resolved } = await applyFindings(trx, digest, report.packages, report.vulnerabilities, now);
-    await refreshCounts(trx, digest);
+    // A new image without findings still gets its (zero) summary row.
+    await refreshImageSummaries(trx, [digest]);
     if (opts.scanId) await trx.updateTable("scans").set({ status: "done", digest, finished_at: now, error: null }).where("id", "=", opts.scanId).execute();
     return { digest, added, resolved };
   });
@@ -108,86 +117,241 @@ function chunks<T>(rows: T[], n: number): T[][] {
 
 const findingKey = (vulnId: string, purl: string) => `${vulnId}\0${purl}`;
 
-/**
- * Makes `vulns` the open findings of `digest`, for the packages with purls in `scope` (all when
- * omitted): new ones are inserted (or reopened) with first_seen = now, vanished ones resolved.
- */
-export async function applyFindings(trx: Db, digest: string, packages: readonly Package[], vulns: readonly Vulnerability[], now: string, scope?: ReadonlySet<string>): Promise<{ added: number; resolved: number; addedIds: string[] }> {
-  const idxByPurl = new Map<string, number>();
-  packages.forEach((p, i) => {
-    if (!idxByPurl.has(p.purl)) idxByPurl.set(p.purl, i);
-  });
-  let q = trx.selectFrom("findings").select(["vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data"]).where("image_digest", "=", digest);
-  if (scope) {
-    if (scope.size === 0) return { added: 0, resolved: 0, addedIds: [] };
-    q = q.where("purl", "in", [...scope]);
-  }
-  const rows = await q.execute();
-  const old = new Map(rows.map((r) => [findingKey(r.vuln_id, r.purl), r]));
-  const seen = new Set<string>();
-  let added = 0;
-  const addedIds: string[] = [];
-  const inserts: Insertable<FindingsTable>[] = [];
-  for (const v of vulns) {
-    const key = findingKey(v.id, v.package.purl);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const values = {
-      pkg_idx: idxByPurl.get(v.package.purl) ?? -1,
-      package: v.package.name,
-      version: v.installedVersion,
-      fixed_version: v.fixedVersions[0] ?? null,
-      layer: v.package.layer?.digest ?? null,
-      severity: v.severity,
-      advisory_id: v.source.id,
-      data: JSON.stringify(v),
-    };
-    const prev = old.get(key);
-    if (!prev) {
-      inserts.push({ image_digest: digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: now, resolved_at: null });
-      added++;
-      addedIds.push(v.id);
-    } else if (prev.resolved_at === null && prev.data === values.data && prev.pkg_idx === values.pkg_idx && prev.layer === values.layer) {
-      // Unchanged: no write (a re-match mostly confirms what is stored).
-    } else {
-      const reopened = prev.resolved_at !== null;
-      await trx
-        .updateTable("findings")
-        .set(reopened ? { ...values, first_seen: now, resolved_at: null } : values)
-        .where("image_digest", "=", digest)
-        .where("vuln_id", "=", v.id)
-        .where("purl", "=", v.package.purl)
-        .execute();
-      if (reopened) {
-        added++;
-        addedIds.push(v.id);
-      }
-    }
-  }
-  for (let i = 0; i < inserts.length; i += 50) await trx.insertInto("findings").values(inserts.slice(i, i + 50)).execute();
-  let resolved = 0;
-  for (const [key, r] of old) {
-    if (seen.has(key) || r.resolved_at !== null) continue;
-    await trx.updateTable("findings").set({ resolved_at: now }).where("image_digest", "=", digest).where("vuln_id", "=", r.vuln_id).where("purl", "=", r.purl).execute();
-    resolved++;
-  }
-  return { added, resolved, addedIds };
+/** One image's new findings for `applyFindingsBatch`. */
+export interface FindingsUpdate {
+  digest: string;
+  packages: readonly Package[];
+  vulns: readonly Vulnerability[];
+  /** Purls whose findings are replaced (all of the image's findings when omitted). */
+  scope?: ReadonlySet<string>;
+}
+export interface FindingsResult {
+  added: number;
+  resolved: number;
+  addedIds: string[];
 }
 
-/** Recomputes the image's open-finding counts per severity and its oldest open critical. */
-export async function refreshCounts(trx: Db, digest: string): Promise<void> {
-  const rows = await trx
-    .selectFrom("findings")
-    .select(["severity", (eb) => eb.fn.countAll<string | number>().as("n"), (eb) => eb.fn.min("first_seen").as("oldest")])
-    .where("image_digest", "=", digest)
-    .where("resolved_at", "is", null)
-    .groupBy("severity")
-    .execute();
-  const counts: Record<string, number> = {};
-  let oldestCritical: string | null = null;
-  for (const r of rows) {
-    counts[r.severity.toLowerCase()] = Number(r.n);
-    if (r.severity === "CRITICAL") oldestCritical = (r.oldest as string | null) ?? null;
+// Vulnerability objects are shared between images by the re-match memo: serialise each once.
+const jsonOf = new WeakMap<Vulnerability, string>();
+const dataOf = (v: Vulnerability): string => {
+  let s = jsonOf.get(v);
+  if (s === undefined) jsonOf.set(v, (s = JSON.stringify(v)));
+  return s;
+};
+
+/**
+ * Makes `vulns` the open findings of each image, for the packages with purls in its `scope`:
+ * new ones are inserted (or reopened) with first_seen = now, vanished ones resolved, changed ones
+ * updated (first_seen kept). Set-based: one read of the old findings of all the images, multi-row
+ * upserts and updates, then the summaries (image_summary, finding_daily) of the changed images.
+ * Returns per-image counts and the package names whose open findings changed (for
+ * refreshPackageSummary, which the caller runs once for a whole re-match).
+ */
+export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate[], now: string): Promise<{ results: FindingsResult[]; touchedPackages: Set<string>; changed: string[] }> {
+  const results: FindingsResult[] = items.map(() => ({ added: 0, resolved: 0, addedIds: [] }));
+  const touchedPackages = new Set<string>();
+  const live = items.map((it, i) => ({ it, i })).filter(({ it }) => !it.scope || it.scope.size > 0);
+  if (!live.length) return { results, touchedPackages, changed: [] };
+
+  // Old findings of these images (within the scopes when they are few purls).
+  const digests = [...new Set(live.map(({ it }) => it.digest))];
+  const scoped = live.every(({ it }) => it.scope);
+  const purls = scoped ? [...new Set(live.flatMap(({ it }) => [...it.scope!]))] : [];
+  const usePurls = scoped && purls.length <= 2000;
+  type Old = { image_digest: string; vuln_id: string; purl: string; resolved_at: string | null; pkg_idx: number; layer: string | null; data: string; severity: string; first_seen: string; package: string; advisory_id: string };
+  const oldBy = new Map<string, Map<string, Old>>();
+  for (const part of chunks(digests, 200)) {
+    let q = trx.selectFrom("findings").select(["image_digest", "vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data", "severity", "first_seen", "package", "advisory_id"]).where("image_digest", "in", part);
+    if (usePurls) q = q.where("purl", "in", purls);
+    for (const r of await q.execute()) {
+      let m = oldBy.get(r.image_digest);
+      if (!m) oldBy.set(r.image_digest, (m = new Map()));
+      m.set(findingKey(r.vuln_id, r.purl), r);
+    }
   }
-  await trx.updateTable("images").set({ counts: JSON.stringify(counts), oldest_open_critical: oldestCritical }).where("digest", "=", digest).execute();
+
+  const day = now.slice(0, 10);
+  const upserts: Insertable<FindingsTable>[] = [];
+  const dataUpdates: Insertable<FindingsTable>[] = [];
+  const resolves: { digest: string; vuln_id: string; purl: string }[] = [];
+  const daily = new Map<string, { opened: number; closed: number }>();
+  const event = (severity: string, kind: "opened" | "closed") => {
+    let d = daily.get(severity);
+    if (!d) daily.set(severity, (d = { opened: 0, closed: 0 }));
+    d[kind]++;
+  };
+  const changed = new Set<string>();
+  for (const { it, i } of live) {
+    const res = results[i]!;
+    const idxByPurl = new Map<string, number>();
+    it.packages.forEach((p, n) => {
+      if (!idxByPurl.has(p.purl)) idxByPurl.set(p.purl, n);
+    });
+    const old = oldBy.get(it.digest) ?? new Map<string, Old>();
+    const inScope = (purl: string) => !it.scope || it.scope.has(purl);
+    const seen = new Set<string>();
+    for (const v of it.vulns) {
+      const key = findingKey(v.id, v.package.purl);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const values = {
+        pkg_idx: idxByPurl.get(v.package.purl) ?? -1,
+        package: v.package.name,
+        version: v.installedVersion,
+        fixed_version: v.fixedVersions[0] ?? null,
+        layer: v.package.layer?.digest ?? null,
+        severity: v.severity,
+        advisory_id: v.source.id,
+        data: dataOf(v),
+      };
+      const prev = old.get(key);
+      if (prev && prev.resolved_at === null && prev.data === values.data && prev.pkg_idx === values.pkg_idx && prev.layer === values.layer) continue; // unchanged
+      const reopened = !prev || prev.resolved_at !== null;
+      const row = { image_digest: it.digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: reopened ? now : prev.first_seen, resolved_at: null };
+      // An open finding whose indexed columns stay (a fixed version or description changed): only
+      // the other columns are written, which leaves the indexes alone (5x cheaper on SQLite).
+      if (!reopened && prev.severity === values.severity && prev.package === values.package && prev.advisory_id === values.advisory_id) dataUpdates.push(row);
+      else upserts.push(row);
+      changed.add(it.digest);
+      if (reopened) {
+        res.added++;
+        res.addedIds.push(v.id);
+        event(v.severity, "opened");
+        touchedPackages.add(v.package.name);
+      } else if (prev.severity !== v.severity || prev.package !== v.package.name) {
+        event(prev.severity, "closed");
+        event(v.severity, "opened");
+        touchedPackages.add(prev.package).add(v.package.name);
+      }
+    }
+    for (const [key, r] of old) {
+      if (seen.has(key) || r.resolved_at !== null || !inScope(r.purl)) continue;
+      resolves.push({ digest: it.digest, vuln_id: r.vuln_id, purl: r.purl });
+      res.resolved++;
+      changed.add(it.digest);
+      event(r.severity, "closed");
+      touchedPackages.add(r.package);
+    }
+  }
+
+  for (const part of chunks(upserts, 50)) {
+    await trx
+      .insertInto("findings")
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(["image_digest", "vuln_id", "purl"]).doUpdateSet((eb) => ({
+          pkg_idx: eb.ref("excluded.pkg_idx"), package: eb.ref("excluded.package"), version: eb.ref("excluded.version"), fixed_version: eb.ref("excluded.fixed_version"),
+          layer: eb.ref("excluded.layer"), severity: eb.ref("excluded.severity"), advisory_id: eb.ref("excluded.advisory_id"), data: eb.ref("excluded.data"),
+          first_seen: eb.ref("excluded.first_seen"), resolved_at: null,
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(dataUpdates, 50)) {
+    await trx
+      .insertInto("findings")
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(["image_digest", "vuln_id", "purl"]).doUpdateSet((eb) => ({
+          pkg_idx: eb.ref("excluded.pkg_idx"), version: eb.ref("excluded.version"), fixed_version: eb.ref("excluded.fixed_version"), layer: eb.ref("excluded.layer"), data: eb.ref("excluded.data"),
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(resolves, 300)) {
+    await trx
+      .updateTable("findings")
+      .set({ resolved_at: now })
+      .where((eb) => eb(eb.refTuple("image_digest", "vuln_id", "purl"), "in", part.map((r) => eb.tuple(r.digest, r.vuln_id, r.purl))))
+      .execute();
+  }
+  if (daily.size) {
+    await trx
+      .insertInto("finding_daily")
+      .values([...daily].map(([severity, d]) => ({ day, severity, ...d })))
+      .onConflict((oc) =>
+        oc.columns(["day", "severity"]).doUpdateSet({
+          opened: sql<number>`${sql.ref("finding_daily.opened")} + ${sql.ref("excluded.opened")}`,
+          closed: sql<number>`${sql.ref("finding_daily.closed")} + ${sql.ref("excluded.closed")}`,
+        }),
+      )
+      .execute();
+  }
+  await refreshImageSummaries(trx, [...changed]);
+  return { results, touchedPackages, changed: [...changed] };
+}
+
+/** applyFindingsBatch for one image (the summaries of the packages included). */
+export async function applyFindings(trx: Db, digest: string, packages: readonly Package[], vulns: readonly Vulnerability[], now: string, scope?: ReadonlySet<string>): Promise<FindingsResult> {
+  const item: FindingsUpdate = { digest, packages, vulns };
+  if (scope) item.scope = scope;
+  const { results, touchedPackages } = await applyFindingsBatch(trx, [item], now);
+  await refreshPackageSummary(trx, [...touchedPackages]);
+  return results[0]!;
+}
+
+/** Recomputes image_summary (open findings per severity, fixable, oldest open critical) of `digests`. */
+export async function refreshImageSummaries(trx: Db, digests: readonly string[]): Promise<void> {
+  for (const part of chunks([...new Set(digests)], 200)) {
+    const rows = await trx
+      .selectFrom("findings")
+      .select(["image_digest", "severity", (eb) => eb.fn.countAll<string | number>().as("n"), (eb) => eb.fn.count<string | number>("fixed_version").as("fixable"), (eb) => eb.fn.min("first_seen").as("oldest")])
+      .where("image_digest", "in", part)
+      .where("resolved_at", "is", null)
+      .groupBy(["image_digest", "severity"])
+      .execute();
+    const by = new Map(part.map((d) => [d, { digest: d, critical: 0, high: 0, medium: 0, low: 0, unknown: 0, fixable: 0, oldest_open_critical: null as string | null }]));
+    for (const r of rows) {
+      const s = by.get(r.image_digest)!;
+      const n = Number(r.n);
+      const sev = r.severity.toUpperCase();
+      if (sev === "CRITICAL") {
+        s.critical += n;
+        s.oldest_open_critical = (r.oldest as string | null) ?? null;
+      } else if (sev === "HIGH") s.high += n;
+      else if (sev === "MEDIUM") s.medium += n;
+      else if (sev === "LOW") s.low += n;
+      else s.unknown += n;
+      s.fixable += Number(r.fixable);
+    }
+    await trx
+      .insertInto("image_summary")
+      .values([...by.values()])
+      .onConflict((oc) =>
+        oc.column("digest").doUpdateSet((eb) => ({
+          critical: eb.ref("excluded.critical"), high: eb.ref("excluded.high"), medium: eb.ref("excluded.medium"), low: eb.ref("excluded.low"), unknown: eb.ref("excluded.unknown"),
+          fixable: eb.ref("excluded.fixable"), oldest_open_critical: eb.ref("excluded.oldest_open_critical"),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Kept for callers of the old name: the image's summary row. */
+export const refreshCounts = (trx: Db, digest: string): Promise<void> => refreshImageSummaries(trx, [digest]);
+
+/**
+ * Recomputes package_summary for `names` from the covering index over open findings
+ * (findings_open_package): a few thousand index entries per package, never the whole table.
+ */
+export async function refreshPackageSummary(trx: Db, names: readonly string[]): Promise<void> {
+  for (const part of chunks([...new Set(names)].sort(), 50)) {
+    const rows = await trx
+      .selectFrom("findings")
+      .select((eb) => ["package", eb.fn.min("purl").as("purl"), eb.fn.countAll<string | number>().as("findings"), eb.fn.count<string | number>("image_digest").distinct().as("images"), SEVERITY_RANK.as("worst")])
+      .where("package", "in", part)
+      .where("resolved_at", "is", null)
+      .groupBy("package")
+      .execute();
+    const have = new Set(rows.map((r) => r.package));
+    const gone = part.filter((p) => !have.has(p));
+    if (gone.length) await trx.deleteFrom("package_summary").where("package", "in", gone).execute();
+    if (rows.length) {
+      await trx
+        .insertInto("package_summary")
+        .values(rows.map((r) => ({ package: r.package, purl: String(r.purl ?? ""), findings: Number(r.findings), images: Number(r.images), worst: Number(r.worst) })))
+        .onConflict((oc) => oc.column("package").doUpdateSet((eb) => ({ purl: eb.ref("excluded.purl"), findings: eb.ref("excluded.findings"), images: eb.ref("excluded.images"), worst: eb.ref("excluded.worst") })))
+        .execute();
+    }
+  }
 }

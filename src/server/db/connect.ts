@@ -75,10 +75,15 @@ export async function openDatabase(location: string | undefined, opts: OpenOptio
       handle.pragma("busy_timeout = 10000");
       handle.pragma("foreign_keys = ON");
       handle.pragma("synchronous = NORMAL");
+      // The fleet's tables are hundreds of MB at 10,000 images; SQLite's default 2 MB page cache
+      // made every index write a read from the OS (docs/server.md, "Speed").
+      handle.pragma("cache_size = -131072");
+      handle.pragma("mmap_size = 1073741824");
+      handle.pragma("temp_store = MEMORY");
     } catch (e) {
       throw new UserError("INPUT", `cannot open server database ${file}: ${(e as Error).message}`, { cause: e });
     }
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(handle) }) });
   }
   const out: ServerDatabase = { db, dialect, location: where, label: redactUrl(where), close: () => db.destroy() };
   if (opts.migrate !== false) {
@@ -90,6 +95,35 @@ export async function openDatabase(location: string | undefined, opts: OpenOptio
     }
   }
   return out;
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs as much as running the small
+ * indexed lookups the API makes. Statements are kept by SQL text (least recently used dropped);
+ * one still being iterated (a stream) is not handed out twice.
+ */
+function cachedStatements(handle: Sqlite.Database, max = 500): { prepare(sql: string): Sqlite.Statement; close(): void } {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = handle.prepare(text);
+      if (!hit) {
+        cache.set(text, stmt);
+        if (cache.size > max) cache.delete(cache.keys().next().value!);
+      }
+      return stmt;
+    },
+    close: () => {
+      cache.clear();
+      handle.close();
+    },
+  };
 }
 
 /** Names of migrations already applied ([] on a new database). */

@@ -15,9 +15,9 @@ export interface ImagesTable {
   last_seen: string;
   /** The stored inventory: a bulwark JSON report without findings and without file lists. */
   inventory: string;
-  /** Severity counts of open findings, kept by every write (JSON: {critical, high, ...}). */
+  /** Legacy (before 0300_speed): "{}" on new rows, not kept; image_summary holds the counts. */
   counts: string;
-  /** first_seen of the oldest open critical finding, for "age of the newest critical" queries. */
+  /** Legacy (before 0300_speed): null on new rows, not kept; see image_summary. */
   oldest_open_critical: string | null;
 }
 
@@ -140,6 +140,36 @@ export interface AdvisoryStateTable {
   modified: string;
 }
 
+/** 0300_speed: per image, open findings per severity (kept by every findings write). */
+export interface ImageSummaryTable {
+  digest: string;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  unknown: number;
+  fixable: number;
+  /** first_seen of the oldest open critical finding. */
+  oldest_open_critical: string | null;
+}
+
+/** 0300_speed: per package name, its open findings, distinct images and worst severity (4 = CRITICAL .. 0). */
+export interface PackageSummaryTable {
+  package: string;
+  purl: string;
+  findings: number;
+  images: number;
+  worst: number;
+}
+
+/** 0300_speed: findings opened / closed per day (YYYY-MM-DD) and severity. */
+export interface FindingDailyTable {
+  day: string;
+  severity: string;
+  opened: number;
+  closed: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -194,4 +224,7 @@ export interface Database {
   meta: MetaTable;
   k8s_reports: K8sReportsTable;
   runtime_alerts: RuntimeAlertsTable;
+  image_summary: ImageSummaryTable;
+  package_summary: PackageSummaryTable;
+  finding_daily: FindingDailyTable;
 }

@@ -1,6 +1,5 @@
-// The dashboard's queries: one overview answer (counts from the per-image totals the store keeps,
-// the rest from grouped queries), an image page, and exports. Same SQL on SQLite and PostgreSQL.
-import { sql } from "kysely";
+// The dashboard's queries: one overview answer (from the summary tables the store keeps), an
+// image page, and exports. Same SQL on SQLite and PostgreSQL.
 import type { ServerContext } from "../context.js";
 
 type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNKNOWN";
@@ -19,105 +18,69 @@ async function namesOf(ctx: ServerContext, digests: string[]): Promise<Map<strin
 
 const purlType = (purl: string): string => /^pkg:([^/]+)\//.exec(purl)?.[1] ?? "";
 
-/** Age after which an overview is recomputed (in the background: the stale one is served meanwhile). */
-export const OVERVIEW_TTL_MS = 30_000;
-function overviewTtl(): number {
-  const v = Number(process.env["BULWARK_OVERVIEW_TTL_MS"]);
-  return Number.isFinite(v) && v >= 0 && process.env["BULWARK_OVERVIEW_TTL_MS"] !== "" && process.env["BULWARK_OVERVIEW_TTL_MS"] !== undefined ? v : OVERVIEW_TTL_MS;
+/**
+ * The fleet overview, from the summary tables the findings writes keep (migration 0300_speed:
+ * image_summary, package_summary, finding_daily) and indexed reads of a few rows (end-of-life
+ * images, malicious findings, recent images): a few ms at 10,000 images, so it is computed per
+ * request. The optional age argument is accepted for callers of the former cached version.
+ */
+export function overview(ctx: ServerContext, _maxAgeMs?: number): Promise<Overview> {
+  return computeOverview(ctx);
 }
-interface Cached { at: number; signal?: string; value?: Overview; pending?: Promise<Overview> }
-const cache = new WeakMap<ServerContext, Cached>();
 export type Overview = Awaited<ReturnType<typeof computeOverview>>;
-/** Even with no visible change (resolutions do not move the signal), recompute this often. */
-const MAX_STALE_MS = 5 * 60_000;
-
-/**
- * A cheap fingerprint of the stored data (indexed lookups only): images added or re-seen, new
- * findings. On SQLite the overview's queries run on the event loop, so they are not repeated
- * while nothing changed.
- */
-async function changeSignal(ctx: ServerContext): Promise<string> {
-  const img = await ctx.db.selectFrom("images").select((eb) => [eb.fn.countAll<string | number>().as("n"), eb.fn.max("last_seen").as("seen")]).executeTakeFirst();
-  const f = await ctx.db.selectFrom("findings").select((eb) => eb.fn.max("first_seen").as("first")).executeTakeFirst();
-  return `${String(img?.n)}|${String(img?.seen)}|${String(f?.first)}`;
-}
-
-/**
- * The overview: its grouped queries read every open finding (seconds for 10,000 images on SQLite,
- * where they block the event loop), so it is served from memory and recomputed in the background
- * when it is older than the TTL and the data changed (or after MAX_STALE_MS). Only the first
- * request after start waits (the background loop warms it at start-up).
- */
-export function overview(ctx: ServerContext, maxAgeMs = overviewTtl()): Promise<Overview> {
-  let c = cache.get(ctx);
-  if (!c) cache.set(ctx, (c = { at: 0 }));
-  const entry = c;
-  if (!entry.pending && Date.now() - entry.at >= maxAgeMs) {
-    entry.pending = (async () => {
-      const signal = await changeSignal(ctx);
-      if (maxAgeMs > 0 && entry.value && signal === entry.signal && Date.now() - entry.at < MAX_STALE_MS) return entry.value;
-      const v = await computeOverview(ctx);
-      entry.value = v;
-      entry.signal = signal;
-      entry.at = Date.now();
-      return v;
-    })().finally(() => (entry.pending = undefined));
-    entry.pending.catch(() => undefined);
-  }
-  // maxAgeMs 0 (BULWARK_OVERVIEW_TTL_MS=0): always the newest, waiting for it.
-  return entry.value && (maxAgeMs > 0 || !entry.pending) ? Promise.resolve(entry.value) : entry.pending!;
-}
 
 async function computeOverview(ctx: ServerContext) {
   const today = ctx.clock().toISOString().slice(0, 10);
-  // images.counts is stored after the (large) inventory column: reading it for every row would
-  // read every inventory on SQLite. Totals come from the findings instead, counts only for the
-  // images listed.
   const imageCount = Number((await ctx.db.selectFrom("images").select((eb) => eb.fn.countAll<string | number>().as("n")).executeTakeFirst())?.n ?? 0);
-  const open = ctx.db.selectFrom("findings").where("resolved_at", "is", null);
-  const totals = await open
-    .select((eb) => ["severity", eb.fn.countAll<string | number>().as("n"), eb.fn.count<string | number>("fixed_version").as("fixable")])
-    .groupBy("severity")
-    .execute();
+  const t = await ctx.db
+    .selectFrom("image_summary")
+    .select((eb) => [
+      eb.fn.sum<string | number | null>("critical").as("CRITICAL"), eb.fn.sum<string | number | null>("high").as("HIGH"), eb.fn.sum<string | number | null>("medium").as("MEDIUM"),
+      eb.fn.sum<string | number | null>("low").as("LOW"), eb.fn.sum<string | number | null>("unknown").as("UNKNOWN"), eb.fn.sum<string | number | null>("fixable").as("fixable"),
+    ])
+    .executeTakeFirst();
   const findings: Partial<Record<Severity, number>> = {};
-  let fixable = 0;
-  for (const t of totals) {
-    const s = (SEVERITIES.includes(t.severity as Severity) ? t.severity : "UNKNOWN") as Severity;
-    findings[s] = (findings[s] ?? 0) + Number(t.n);
-    fixable += Number(t.fixable);
+  for (const s of SEVERITIES) {
+    const n = Number(t?.[s] ?? 0);
+    if (n > 0) findings[s] = n;
+  }
+  const fixable = Number(t?.fixable ?? 0);
+
+  // Open findings per day: cumulative openings minus closings (finding_daily, one row per day and severity).
+  const start = new Date(Date.parse(`${today}T00:00:00Z`) - (HISTORY_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const daily = await ctx.db.selectFrom("finding_daily").select(["day", "severity", "opened", "closed"]).execute();
+  const days: string[] = [];
+  for (let ts = Date.parse(`${start}T00:00:00Z`); days.length < HISTORY_DAYS; ts += 86_400_000) days.push(new Date(ts).toISOString().slice(0, 10));
+  const series = Object.fromEntries(SEVERITIES.map((s) => [s, days.map(() => 0)])) as Record<Severity, number[]>;
+  for (const r of daily) {
+    const s = (SEVERITIES.includes(r.severity as Severity) ? r.severity : "UNKNOWN") as Severity;
+    const delta = Number(r.opened) - Number(r.closed);
+    days.forEach((d, i) => {
+      if (r.day <= d) series[s][i]! += delta;
+    });
   }
 
-  // Open findings per day: cumulative appearances minus resolutions.
-  const start = new Date(Date.parse(`${today}T00:00:00Z`) - (HISTORY_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-  const day = (col: "first_seen" | "resolved_at") => sql<string>`substr(${sql.ref(col)}, 1, 10)`;
-  const opened = await ctx.db.selectFrom("findings").select((eb) => ["severity", day("first_seen").as("d"), eb.fn.countAll<string | number>().as("n")]).groupBy(["severity", day("first_seen")]).execute();
-  const closed = await ctx.db.selectFrom("findings").select((eb) => ["severity", day("resolved_at").as("d"), eb.fn.countAll<string | number>().as("n")]).where("resolved_at", "is not", null).groupBy(["severity", day("resolved_at")]).execute();
-  const days: string[] = [];
-  for (let t = Date.parse(`${start}T00:00:00Z`); days.length < HISTORY_DAYS; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
-  const series = Object.fromEntries(SEVERITIES.map((s) => [s, days.map(() => 0)])) as Record<Severity, number[]>;
-  const apply = (rows: { severity: string; d: string; n: string | number }[], sign: number) => {
-    for (const r of rows) {
-      const s = (SEVERITIES.includes(r.severity as Severity) ? r.severity : "UNKNOWN") as Severity;
-      days.forEach((d, i) => {
-        if (r.d <= d) series[s][i]! += sign * Number(r.n);
-      });
-    }
-  };
-  apply(opened, 1);
-  apply(closed, -1);
-
-  const worst = sql<number>`max(case ${sql.ref("severity")} when 'CRITICAL' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 when 'LOW' then 1 else 0 end)`;
-  const top = await open
-    .select((eb) => ["package", eb.fn.min("purl").as("purl"), eb.fn.countAll<string | number>().as("findings"), eb.fn.count<string | number>("image_digest").distinct().as("images"), worst.as("worst")])
-    .groupBy("package")
-    .orderBy("findings", "desc")
-    .orderBy("package")
-    .limit(10)
-    .execute();
+  const top = await ctx.db.selectFrom("package_summary").select(["package", "purl", "findings", "images", "worst"]).orderBy("findings", "desc").orderBy("package").limit(10).execute();
 
   const eol = await ctx.db.selectFrom("images").select(["digest", "os", "os_eol_date"]).where("os_eol_date", "<", today).orderBy("os_eol_date").orderBy("digest").limit(100).execute();
-  const malicious = await open.select(["image_digest", "package", "version", "vuln_id"]).where((eb) => eb.or([eb("advisory_id", "like", "MAL-%"), eb("vuln_id", "like", "MAL-%")])).limit(100).execute();
-  const recent = await ctx.db.selectFrom("images").select(["digest", "last_seen", "counts"]).orderBy("last_seen", "desc").orderBy("digest").limit(50).execute();
+  // MAL- ids as index ranges (LIKE would not use the indexes on both databases).
+  const mal = (col: "advisory_id" | "vuln_id") =>
+    ctx.db.selectFrom("findings").select(["image_digest", "package", "version", "vuln_id", "purl"]).where("resolved_at", "is", null).where(col, ">=", "MAL-").where(col, "<", "MAL.").orderBy(col).limit(100).execute();
+  const malSeen = new Set<string>();
+  const malicious = [...(await mal("advisory_id")), ...(await mal("vuln_id"))]
+    .filter((m) => {
+      const k = `${m.image_digest}\0${m.vuln_id}\0${m.purl}`;
+      return malSeen.has(k) ? false : (malSeen.add(k), true);
+    })
+    .slice(0, 100);
+  const recent = await ctx.db
+    .selectFrom("images")
+    .leftJoin("image_summary as s", "s.digest", "images.digest")
+    .select(["images.digest", "last_seen", "s.critical", "s.high", "s.medium", "s.low", "s.unknown"])
+    .orderBy("last_seen", "desc")
+    .orderBy("images.digest")
+    .limit(50)
+    .execute();
   const names = await namesOf(ctx, [...new Set([...eol.map((i) => i.digest), ...malicious.map((m) => m.image_digest), ...recent.map((i) => i.digest)])]);
   const rev = Object.fromEntries(Object.entries(RANK).map(([k, v]) => [v, k])) as Record<number, Severity>;
   return {
@@ -125,16 +88,13 @@ async function computeOverview(ctx: ServerContext) {
     findings,
     fixable,
     history: { days, series },
-    topPackages: top.map((t) => ({ name: t.package, type: purlType(String(t.purl ?? "")), images: Number(t.images), findings: Number(t.findings), worst: rev[Number(t.worst)] ?? "UNKNOWN" })),
+    topPackages: top.map((p) => ({ name: p.package, type: purlType(p.purl), images: Number(p.images), findings: Number(p.findings), worst: rev[Number(p.worst)] ?? "UNKNOWN" })),
     eolImages: eol.map((i) => {
       const os = i.os ? (JSON.parse(i.os) as { prettyName?: string; family: string; version: string }) : undefined;
       return { digest: i.digest, names: names.get(i.digest) ?? [], os: os?.prettyName ?? `${os?.family ?? "?"} ${os?.version ?? ""}`.trim(), eolDate: i.os_eol_date! };
     }),
     malicious: malicious.map((m) => ({ digest: m.image_digest, names: names.get(m.image_digest) ?? [], package: m.package, version: m.version, id: m.vuln_id })),
-    images_list: recent.map((i) => {
-      const c = JSON.parse(i.counts) as Record<string, number>;
-      return { digest: i.digest, names: names.get(i.digest) ?? [], lastSeen: i.last_seen, counts: Object.fromEntries(SEVERITIES.map((s) => [s, c[s.toLowerCase()] ?? 0])) };
-    }),
+    images_list: recent.map((i) => ({ digest: i.digest, names: names.get(i.digest) ?? [], lastSeen: i.last_seen, counts: { CRITICAL: Number(i.critical ?? 0), HIGH: Number(i.high ?? 0), MEDIUM: Number(i.medium ?? 0), LOW: Number(i.low ?? 0), UNKNOWN: Number(i.unknown ?? 0) } })),
   };
 }
 

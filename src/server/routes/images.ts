@@ -78,7 +78,7 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     return out;
   };
 
-  app.get<{ Querystring: { cve?: string; package?: string; version?: string; severity?: string; eol?: boolean; sort?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: { cve?: string; package?: string; version?: string; severity?: string; eol?: boolean; sort?: string; limit: number; offset: number; cursor?: string } }>(
     "/api/v1/images",
     {
       onRequest: [requireRole("reader")],
@@ -96,45 +96,86 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
             sort: { type: "string", enum: ["last-seen", "critical-age", "digest"], default: "last-seen" },
             limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
             offset: { type: "integer", minimum: 0, maximum: 10_000_000, default: 0 },
+            cursor: { ...DIGEST, description: "with cve or package: the nextCursor of the previous page (images after this digest)" },
           },
         },
-        response: { 200: { type: "object", required: ["images"], properties: { images: { type: "array", items: IMAGE_SUMMARY } } }, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA },
+        response: { 200: { type: "object", required: ["images"], properties: { images: { type: "array", items: IMAGE_SUMMARY }, nextCursor: { type: "string", description: "present when more images follow: pass it as cursor" } } }, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA },
       },
     },
     async (req) => {
       const q = req.query;
       if (q.cve !== undefined && q.package !== undefined) throw new HttpError(400, "INVALID_REQUEST", "give cve or package, not both");
       if (q.version !== undefined && q.package === undefined) throw new HttpError(400, "INVALID_REQUEST", "version needs package");
+      if (q.cursor !== undefined && q.cve === undefined && q.package === undefined) throw new HttpError(400, "INVALID_REQUEST", "cursor needs cve or package (other lists page with offset)");
       if (q.cve !== undefined) {
-        const rows = await ctx.db
-          .selectFrom("findings")
-          .select(["image_digest", "vuln_id", "package", "version", "fixed_version", "layer", "severity", "purl", "advisory_id", "first_seen", "resolved_at"])
-          .where((eb) => eb.or([eb("vuln_id", "=", q.cve!), eb("advisory_id", "=", q.cve!)]))
-          .where("resolved_at", "is", null)
-          .orderBy("image_digest")
-          .execute();
-        const by = new Map<string, FindingRow[]>();
-        for (const r of rows) (by.get(r.image_digest) ?? by.set(r.image_digest, []).get(r.image_digest)!).push(r);
-        const digests = [...by.keys()].slice(q.offset, q.offset + q.limit);
+        // One page of image digests (in digest order, after the cursor) from the partial indexes
+        // over open findings by id and by advisory id, then that page's findings: two index
+        // ranges each, a few hundred rows at most, whatever the fleet size.
+        const cve = q.cve;
+        const want = q.offset + q.limit + 1;
+        const pageOf = (col: "vuln_id" | "advisory_id") => {
+          let sel = ctx.db.selectFrom("findings").select("image_digest").where(col, "=", cve).where("resolved_at", "is", null);
+          if (q.cursor !== undefined) sel = sel.where("image_digest", ">", q.cursor);
+          return sel;
+        };
+        // UNION of the two ordered index ranges (SQLite merges them as it reads, up to the limit).
+        const all = (await pageOf("vuln_id").union(pageOf("advisory_id")).orderBy("image_digest").limit(want).execute()).map((r) => r.image_digest);
+        const digests = all.slice(q.offset, q.offset + q.limit);
+        const more = all.length > q.offset + q.limit;
+        if (!digests.length) return { images: [] };
+        const rowsOf = (col: "vuln_id" | "advisory_id") =>
+          ctx.db
+            .selectFrom("findings")
+            .select(["image_digest", "vuln_id", "package", "version", "fixed_version", "layer", "severity", "purl", "advisory_id", "first_seen", "resolved_at"])
+            .where(col, "=", cve)
+            .where("resolved_at", "is", null)
+            .where("image_digest", ">=", digests[0]!)
+            .where("image_digest", "<=", digests.at(-1)!);
+        // UNION drops a row found by both ranges (id and advisory id equal).
+        const rows = await rowsOf("vuln_id").union(rowsOf("advisory_id")).orderBy("image_digest").orderBy("purl").orderBy("vuln_id").execute();
+        const by = new Map<string, FindingRow[]>(digests.map((d) => [d, []]));
+        for (const r of rows) by.get(r.image_digest)?.push(r);
         const names = await namesOf(digests);
-        return { images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })) };
+        return {
+          images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })),
+          ...(more ? { nextCursor: digests.at(-1)! } : {}),
+        };
       }
       if (q.package !== undefined) {
-        const rows = await ctx.db
-          .selectFrom("packages as p")
-          .leftJoin("package_keys as k", (j) => j.onRef("k.image_digest", "=", "p.image_digest").onRef("k.pkg_idx", "=", "p.idx"))
-          .select(["p.image_digest", "p.idx", "p.name", "p.version", "p.purl", "p.type", "p.layer", "k.ecosystem"])
-          .where("p.name", "=", q.package)
-          .orderBy("p.image_digest")
-          .execute();
+        // Package rows in digest order (index packages_name_digest), read in slices until the page
+        // (after the cursor) is full: the version filter runs here, with the ecosystem's comparator.
+        type PkgRow = { image_digest: string; idx: number; name: string; version: string; purl: string; type: string; layer: string | null; ecosystem: string | null };
         const match = versionFilter(q.version);
-        const by = new Map<string, typeof rows>();
-        for (const r of rows) {
-          if (match && !match(r.ecosystem ?? r.type, r.version)) continue;
-          const list = by.get(r.image_digest) ?? by.set(r.image_digest, []).get(r.image_digest)!;
-          if (!list.some((x) => x.idx === r.idx)) list.push(r);
+        const by = new Map<string, PkgRow[]>();
+        const want = q.offset + q.limit + 1;
+        let after = q.cursor;
+        for (let slices = 0; by.size < want && slices < 200; slices++) {
+          let sel = ctx.db
+            .selectFrom("packages as p")
+            .leftJoin("package_keys as k", (j) => j.onRef("k.image_digest", "=", "p.image_digest").onRef("k.pkg_idx", "=", "p.idx"))
+            .select(["p.image_digest", "p.idx", "p.name", "p.version", "p.purl", "p.type", "p.layer", "k.ecosystem"])
+            .where("p.name", "=", q.package);
+          if (after !== undefined) sel = sel.where("p.image_digest", ">", after);
+          // Whole images per slice: the slice ends at an image boundary (rows of its last image are re-read by the next one).
+          const rows = await sel.orderBy("p.image_digest").orderBy("p.idx").limit(2000).execute();
+          if (!rows.length) break;
+          const last = rows.at(-1)!.image_digest;
+          const complete = rows.length < 2000 ? rows : rows.filter((r) => r.image_digest !== last);
+          if (!complete.length) {
+            // One image with 2,000+ rows of this name: take what was read.
+            complete.push(...rows);
+          }
+          for (const r of complete) {
+            if (match && !match(r.ecosystem ?? r.type, r.version)) continue;
+            const list = by.get(r.image_digest) ?? by.set(r.image_digest, []).get(r.image_digest)!;
+            if (!list.some((x) => x.idx === r.idx)) list.push(r);
+          }
+          if (rows.length < 2000) break;
+          after = complete.at(-1)!.image_digest;
         }
-        const digests = [...by.keys()].slice(q.offset, q.offset + q.limit);
+        const ordered = [...by.keys()];
+        const digests = ordered.slice(q.offset, q.offset + q.limit);
+        const more = ordered.length > q.offset + q.limit;
         const names = await namesOf(digests);
         const findings = digests.length
           ? await ctx.db
@@ -155,26 +196,32 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
               findings: findings.filter((f) => f.image_digest === d && idxs.has(f.pkg_idx)).map(findingOut),
             };
           }),
+          ...(more && digests.length ? { nextCursor: digests.at(-1)! } : {}),
         };
       }
-      let sel = ctx.db.selectFrom("images").select(["digest", "registry", "repository", "platform", "os", "os_eol_date", "first_seen", "last_seen", "counts", "oldest_open_critical"]);
+      // Counts from image_summary (kept by every findings write), never from the findings.
+      let sel = ctx.db
+        .selectFrom("images")
+        .leftJoin("image_summary as s", "s.digest", "images.digest")
+        .select(["images.digest", "registry", "repository", "platform", "os", "os_eol_date", "first_seen", "last_seen", "s.critical", "s.high", "s.medium", "s.low", "s.unknown", "s.oldest_open_critical"]);
       const now = ctx.clock().toISOString().slice(0, 10);
       if (q.eol === true) sel = sel.where("os_eol_date", "<", now);
       if (q.eol === false) sel = sel.where((eb) => eb.or([eb("os_eol_date", "is", null), eb("os_eol_date", ">=", now)]));
       if (q.severity) {
         const want = SEVERITIES.slice(0, SEVERITIES.indexOf(q.severity as (typeof SEVERITIES)[number]) + 1);
-        sel = sel.where("digest", "in", (eb) => eb.selectFrom("findings").select("image_digest").distinct().where("resolved_at", "is", null).where("severity", "in", [...want]));
+        const col = { CRITICAL: "s.critical", HIGH: "s.high", MEDIUM: "s.medium", LOW: "s.low", UNKNOWN: "s.unknown" } as const;
+        sel = sel.where((eb) => eb.or(want.map((w) => eb(col[w], ">", 0))));
       }
-      if (q.sort === "critical-age") sel = sel.where("oldest_open_critical", "is not", null).orderBy("oldest_open_critical").orderBy("digest");
-      else if (q.sort === "digest") sel = sel.orderBy("digest");
-      else sel = sel.orderBy("last_seen", "desc").orderBy("digest");
+      if (q.sort === "critical-age") sel = sel.where("s.oldest_open_critical", "is not", null).orderBy("s.oldest_open_critical").orderBy("images.digest");
+      else if (q.sort === "digest") sel = sel.orderBy("images.digest");
+      else sel = sel.orderBy("last_seen", "desc").orderBy("images.digest");
       const rows = await sel.limit(q.limit).offset(q.offset).execute();
       const names = await namesOf(rows.map((r) => r.digest));
       return {
         images: rows.map((r) => ({
           digest: r.digest, names: names.get(r.digest) ?? [], registry: r.registry, repository: r.repository, platform: r.platform, os: r.os ? osLabel(r.os) : null,
           osEolDate: r.os_eol_date, osEol: r.os_eol_date !== null && r.os_eol_date < now, firstSeen: r.first_seen, lastSeen: r.last_seen,
-          counts: JSON.parse(r.counts) as Record<string, number>, oldestOpenCritical: r.oldest_open_critical,
+          counts: countsOf(r), oldestOpenCritical: r.oldest_open_critical ?? null,
         })),
       };
     },
@@ -209,6 +256,7 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req) => {
       const r = await loadImage(req.params.digest);
+      const summary = await ctx.db.selectFrom("image_summary").selectAll().where("digest", "=", r.digest).executeTakeFirst();
       const names = await namesOf([r.digest]);
       const layers = await ctx.db.selectFrom("image_layers").selectAll().where("digest", "=", r.digest).orderBy("idx").execute();
       const perLayer = await ctx.db.selectFrom("packages").select(["layer", (eb) => eb.fn.countAll<string | number>().as("n")]).where("image_digest", "=", r.digest).groupBy("layer").execute();
@@ -217,7 +265,7 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
       return {
         digest: r.digest, names: names.get(r.digest) ?? [], registry: r.registry, repository: r.repository, platform: r.platform, os: r.os ? osLabel(r.os) : null,
         osEolDate: r.os_eol_date, osEol: r.os_eol_date !== null && r.os_eol_date < now, firstSeen: r.first_seen, lastSeen: r.last_seen,
-        counts: JSON.parse(r.counts) as Record<string, number>, oldestOpenCritical: r.oldest_open_critical,
+        counts: summary ? countsOf(summary) : {}, oldestOpenCritical: summary?.oldest_open_critical ?? null,
         layers: layers.map((l) => ({ digest: l.layer_digest, diffId: l.diff_id, size: l.size === null ? null : Number(l.size), createdBy: l.created_by, packages: count.get(l.layer_digest) ?? 0 })),
         packageCount: [...count.values()].reduce((a, b) => a + b, 0),
       };
@@ -361,6 +409,13 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     },
   );
 };
+
+/** `{critical, high, ...}` with the non-zero severities of an image_summary row. */
+export function countsOf(s: { critical: number | null; high: number | null; medium: number | null; low: number | null; unknown: number | null }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of ["critical", "high", "medium", "low", "unknown"] as const) if (Number(s[k] ?? 0) > 0) out[k] = Number(s[k]);
+  return out;
+}
 
 function osLabel(json: string): string {
   try {
