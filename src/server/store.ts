@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { matchPackages, type OSInfo, type Package, type Report, type Vulnerability } from "../index.js";
-import { SEVERITY_RANK } from "./db/migrations/0300_speed.js";
+import { SEVERITY_RANK } from "./db/migrations/0600_speed.js";
 import type { Database, FindingsTable } from "./db/schema.js";
 
 export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] as const;

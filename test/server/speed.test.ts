@@ -1,4 +1,4 @@
-// The speed paths (migration 0300_speed) give the answers the plain queries give, on SQLite and
+// The speed paths (migration 0600_speed) give the answers the plain queries give, on SQLite and
 // PostgreSQL: ?cve= through the partial indexes, paged with cursor/nextCursor, against a plain
 // scan of the findings; ?package= paged; the summary tables (image_summary, package_summary,
 // finding_daily) against aggregates recomputed from the findings, after stores and after a

@@ -15,9 +15,9 @@ export interface ImagesTable {
   last_seen: string;
   /** The stored inventory: a bulwark JSON report without findings and without file lists. */
   inventory: string;
-  /** Legacy (before 0300_speed): "{}" on new rows, not kept; image_summary holds the counts. */
+  /** Legacy (before 0600_speed): "{}" on new rows, not kept; image_summary holds the counts. */
   counts: string;
-  /** Legacy (before 0300_speed): null on new rows, not kept; see image_summary. */
+  /** Legacy (before 0600_speed): null on new rows, not kept; see image_summary. */
   oldest_open_critical: string | null;
 }
 
@@ -140,7 +140,7 @@ export interface AdvisoryStateTable {
   modified: string;
 }
 
-/** 0300_speed: per image, open findings per severity (kept by every findings write). */
+/** 0600_speed: per image, open findings per severity (kept by every findings write). */
 export interface ImageSummaryTable {
   digest: string;
   critical: number;
@@ -153,7 +153,7 @@ export interface ImageSummaryTable {
   oldest_open_critical: string | null;
 }
 
-/** 0300_speed: per package name, its open findings, distinct images and worst severity (4 = CRITICAL .. 0). */
+/** 0600_speed: per package name, its open findings, distinct images and worst severity (4 = CRITICAL .. 0). */
 export interface PackageSummaryTable {
   package: string;
   purl: string;
@@ -162,7 +162,7 @@ export interface PackageSummaryTable {
   worst: number;
 }
 
-/** 0300_speed: findings opened / closed per day (YYYY-MM-DD) and severity. */
+/** 0600_speed: findings opened / closed per day (YYYY-MM-DD) and severity. */
 export interface FindingDailyTable {
   day: string;
   severity: string;

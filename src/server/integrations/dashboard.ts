@@ -19,7 +19,7 @@ async function namesOf(ctx: ServerContext, digests: string[]): Promise<Map<strin
 const purlType = (purl: string): string => /^pkg:([^/]+)\//.exec(purl)?.[1] ?? "";
 
 /**
- * The fleet overview, from the summary tables the findings writes keep (migration 0300_speed:
+ * The fleet overview, from the summary tables the findings writes keep (migration 0600_speed:
  * image_summary, package_summary, finding_daily) and indexed reads of a few rows (end-of-life
  * images, malicious findings, recent images): a few ms at 10,000 images, so it is computed per
  * request. The optional age argument is accepted for callers of the former cached version.

@@ -6,7 +6,7 @@ import { core } from "./0001_core.js";
 import { integrations } from "./0100_integrations.js";
 import { k8s } from "./0400_k8s.js";
 import { alerts } from "./0500_alerts.js";
-import { speed } from "./0300_speed.js";
+import { speed } from "./0600_speed.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 

@@ -11,7 +11,7 @@ import { sql, type Kysely } from "kysely";
 import type { ServerMigration } from "./index.js";
 
 export const speed: ServerMigration = {
-  name: "0300_speed",
+  name: "0600_speed",
   async up(db: Kysely<unknown>) {
     const run = (q: ReturnType<typeof sql>) => q.execute(db);
     // "Which images are affected by CVE-X": open findings by id or advisory id, in digest order
