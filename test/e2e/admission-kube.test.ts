@@ -8,8 +8,7 @@
 // cosign verifier the CLI wires in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import https from "node:https";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +17,7 @@ import { pushImage } from "../../src/image/registry/push.js";
 import { admission, signImage } from "../../src/index.js";
 import { BASE_PKGS, dpkgStatus } from "../support/fixtures.js";
 import { buildImage } from "../support/image-builder.js";
-import { missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
+import { adminRequest, missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
 import { freePort, REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
 import { missingTool } from "../support/tools.js";
 
@@ -81,24 +80,7 @@ describe.skipIf(missingKube("admission webhook tests") !== undefined || missingT
   }
 
   /** A raw API request (admin certificate), to see the response headers (Warning). */
-  function raw(method: string, path: string, body: unknown): Promise<{ status: number; body: KubeObject; warnings: string[] }> {
-    return new Promise((resolve, reject) => {
-      const data = Buffer.from(JSON.stringify(body));
-      const req = https.request(`${kube.url}${path}`, {
-        method, ca: kube.caPem, cert: readFileSync(kube.adminCertPath), key: readFileSync(kube.adminKeyPath),
-        headers: { "content-type": "application/json", "content-length": data.length }, timeout: 60_000,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const w = res.headers.warning;
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}"), warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
-        });
-      });
-      req.on("error", reject);
-      req.end(data);
-    });
-  }
+  const raw = (method: string, path: string, body: unknown) => adminRequest(kube, method, path, body);
 
   const pod = (ns: string, name: string, image: string, extra: KubeObject = {}, podExtra: KubeObject = {}): KubeObject => ({
     apiVersion: "v1", kind: "Pod", metadata: { name, namespace: ns }, spec: { ...podExtra, containers: [{ name: "app", image, ...extra }] },

@@ -4,14 +4,13 @@
 // server's own PodSecurity admission plugin is turned off here, so every decision seen is the
 // webhook's, answered by the API server itself.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import https from "node:https";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { admission } from "../../src/index.js";
-import { missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
+import { adminRequest, missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
 import { freePort } from "../support/registry-server.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
@@ -44,24 +43,7 @@ describe.skipIf(missingKube("admission namespace-label tests") !== undefined || 
   let kube: KubeApiServer;
   let hook: Awaited<ReturnType<typeof startWebhook>>;
 
-  function raw(method: string, path: string, body: unknown): Promise<{ status: number; body: KubeObject; warnings: string[] }> {
-    return new Promise((resolve, reject) => {
-      const data = Buffer.from(JSON.stringify(body));
-      const req = https.request(`${kube.url}${path}`, {
-        method, ca: kube.caPem, cert: readFileSync(kube.adminCertPath), key: readFileSync(kube.adminKeyPath),
-        headers: { "content-type": "application/json", "content-length": data.length }, timeout: 60_000,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const w = res.headers.warning;
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}"), warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
-        });
-      });
-      req.on("error", reject);
-      req.end(data);
-    });
-  }
+  const raw = (method: string, path: string, body: unknown) => adminRequest(kube, method, path, body);
   // Not privileged, but no runAsNonRoot, no seccomp profile, capabilities not dropped: baseline
   // allows it, restricted does not.
   const pod = (ns: string, name: string, container: KubeObject = {}): KubeObject => ({

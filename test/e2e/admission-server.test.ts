@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushImage } from "../../src/image/registry/push.js";
 import { admission, importPaths, loadServer, parsePolicy, scan, type PolicyCheckOptions, type RunningServer } from "../../src/index.js";
-import { BASE_PKGS, dpkgStatus } from "../support/fixtures.js";
+import { BASE_PKGS, criticalOsv, debianOsRelease, dpkgStatus } from "../support/fixtures.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { buildImage, type BuiltImage } from "../support/image-builder.js";
 import { freePort, REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
@@ -22,12 +22,8 @@ const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 
 const work = mkdtempSync(join(tmpdir(), "bw-adm-server-"));
 const DB = join(work, "db.sqlite");
-const osRelease = (v: string, c: string) => `PRETTY_NAME="Debian GNU/Linux ${v} (${c})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${v}"\nVERSION_CODENAME=${c}\nID=debian\n`;
-const rec = (id: string, eco: string, name: string, fixed: string) => ({
-  schema_version: "1.6.0", id, modified: "2020-01-01T00:00:00Z", published: "2020-01-01T00:00:00Z",
-  severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }],
-  affected: [{ package: { ecosystem: eco, name }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed }] }] }],
-});
+const osRelease = debianOsRelease;
+const rec = criticalOsv;
 let uid = 0;
 const review = (image: string): Record<string, unknown> => ({
   apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview",

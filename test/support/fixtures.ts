@@ -49,3 +49,14 @@ export function apkInstalled(pkgs: { name: string; version: string; origin?: str
     )
     .join("\n");
 }
+
+/** An os-release of Debian `version` (`codename`). */
+export const debianOsRelease = (version: string, codename: string): string =>
+  `PRETTY_NAME="Debian GNU/Linux ${version} (${codename})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${version}"\nVERSION_CODENAME=${codename}\nID=debian\n`;
+
+/** An OSV record: `name` in `ecosystem` affected before `fixed`, CVSS 3.1 critical (9.8). */
+export const criticalOsv = (id: string, ecosystem: string, name: string, fixed: string) => ({
+  schema_version: "1.6.0", id, modified: "2020-01-01T00:00:00Z", published: "2020-01-01T00:00:00Z",
+  severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }],
+  affected: [{ package: { ecosystem, name }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed }] }] }],
+});

@@ -440,3 +440,26 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     throw e;
   }
 }
+
+/**
+ * A raw request as the admin (client certificate) that keeps the response's `Warning` headers
+ * (admission warnings), which the typed helpers drop.
+ */
+export function adminRequest(kube: KubeApiServer, method: string, path: string, body: unknown): Promise<{ status: number; body: KubeObject; warnings: string[] }> {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.from(JSON.stringify(body));
+    const req = https.request(`${kube.url}${path}`, {
+      method, ca: kube.caPem, cert: readFileSync(kube.adminCertPath), key: readFileSync(kube.adminKeyPath),
+      headers: { "content-type": "application/json", "content-length": data.length }, timeout: 60_000,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const w = res.headers.warning;
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as KubeObject, warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
+      });
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
