@@ -6,7 +6,7 @@
 // forbidden repository) are pushed to the registry; vulnerabilities come from a small OSV database
 // imported with `bulwark db import`; signatures are made with `signImage` and checked by the
 // cosign verifier the CLI wires in.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,7 @@ import { admission, signImage } from "../../src/index.js";
 import { BASE_PKGS, dpkgStatus } from "../support/fixtures.js";
 import { buildImage } from "../support/image-builder.js";
 import { adminRequest, missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
+import { startWebhook as startHook } from "../support/admission-webhook.js";
 import { freePort, REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
 import { missingTool } from "../support/tools.js";
 
@@ -42,28 +43,7 @@ function bulwark(args: string[]): { code: number; stdout: string; stderr: string
 }
 
 /** A webhook process; resolves once it says it listens. */
-async function startWebhook(args: string[]): Promise<{ proc: ChildProcess; port: number; log: () => string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [BIN, "admission", "serve", "--listen", `127.0.0.1:${port}`, ...args], {
-    cwd: work, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker") },
-  });
-  let err = "";
-  proc.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  const started = Date.now();
-  while (!/listening on/.test(err)) {
-    if (proc.exitCode !== null) throw new Error(`webhook exited ${proc.exitCode}: ${err}`);
-    if (Date.now() - started > 30_000) throw new Error(`webhook did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    proc, port, log: () => err,
-    stop: () => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once("exit", () => resolve());
-      proc.kill("SIGTERM");
-    }),
-  };
-}
+const startWebhook = (args: string[]) => startHook(BIN, args, { cwd: work, env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker") } });
 
 describe.skipIf(missingKube("admission webhook tests") !== undefined || missingTool("admission webhook tests", REGISTRY_TOOLS) !== undefined || !existsSync(BIN))("admission webhook with the real API server", () => {
   let kube: KubeApiServer;

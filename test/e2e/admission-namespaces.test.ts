@@ -3,7 +3,7 @@
 // `admission install` prints, `--pss` being the level of namespaces without a label. The API
 // server's own PodSecurity admission plugin is turned off here, so every decision seen is the
 // webhook's, answered by the API server itself.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { admission } from "../../src/index.js";
 import { adminRequest, missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
+import { startWebhook as startHook } from "../support/admission-webhook.js";
 import { freePort } from "../support/registry-server.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
@@ -18,26 +19,7 @@ const work = mkdtempSync(join(tmpdir(), "bw-admission-ns-"));
 const env = { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker"), HOME: work, KUBECONFIG: "" };
 delete (env as Record<string, string | undefined>).KUBERNETES_SERVICE_HOST;
 
-async function startWebhook(args: string[]): Promise<{ proc: ChildProcess; port: number; log: () => string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [BIN, "admission", "serve", "--listen", `127.0.0.1:${port}`, ...args], { cwd: work, stdio: ["ignore", "ignore", "pipe"], env });
-  let err = "";
-  proc.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  const started = Date.now();
-  while (!/listening on/.test(err)) {
-    if (proc.exitCode !== null) throw new Error(`webhook exited ${proc.exitCode}: ${err}`);
-    if (Date.now() - started > 30_000) throw new Error(`webhook did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    proc, port, log: () => err,
-    stop: () => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once("exit", () => resolve());
-      proc.kill("SIGTERM");
-    }),
-  };
-}
+const startWebhook = (args: string[]) => startHook(BIN, args, { cwd: work, env: env });
 
 describe.skipIf(missingKube("admission namespace-label tests") !== undefined || !existsSync(BIN))("admission: namespaces' Pod Security labels (real API server)", () => {
   let kube: KubeApiServer;
