@@ -1,6 +1,6 @@
 // `bulwark admission serve` (the validating and mutating webhook) and `bulwark admission install`
 // (the manifests that run it in a cluster). docs/admission.md.
-import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, registryAccess, registryAccessOptions, splitList } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, registryAccess, registryAccessOptions, splitList, type CacheFlags, type RegistryAccessFlags, type AdvisoryFlags } from "./common.js";
 import { Option, type Command } from "commander";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -12,7 +12,7 @@ export interface AdmissionCliHooks {
   setDebug(on: boolean): void;
 }
 
-interface ServeFlags {
+interface ServeFlags extends RegistryAccessFlags, CacheFlags, AdvisoryFlags {
   listen: string;
   tlsCert: string;
   tlsKey: string;
@@ -29,16 +29,6 @@ interface ServeFlags {
   tagTtl: string;
   maxBody?: string;
   platform?: string;
-  cacheDir?: string;
-  cache: boolean;
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
-  db?: string;
-  dbRepository?: string;
-  offline?: boolean;
-  skipDbUpdate?: boolean;
   ignorefile?: string;
   vex?: string[];
   kubeconfig?: string;

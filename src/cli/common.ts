@@ -67,13 +67,27 @@ export async function registryAccess(flags: RegistryAccessFlags): Promise<Regist
   return out;
 }
 
+/** What cacheOptions() parses. */
+export interface CacheFlags {
+  cacheDir?: string;
+  cache: boolean;
+}
+
+/** What advisoryOptions() parses. */
+export interface AdvisoryFlags {
+  db?: string;
+  dbRepository?: string;
+  offline?: boolean;
+  skipDbUpdate?: boolean;
+}
+
 /** What cacheOptions() parses, as scan options. */
-export function cacheSettings(flags: { cacheDir?: string; cache: boolean }): { cacheDir?: string; noCache: boolean } {
+export function cacheSettings(flags: CacheFlags): { cacheDir?: string; noCache: boolean } {
   return { noCache: !flags.cache, ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) };
 }
 
 /** What advisoryOptions() parses, as vulnerability-scan options. */
-export function advisorySettings(flags: { db?: string; dbRepository?: string; offline?: boolean; skipDbUpdate?: boolean }): VulnScanOptions {
+export function advisorySettings(flags: AdvisoryFlags): VulnScanOptions {
   const vuln: VulnScanOptions = {};
   if (flags.db) vuln.db = flags.db;
   if (flags.dbRepository) vuln.dbRepository = flags.dbRepository;

@@ -1,5 +1,5 @@
 // cosign-compatible commands: generate-key-pair, sign, attest, verify, verify-attestation.
-import { readStdin, registryAccess, registryAccessOptions } from "./common.js";
+import { readStdin, registryAccess, registryAccessOptions, type RegistryAccessFlags } from "./common.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
@@ -8,11 +8,7 @@ import {
 } from "../index.js";
 import { writeOutput } from "./output.js";
 
-interface RegistryFlags {
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
+interface RegistryFlags extends RegistryAccessFlags {
   debug?: boolean;
 }
 

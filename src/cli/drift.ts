@@ -1,10 +1,10 @@
 // `bulwark drift CONTAINER`: a running container's filesystem against its image (docs/drift.md).
-import { parseExitCode, registryAccess, registryAccessOptions } from "./common.js";
+import { parseExitCode, registryAccess, registryAccessOptions, type RegistryAccessFlags } from "./common.js";
 import { type Command, Option } from "commander";
 import { loadDrift, parsePlatform, UserError, type DriftOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
-interface DriftFlags {
+interface DriftFlags extends RegistryAccessFlags {
   image?: string;
   format: string;
   output?: string;
@@ -14,10 +14,6 @@ interface DriftFlags {
   maxChanges?: string;
   runcRoot?: string;
   platform?: string;
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
   debug?: boolean;
 }
 

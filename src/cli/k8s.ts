@@ -1,12 +1,12 @@
 // `bulwark k8s scan`: a live cluster through its API (docs/kubernetes.md, "Live clusters").
 // Registered on the shared `k8s` command, which other files may also add to.
-import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList, type CacheFlags, type RegistryAccessFlags, type AdvisoryFlags } from "./common.js";
 import { Option, type Command } from "commander";
 import { loadCel, loadK8s, SCANNERS, UserError, type ClusterScanOptions, type ClusterScanReport, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 import { postReport, reportsUrl } from "./server.js";
 
-interface Flags {
+interface Flags extends RegistryAccessFlags, CacheFlags, AdvisoryFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
@@ -27,16 +27,6 @@ interface Flags {
   concurrency: string;
   top: string;
   exitCode?: string;
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
-  cacheDir?: string;
-  cache: boolean;
-  db?: string;
-  dbRepository?: string;
-  offline?: boolean;
-  skipDbUpdate?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }

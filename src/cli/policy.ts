@@ -1,26 +1,16 @@
 // `bulwark policy check IMAGE… --policy FILE`: the trusted-source policy from the command line.
-import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, registryAccess, registryAccessOptions, type RegistryAccess } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, registryAccess, registryAccessOptions, type RegistryAccess, type CacheFlags, type RegistryAccessFlags, type AdvisoryFlags } from "./common.js";
 import { Option, type Command } from "commander";
 import { checkPolicy, defaultDbPath, formatPolicyTable, loadPolicy, type PolicyCheckOptions, type ScanOptions, type SupplyChainVerifier } from "../index.js";
 import { writeOutput } from "./output.js";
 import { dbProgress, lockWaitNotice, progressReporter } from "./progress.js";
 
-interface PolicyFlags {
+interface PolicyFlags extends RegistryAccessFlags, CacheFlags, AdvisoryFlags {
   policy: string;
   format: string;
   output?: string;
   exitCode?: string;
   platform?: string;
-  cacheDir?: string;
-  cache: boolean;
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
-  db?: string;
-  dbRepository?: string;
-  offline?: boolean;
-  skipDbUpdate?: boolean;
   ignorefile?: string;
   vex?: string[];
   quiet?: boolean;

@@ -1,16 +1,12 @@
 // `bulwark registry audit REGISTRY`: the registry's own posture as misconfiguration findings.
-import { parseExitCode, registryAccess } from "./common.js";
+import { parseExitCode, registryAccess, type RegistryAccessFlags } from "./common.js";
 import { type Command, Option } from "commander";
 import { auditAsReport, auditJson, auditRegistry, auditTable, getWriter, toolVersion, UserError, type RegistryAuditOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 
-interface AuditFlags {
+interface AuditFlags extends RegistryAccessFlags {
   format: string;
   output?: string;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
-  insecure?: boolean;
   caFile?: string;
   repo?: string;
   exitCode?: string;

@@ -1,7 +1,7 @@
 // `bulwark registry scan REGISTRY[/NAMESPACE]`: every repository and tag of a registry (see
 // docs/registry-scan.md). Registered on the shared `registry` command, which `registry audit`
 // may also add to.
-import { advisoryOptions, advisorySettings, cacheOptions, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, type CacheFlags, type RegistryAccessFlags, type AdvisoryFlags } from "./common.js";
 import { Option, type Command } from "commander";
 import {
   defaultDbPath, isUserError, parseDuration, registryScan, SCANNERS, UserError,
@@ -10,7 +10,7 @@ import {
 import { writeOutput } from "./output.js";
 import { lockWaitNotice } from "./progress.js";
 
-interface Flags {
+interface Flags extends RegistryAccessFlags, CacheFlags, AdvisoryFlags {
   repo?: string[];
   tag?: string[];
   maxTags?: string;
@@ -24,16 +24,6 @@ interface Flags {
   state?: string;
   exitCode?: string;
   allowIncomplete?: boolean;
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
-  cacheDir?: string;
-  cache: boolean;
-  db?: string;
-  dbRepository?: string;
-  offline?: boolean;
-  skipDbUpdate?: boolean;
   scanners: string;
   severity?: string;
   ignoreUnfixed?: boolean;

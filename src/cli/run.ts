@@ -1,5 +1,5 @@
 // Command-line front end: thin over the library, so the server can reuse the same code.
-import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList } from "./common.js";
+import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList, type CacheFlags, type RegistryAccessFlags, type AdvisoryFlags } from "./common.js";
 import { Command, CommanderError, Option } from "commander";
 import {
   cosignPolicyVerifier, dbStatus, defaultDbPath, loadCel, getWriter, importPaths, isUserError, listRules, reportFormats, scan, SCANNERS, scanConfig, toolVersion, updateDb, UserError,
@@ -20,32 +20,22 @@ import { registerK8sRbac } from "./k8s-rbac.js";
 import { registerAdmission } from "./admission.js";
 import { registerServer, uploadReport } from "./server.js";
 
-interface ImageFlags {
+interface ImageFlags extends RegistryAccessFlags, CacheFlags {
   format: string;
   output?: string;
   platform?: string;
-  cacheDir?: string;
-  cache: boolean;
-  insecure?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  dockerConfig?: string;
   quiet?: boolean;
   debug?: boolean;
   includeDeclared?: boolean;
 }
 
-interface ScanFlags extends ImageFlags {
+interface ScanFlags extends ImageFlags, AdvisoryFlags {
   scanners: string;
   severity?: string;
   ignoreUnfixed?: boolean;
   exitCode?: string;
   ignorefile?: string;
   vex?: string[];
-  db?: string;
-  dbRepository?: string;
-  offline?: boolean;
-  skipDbUpdate?: boolean;
   matchOsOwned?: boolean;
   allowIncomplete?: boolean;
   pssVersion?: string;
