@@ -84,6 +84,12 @@ export interface Analyzer {
    */
   batch?: boolean;
   /**
+   * For batch analyzers: a cheap test on the first bytes of a body (up to 8 KiB), run on the
+   * scanning thread before the body is copied into a batch (secret scanning drops binaries here
+   * rather than after shipping them to a worker). `analyze` must still make its own checks.
+   */
+  accepts?(head: Uint8Array): boolean;
+  /**
    * Byte strings of which the body must contain one for `analyze` to find anything (Go's build
    * info magic, a section name). The scanner looks for them while a layer entry streams past and
    * keeps the body for the analyzer only on a hit, so most executables are never held. Undefined

@@ -222,6 +222,7 @@ export async function analyzeEntries(entries: AsyncIterable<EntryLike>, analyzer
       for (const a of inMemory) {
         if (content.length > (a.maxFileSize ?? DEFAULT_CAP)) continue;
         if (a.batch && batches && runsInWorker(a)) {
+          if (a.accepts && !a.accepts(content.subarray(0, 8192))) continue;
           if (batches.busy()) await batches.room();
           const i = seq++;
           batched++;

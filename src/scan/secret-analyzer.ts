@@ -1,7 +1,7 @@
 // Secret scanning as an analyzer: every small text file of every layer (and of dir: targets).
 // Enabled only with the "secret" scanner, so inventory scans do not read every file.
 import type { Analyzer } from "../analyzers/types.js";
-import { isScannableText, scanBytes, SECRET_MAX_FILE } from "../secrets/index.js";
+import { isScannableText, looksLikeText, scanBytes, SECRET_MAX_FILE } from "../secrets/index.js";
 
 const NO_HEAD = Buffer.alloc(0);
 
@@ -16,6 +16,8 @@ export const secretAnalyzer: Analyzer = {
   maxFileSize: SECRET_MAX_FILE,
   // Regexes over every text file of every layer: run in batches on a worker when there is one.
   batch: true,
+  // Binaries whose names did not give them away (executables, unversioned names) stop here.
+  accepts: looksLikeText,
   required: (path, info) => (info === undefined || (info.size > 0 && info.size <= SECRET_MAX_FILE)) && isScannableText(path, NO_HEAD),
   analyze(file) {
     if (!isScannableText(file.path, file.content.subarray(0, 8192))) return null;

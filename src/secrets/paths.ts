@@ -38,7 +38,14 @@ export function isScannableText(path: string, head: Buffer): boolean {
   const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
   const dot = base.lastIndexOf(".");
   if (dot > 0 && BINARY_EXT.has(base.slice(dot + 1))) return false;
-  const n = Math.min(head.length, 8192);
-  for (let i = 0; i < n; i++) if (head[i] === 0) return false;
-  return true;
+  // Versioned shared libraries (libssl.so.3, libc.so.6.1): binaries whose last "extension" is a number.
+  if (SHARED_LIBRARY.test(base)) return false;
+  return looksLikeText(head);
+}
+
+const SHARED_LIBRARY = /\.so(?:\.\d+)+$/;
+
+/** True when the first 8 KiB of a body hold no NUL byte (memchr, not a loop over the bytes). */
+export function looksLikeText(head: Uint8Array): boolean {
+  return Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 8192)).indexOf(0) < 0;
 }

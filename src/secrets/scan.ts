@@ -30,35 +30,40 @@ const compiled: Compiled[] = secretRules.map((rule) => ({
   regex: new RegExp(rule.regex.source, rule.regex.flags.replace(/[gyd]/g, "") + "gd"),
 }));
 
-// Built on first use (about 20 ms): most commands load this module without scanning for secrets.
-let keywordIndex: KeywordIndex | undefined;
-const keywords = (): KeywordIndex => (keywordIndex ??= new KeywordIndex(secretRules.flatMap((r) => r.keywords)));
-
 // keyword -> indexes of the rules that list it, so a line only visits its own rules.
 const RULES_BY_KEYWORD = new Map<string, number[]>();
 compiled.forEach(({ rule }, i) => {
   for (const k of rule.keywords) RULES_BY_KEYWORD.set(k, [...(RULES_BY_KEYWORD.get(k) ?? []), i]);
 });
 
+// Built on first use (about 20 ms): most commands load this module without scanning for secrets.
+// Its payloads are the rules' indexes, so a line's walk yields the rules to run directly.
+let keywordIndex: KeywordIndex | undefined;
+const keywords = (): KeywordIndex =>
+  (keywordIndex ??= new KeywordIndex(secretRules.flatMap((r) => r.keywords)).withPayloads((k) => RULES_BY_KEYWORD.get(k) ?? []));
+
+/** Scratch for `KeywordIndex.collect` (one scan runs at a time per thread; scanLine is synchronous). */
+const seenRules = new Uint8Array(compiled.length);
+
 /** Indexes of the rules to run on a line, in priority order. */
-function rulesFor(present: Set<string>): number[] {
-  const out = new Set<number>();
-  for (const k of present) for (const i of RULES_BY_KEYWORD.get(k) ?? []) out.add(i);
-  return [...out].sort((a, b) => a - b);
+function rulesFor(line: string): number[] {
+  const out: number[] = [];
+  keywords().collect(line, seenRules, out);
+  return out;
 }
 
 /** Runs the rules on one line and returns the accepted hits, earlier rules first. */
 function scanLine(line: string, path: string | null, ctx: LineContext, fileContext: (re: RegExp) => boolean): Hit[] {
-  const present = keywords().present(line);
+  const rules = rulesFor(line);
   const hits: Hit[] = [];
-  if (present.size === 0) return hits;
+  if (rules.length === 0) return hits;
   // Documentation of an installed library (comments, docstrings, doc files): computed when a
   // generic rule first needs it on this line.
   let libraryDoc: boolean | undefined;
   // Spans a rule's own allow-list declared not secret (known public values): no later, looser
   // rule (e.g. a generic "apiKey = ..." rule) reports them either.
   const cleared: Hit[] = [];
-  for (const i of rulesFor(present)) {
+  for (const i of rules) {
     const { rule, regex } = compiled[i]!;
     if (rule.path && (path === null || !rule.path.test(path))) continue;
     if (rule.allowLine?.some((re) => re.test(line))) continue;
