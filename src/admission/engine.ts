@@ -272,7 +272,9 @@ export class AdmissionController {
     const exemption = pssExemption(cfg, req.namespace, t.spec.runtimeClassName, user);
     // The namespace's own Pod Security labels (as the API server's Pod Security admission reads
     // them): enforce replaces --pss there; warn and audit add warnings and audit annotations.
-    const ns = exemption ? {} : this.opts.namespaces ? await this.namespacePolicy(req.namespace, deadline) : cfg ? { policy: this.defaultPolicy(cfg) } : {};
+    const ns: { policy?: NamespacePolicy; unknown?: string } = exemption ? {} : this.opts.namespaces ? await this.namespacePolicy(req.namespace, deadline) : {};
+    // Without labels (none read, or unreadable in time) the configuration's defaults apply.
+    if (!exemption && !ns.policy && cfg) ns.policy = this.defaultPolicy(cfg);
     const enforced = ns.policy?.enforce;
     const enforceSel = enforced ? this.selection(enforced, true) : this.opts.rules;
     const pssNote = exemption ? describeExemption(exemption) : enforced ? `${enforced.level}:${enforced.version.label} (${enforced.from === "default" ? "PodSecurityConfiguration default" : "namespace label"})` : `${this.opts.rules.level}:${this.opts.rules.version.label}`;
