@@ -61,6 +61,8 @@ describe("loadPssConfig", () => {
     ["no-config", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n  - name: PodSecurity\n", /neither configuration nor path/],
     ["missing-path", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n  - name: PodSecurity\n    path: nowhere.yaml\n", /cannot read it \(ENOENT\)/],
     ["scalar", "just text\n", /not a YAML mapping/],
+    ["alias-bomb", `${PSC}x: &a [y, y, y, y, y, y, y, y, y, y]\n${Array.from({ length: 12 }, (_, i) => `x${i}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`).join("\n")}\n`, /not usable YAML: .*alias/i],
+    ["too-large", `${PSC}# ${"x".repeat(1 << 20)}\n`, /larger than 1048576 bytes/],
   ];
   for (const [name, text, message] of bad) {
     it(`refuses ${name} in one line`, () => {

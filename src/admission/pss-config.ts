@@ -55,7 +55,11 @@ function readYaml(file: string, flag: string): unknown {
   const real = docs.filter((d) => d.contents !== null);
   for (const d of real) if (d.errors.length) throw new UserError("INPUT", `${flag} ${file}: not valid YAML: ${d.errors[0]!.message.split("\n")[0]}`);
   if (real.length !== 1) throw new UserError("INPUT", `${flag} ${file}: expected one YAML document, found ${real.length}`);
-  return real[0]!.toJS({ maxAliasCount: 100 });
+  try {
+    return real[0]!.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new UserError("INPUT", `${flag} ${file}: not usable YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
 }
 
 /**
