@@ -7,7 +7,8 @@ import type { Misconfiguration } from "../model/index.js";
 import type { ImageResult, RuleResult } from "../policy/index.js";
 import { canonical, isObj, isWorkloadKind, podTemplate, type ContainerRef, type Obj } from "./objects.js";
 import { checkPodSecurity, type RuleSelection } from "./pss.js";
-import type { LevelLabel, NamespaceLabels, NamespacePolicy } from "./namespaces.js";
+import { namespacePolicy, type LevelLabel, type NamespaceLabels, type NamespacePolicy } from "./namespaces.js";
+import { describeExemption, pssExemption, type PssConfig } from "./pss-config.js";
 import type { ResolvedImage, VerdictCache } from "./verdicts.js";
 
 export type AdmissionMode = "enforce" | "warn" | "audit";
@@ -35,6 +36,13 @@ export interface AdmissionOptions {
    * annotations. Absent: `rules` everywhere.
    */
   namespaces?: NamespaceLabels;
+  /**
+   * The API server's PodSecurityConfiguration (--pss-config): its defaults apply to modes a
+   * namespace has no label for (give `namespaces` the same defaults), and its exempt namespaces,
+   * runtime classes and usernames are not Pod Security checked (the answer says so). `rules`
+   * should be its enforce default (used when a namespace's labels cannot be read).
+   */
+  pssConfig?: PssConfig;
   /** One line per decision (no credentials: user names and object names only). */
   log?: (line: string) => void;
 }
@@ -168,6 +176,13 @@ export class AdmissionController {
     return s;
   }
 
+  private defaults?: NamespacePolicy;
+
+  /** The PodSecurityConfiguration's defaults as a namespace policy (no labels known). */
+  private defaultPolicy(cfg: PssConfig): NamespacePolicy {
+    return (this.defaults ??= namespacePolicy(undefined, cfg.defaults));
+  }
+
   /** The namespace's labels: cached, else read before the deadline; undefined with the reason when not known. */
   private async namespacePolicy(namespace: string, deadline: number): Promise<{ policy?: NamespacePolicy; unknown?: string }> {
     const labels = this.opts.namespaces;
@@ -250,20 +265,30 @@ export class AdmissionController {
       }
     }
     const obj = { ...req.object, kind, apiVersion: typeof req.object.apiVersion === "string" ? req.object.apiVersion : "v1" };
+    const cfg = this.opts.pssConfig;
+    // PodSecurityConfiguration exemptions: no Pod Security check at all (the image policy and
+    // other checks still run); the answer's annotations say why.
+    const user = isObj(req.raw.userInfo) ? req.raw.userInfo.username : undefined;
+    const exemption = pssExemption(cfg, req.namespace, t.spec.runtimeClassName, user);
     // The namespace's own Pod Security labels (as the API server's Pod Security admission reads
     // them): enforce replaces --pss there; warn and audit add warnings and audit annotations.
-    const ns = this.opts.namespaces ? await this.namespacePolicy(req.namespace, deadline) : {};
+    const ns: { policy?: NamespacePolicy; unknown?: string } = exemption ? {} : this.opts.namespaces ? await this.namespacePolicy(req.namespace, deadline) : {};
+    // Without labels (none read, or unreadable in time) the configuration's defaults apply.
+    if (!exemption && !ns.policy && cfg) ns.policy = this.defaultPolicy(cfg);
     const enforced = ns.policy?.enforce;
     const enforceSel = enforced ? this.selection(enforced, true) : this.opts.rules;
-    const pssNote = enforced ? `${enforced.level}:${enforced.version.label} (namespace label)` : `${this.opts.rules.level}:${this.opts.rules.version.label}`;
+    const pssNote = exemption ? describeExemption(exemption) : enforced ? `${enforced.level}:${enforced.version.label} (${enforced.from === "default" ? "PodSecurityConfiguration default" : "namespace label"})` : `${this.opts.rules.level}:${this.opts.rules.version.label}`;
+    const evidence = (mode: string, l: LevelLabel) => (l.from === "default" ? `PodSecurityConfiguration defaults: ${mode}=${l.level}` : `namespace ${req.namespace}: ${PSS_PREFIX}${mode}=${l.level}`);
     const violations: Violation[] = [];
     const notes: string[] = [];
-    try {
+    if (exemption) {
+      this.opts.log?.(`${what}: Pod Security not checked, ${describeExemption(exemption)}`);
+    } else try {
       const pss = checkPodSecurity(obj, what, enforceSel);
       notes.push(...pss.errors);
       for (const f of pss.findings) {
         const v = fromFinding(f);
-        if (enforced) v.evidence.push(`namespace ${req.namespace}: ${PSS_PREFIX}enforce=${enforced.level}`);
+        if (enforced) v.evidence.push(evidence("enforce", enforced));
         violations.push(v);
       }
       // warn and audit labels: what their levels find beyond the enforced findings.
@@ -277,7 +302,7 @@ export class AdmissionController {
           if (seen.has(key)) continue;
           seen.add(key);
           v.action = mode;
-          v.evidence.push(`namespace ${req.namespace}: ${PSS_PREFIX}${mode}=${l.level}`);
+          v.evidence.push(evidence(mode, l));
           violations.push(v);
         }
       }
@@ -297,7 +322,7 @@ export class AdmissionController {
       if (outcome === "timeout") ev.unknown.push({ reason: "a policy check did not finish in time" });
       else if (outcome instanceof Error) ev.unknown.push({ reason: `a policy check failed: ${oneLine(outcome.message)}` });
     }
-    return this.finish(req, what, response, { ...ev, violations: [...violations, ...ev.violations], notes: [...ev.notes, ...notes] }, this.opts.namespaces ? pssNote : undefined);
+    return this.finish(req, what, response, { ...ev, violations: [...violations, ...ev.violations], notes: [...ev.notes, ...notes] }, this.opts.namespaces || cfg ? pssNote : undefined);
   }
 
   /** Policy verdicts of every distinct image, each waited for until the deadline at most. */

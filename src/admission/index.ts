@@ -6,5 +6,6 @@ export { VerdictCache, type VerdictOptions, type ImageVerdict, type ResolvedImag
 export { ruleSelection, checkPodSecurity, PSS_LEVELS, type PssLevel, type RuleSelection } from "./pss.js";
 export { installManifests, makeServingCertificate, rulesByGroup, type InstallOptions, type InstallOutput } from "./install.js";
 export { podTemplate, WORKLOAD_RESOURCES, POD_TEMPLATE_PATHS } from "./objects.js";
-export { NamespaceLabels, namespacePolicy, type NamespaceLabelOptions, type NamespacePolicy, type LevelLabel } from "./namespaces.js";
+export { NamespaceLabels, namespacePolicy, type NamespaceLabelOptions, type NamespacePolicy, type LevelLabel, type PssDefaults } from "./namespaces.js";
+export { loadPssConfig, parsePssConfig, pssExemption, describeExemption, type PssConfig, type PssExemption, type PssExemptions } from "./pss-config.js";
 export { serverInventoryLookup, type InventoryLookup, type ServerLookupOptions } from "./server-lookup.js";

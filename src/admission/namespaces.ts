@@ -16,7 +16,12 @@ export type PssModeLabel = "enforce" | "warn" | "audit";
 export interface LevelLabel {
   level: PssLevel;
   version: PssVersion;
+  /** Set when the level is not the namespace's label but the PodSecurityConfiguration's default (--pss-config). */
+  from?: "default";
 }
+
+/** Each mode's default level and version (a PodSecurityConfiguration's `defaults`). */
+export type PssDefaults = Record<PssModeLabel, LevelLabel>;
 
 export interface NamespacePolicy {
   enforce?: LevelLabel;
@@ -28,21 +33,30 @@ export interface NamespacePolicy {
 
 const LEVELS = new Set(["privileged", "baseline", "restricted"]);
 
-/** The Pod Security labels of a namespace's `metadata.labels`. */
-export function namespacePolicy(labels: Record<string, unknown> | undefined): NamespacePolicy {
+/**
+ * The Pod Security labels of a namespace's `metadata.labels`. With `defaults` (a
+ * PodSecurityConfiguration's), each mode's level and version come from the label when set, else
+ * from the default, field by field as the API server does (a namespace labelled `enforce=restricted`
+ * without `enforce-version` gets the default version); a level taken from the defaults is marked
+ * `from: "default"`.
+ */
+export function namespacePolicy(labels: Record<string, unknown> | undefined, defaults?: PssDefaults): NamespacePolicy {
   const out: NamespacePolicy = { invalid: [] };
   for (const mode of ["enforce", "warn", "audit"] as const) {
     const raw = labels?.[`${PSS_LABEL}${mode}`];
     const rawVersion = labels?.[`${PSS_LABEL}${mode}-version`];
-    let version = PSS_LATEST;
+    let version = defaults?.[mode].version ?? PSS_LATEST;
     if (rawVersion !== undefined) {
       const v = typeof rawVersion === "string" ? parsePssVersion(rawVersion) : undefined;
       if (v) version = v;
       else out.invalid.push(`${PSS_LABEL}${mode}-version=${String(rawVersion)}`);
     }
-    if (raw === undefined) continue;
-    if (typeof raw === "string" && LEVELS.has(raw)) out[mode] = { level: raw as PssLevel, version };
-    else out.invalid.push(`${PSS_LABEL}${mode}=${String(raw)}`);
+    if (raw !== undefined && typeof raw === "string" && LEVELS.has(raw)) {
+      out[mode] = { level: raw as PssLevel, version };
+      continue;
+    }
+    if (raw !== undefined) out.invalid.push(`${PSS_LABEL}${mode}=${String(raw)}`);
+    if (defaults) out[mode] = { level: defaults[mode].level, version, from: "default" };
   }
   return out;
 }
@@ -61,6 +75,8 @@ export interface NamespaceLabelOptions {
   maxStaleMs?: number;
   /** Namespaces kept (least recently used dropped; default 10,000). */
   maxEntries?: number;
+  /** A PodSecurityConfiguration's defaults, for modes a namespace has no label for (--pss-config). */
+  defaults?: PssDefaults;
   now?: () => number;
 }
 
@@ -137,7 +153,7 @@ export class NamespaceLabels {
       }
       const meta = typeof res.body === "object" && res.body !== null ? (res.body as { metadata?: { labels?: unknown } }).metadata : undefined;
       const labels = meta && typeof meta.labels === "object" && meta.labels !== null && !Array.isArray(meta.labels) ? (meta.labels as Record<string, unknown>) : undefined;
-      const policy = namespacePolicy(labels);
+      const policy = namespacePolicy(labels, this.opts.defaults);
       this.entries.delete(namespace);
       this.entries.set(namespace, { policy, at: this.now() });
       while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);

@@ -10,7 +10,10 @@ import { errorMessage } from "../errors.js";
 import { fetchManifest, RegistryClient, type RegistryClientOptions } from "../image/registry/index.js";
 import { formatReference, parseReference, type ImageReference } from "../image/registry/reference.js";
 import { manifestReference } from "../image/registry/reference.js";
-import { checkPolicy, type ImagePolicy, type ImageResult, type PolicyCheckOptions, type RuleResult } from "../policy/index.js";
+import { IMAGE_TYPES, type Manifest } from "../image/registry/manifest.js";
+import { DEFAULT_PLATFORM, formatPlatform, parsePlatform, platformMatches, selectPlatform } from "../image/platform.js";
+import type { Platform } from "../image/types.js";
+import { applyExceptions, checkPolicy, type ImagePolicy, type ImageResult, type PolicyCheckOptions, type RuleResult } from "../policy/index.js";
 import { normalizedName } from "../policy/glob.js";
 import type { InventoryLookup } from "./server-lookup.js";
 
@@ -111,9 +114,10 @@ export class VerdictCache {
     const withExceptions = (r: Record<string, unknown>) => ({ ...opts.policy, rules: { ...r, ...(rules.exceptions ? { exceptions: rules.exceptions } : {}) } });
     this.namePolicy = Object.keys(nameRules).length ? withExceptions(nameRules) : undefined;
     this.contentPolicy = Object.keys(contentRules).length ? withExceptions(contentRules) : undefined;
-    // With exceptions the server path is not taken: they match the image's name, which an
-    // inventory check (an sbom: target) does not carry.
-    if (opts.serverInventory && this.contentPolicy && !rules.exceptions) {
+    // The server path checks the inventory rules on an sbom: target and the others on the image,
+    // both without exceptions; the policy's exceptions are then applied to the merged rules by the
+    // image's name, as checkPolicy applies them to a local check (applyExceptions).
+    if (opts.serverInventory && this.contentPolicy) {
       const pick = (keep: boolean) => Object.fromEntries(Object.entries(contentRules).filter(([k]) => (INVENTORY_RULES as readonly string[]).includes(k) === keep));
       const inv = pick(true);
       const rest = pick(false);
@@ -129,6 +133,38 @@ export class VerdictCache {
     this.limit = Math.max(1, opts.maxConcurrentChecks ?? 2);
     this.now = opts.now ?? Date.now;
     this.dir = opts.cacheDir ? join(opts.cacheDir, "admission-verdicts") : undefined;
+    const p = opts.check.scan?.platform;
+    this.platform = p === undefined ? DEFAULT_PLATFORM : typeof p === "string" ? parsePlatform(p) : p;
+  }
+
+  /** The platform checked in multi-platform images (the scan's --platform, default linux/amd64). */
+  private readonly platform: Platform;
+  /** name@digest of an index → its manifest for `platform` (null: not an index). */
+  private readonly platformOf = new Map<string, string | null>();
+
+  private clientFor(registry: string): RegistryClient {
+    let client = this.clients.get(registry);
+    if (!client) this.clients.set(registry, (client = new RegistryClient(registry, this.opts.registry)));
+    return client;
+  }
+
+  /** Remembers which manifest of an index (or none) is this webhook's platform. */
+  private notePlatform(key: string, m: Manifest): string | null {
+    let child: string | null = null;
+    if (m.kind === "index") child = selectPlatform(m.manifests.filter((d) => !d.mediaType || IMAGE_TYPES.has(d.mediaType)), this.platform, key).digest;
+    this.platformOf.set(key, child);
+    if (this.platformOf.size > this.maxEntries) this.platformOf.delete(this.platformOf.keys().next().value!);
+    return child;
+  }
+
+  /** For an index digest, the digest of its manifest for this webhook's platform; undefined for an image manifest. */
+  private async platformDigest(r: ResolvedImage): Promise<string | undefined> {
+    const key = `${r.name}@${r.digest}`;
+    if (!this.platformOf.has(key)) {
+      const m = await fetchManifest(this.clientFor(r.ref.registry), r.ref.repository, r.digest!, key);
+      this.notePlatform(key, m.manifest);
+    }
+    return this.platformOf.get(key) ?? undefined;
   }
 
   /** True when verdicts need the image itself (a digest), not only its name. */
@@ -152,10 +188,14 @@ export class VerdictCache {
     let p = this.resolving.get(key);
     if (!p) {
       p = (async () => {
-        let client = this.clients.get(ref.registry);
-        if (!client) this.clients.set(ref.registry, (client = new RegistryClient(ref.registry, this.opts.registry)));
-        const m = await fetchManifest(client, ref.repository, manifestReference(ref), key);
+        const m = await fetchManifest(this.clientFor(ref.registry), ref.repository, manifestReference(ref), key);
         this.tags.set(key, { digest: m.digest, at: this.now() });
+        // The manifest is at hand: note its platform manifest for the server lookup (a bad index is not an error here).
+        try {
+          this.notePlatform(`${normalizedName(ref)}@${m.digest}`, m.manifest);
+        } catch {
+          /* no manifest for this platform: the check itself says so */
+        }
         if (this.tags.size > this.maxEntries) this.tags.delete(this.tags.keys().next().value!);
         return m.digest;
       })().finally(() => this.resolving.delete(key));
@@ -277,16 +317,46 @@ export class VerdictCache {
    * could not be asked; the caller scans the image itself.
    */
   private async fromServer(r: ResolvedImage): Promise<ImageResult | undefined> {
-    let text: string | undefined;
-    try {
-      text = await this.opts.serverInventory!(r.name, r.digest!);
-    } catch (e) {
+    const fail = (message: string): undefined => {
       this.serverStats.errors++;
-      this.onServerError?.(errorMessage(e));
+      this.onServerError?.(message);
       return undefined;
+    };
+    // A multi-platform image: the server stores platform manifests (registry scans, uploads of a
+    // platform's scan), so the manifest for this webhook's platform is looked up first; then the
+    // index digest (what `scan --server registry:NAME:TAG` and `k8s scan --server` store), whose
+    // inventory is used only when it was made for this platform.
+    let child: string | undefined;
+    try {
+      child = await this.platformDigest(r);
+    } catch (e) {
+      return fail(`cannot read the manifest of ${r.name}@${r.digest}: ${errorMessage(e)}`);
+    }
+    let text: string | undefined;
+    let used = r.digest!;
+    const skipped: string[] = [];
+    for (const digest of child ? [child, r.digest!] : [r.digest!]) {
+      let got: string | undefined;
+      try {
+        got = await this.opts.serverInventory!(r.name, digest);
+      } catch (e) {
+        return fail(errorMessage(e));
+      }
+      if (got === undefined) continue;
+      if (child && digest === r.digest) {
+        const made = inventoryPlatform(got);
+        if (!made || !platformMatches(this.platform, made)) {
+          skipped.push(`the server's inventory of index ${r.digest} is for ${made ? formatPlatform(made) : "an unknown platform"}, not ${formatPlatform(this.platform)}`);
+          continue;
+        }
+      }
+      text = got;
+      used = digest;
+      break;
     }
     if (text === undefined) {
       this.serverStats.missing++;
+      if (skipped.length) this.onServerError?.(skipped.join("; "));
       return undefined;
     }
     const now = new Date(this.now());
@@ -295,23 +365,23 @@ export class VerdictCache {
       const file = join(dir, "inventory.cdx.json");
       writeFileSync(file, text);
       const inv = (await checkPolicy([`sbom:${file}`], this.inventoryPolicy!, { ...this.opts.check, now })).images[0]!;
-      if (inv.verdict === "error") {
-        this.serverStats.errors++;
-        this.onServerError?.(`the server's inventory of ${r.name}@${r.digest} could not be read: ${inv.error ?? "unknown error"}`);
-        return undefined;
-      }
+      if (inv.verdict === "error") return fail(`the server's inventory of ${r.name}@${used} could not be read: ${inv.error ?? "unknown error"}`);
       const image = `registry:${r.name}@${r.digest}`;
       const rest = this.restPolicy ? (await checkPolicy([image], this.restPolicy, { ...this.opts.check, now })).images[0]! : undefined;
       if (rest?.verdict === "error") return rest;
       this.serverStats.used++;
-      const rules = [...(rest?.rules ?? []), ...inv.rules];
-      return {
+      const where = used === r.digest ? "stored for this digest" : `stored for ${formatPlatform(this.platform)} manifest ${used} of index ${r.digest}`;
+      const result: ImageResult = {
         ...(rest ?? {}),
         image, name: r.name, digest: r.digest!,
-        verdict: rules.some((x) => x.verdict === "fail") ? "fail" : "pass",
-        rules,
-        notes: [...(rest?.notes ?? []), ...inv.notes, "inventory from the Bulwark server (stored for this digest), matched by the webhook"],
+        verdict: "pass",
+        rules: [...(rest?.rules ?? []), ...inv.rules],
+        notes: [...(rest?.notes ?? []), ...inv.notes, `inventory from the Bulwark server (${where}), matched by the webhook`],
       };
+      // The policy's exceptions, by the image's name, as a local check applies them.
+      applyExceptions(result, this.opts.policy.rules.exceptions ?? [], now);
+      result.verdict = result.rules.some((x) => x.verdict === "fail") ? "fail" : "pass";
+      return result;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -368,5 +438,16 @@ export class VerdictCache {
   close(): void {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
+  }
+}
+
+/** The platform a Bulwark CycloneDX inventory was made for (`bulwark:image:platform`), if it says. */
+function inventoryPlatform(text: string): Platform | undefined {
+  try {
+    const bom = JSON.parse(text) as { metadata?: { component?: { properties?: { name?: unknown; value?: unknown }[] } } };
+    const v = bom.metadata?.component?.properties?.find((p) => p.name === "bulwark:image:platform")?.value;
+    return typeof v === "string" ? parsePlatform(v) : undefined;
+  } catch {
+    return undefined;
   }
 }

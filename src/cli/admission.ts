@@ -20,6 +20,7 @@ interface ServeFlags extends RegistryAccessFlags, CacheFlags, AdvisoryFlags {
   policyDir?: string[];
   pss: string;
   pssVersion?: string;
+  pssConfig?: string;
   rules?: string;
   mode: "enforce" | "warn" | "audit";
   fail: "open" | "closed";
@@ -105,6 +106,7 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
     .option("--policy-dir <dir>", "ValidatingAdmissionPolicy (CEL) files and their bindings and params, applied to every checked object (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option("--pss <level>", "Pod Security Standards level enforced (privileged: none)").choices(["privileged", "baseline", "restricted"]).default("baseline"))
     .option("--pss-version <version>", "Pod Security Standards version: v1.N or latest", "latest")
+    .option("--pss-config <file>", "the API server's Pod Security admission configuration (AdmissionConfiguration or PodSecurityConfiguration): its defaults replace --pss for namespaces without labels, its exempt namespaces, runtime classes and users are not Pod Security checked")
     .option("--rules <ids>", "more `bulwark config` Kubernetes rules to apply (comma-separated ids, e.g. BW-K8S-021,BW-K8S-023)")
     .addOption(new Option("--mode <mode>", "enforce: deny; warn: admit with warnings; audit: admit with audit annotations").choices(["enforce", "warn", "audit"]).default("enforce"))
     .addOption(new Option("--fail <mode>", "when a verdict is unknown (image not checked in time, registry down): open admits, closed denies").choices(["open", "closed"]).default("closed"))
@@ -125,16 +127,23 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
     .option("--namespace-ttl <duration>", "how long a namespace's labels are used before they are read again (used up to 6x longer while a refresh runs)", "10s")
     .option("-q, --quiet", "no log lines on stderr")
     .option("--debug", "show stack traces on errors")
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags, command: Command) => {
       hooks.setDebug(!!flags.debug);
       const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`bulwark admission: ${line.replace(/\p{Cc}/gu, "?")}\n`);
-      const rules = admission.ruleSelection(flags.pss, flags.pssVersion, flags.rules ? splitList(flags.rules) : []);
+      let pssConfig: admission.PssConfig | undefined;
+      if (flags.pssConfig) {
+        for (const f of ["pss", "pssVersion"]) if (command.getOptionValueSource(f) === "cli") throw new UserError("USAGE", `--pss-config gives the default levels and versions: it excludes --${f === "pss" ? "pss" : "pss-version"}`);
+        pssConfig = admission.loadPssConfig(flags.pssConfig);
+      }
+      const enforceDefault = pssConfig?.defaults.enforce;
+      const rules = admission.ruleSelection(enforceDefault?.level ?? flags.pss, enforceDefault?.version.label ?? flags.pssVersion, flags.rules ? splitList(flags.rules) : []);
       const timeoutMs = duration(flags.timeout, "--timeout");
       if (timeoutMs > 29_000) throw new UserError("USAGE", "--timeout must be below 30s (the API server waits at most 30 s for a webhook)");
       const maxBody = Number(flags.maxBody);
       if (!Number.isInteger(maxBody) || maxBody < 1024) throw new UserError("USAGE", `--max-body must be a number of bytes (at least 1024), got "${flags.maxBody}"`);
       const options: ConstructorParameters<typeof admission.AdmissionController>[0] = { rules, mode: flags.mode, failMode: flags.fail, exemptNamespaces: flags.exemptNamespace ?? [], timeoutMs };
       if (log) options.log = log;
+      if (pssConfig) options.pssConfig = pssConfig;
       let verdicts: InstanceType<typeof admission.VerdictCache> | undefined;
       if (flags.policy) {
         const policy = loadPolicy(flags.policy);
@@ -186,12 +195,12 @@ export function registerAdmission(program: Command, hooks: AdmissionCliHooks): v
           throw new UserError("NETWORK", `cannot reach the API server ${client.server} to read namespace labels: ${(e as Error).message.split("\n")[0]} (--no-namespace-labels to apply --pss everywhere)`);
         }
         if (probe.status !== 200) throw new UserError("INPUT", `cannot list namespaces on ${client.server} (HTTP ${probe.status}: ${kubeStatusMessage(probe.body)}); the webhook needs get/list/watch on namespaces (admission install grants it), or --no-namespace-labels`);
-        options.namespaces = new admission.NamespaceLabels({ get: (path) => client.get(path), ttlMs: ttl, maxStaleMs: ttl * 6 });
+        options.namespaces = new admission.NamespaceLabels({ get: (path) => client.get(path), ttlMs: ttl, maxStaleMs: ttl * 6, ...(pssConfig ? { defaults: pssConfig.defaults } : {}) });
         labelsFrom = client.server;
       }
       const controller = new admission.AdmissionController(options);
       const server = await admission.serveAdmission(controller, { listen: flags.listen, tlsCert: flags.tlsCert, tlsKey: flags.tlsKey, maxBodyBytes: maxBody, ...(log ? { log } : {}) });
-      log?.(`listening on https://${server.address} (mode ${flags.mode}, fail ${flags.fail}, pss ${flags.pss}${options.namespaces ? " unless a namespace label says otherwise" : ""}, namespace labels from ${labelsFrom}${flags.policy ? `, policy ${flags.policy}` : ""})`);
+      log?.(`listening on https://${server.address} (mode ${flags.mode}, fail ${flags.fail}, pss ${pssConfig ? `${rules.level} (defaults of ${flags.pssConfig}, ${pssConfig.exemptions.namespaces.length + pssConfig.exemptions.runtimeClasses.length + pssConfig.exemptions.usernames.length} exemptions)` : flags.pss}${options.namespaces ? " unless a namespace label says otherwise" : ""}, namespace labels from ${labelsFrom}${flags.policy ? `, policy ${flags.policy}` : ""})`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once("SIGTERM", stop);

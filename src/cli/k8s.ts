@@ -2,7 +2,7 @@
 // Registered on the shared `k8s` command, which other files may also add to.
 import { advisoryOptions, advisorySettings, cacheOptions, cacheSettings, parseExitCode, parseSeverities, registryAccess, registryAccessOptions, SEVERITIES, splitList, type CacheFlags, type RegistryAccessFlags, type AdvisoryFlags } from "./common.js";
 import { Option, type Command } from "commander";
-import { loadCel, loadK8s, SCANNERS, UserError, type ClusterScanOptions, type ClusterScanReport, type ScanOptions } from "../index.js";
+import { admission, loadCel, loadK8s, SCANNERS, UserError, type ClusterScanOptions, type ClusterScanReport, type ScanOptions } from "../index.js";
 import { writeOutput } from "./output.js";
 import { postReport, reportsUrl } from "./server.js";
 
@@ -18,6 +18,7 @@ interface Flags extends RegistryAccessFlags, CacheFlags, AdvisoryFlags {
   usePullSecrets?: boolean;
   server?: string;
   policyDir?: string;
+  pssConfig?: string;
   simpleReach?: boolean;
   token?: string;
   clusterName?: string;
@@ -92,6 +93,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
     .option("--top <n>", "table: how many top risks to show", "10")
     .option("--exit-code <n>", "exit with this code when any misconfiguration or vulnerability is reported (0 otherwise)")
     .option("--policy-dir <dir>", "also apply the ValidatingAdmissionPolicies (CEL) in this directory, with their bindings and params")
+    .option("--pss-config <file>", "the API server's Pod Security admission configuration (AdmissionConfiguration or PodSecurityConfiguration): its enforce default applies to namespaces without labels, its exempt namespaces and runtime classes are reported as exempt")
     .option("--simple-reach", "rank exposure with direct ServiceAccount bindings only (faster on very large clusters), not the full RBAC escalation analysis")
     .option("--server <url>", "also send the cluster report (POST /api/v1/k8s/reports) and each running image's inventory (POST /api/v1/reports) to a Bulwark server")
     .option("--token <token>", "API token for --server (default: $BULWARK_TOKEN)")
@@ -107,6 +109,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
       if (unknown.length) throw new UserError("USAGE", `unknown scanner(s): ${unknown.join(", ")} (available: ${SCANNERS.join(", ")})`);
       if (!scanners.includes("package")) scanners.push("package");
       const severities = flags.severity ? parseSeverities(flags.severity) : undefined;
+      const pssConfig = flags.pssConfig ? admission.loadPssConfig(flags.pssConfig) : undefined;
       const vuln = advisorySettings(flags);
       if (severities) vuln.severities = severities;
       if (flags.ignoreUnfixed) vuln.ignoreUnfixed = true;
@@ -128,6 +131,7 @@ export function registerK8s(program: Command, hooks: K8sHooks): void {
         // escalation hops), as `k8s escalation` computes it.
         ...(flags.simpleReach ? {} : { reach: rbacReach }),
         ...(flags.policyDir ? { celPolicies: (await loadCel()).loadCelPolicies(flags.policyDir) } : {}),
+        ...(pssConfig ? { pssConfig } : {}),
       };
       if (severities) opts.severities = severities;
       let clusterUpload: URL | undefined;

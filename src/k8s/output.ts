@@ -102,12 +102,12 @@ export function writeClusterTable(report: ClusterScanReport, opts: { topRisks?: 
   for (const ns of report.namespaces) {
     const ws = byNs.get(ns.name) ?? [];
     if (ws.length === 0) continue;
-    out.push(`Namespace ${clean(ns.name)}  (Pod Security enforce: ${ns.pss.labelled ? ns.pss.enforce : "not set"}, version ${ns.pss.version}${ns.violating ? `; ${ns.violating} workload(s) violate it` : ""})`);
+    out.push(`Namespace ${clean(ns.name)}  (Pod Security enforce: ${ns.pss.exempt ? "exempt (PodSecurityConfiguration)" : ns.pss.labelled ? ns.pss.enforce : ns.pss.fromDefaults ? `${ns.pss.enforce} (PodSecurityConfiguration default)` : "not set"}, version ${ns.pss.version}${ns.violating ? `; ${ns.violating} workload(s) violate it` : ""})`);
     const w1 = Math.max(8, ...ws.map((w) => w.ref.length - ` -n ${ns.name}`.length));
     out.push(`  ${pad("WORKLOAD", w1)}  PODS  ${pad("PSS", 22)}  ${pad("MISCONFIG", 18)}  VULNERABILITIES`);
     for (const w of ws) {
       const ref = w.ref.replace(` -n ${ns.name}`, "");
-      const pss = `${w.pss.level}${w.pss.violatesEnforce ? ` (enforce ${w.pss.enforce}!)` : ""}`;
+      const pss = `${w.pss.level}${w.pss.exempt ? " (exempt)" : w.pss.violatesEnforce ? ` (enforce ${w.pss.enforce}!)` : ""}`;
       out.push(`  ${pad(clean(ref), w1)}  ${pad(String(w.pods), 4)}  ${pad(pss, 22)}  ${pad(counts(w.misconfigurations), 18)}  ${counts(w.vulnerabilities)}${w.vulnerabilities.fixable ? ` (${w.vulnerabilities.fixable} fixable)` : ""}`);
     }
     out.push("");

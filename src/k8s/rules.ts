@@ -28,29 +28,52 @@ export interface NamespacePss {
   version: PssVersion;
   /** The label values as written, when they were not understood. */
   invalid?: string[];
+  /** Set when the level (or version) is the PodSecurityConfiguration's default, not a label (--pss-config). */
+  fromDefaults?: true;
+  /** Set when the PodSecurityConfiguration exempts the namespace: its workloads are not judged against a level. */
+  exempt?: true;
 }
 
-export function namespacePss(ns: K8sObject | undefined): NamespacePss {
+/**
+ * The parts of the API server's PodSecurityConfiguration (`--pss-config`, parsed by the admission
+ * room's loadPssConfig) a cluster scan applies: the enforce default for namespaces without the
+ * label, and the exempt namespaces and runtime classes (usernames need a request: admission only).
+ */
+export interface ClusterPssConfig {
+  defaults: { enforce: { level: PssLevel; version: PssVersion } };
+  exemptions: { namespaces: string[]; runtimeClasses: string[] };
+  source?: string;
+}
+
+export function namespacePss(ns: K8sObject | undefined, config?: ClusterPssConfig): NamespacePss {
   const labels = ns?.metadata.labels ?? {};
   const raw = labels[PSS_ENFORCE];
   const invalid: string[] = [];
-  let enforce: PssLevel = "privileged";
+  const def = config?.defaults.enforce;
+  let enforce: PssLevel = def?.level ?? "privileged";
   let labelled = false;
+  let fromDefaults = !!def && raw === undefined;
   if (raw !== undefined) {
     if (raw === "privileged" || raw === "baseline" || raw === "restricted") {
       enforce = raw;
       labelled = true;
-    } else invalid.push(`${PSS_ENFORCE}=${raw}`);
+    } else {
+      invalid.push(`${PSS_ENFORCE}=${raw}`);
+      fromDefaults = !!def;
+    }
   }
   const rawVersion = labels[PSS_ENFORCE_VERSION];
-  let version = PSS_LATEST;
+  let version = def?.version ?? PSS_LATEST;
   if (rawVersion !== undefined) {
     const v = parsePssVersion(String(rawVersion));
     if (v) version = v;
     else invalid.push(`${PSS_ENFORCE_VERSION}=${rawVersion}`);
-  }
+  } else if (def && def.version.label !== PSS_LATEST.label) fromDefaults = true;
   const out: NamespacePss = { enforce, labelled, version };
   if (invalid.length) out.invalid = invalid;
+  if (fromDefaults) out.fromDefaults = true;
+  const name = ns?.metadata.name;
+  if (config && name !== undefined && config.exemptions.namespaces.includes(name)) out.exempt = true;
   return out;
 }
 
@@ -75,12 +98,12 @@ export interface RuleRun {
   pss: Map<string, NamespacePss>;
 }
 
-export function runClusterRules(snap: ClusterSnapshot, workloads: Workload[]): RuleRun {
+export function runClusterRules(snap: ClusterSnapshot, workloads: Workload[], config?: ClusterPssConfig): RuleRun {
   const pss = new Map<string, NamespacePss>();
-  for (const ns of snap.objects.namespaces) pss.set(ns.metadata.name, namespacePss(ns));
+  for (const ns of snap.objects.namespaces) pss.set(ns.metadata.name, namespacePss(ns, config));
   const policyOf = (namespace: string): NamespacePss => {
     let p = pss.get(namespace);
-    if (!p) pss.set(namespace, (p = namespacePss(undefined)));
+    if (!p) pss.set(namespace, (p = namespacePss({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }, config)));
     return p;
   };
   const scanners = new Map<string, KubernetesScanner>();

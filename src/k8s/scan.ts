@@ -11,7 +11,7 @@ import { componentPackages, componentsOf, type Component } from "./components.js
 import { rankRisks, type Risk, type VulnFacts } from "./exposure.js";
 import type { ReachFunction } from "./reach.js";
 import { celFindings, type CelPolicySet } from "./cel/index.js";
-import { clusterObjects, runClusterRules, satisfiedLevel, violates, type PssLevel } from "./rules.js";
+import { clusterObjects, runClusterRules, satisfiedLevel, violates, type ClusterPssConfig, type PssLevel } from "./rules.js";
 import { kubectlRef, type ClusterSnapshot, type CollectError } from "./snapshot.js";
 import { podImages, workloadsOf, type RunningImage } from "./workloads.js";
 import { connect } from "./client.js";
@@ -38,6 +38,12 @@ export interface ClusterScanOptions {
   reach?: ReachFunction;
   /** Users' ValidatingAdmissionPolicies (CEL), applied to the live objects like the built-in rules. */
   celPolicies?: CelPolicySet;
+  /**
+   * The API server's PodSecurityConfiguration (--pss-config): its enforce default (level and
+   * version) for namespaces without the labels, and its exempt namespaces and runtime classes,
+   * whose workloads are reported as exempt instead of judged against a level.
+   */
+  pssConfig?: ClusterPssConfig;
   now?: Date;
   onImage?: (e: { ref: string; index: number; total: number; status: ImageResult["status"] }) => void;
   /** Each running image's full report as it is scanned (e.g. to send the inventory to the Bulwark server). */
@@ -56,7 +62,8 @@ export interface WorkloadResult {
   images: RunningImage[];
   /** Findings by severity (the findings themselves are in `misconfigurations`, path = ref). */
   misconfigurations: Record<string, number>;
-  pss: { level: PssLevel; enforce: PssLevel; version: string; violatesEnforce: boolean };
+  /** `exempt` (PodSecurityConfiguration exemptions): why the workload is not judged against `enforce` ("namespace legacy", "runtimeClass gvisor"); violatesEnforce is then false. */
+  pss: { level: PssLevel; enforce: PssLevel; version: string; violatesEnforce: boolean; exempt?: string };
   vulnerabilities: Counts & { fixable: number };
 }
 
@@ -83,7 +90,8 @@ export interface ComponentResult extends Component {
 
 export interface NamespaceResult {
   name: string;
-  pss: { enforce: PssLevel; labelled: boolean; version: string; invalid?: string[] };
+  /** `fromDefaults`: the level or version is the PodSecurityConfiguration's default; `exempt`: the configuration exempts the namespace. */
+  pss: { enforce: PssLevel; labelled: boolean; version: string; invalid?: string[]; fromDefaults?: true; exempt?: true };
   workloads: number;
   /** Workloads whose pods fail the enforced level (created before the label, or templates whose pods the admission controller will refuse). */
   violating: number;
@@ -134,7 +142,7 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   const now = opts.now ?? new Date();
   const snap = opts.snapshot ?? (await collectCluster(opts.collect));
   const workloads = workloadsOf(snap);
-  const rules = runClusterRules(snap, workloads);
+  const rules = runClusterRules(snap, workloads, opts.pssConfig);
   if (opts.celPolicies) {
     // Every object the built-in rules read, each workload through its top object (a Deployment,
     // not its ReplicaSets and pods), at its kubectl reference.
@@ -224,6 +232,8 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
     for (const f of mine) if (!opts.severities || opts.severities.includes(f.severity)) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
     const policy = rules.pss.get(w.namespace) ?? { enforce: "privileged" as const, labelled: false, version: { minor: 0, label: "latest" } };
     const level = satisfiedLevel(mine);
+    const runtimeClass = w.template?.spec.runtimeClassName;
+    const exempt = policy.exempt ? `namespace ${w.namespace}` : typeof runtimeClass === "string" && opts.pssConfig?.exemptions.runtimeClasses.includes(runtimeClass) ? `runtimeClass ${runtimeClass}` : undefined;
     const vc = { ...zero(), fixable: 0 };
     const facts: VulnFacts = { critical: 0, criticalFixable: 0, high: 0, highFixable: 0, examples: [] };
     const seen = new Set<string>();
@@ -250,7 +260,7 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
       pods: w.pods.length,
       images: w.images,
       misconfigurations: counts,
-      pss: { level, enforce: policy.enforce, version: policy.version.label, violatesEnforce: violates(level, policy.enforce) },
+      pss: { level, enforce: policy.enforce, version: policy.version.label, violatesEnforce: !exempt && violates(level, policy.enforce), ...(exempt ? { exempt } : {}) },
       vulnerabilities: vc,
     };
   });
@@ -262,6 +272,8 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
       const mine = results.filter((r) => r.namespace === name);
       const ns: NamespaceResult = { name, pss: { enforce: p.enforce, labelled: p.labelled, version: p.version.label }, workloads: mine.length, violating: mine.filter((r) => r.pss.violatesEnforce).length };
       if (p.invalid) ns.pss.invalid = p.invalid;
+      if (p.fromDefaults) ns.pss.fromDefaults = true;
+      if (p.exempt) ns.pss.exempt = true;
       return ns;
     })
     .sort((a, b) => cmp(a.name, b.name));

@@ -257,7 +257,7 @@ function older(v: number[], floor: number[]): boolean {
 }
 
 /** Active exceptions turn their rules' failures into "excepted"; expired ones are said and ignored. */
-function applyExceptions(res: ImageResult, exceptions: PolicyException[], now: Date): void {
+export function applyExceptions(res: ImageResult, exceptions: PolicyException[], now: Date): void {
   if (!res.name) return;
   for (const x of exceptions) {
     const g = compileGlob(x.image);

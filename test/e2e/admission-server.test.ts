@@ -10,7 +10,7 @@ import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pushImage } from "../../src/image/registry/push.js";
+import { pushImage, pushIndex } from "../../src/image/registry/push.js";
 import { admission, importPaths, loadServer, parsePolicy, scan, type PolicyCheckOptions, type RunningServer } from "../../src/index.js";
 import { BASE_PKGS, criticalOsv, debianOsRelease, dpkgStatus } from "../support/fixtures.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
@@ -36,6 +36,7 @@ describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== unde
   let server: RunningServer;
   const tokens: Record<string, string> = {};
   const images: Record<string, BuiltImage> = {};
+  const multiDigests: Record<string, string> = {};
   const via = (repo: string) => `${proxy.host}/${repo}`;
   const blobs = () => proxy.requests.filter((r) => r.includes("/blobs/"));
 
@@ -47,6 +48,16 @@ describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== unde
     images.root = await buildImage({ layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }]), { createdBy: "RUN x", entries: [{ path: "etc/motd", content: "root\n" }] }] });
     images.other = await buildImage({ user: "app", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }]), { createdBy: "RUN y", entries: [{ path: "etc/motd", content: "other\n" }] }] });
     for (const [repo, img] of Object.entries(images)) await pushImage(`${reg.host}/team/${repo}:1`, img);
+    // Multi-platform images: amd64 has the vulnerable curl, arm64 the fixed one.
+    const amd64 = await buildImage({ user: "app", architecture: "amd64", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }])] });
+    const arm64 = await buildImage({ user: "app", architecture: "arm64", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u9" }])] });
+    const multi = await pushIndex(`${reg.host}/team/multi:1`, [amd64, arm64]);
+    multiDigests.index = multi.digest;
+    [multiDigests.amd64, multiDigests.arm64] = multi.manifests as [string, string];
+    // The same two platforms under another index (another annotation-free layer: different digests).
+    const amd64b = await buildImage({ user: "app", architecture: "amd64", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u2" }]), { createdBy: "RUN b", entries: [{ path: "etc/b", content: "b\n" }] }] });
+    const arm64b = await buildImage({ user: "app", architecture: "arm64", layers: [layer("10", "buster", [{ name: "curl", version: "7.64.0-4+deb10u9" }]), { createdBy: "RUN b", entries: [{ path: "etc/b", content: "b\n" }] }] });
+    multiDigests.index2 = (await pushIndex(`${reg.host}/team/multi2:1`, [amd64b, arm64b])).digest;
     const osv = join(work, "osv");
     mkdirSync(osv);
     writeFileSync(join(osv, "a.json"), JSON.stringify(rec("DEBIAN-CVE-2099-0001", "Debian:10", "curl", "7.64.0-4+deb10u9")));
@@ -62,12 +73,18 @@ describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== unde
     for (const role of ["scanner", "reader"]) tokens[role] = (await createServerToken(database, `${role}-1`, role)).token;
     server = await startServer({ database, listen: "127.0.0.1:0", workers: 0, advisoryDb: join(work, "server-advisories.db"), quiet: true, offline: true, refreshMinutes: 0 });
     // The server learns `vuln` and `root` as `bulwark scan --server` sends them (inventory only).
-    for (const repo of ["vuln", "root"]) {
-      const report = await scan(`registry:${reg.host}/team/${repo}:1`, { noCache: true });
+    const learn = async (target: string, digest: string) => {
+      const report = await scan(`registry:${target}`, { noCache: true });
       const res = await fetch(`${server.url}/api/v1/reports`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.scanner}` }, body: JSON.stringify({ ...report, vulnerabilities: [] }) });
       expect(res.status, await res.clone().text()).toBe(201);
-      expect(((await res.json()) as { digest: string }).digest).toBe(images[repo]!.manifest.digest);
-    }
+      expect(((await res.json()) as { digest: string }).digest).toBe(digest);
+    };
+    for (const repo of ["vuln", "root"]) await learn(`${reg.host}/team/${repo}:1`, images[repo]!.manifest.digest);
+    // `multi`: each platform manifest by its digest, as a registry scan stores them; `multi2`: by
+    // its tag (the default platform, linux/amd64), stored under the index digest.
+    await learn(`${reg.host}/team/multi@${multiDigests.amd64}`, multiDigests.amd64!);
+    await learn(`${reg.host}/team/multi@${multiDigests.arm64}`, multiDigests.arm64!);
+    await learn(`${reg.host}/team/multi2:1`, multiDigests.index2!);
   }, 120_000);
 
   afterAll(async () => {
@@ -77,11 +94,11 @@ describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== unde
     rmSync(work, { recursive: true, force: true });
   });
 
-  const check = (): PolicyCheckOptions => ({ scan: { noCache: true, vuln: { db: DB, offline: true } } });
-  function make(rules: string[], url = server.url) {
+  const check = (platform?: string): PolicyCheckOptions => ({ scan: { noCache: true, vuln: { db: DB, offline: true }, ...(platform ? { platform } : {}) } });
+  function make(rules: string[], url = server.url, platform?: string) {
     const policy = parsePolicy(["apiVersion: bulwark.dev/v1", "kind: ImagePolicy", "rules:", ...rules.map((r) => `  ${r}`), ""].join("\n"), { baseDir: work });
     const errors: string[] = [];
-    const verdicts = new admission.VerdictCache({ policy, check: check(), registry: {}, serverInventory: admission.serverInventoryLookup({ url, token: tokens.reader!, timeoutMs: 1000 }) });
+    const verdicts = new admission.VerdictCache({ policy, check: check(platform), registry: {}, serverInventory: admission.serverInventoryLookup({ url, token: tokens.reader!, timeoutMs: 1000 }) });
     verdicts.onServerError = (m) => errors.push(m);
     return { verdicts, errors, ctl: new admission.AdmissionController({ rules: admission.ruleSelection("privileged", undefined), mode: "enforce", failMode: "closed", timeoutMs: 8000, verdicts }) };
   }
@@ -126,6 +143,86 @@ describe.skipIf(missingTool("admission --server tests", REGISTRY_TOOLS) !== unde
     expect(blobs().some((q) => q.includes(images.other!.layers[0]!.digest))).toBe(true);
     verdicts.close();
   }, 60_000);
+
+  it("a multi-platform image: the server's inventory of the platform's manifest decides, for amd64 (denied) and arm64 (admitted), without a blob; as the webhook's own scans decide", async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    for (const [platform, allowed] of [[undefined, false], ["linux/arm64", true]] as const) {
+      const viaServer = make(["vulnerabilities: { maxSeverity: HIGH }"], server.url, platform);
+      proxy.reset();
+      const a = await viaServer.ctl.validate(review(via("team/multi:1")));
+      expect(viaServer.errors).toEqual([]);
+      expect(viaServer.verdicts.serverStats).toEqual({ used: 1, missing: 0, errors: 0 });
+      expect(blobs()).toEqual([]);
+      expect(a.response.allowed, JSON.stringify(a.response.status)).toBe(allowed);
+      if (!allowed) expect(a.response.status!.message).toContain("CVE-2099-0001 CRITICAL in curl 7.64.0-4+deb10u2");
+      const resolved = await viaServer.verdicts.resolve(via("team/multi:1"), true);
+      expect(resolved.digest).toBe(multiDigests.index);
+      const notes = (await viaServer.verdicts.verdict(resolved)).notes.join("\n");
+      expect(notes).toContain(`stored for ${platform ?? "linux/amd64"} manifest ${platform ? multiDigests.arm64 : multiDigests.amd64} of index ${multiDigests.index}`);
+      // Cross-check: the server down, the webhook pulls the platform's image itself and agrees.
+      const own = make(["vulnerabilities: { maxSeverity: HIGH }"], down, platform);
+      proxy.reset();
+      const b = await own.ctl.validate(review(via("team/multi:1")));
+      expect(own.verdicts.serverStats.errors).toBe(1);
+      expect(blobs().length).toBeGreaterThan(0);
+      expect(b.response.allowed).toBe(allowed);
+      const strip = (m?: string) => m?.replace(/Pod shop\/p\d+/, "Pod");
+      expect(strip(b.response.status?.message)).toBe(strip(a.response.status?.message));
+      viaServer.verdicts.close();
+      own.verdicts.close();
+    }
+  }, 120_000);
+
+  it("an inventory stored under the index digest is used for its own platform only", async () => {
+    const amd = make(["vulnerabilities: { maxSeverity: HIGH }"]);
+    proxy.reset();
+    const a = await amd.ctl.validate(review(via("team/multi2:1")));
+    expect(a.response.allowed).toBe(false);
+    expect(amd.verdicts.serverStats).toEqual({ used: 1, missing: 0, errors: 0 });
+    expect(blobs()).toEqual([]);
+    const arm = make(["vulnerabilities: { maxSeverity: HIGH }"], server.url, "linux/arm64");
+    proxy.reset();
+    const b = await arm.ctl.validate(review(via("team/multi2:1")));
+    // The server's inventory is amd64's: not used for arm64, which the webhook scans itself (fixed curl: admitted).
+    expect(b.response.allowed).toBe(true);
+    expect(arm.verdicts.serverStats).toEqual({ used: 0, missing: 1, errors: 0 });
+    expect(arm.errors).toEqual([`the server's inventory of index ${multiDigests.index2} is for linux/amd64, not linux/arm64`]);
+    expect(blobs().length).toBeGreaterThan(0);
+    amd.verdicts.close();
+    arm.verdicts.close();
+  }, 120_000);
+
+  it("policy exceptions apply to the server's findings as to the webhook's own scan (active, expired, other image)", async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const name = via("team/vuln");
+    const cases: [string, boolean, string][] = [
+      [`{ image: "${name}", until: 2099-12-31, reason: "accepted risk", rules: [vulnerabilities] }`, true, "excepted"],
+      [`{ image: "${name}", until: 2020-01-01, reason: "old waiver" }`, false, "fail"],
+      [`{ image: "${via("team/other")}", until: 2099-12-31, reason: "another image" }`, false, "fail"],
+    ];
+    for (const [exception, allowed, verdict] of cases) {
+      const rules = ["vulnerabilities: { maxSeverity: HIGH }", `exceptions: [${exception}]`];
+      const viaServer = make(rules);
+      proxy.reset();
+      const a = await viaServer.ctl.validate(review(via("team/vuln:1")));
+      expect(viaServer.verdicts.serverStats, exception).toEqual({ used: 1, missing: 0, errors: 0 });
+      expect(blobs()).toEqual([]);
+      expect(a.response.allowed, exception).toBe(allowed);
+      const own = make(rules, down);
+      const b = await own.ctl.validate(review(via("team/vuln:1")));
+      expect(own.verdicts.serverStats.used).toBe(0);
+      expect(b.response.allowed).toBe(allowed);
+      // The rules' verdicts and the exception notes are the same either way.
+      const result = async (v: typeof viaServer.verdicts) => v.verdict(await v.resolve(via("team/vuln:1"), true));
+      const [rs, ro] = [await result(viaServer.verdicts), await result(own.verdicts)];
+      expect(rs.rules.map((r) => [r.rule, r.verdict, r.exception?.reason])).toEqual(ro.rules.map((r) => [r.rule, r.verdict, r.exception?.reason]));
+      expect(rs.rules.find((r) => r.rule === "vulnerabilities")!.verdict).toBe(verdict);
+      expect(rs.notes.filter((n) => /exception/.test(n))).toEqual(ro.notes.filter((n) => /exception/.test(n)));
+      if (exception.includes("2020-01-01")) expect(rs.notes).toContain(`exception "${name}" expired on 2020-01-01 (old waiver): ignored`);
+      viaServer.verdicts.close();
+      own.verdicts.close();
+    }
+  }, 120_000);
 
   it.skipIf(!existsSync(BIN) || missingTool("admission --server CLI test", ["openssl"]) !== undefined)("the CLI: `admission serve --server URL` (token from $BULWARK_TOKEN) denies over HTTPS without pulling layers", async () => {
     const tls = join(work, "tls");

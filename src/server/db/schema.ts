@@ -189,6 +189,27 @@ export interface K8sReportsTable {
   size: number | string;
 }
 
+/** 0800_k8s_clusters: each cluster's newest report, and its workloads' image digests (src/server/k8s-workloads.ts). */
+export interface K8sClustersTable {
+  name: string;
+  report_id: string;
+  received_at: string;
+}
+/** 0800_k8s_clusters: one row per (workload, image digest) of a cluster's newest report. */
+export interface K8sWorkloadImagesTable {
+  report_id: string;
+  cluster: string;
+  ref: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  digest: string;
+  /** The image as the pod spec names it; repo@digest as the kubelet reported it; container names (comma-separated). */
+  image: string | null;
+  reference: string | null;
+  containers: string;
+}
+
 /** Runtime alerts from `bulwark runtime watch --server` (migration 0500_alerts). */
 export interface RuntimeAlertsTable {
   id: Generated<number | string>;
@@ -223,6 +244,8 @@ export interface Database {
   advisory_state: AdvisoryStateTable;
   meta: MetaTable;
   k8s_reports: K8sReportsTable;
+  k8s_clusters: K8sClustersTable;
+  k8s_workload_images: K8sWorkloadImagesTable;
   runtime_alerts: RuntimeAlertsTable;
   image_summary: ImageSummaryTable;
   package_summary: PackageSummaryTable;

@@ -7,6 +7,7 @@ import { integrations } from "./0100_integrations.js";
 import { k8s } from "./0400_k8s.js";
 import { alerts } from "./0500_alerts.js";
 import { speed } from "./0600_speed.js";
+import { k8sClusters } from "./0800_k8s_clusters.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly ServerMigration[] = [
   k8s,
   alerts,
   speed,
+  k8sClusters,
 ];
