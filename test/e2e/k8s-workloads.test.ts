@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pushImage } from "../../src/image/registry/push.js";
+import { pushImage, pushIndex } from "../../src/image/registry/push.js";
 import { importPaths, loadServer, type RunningServer } from "../../src/index.js";
 import { buildImage } from "../support/image-builder.js";
 import { missingKube, startKubeApiServer, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
@@ -53,6 +53,11 @@ async function setupCluster(): Promise<void> {
   const other = await buildImage(debianSpec("tools", [{ name: "curl", version: "7.88.1-10+deb12u8" }]));
   digest.web = (await pushImage(`${reg.host}/shop/web:1.0`, vulnerable)).digest;
   digest.tools = (await pushImage(`${reg.host}/ops/tools:2`, other)).digest;
+  // A multi-platform image: the kubelet reports the index digest, `k8s scan` reads the amd64 manifest.
+  const apiAmd64 = await buildImage({ ...debianSpec("api", [{ name: "openssl", version: "3.0.11-1~deb12u2" }]), architecture: "amd64" });
+  const apiArm64 = await buildImage({ ...debianSpec("api-arm", [{ name: "openssl", version: "3.0.15-1~deb12u1" }]), architecture: "arm64" });
+  const multi = await pushIndex(`${reg.host}/edge/api:3`, [apiAmd64, apiArm64]);
+  digest.apiIndex = multi.digest;
   // The server's advisories at first: one record about another package (the CVE is not known yet).
   mkdirSync(join(work, "osv0"));
   writeFileSync(join(work, "osv0", "zlib.json"), osv("TEST-ZLIB-9", "zlib", "1:1.3.dfsg-1", { aliases: ["CVE-2099-0009"] }));
@@ -202,6 +207,34 @@ for (const backend of BACKENDS) describe.skipIf(backend.skip)(`GET /api/v1/k8s/w
     await sdb.close();
     await startAt();
     expect((await api("GET", `/api/v1/k8s/workloads?image=${digest.web}`)).body).toEqual(before);
+  }, 120_000);
+
+  it("finds a workload running a multi-platform image (the kubelet reports the index digest) by the platform its scan read", async () => {
+    // Only this test's cluster sees the namespace; the pod goes again at the end (the API server
+    // deletes an unscheduled pod at once), so other tests' clusters never list it.
+    await kube!.apply([
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "multi-arch" } },
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "api", namespace: "multi-arch" }, spec: { containers: [{ name: "api", image: `${reg!.host}/edge/api:3` }] } },
+    ]);
+    const pod = (await kube!.request("GET", "/api/v1/namespaces/multi-arch/pods/api")).body as KubeObject;
+    await kube!.updateStatus(pod, { phase: "Running", containerStatuses: [{ name: "api", image: `${reg!.host}/edge/api:3`, imageID: `${reg!.host}/edge/api@${digest.apiIndex}`, ready: true, restartCount: 0, started: true, state: { running: {} } }] });
+    try {
+      const r = await scan("arch", ["-n", "multi-arch"]);
+      expect(r.code, r.stderr).toBe(0);
+      // The server keeps the inventory under the digest that was pulled (the index, as a
+      // registry's repo digest), read from the linux/amd64 manifest.
+      const image = await api("GET", `/api/v1/images/${digest.apiIndex}`);
+      expect(image.status, image.text).toBe(200);
+      expect(JSON.stringify(image.body)).toContain("linux/amd64");
+      const byIndex = await api("GET", `/api/v1/k8s/workloads?image=${digest.apiIndex}`);
+      expect(byIndex.body.workloads.map((w: KubeObject) => [w.cluster, w.ref, w.image.digest, w.image.known])).toEqual([["arch", "pod/api -n multi-arch", digest.apiIndex, true]]);
+      // amd64 has the vulnerable openssl, arm64 the fixed one: the CVE query lists the pod with amd64's version.
+      const byCve = await api("GET", `/api/v1/k8s/workloads?cve=${CVE}&cluster=arch`);
+      expect(byCve.body.workloads.map((w: KubeObject) => [w.ref, w.findings.map((f: KubeObject) => f.version)])).toEqual([["pod/api -n multi-arch", ["3.0.11-1~deb12u2"]]]);
+      expect(byCve.body.notScanned).toEqual({ workloads: 0, images: 0 });
+    } finally {
+      await kube!.request("DELETE", "/api/v1/namespaces/multi-arch/pods/api?gracePeriodSeconds=0");
+    }
   }, 120_000);
 
   it("refuses a query without cve or image, a bad digest, anonymous callers; the route is in the OpenAPI document", async () => {
