@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admission } from "../../src/index.js";
 import { startWebhook } from "../support/admission-webhook.js";
-import { missingKube, startKubeApiServer, type ClientCert, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
+import { missingKube, requestAs, startKubeApiServer, type ClientCert, type KubeApiServer, type KubeObject } from "../support/kube-apiserver.js";
 
 const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const CONFIG = new URL("../../src/admission/testdata/pss-config/admission-configuration.yaml", import.meta.url).pathname;
@@ -19,23 +19,6 @@ const work = mkdtempSync(join(tmpdir(), "bw-pss-config-e2e-"));
 const env = { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker"), HOME: work, KUBECONFIG: "" };
 delete (env as Record<string, string | undefined>).KUBERNETES_SERVICE_HOST;
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env, cwd: work, timeout: 120_000 });
-
-/** A request as `who` (client certificate) that keeps the API server's Warning headers. */
-function requestAs(kube: KubeApiServer, who: ClientCert, method: string, path: string, body: unknown): Promise<{ status: number; body: KubeObject; warnings: string[] }> {
-  return new Promise((resolve, reject) => {
-    const data = Buffer.from(JSON.stringify(body));
-    const req = https.request(`${kube.url}${path}`, { method, ca: kube.caPem, cert: who.certPem, key: who.keyPem, headers: { "content-type": "application/json", "content-length": data.length }, timeout: 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const w = res.headers.warning;
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as KubeObject, warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
-      });
-    });
-    req.on("error", reject);
-    req.end(data);
-  });
-}
 
 describe.skipIf(missingKube("--pss-config tests") !== undefined || !existsSync(BIN))("--pss-config: the API server's own Pod Security admission as the reference", () => {
   let kube: KubeApiServer;

@@ -2,7 +2,6 @@
 // PostgreSQL where it is installed; the server's own code in this process) and the scan runs against the real kube-apiserver: the
 // stored report's findings equal the CLI's JSON output; the cluster list and the report read back
 // through the API; roles, schema, size cap and anonymous access refused.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,20 +11,13 @@ import { missingKube, startKubeApiServer, type KubeApiServer } from "../support/
 import { POSTGRES_TOOLS, startPostgres, type PostgresServer } from "../support/postgres.js";
 import { missingTool } from "../support/tools.js";
 import { client, type Client } from "../server/helpers.js";
+import { BIN, runCli } from "../support/cli.js";
 
-const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "bw-k8s-server-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function bulwark(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker"), KUBECONFIG: join(work, "none"), BULWARK_TOKEN: "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCli(args, { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker"), KUBECONFIG: join(work, "none"), BULWARK_TOKEN: "", ...env });
 }
 
 const noKube = missingKube("k8s scan --server tests") !== undefined || !existsSync(BIN);

@@ -5,7 +5,6 @@
 // report and the images' inventories. The CVE becomes known only after the upload (an advisory
 // import and a refresh on the server): the answer follows without a new cluster report. The
 // answer is cross-checked against the stored reports and the server's own /api/v1/images?cve=.
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,20 +17,13 @@ import { POSTGRES_TOOLS, startPostgres, type PostgresServer } from "../support/p
 import { REGISTRY_TOOLS, startRegistry, type RegistryServer } from "../support/registry-server.js";
 import { missingTool } from "../support/tools.js";
 import { client, debianSpec, osv, type Client } from "../server/helpers.js";
+import { BIN, runCli } from "../support/cli.js";
 
-const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "bw-k8s-workloads-"));
 const CVE = "CVE-2099-4242";
 
 function bulwark(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker"), KUBECONFIG: join(work, "none"), BULWARK_TOKEN: "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCli(args, { ...process.env, BULWARK_CACHE_DIR: join(work, "cache"), DOCKER_CONFIG: join(work, "nodocker"), KUBECONFIG: join(work, "none"), BULWARK_TOKEN: "", ...env });
 }
 
 const noKube = missingKube("k8s workloads query tests") !== undefined || missingTool("k8s workloads query tests", REGISTRY_TOOLS) !== undefined || !existsSync(BIN);

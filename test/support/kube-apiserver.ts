@@ -446,10 +446,15 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
  * (admission warnings), which the typed helpers drop.
  */
 export function adminRequest(kube: KubeApiServer, method: string, path: string, body: unknown): Promise<{ status: number; body: KubeObject; warnings: string[] }> {
+  return requestAs(kube, { certPem: readFileSync(kube.adminCertPath, "utf8"), keyPem: readFileSync(kube.adminKeyPath, "utf8") }, method, path, body);
+}
+
+/** The same as `adminRequest`, as `who` (a client certificate, e.g. from `issueClientCert`). */
+export function requestAs(kube: KubeApiServer, who: { certPem: string; keyPem: string }, method: string, path: string, body: unknown): Promise<{ status: number; body: KubeObject; warnings: string[] }> {
   return new Promise((resolve, reject) => {
     const data = Buffer.from(JSON.stringify(body));
     const req = https.request(`${kube.url}${path}`, {
-      method, ca: kube.caPem, cert: readFileSync(kube.adminCertPath), key: readFileSync(kube.adminKeyPath),
+      method, ca: kube.caPem, cert: who.certPem, key: who.keyPem,
       headers: { "content-type": "application/json", "content-length": data.length }, timeout: 60_000,
     }, (res) => {
       const chunks: Buffer[] = [];
