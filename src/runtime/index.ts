@@ -18,6 +18,7 @@ import { LineSplitter } from "./sources/lines.js";
 
 export type { Alert } from "./engine.js";
 export type { RuntimeEvent, SyscallEvent, K8sAuditEvent, ImageFileIndex } from "./event.js";
+export type { SourceStats } from "./sources/bpftrace.js";
 export { DEFAULT_RULES } from "./default-rules.js";
 
 /** Largest rules file read. */
@@ -107,6 +108,8 @@ export interface WatchOptions {
   containersOnly?: boolean;
   /** Called for every event before the rules (tests, debugging). */
   onEvent?(ev: RuntimeEvent): void;
+  /** bpftrace: the source's live counters (lines, events, lost...), once the source is created (benchmarks). */
+  onSourceStats?(stats: SourceStats): void;
 }
 
 export interface WatchSummary {
@@ -250,6 +253,7 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
         },
       });
       sourceStats = src.stats;
+      opts.onSourceStats?.(src.stats);
       try {
         await Promise.race([src.ready(), stopped]);
       } catch (e) {
