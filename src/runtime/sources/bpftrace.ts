@@ -10,8 +10,9 @@ import type { ProcessInfo, SyscallEvent } from "../event.js";
 import { readCapped } from "../host.js";
 import { LineSplitter } from "./lines.js";
 
-/** Longest argv text and path bpftrace copies (bytes). */
-export const ARGS_BYTES = 160;
+/** Longest argv text bpftrace copies (bytes), in 64-bit words. */
+export const ARGS_WORDS = 20;
+export const ARGS_BYTES = ARGS_WORDS * 8;
 /** Longest path bpftrace copies (BPFTRACE_STRLEN; more overflows the 512-byte BPF stack of the exec probe). */
 export const PATH_BYTES = 96;
 
@@ -20,8 +21,8 @@ export const PATH_BYTES = 96;
  * (not `-f json`: its JSON printing and our JSON parsing cost most of the time per event). comm
  * and the parent's comm are printed as two 64-bit numbers each (hex, little-endian bytes), not as
  * text: %r (escaped bytes) is by far the most expensive thing bpftrace prints, and raw %s text
- * could hold tabs that shift the fields after it. argv is printed with %r (escaped bytes, no tab
- * or newline can appear in it). The only raw text is a path, always last: a tab inside it cannot
+ * could hold tabs that shift the fields after it. argv is printed as numbers too (its length and
+ * ARGS_WORDS 64-bit words), not with %r. The only raw text is a path, always last: a tab inside it cannot
  * shift other fields, and a newline inside it starts a line that does not begin with a kind and
  * the run's random nonce, which the reader joins back to the line before (so no process can
  * forge an event by naming a file). Events of the watcher's own process and of bpftrace are
@@ -33,14 +34,18 @@ export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersO
   const head = `pid, tid, curtask->real_parent->tgid, uid, curtask->loginuid.val, cgroup, curtask->nsproxy->pid_ns_for_children->ns.inum, ((uint64 *)curtask->comm)[0], ((uint64 *)curtask->comm)[1], ((uint64 *)curtask->real_parent->comm)[0], ((uint64 *)curtask->real_parent->comm)[1]`;
   const headFmt = `%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%u\\t%llx\\t%llx\\t%llx\\t%llx`;
   const k = (kind: string) => `${kind}${nonce}\\t`;
+  const argWords = Array.from({ length: ARGS_WORDS }, (_, i) => (i === 0 ? `($n > 0 ? *(uint64 *)uptr($a) : 0)` : `($n > ${i * 8} ? *(uint64 *)uptr($a + ${i * 8}) : 0)`)).join(", ");
   const setid = (name: string, n: number, argList: string[]) =>
     `tracepoint:syscalls:sys_enter_${name} ${not} { printf("${k("U")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\n", ${head}, ${n}, ${argList.map((a) => `(int64)args->${a}`).concat(["-1", "-1", "-1"]).slice(0, 3).join(", ")}); }`;
   return [
     `BEGIN { printf("R${nonce}\\n"); }`,
     // Exec: after the new image is in place, with its argv read from the new mm.
+    // argv as ARGS_WORDS 64-bit words (hex) and its length: %r (bpftrace's escaped buffer) costs
+    // about 25 us per event in bpftrace (it rebuilds a std::regex per printf); words past the
+    // length are not read (0).
     `tracepoint:sched:sched_process_exec ${not} {`,
-    `  $mm = curtask->mm; $n = $mm->arg_end - $mm->arg_start;`,
-    `  printf("${k("X")}${headFmt}\\t%r\\t%s\\n", ${head}, buf(uptr($mm->arg_start), $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n), str(args->filename));`,
+    `  $mm = curtask->mm; $a = $mm->arg_start; $n = $mm->arg_end - $a; $n = $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n;`,
+    `  printf("${k("X")}${headFmt}\\t%d${"\\t%llx".repeat(ARGS_WORDS)}\\t%s\\n", ${head}, $n, ${argWords}, str(args->filename));`,
     `}`,
     // open/openat: the path and flags at entry, reported with the result at exit.
     `tracepoint:syscalls:sys_enter_openat ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = args->dfd; @ok[tid] = 0; }`,
@@ -83,35 +88,28 @@ const SETID_ARGS: Record<string, string[]> = {
   setresgid: ["rgid", "egid", "sgid"],
 };
 
-/** bpftrace's buf() text: printable bytes as-is, others as \xNN. */
-export function decodeBuf(s: string): Buffer {
-  if (!s.includes("\\")) return Buffer.from(s, "utf8");
-  const parts: Buffer[] = [];
-  let i = 0;
-  for (;;) {
-    const j = s.indexOf("\\x", i);
-    if (j < 0) {
-      if (i < s.length) parts.push(Buffer.from(s.slice(i), "utf8"));
-      break;
-    }
-    if (j > i) parts.push(Buffer.from(s.slice(i, j), "utf8"));
-    const h = parseInt(s.slice(j + 2, j + 4), 16);
-    if (s.length >= j + 4 && Number.isInteger(h) && /^[0-9a-fA-F]{2}$/.test(s.slice(j + 2, j + 4))) {
-      parts.push(Buffer.of(h));
-      i = j + 4;
-    } else {
-      parts.push(Buffer.from("\\x"));
-      i = j + 2;
-    }
+const argvBytes = Buffer.alloc(ARGS_BYTES);
+/**
+ * argv from the exec line's words: `n` bytes (at most ARGS_BYTES) printed as 64-bit little-endian
+ * numbers in hex, arguments separated by NUL bytes. The last argument may be cut.
+ */
+export function argvFromWords(f: string[], from: number, n: number): string[] {
+  const len = Number.isInteger(n) && n > 0 ? Math.min(n, ARGS_BYTES) : 0;
+  for (let i = 0; i * 8 < len; i++) {
+    const h = f[from + i] ?? "0";
+    // Two 32-bit halves: parseInt is exact up to 2^53, a 64-bit word is not.
+    const cut = h.length > 8 ? h.length - 8 : 0;
+    argvBytes.writeUInt32LE(parseInt(h.slice(cut), 16) >>> 0, i * 8);
+    argvBytes.writeUInt32LE(cut ? parseInt(h.slice(0, cut), 16) >>> 0 : 0, i * 8 + 4);
   }
-  return Buffer.concat(parts);
-}
-
-/** argv as %r prints it: arguments separated by \x00 (the common case has no other escape). */
-export function decodeArgv(s: string): string[] {
-  const argv = s.split("\\x00");
-  if (argv.length && argv[argv.length - 1] === "") argv.pop();
-  for (let i = 0; i < argv.length; i++) if (argv[i]!.includes("\\x")) argv[i] = decodeBuf(argv[i]!).toString("utf8");
+  const argv: string[] = [];
+  let start = 0;
+  for (let i = 0; i < len; i++) {
+    if (argvBytes[i] !== 0) continue;
+    argv.push(argvBytes.toString("utf8", start, i));
+    start = i + 1;
+  }
+  if (start < len) argv.push(argvBytes.toString("utf8", start, len));
   return argv;
 }
 
@@ -187,9 +185,9 @@ export function parseBpftraceLine(line: string, nonce = "", now = Date.now()): R
   const tail = (from: number): string => (f.length === from + 1 ? f[from]! : f.slice(from).join("\t"));
   switch (kind) {
     case "X": {
-      if (f.length < 14) return undefined;
-      const argv = decodeArgv(f[12]!);
-      const exepath = tail(13);
+      if (f.length < 14 + ARGS_WORDS) return undefined;
+      const argv = argvFromWords(f, 13, num(12));
+      const exepath = tail(13 + ARGS_WORDS);
       proc.exe = argv[0] ?? exepath;
       proc.exepath = exepath;
       proc.args = argv.slice(1);
