@@ -59,6 +59,7 @@ interface PhaseResult {
   bpftraceCores: number;
   nodeCores: number;
   load: string;
+  allEvents: number;
 }
 
 export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
@@ -88,8 +89,9 @@ export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
     const counts = new Map<string, number>();
     let seen = 0;
     let lastAt = Date.now();
-    let liveStats: { lost: number } | undefined;
+    let liveStats: { lost: number; events: number } | undefined;
     const lostNow = () => liveStats?.lost ?? 0;
+    const allNow = () => liveStats?.events ?? 0;
     let ready!: () => void;
     const isReady = new Promise<void>((r) => (ready = r));
     let stats: { lost: number } | undefined;
@@ -116,17 +118,17 @@ export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
     const phase = async (name: string, types: string[], generated: number, run: () => Promise<unknown>) => {
       await sleep(500);
       for (const t of types) counts.set(t, 0);
-      const seen0 = seen;
+      const all0 = allNow();
       const lost0 = lostNow();
       const bp0 = cpuMsOf(bp);
       const cpu0 = process.cpuUsage();
       const t0 = Date.now();
       await run();
       // Wait for the backlog: no new container event for 2 s (at most 30 s).
-      let snap = { at: Date.now(), bp: cpuMsOf(bp), cpu: process.cpuUsage(cpu0), seen };
+      let snap = { at: Date.now(), bp: cpuMsOf(bp), cpu: process.cpuUsage(cpu0), seen, all: allNow() };
       for (let i = 0; i < 300 && Date.now() - lastAt < 2000; i++) {
         await sleep(100);
-        if (seen !== snap.seen) snap = { at: lastAt, bp: cpuMsOf(bp), cpu: process.cpuUsage(cpu0), seen };
+        if (seen !== snap.seen) snap = { at: lastAt, bp: cpuMsOf(bp), cpu: process.cpuUsage(cpu0), seen, all: allNow() };
       }
       const secs = (snap.at - t0) / 1000;
       const handled = types.reduce((a, t) => a + (counts.get(t) ?? 0), 0);
@@ -139,13 +141,14 @@ export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
         bpftraceCores: (snap.bp - bp0) / 1000 / secs,
         nodeCores: (snap.cpu.user + snap.cpu.system) / 1e6 / secs,
         load: loadavg().map((x) => x.toFixed(2)).join(" "),
+        allEvents: snap.all - all0,
       };
       results.push(r);
-      const all = snap.seen - seen0;
+      const all = r.allEvents;
       const usPer = ((r.bpftraceCores + r.nodeCores) * secs * 1e6) / Math.max(1, all);
       console.log(
-        `runtime ${name.padEnd(7)}: generated ${generated}, handled ${handled} (${(handled / secs).toFixed(0)}/s over ${secs.toFixed(2)} s), lost ${r.lost}; ` +
-          `CPU bpftrace ${r.bpftraceCores.toFixed(2)} + node ${r.nodeCores.toFixed(2)} = ${(r.bpftraceCores + r.nodeCores).toFixed(2)} cores (${usPer.toFixed(1)} us/event; ${((usPer * 20_000) / 1e6).toFixed(2)} cores at 20,000/s); load ${r.load}`,
+        `runtime ${name.padEnd(7)}: generated ${generated}, handled ${handled} (${(handled / secs).toFixed(0)}/s over ${secs.toFixed(2)} s; all events incl. the host's ${all} = ${(all / secs).toFixed(0)}/s), lost ${r.lost}; ` +
+          `CPU bpftrace ${r.bpftraceCores.toFixed(2)} + node ${r.nodeCores.toFixed(2)} = ${(r.bpftraceCores + r.nodeCores).toFixed(2)} cores (${usPer.toFixed(1)} us per event of all; ${((usPer * 20_000) / 1e6).toFixed(2)} cores at 20,000/s); load ${r.load}`,
       );
     };
     const only = (process.env["BULWARK_BENCH_RUNTIME_PHASES"] ?? "open,connect,exec,mix").split(",");

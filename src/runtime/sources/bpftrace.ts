@@ -16,6 +16,22 @@ export const ARGS_BYTES = ARGS_WORDS * 8;
 /** Longest path bpftrace copies (BPFTRACE_STRLEN; more overflows the 512-byte BPF stack of the exec probe). */
 export const PATH_BYTES = 96;
 
+/** Which probes the program attaches (default: all). The exec probe is always there: it feeds the process table. */
+export interface BpftraceProbes {
+  open?: boolean;
+  /** Opens that failed (result < 0); false drops them in the kernel. */
+  failedOpens?: boolean;
+  connect?: boolean;
+  /** setuid, setgid, setreuid, setregid, setresuid, setresgid. */
+  setid?: boolean;
+}
+
+export interface BpftraceProgramOptions {
+  /** Drop, in the kernel, tasks of the host's PID namespace. */
+  containersOnly?: boolean;
+  probes?: BpftraceProbes;
+}
+
 /**
  * The program. Every line is `KIND+NONCE\tnumbers...\tstrings` in bpftrace's plain text output
  * (not `-f json`: its JSON printing and our JSON parsing cost most of the time per event). comm
@@ -28,7 +44,11 @@ export const PATH_BYTES = 96;
  * forge an event by naming a file). Events of the watcher's own process and of bpftrace are
  * dropped in the kernel.
  */
-export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersOnly?: boolean } = {}): string {
+export function bpftraceProgram(selfPid: number, nonce = "", opts: BpftraceProgramOptions = {}): string {
+  const probes = opts.probes ?? {};
+  const opens = probes.open !== false;
+  const connects = probes.connect !== false;
+  const setids = probes.setid !== false;
   // containersOnly: tasks whose PID namespace is not the initial one (level > 0), in the kernel.
   const not = `/pid != ${selfPid} && comm != "bpftrace"${opts.containersOnly ? " && curtask->thread_pid->level > 0" : ""}/`;
   const head = `pid, tid, curtask->real_parent->tgid, uid, curtask->loginuid.val, cgroup, curtask->nsproxy->pid_ns_for_children->ns.inum, ((uint64 *)curtask->comm)[0], ((uint64 *)curtask->comm)[1], ((uint64 *)curtask->real_parent->comm)[0], ((uint64 *)curtask->real_parent->comm)[1]`;
@@ -47,14 +67,18 @@ export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersO
     `  $mm = curtask->mm; $a = $mm->arg_start; $n = $mm->arg_end - $a; $n = $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n;`,
     `  printf("${k("X")}${headFmt}\\t%d${"\\t%llx".repeat(ARGS_WORDS)}\\t%s\\n", ${head}, $n, ${argWords}, str(args->filename));`,
     `}`,
-    // open/openat: the path and flags at entry, reported with the result at exit.
+    // open/openat: the path and flags at entry, reported with the result at exit (failed ones
+    // only when a rule may match them: probes.failedOpens).
+    ...(opens ? [
     `tracepoint:syscalls:sys_enter_openat ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = args->dfd; @ok[tid] = 0; }`,
     `tracepoint:syscalls:sys_enter_open ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = -100; @ok[tid] = 1; }`,
     `tracepoint:syscalls:sys_exit_openat, tracepoint:syscalls:sys_exit_open /@of[tid] != 0/ {`,
-    `  printf("${k("O")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%s\\n", ${head}, @ok[tid], @od[tid], @ofl[tid], args->ret, str(uptr(@of[tid])));`,
+    `  ${probes.failedOpens === false ? "if (args->ret >= 0) { " : ""}printf("${k("O")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%s\\n", ${head}, @ok[tid], @od[tid], @ofl[tid], args->ret, str(uptr(@of[tid])));${probes.failedOpens === false ? " }" : ""}`,
     `  delete(@of[tid]); delete(@ofl[tid]); delete(@od[tid]); delete(@ok[tid]);`,
     `}`,
+    ] : []),
     // connect: the address at entry; at exit the result and the socket's protocol and local side.
+    ...(connects ? [
     `tracepoint:syscalls:sys_enter_connect ${not} { @cs[tid] = args->uservaddr; @cfd[tid] = args->fd; }`,
     `tracepoint:syscalls:sys_exit_connect /@cs[tid] != 0/ {`,
     `  $sa = (struct sockaddr_in *)@cs[tid]; $fam = $sa->sin_family;`,
@@ -67,18 +91,22 @@ export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersO
     `  }`,
     `  delete(@cs[tid]); delete(@cfd[tid]);`,
     `}`,
+    ] : []),
+    ...(setids ? [
     setid("setuid", 0, ["uid"]),
     setid("setgid", 1, ["gid"]),
     setid("setreuid", 2, ["ruid", "euid"]),
     setid("setregid", 3, ["rgid", "egid"]),
     setid("setresuid", 4, ["ruid", "euid", "suid"]),
     setid("setresgid", 5, ["rgid", "egid", "sgid"]),
-    `END { clear(@of); clear(@ofl); clear(@od); clear(@ok); clear(@cs); clear(@cfd); }`,
+    ] : []),
+    `END { ${[...(opens ? ["@of", "@ofl", "@od", "@ok"] : []), ...(connects ? ["@cs", "@cfd"] : [])].map((m) => `clear(${m});`).join(" ")} }`,
     "",
   ].join("\n");
 }
 
-const SETID = ["setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid"] as const;
+export const SETID_TYPES = ["setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid"] as const;
+const SETID = SETID_TYPES;
 const SETID_ARGS: Record<string, string[]> = {
   setuid: ["uid"],
   setgid: ["gid"],
@@ -291,6 +319,8 @@ export interface BpftraceOptions {
   perfRbPages?: number;
   /** Drop, in the kernel, events of tasks in the initial PID namespace (the host's). */
   containersOnly?: boolean;
+  /** Probes to attach (default all): what the enabled rules can match (see probesForRules). */
+  probes?: BpftraceProbes;
 }
 
 /** Counters the watcher reports. */
@@ -328,7 +358,7 @@ export class BpftraceSource {
     this.dir = mkdtempSync(join(tmpdir(), "bulwark-bpftrace-"));
     this.programFile = join(this.dir, "watch.bt");
     this.nonce = randomBytes(4).toString("hex");
-    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce, { containersOnly: !!opts.containersOnly }), { mode: 0o600 });
+    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce, { containersOnly: !!opts.containersOnly, ...(opts.probes ? { probes: opts.probes } : {}) }), { mode: 0o600 });
     this.done = new Promise((r) => (this.finish = r));
     this.launch();
   }
