@@ -1,11 +1,12 @@
 // Kernel events through bpftrace: Bulwark writes a bpftrace program to a file, runs
 // `bpftrace -B line FILE` as a supervised child (spawn with an argument array) and parses its
 // printf lines (tab-separated, fixed field order). No native addon; bpftrace does the BPF work.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { ProcessInfo, SyscallEvent } from "../event.js";
 import { readCapped } from "../host.js";
 import { LineSplitter } from "./lines.js";
@@ -323,6 +324,67 @@ export interface BpftraceOptions {
   probes?: BpftraceProbes;
 }
 
+/**
+ * Polls a non-blocking FIFO: reads what accumulated (256 KiB at a time, at most 16 MiB per
+ * turn), every 5 ms while data comes, backing off to 40 ms when idle. close() reads what is left
+ * (the writer has exited) and closes the descriptor.
+ */
+export class FifoReader {
+  private readonly buf = Buffer.allocUnsafe(1 << 18);
+  private readonly decoder = new StringDecoder("utf8");
+  private timer: NodeJS.Timeout | undefined;
+  private delay = 5;
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly onChunk: (text: string, drained: boolean) => void,
+  ) {
+    this.timer = setTimeout(() => this.tick(), this.delay);
+  }
+
+  /** Reads until the FIFO is empty (or the turn's cap); true when the writer is gone (EOF). */
+  private readAll(): { got: boolean; eof: boolean } {
+    let got = false;
+    for (let i = 0; i < 64; i++) {
+      let n: number;
+      try {
+        n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") return { got, eof: false };
+        return { got, eof: true };
+      }
+      if (n === 0) return { got, eof: true };
+      got = true;
+      this.onChunk(this.decoder.write(this.buf.subarray(0, n)), n < this.buf.length);
+    }
+    return { got, eof: false };
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    const { got, eof } = this.readAll();
+    if (eof) {
+      // The writer is gone (bpftrace exited, or never started).
+      this.close();
+      return;
+    }
+    this.delay = got ? 5 : Math.min(40, this.delay * 2);
+    this.timer = setTimeout(() => this.tick(), this.delay);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.readAll();
+    const rest = this.decoder.end();
+    if (rest) this.onChunk(rest, true);
+    closeSync(this.fd);
+  }
+}
+
 /** Counters the watcher reports. */
 export interface SourceStats {
   lines: number;
@@ -353,6 +415,7 @@ export class BpftraceSource {
   private readonly nonce: string;
   /** The last event line (exec or open): a following line without the nonce continues its path. */
   private pending: string | undefined;
+  private launches = 0;
 
   constructor(private readonly opts: BpftraceOptions) {
     this.dir = mkdtempSync(join(tmpdir(), "bulwark-bpftrace-"));
@@ -365,18 +428,36 @@ export class BpftraceSource {
 
   private launch(): void {
     const bin = this.opts.bpftrace ?? "bpftrace";
-    const child = spawn(bin, ["-B", "line", this.programFile], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: String(this.opts.perfRbPages ?? 1024) },
-    });
-    this.child = child;
     const lines = new LineSplitter(1 << 16, (line) => this.onLine(line), () => this.stats.malformed++);
-    child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => {
+    // bpftrace's stdout is a FIFO in the private directory that the watcher polls (every 5 ms
+    // while there is output, backing off to 40 ms when idle), not a pipe read as a stream: a
+    // stream wakes the watcher for every write, i.e. every event (bpftrace -B line), which cost
+    // more than handling the event; polled reads take what accumulated, up to 256 KiB at a time.
+    const fifo = join(this.dir, `out-${this.launches++}`);
+    const made = spawnSync("mkfifo", ["-m", "600", fifo], { stdio: "ignore" });
+    if (made.status !== 0) {
+      this.fail(new Error(`could not create a FIFO for bpftrace's output (mkfifo ${made.error?.message ?? `exit ${made.status}`})`));
+      return;
+    }
+    // The read end first and non-blocking (polled); the write end is then opened at once and stays blocking (bpftrace waits when the FIFO is full, never loses output).
+    const rfd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const wfd = openSync(fifo, constants.O_WRONLY);
+    let child: ChildProcess;
+    try {
+      child = spawn(bin, ["-B", "line", this.programFile], {
+        stdio: ["ignore", wfd, "pipe"],
+        env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: String(this.opts.perfRbPages ?? 1024) },
+      });
+    } finally {
+      closeSync(wfd);
+    }
+    this.child = child;
+    const reader = new FifoReader(rfd, (chunk, drained) => {
       lines.push(chunk);
-      // bpftrace writes each printf whole (line-buffered): a path's continuation line comes in
-      // the same chunk, so what is pending at the end of a chunk is complete.
-      this.flushPending();
+      // bpftrace writes each printf whole (line-buffered, under the FIFO's atomic size): when
+      // the FIFO was drained, a path's continuation line came in the same read, so what is
+      // pending is complete.
+      if (drained) this.flushPending();
     });
     child.stderr!.setEncoding("utf8");
     const errLines = new LineSplitter(4096, (line) => {
@@ -388,6 +469,7 @@ export class BpftraceSource {
     child.stderr!.on("data", (chunk: string) => errLines.push(chunk));
     child.on("error", (e) => this.fail(new Error(`bpftrace could not start: ${e.message}`)));
     child.on("exit", (code, signal) => {
+      reader.close();
       lines.end();
       this.flushPending();
       if (this.stopped) {
