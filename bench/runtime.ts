@@ -4,7 +4,8 @@
 // otherwise.
 //
 // Phases, each a few seconds (BULWARK_BENCH_RUNTIME_SECONDS, default 4, at most 10; a subset with
-// BULWARK_BENCH_RUNTIME_PHASES=open,exec):
+// BULWARK_BENCH_RUNTIME_PHASES=open,exec; BULWARK_BENCH_RUNTIME_CONTAINERS_ONLY=1 runs the watcher
+// with --containers-only):
 //   open     a static program opening /etc/passwd (BULWARK_BENCH_RUNTIME_RATE per second, default 20,000)
 //   connect  a static program connecting to 127.0.0.1:4444 (refused), 5,000 per second
 //   exec     busybox sh running /bin/true in a loop (as fast as it goes)
@@ -98,6 +99,7 @@ export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
     let stats: { lost: number } | undefined;
     done = watchRuntime({
       source: "bpftrace",
+      containersOnly: process.env["BULWARK_BENCH_RUNTIME_CONTAINERS_ONLY"] === "1",
       signal: stop.signal,
       onAlert: () => {},
       onReady: () => ready(),
@@ -167,7 +169,7 @@ export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
     );
     stop.abort();
     await done;
-    console.log(`runtime bench: bpftrace lost ${stats?.lost ?? 0} events in all; ${seconds} s per phase, open rate asked ${rate}/s`);
+    console.log(`runtime bench: bpftrace lost ${stats?.lost ?? 0} events in all; ${seconds} s per phase, open rate asked ${rate}/s${process.env["BULWARK_BENCH_RUNTIME_CONTAINERS_ONLY"] === "1" ? "; --containers-only" : ""}`);
     return results;
   } finally {
     stop.abort();
