@@ -56,6 +56,32 @@ describe("BpftraceSource line handling", () => {
     expect(src.stats.malformed).toBe(1);
   });
 
+  it("reads everything bpftrace wrote through the FIFO, also when it writes fast and exits at once", async () => {
+    const head = `5\t5\t1\t0\t0\t1\t1\t${hc("cat")}\t${hc("sh")}`;
+    const script = join(dir, "fake-bpftrace-burst");
+    writeFileSync(
+      script,
+      [
+        "#!/bin/sh",
+        'for a; do prog="$a"; done',
+        `n=$(sed -n 's/^BEGIN { printf("R\\([0-9a-f]*\\)\\\\n"); }$/\\1/p' "$prog")`,
+        'printf "R%s\\n" "$n"',
+        `line=$(printf "O%s\\t${head}\\t0\\t-100\\t0\\t3\\t/etc/passwd" "$n")`,
+        // 20,000 lines (about 2 MiB, far more than the FIFO holds) as fast as yes writes them, then exit.
+        'yes "$line" | head -n 20000',
+        "",
+      ].join("\n"),
+    );
+    chmodSync(script, 0o755);
+    let n = 0;
+    const src = new BpftraceSource({ bpftrace: script, onEvent: (e) => void (e.ev.fd?.name === "/etc/passwd" && n++), maxRestarts: 0 });
+    await src.ready(10_000).catch(() => undefined);
+    await src.closed();
+    await src.stop();
+    expect(n).toBe(20_000);
+    expect(src.stats.malformed).toBe(0);
+  });
+
   it("decodes argv from the exec line's 64-bit words (NUL-separated, cut at the length, any bytes)", () => {
     /** What bpftrace prints for argv: the length, then ARGS_WORDS words in hex (little-endian). */
     const words = (argv: string[]): string => {
