@@ -3,7 +3,7 @@
 // root, bpftrace with BTF and tracefs, runc, umoci and busybox-static; prints one line and skips
 // otherwise.
 //
-// Phases, each a few seconds (BULWARK_BENCH_RUNTIME_SECONDS, default 4, at most 10; a subset with
+// Phases (idle: nothing in the container, the watcher's own cost), each a few seconds (BULWARK_BENCH_RUNTIME_SECONDS, default 4, at most 10; a subset with
 // BULWARK_BENCH_RUNTIME_PHASES=open,exec; BULWARK_BENCH_RUNTIME_CONTAINERS_ONLY=1 runs the watcher
 // with --containers-only):
 //   open     a static program opening /etc/passwd (BULWARK_BENCH_RUNTIME_RATE per second, default 20,000)
@@ -154,7 +154,9 @@ export async function benchRuntime(): Promise<PhaseResult[] | undefined> {
           `CPU bpftrace ${r.bpftraceCores.toFixed(2)} + node ${r.nodeCores.toFixed(2)} = ${(r.bpftraceCores + r.nodeCores).toFixed(2)} cores (${usPer.toFixed(1)} us per event of all; ${((usPer * 20_000) / 1e6).toFixed(2)} cores at 20,000/s); load ${r.load}`,
       );
     };
-    const only = (process.env["BULWARK_BENCH_RUNTIME_PHASES"] ?? "open,connect,exec,mix").split(",");
+    const only = (process.env["BULWARK_BENCH_RUNTIME_PHASES"] ?? "idle,open,connect,exec,mix").split(",");
+    // The watcher's own cost with no load in the container (the host's events still come).
+    if (only.includes("idle")) await phase("idle", [], 0, () => sleep(seconds * 1000));
     const openN = program("openloop", "open", rate);
     if (only.includes("open")) await phase("open", ["openat"], openN, () => c!.exec(["/openloop"], { timeoutMs: 120_000 }));
     const connN = program("connectloop", "connect", 5000);
