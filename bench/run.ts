@@ -101,6 +101,10 @@ if (only === "server") {
   await (await import("./server.js")).benchServer();
   process.exit(0);
 }
+if (only === "runtime") {
+  await (await import("./runtime.js")).benchRuntime();
+  process.exit(0);
+}
 if (only === "registry") {
   await benchRegistryScan();
   process.exit(0);

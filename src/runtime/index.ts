@@ -10,14 +10,15 @@ import { RuleEngine, type Alert, type EngineStats } from "./engine.js";
 import type { ImageFileIndex, RuntimeEvent, SyscallEvent } from "./event.js";
 import { CgroupResolver, HostContext } from "./host.js";
 import { ContainerImageFiles } from "./image-files.js";
-import { RuleLoader, type LoadedRules, type RuleError } from "./rules/ruleset.js";
+import { RuleLoader, type CompiledRule, type LoadedRules, type RuleError } from "./rules/ruleset.js";
 import { AuditParser } from "./sources/audit.js";
-import { BpftraceSource, bpftraceUnavailable, type SourceStats } from "./sources/bpftrace.js";
+import { BpftraceSource, bpftraceUnavailable, SETID_TYPES, type BpftraceProbes, type SourceStats } from "./sources/bpftrace.js";
 import { parseK8sAuditLine, startK8sAuditWebhook } from "./sources/k8s-audit.js";
 import { LineSplitter } from "./sources/lines.js";
 
 export type { Alert } from "./engine.js";
 export type { RuntimeEvent, SyscallEvent, K8sAuditEvent, ImageFileIndex } from "./event.js";
+export type { SourceStats } from "./sources/bpftrace.js";
 export { DEFAULT_RULES } from "./default-rules.js";
 
 /** Largest rules file read. */
@@ -107,6 +108,13 @@ export interface WatchOptions {
   containersOnly?: boolean;
   /** Called for every event before the rules (tests, debugging). */
   onEvent?(ev: RuntimeEvent): void;
+  /**
+   * bpftrace: attach every probe and keep failed opens, whatever the rules can match (default:
+   * only what an enabled rule can match; see probesForRules). For onEvent consumers and debugging.
+   */
+  allEvents?: boolean;
+  /** bpftrace: the source's live counters (lines, events, lost...), once the source is created (benchmarks). */
+  onSourceStats?(stats: SourceStats): void;
 }
 
 export interface WatchSummary {
@@ -117,6 +125,26 @@ export interface WatchSummary {
   activeRules: number;
   /** CPU time of the watcher (user+system ms) and of bpftrace's own process, when known. */
   cpuMs: number;
+}
+
+/**
+ * The kernel probes the enabled syscall rules can use: a probe no rule can match is not attached,
+ * and failed opens are dropped in the kernel when no rule can match one (every open rule requires
+ * fd.num >= 0 or the like, as Falco's open_read/open_write macros do). The exec probe is always
+ * attached: it feeds the process table (argv and ancestors of later events).
+ */
+export function probesForRules(rules: CompiledRule[]): BpftraceProbes {
+  const sys = rules.filter((r) => r.enabled && r.match && r.source === "syscall");
+  const may = (types: readonly string[]) => sys.filter((r) => r.eventTypes === "all" || types.some((t) => (r.eventTypes as Set<string>).has(t)));
+  const openRules = may(["open", "openat"]);
+  return { open: openRules.length > 0, failedOpens: openRules.some((r) => r.failedOpens !== false), connect: may(["connect"]).length > 0, setid: may(SETID_TYPES).length > 0 };
+}
+
+/** What probesForRules leaves out, in words (undefined when nothing). */
+function filteredOut(p: BpftraceProbes): string | undefined {
+  const off = [p.open === false && "open/openat", p.connect === false && "connect", p.setid === false && "the setuid family"].filter(Boolean);
+  const parts = [off.length ? `not tracing ${off.join(", ")} (no enabled rule can match them)` : "", p.open !== false && p.failedOpens === false ? "failed opens dropped in the kernel (no enabled rule can match one)" : ""].filter(Boolean);
+  return parts.length ? `bpftrace: ${parts.join("; ")}` : undefined;
 }
 
 /** Why a source cannot run here, in one line (undefined when it can). */
@@ -225,7 +253,11 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
   try {
     if (opts.source === "bpftrace") {
       const cgroups = new CgroupResolver();
+      const probes = opts.allEvents ? undefined : probesForRules(rules.rules);
+      const filtered = probes && filteredOut(probes);
+      if (filtered) notice(filtered);
       const src = new BpftraceSource({
+        ...(probes ? { probes } : {}),
         ...(opts.bpftrace ? { bpftrace: opts.bpftrace } : {}),
         ...(opts.perfRbPages ? { perfRbPages: opts.perfRbPages } : {}),
         ...(opts.containersOnly ? { containersOnly: true } : {}),
@@ -250,6 +282,7 @@ export async function watchRuntime(opts: WatchOptions): Promise<WatchSummary> {
         },
       });
       sourceStats = src.stats;
+      opts.onSourceStats?.(src.stats);
       try {
         await Promise.race([src.ready(), stopped]);
       } catch (e) {

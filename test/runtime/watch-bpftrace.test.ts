@@ -1,7 +1,7 @@
 // The runtime watcher on real kernel events: bpftrace started by Bulwark, a real runc container
 // doing what each default rule is about, and each rule must fire exactly for its own event.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +85,7 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
   const connects: string[] = [];
   const forged: Array<{ type: string; name?: string; exepath?: string; pid: number }> = [];
   const byType = new Map<string, number>();
+  const containerOpens: string[] = [];
 
   beforeAll(async () => {
     const extra: EntrySpec[] = [
@@ -114,6 +115,7 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
         events++;
         if (e.source === "syscall" && e.containerId) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
         if (e.source === "syscall" && e.type === "connect" && e.containerId) connects.push(JSON.stringify(e));
+        if (e.source === "syscall" && e.type === "openat" && e.containerId === c.id && containerOpens.length < 100_000 && e.fd?.name) containerOpens.push(e.fd.name);
         if (e.source === "syscall" && (e.fd?.name?.includes("/tmp/forge") || e.proc.exepath === "forged-exe" || e.fd?.name === "forged-exe")) forged.push({ type: e.type, pid: e.proc.pid, ...(e.fd?.name ? { name: e.fd.name } : {}), ...(e.proc.exepath ? { exepath: e.proc.exepath } : {}) });
       },
       // The drift rule's image index: drift's own file index of the image, built by the watcher
@@ -213,6 +215,17 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     expect(hit.map((a) => [a.output_fields["fd.name"], a.output_fields["proc.cmdline"], a.output_fields["evt.arg.flags"]])).toEqual([["/etc/shadow", "cat /tmp/../etc/./shadow", "O_RDONLY"]]);
   });
 
+  it("drops failed opens in the kernel when no rule can match one (the default rules), keeps the others", async () => {
+    expect(notices).toContain("bpftrace: failed opens dropped in the kernel (no enabled rule can match one)");
+    const r = await c.exec(["cat", "/no-such-file", "/etc/group"]);
+    expect(r.code).not.toBe(0); // cat says the first file is missing, and still prints the second
+    expect(r.stdout).toContain("root:x:0:");
+    for (let i = 0; i < 50 && !containerOpens.includes("/etc/group"); i++) await sleep(100);
+    await sleep(300);
+    expect(containerOpens).toContain("/etc/group");
+    expect(containerOpens.filter((n) => n.includes("no-such-file"))).toEqual([]);
+  });
+
   it("handles a container's busy loop of execs and opens (events/s and CPU measured)", async () => {
     const before = events;
     byType.clear();
@@ -292,5 +305,36 @@ describe.skipIf(why !== undefined)("runtime watch on real kernel events (bpftrac
     // What is left outside a container's cgroup comes from PID namespaces other than the host's
     // (runc's init while it sets a container process up): nothing of this test process.
     expect(seen.filter((e) => e.pid === process.pid)).toEqual([]);
+  }, 60_000);
+
+  it("attaches only the probes the rules can match (an exec-only rule set: no open, connect or setuid events)", async () => {
+    const rules = join(work, "exec-only.yaml");
+    writeFileSync(rules, "- rule: Any exec in a container\n  desc: d\n  condition: evt.type=execve and container.id != host\n  output: exec %proc.cmdline\n  priority: NOTICE\n");
+    const ac = new AbortController();
+    const seen: Array<{ type: string; cid?: string; name: string }> = [];
+    const got: RuntimeAlert[] = [];
+    const msgs: string[] = [];
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => (ready = r));
+    const run = watchRuntime({
+      source: "bpftrace", rules: [rules], noDefaultRules: true, signal: ac.signal, onAlert: (a) => got.push(a), onReady: () => ready(), onNotice: (m) => msgs.push(m), dedupeSeconds: 0, ratePerRule: 0,
+      onEvent: (e) => {
+        if (e.source === "syscall") seen.push({ type: e.type, name: e.proc.name, ...(e.containerId ? { cid: e.containerId } : {}) });
+      },
+    });
+    await Promise.race([isReady, run.then(() => Promise.reject(new Error("watcher ended before it was ready")))]);
+    expect(msgs).toContain("bpftrace: not tracing open/openat, connect, the setuid family (no enabled rule can match them)");
+    expect((await c.exec(["cat", "/etc/group"])).code).toBe(0);
+    await c.exec(["nc", "-w", "1", "127.0.0.1", "4444"]);
+    await c.exec(["/usr/local/bin/setuid0"], { user: { uid: 65534, gid: 65534 } });
+    for (let i = 0; i < 50 && got.filter((a) => a.container.id === c.id).length < 3; i++) await sleep(100);
+    await sleep(500);
+    ac.abort();
+    await run;
+    const mine = seen.filter((e) => e.cid === c.id);
+    expect(mine.filter((e) => e.type === "execve").map((e) => e.name).sort()).toEqual(["cat", "nc", "setuid0"]);
+    expect(got.filter((a) => a.container.id === c.id).map((a) => a.output).sort()).toEqual(["exec cat /etc/group", "exec nc -w 1 127.0.0.1 4444", "exec setuid0"]);
+    // Nothing but execs, from the container or the host.
+    expect(seen.filter((e) => e.type !== "execve")).toEqual([]);
   }, 60_000);
 });

@@ -112,6 +112,42 @@ export function eventTypes(node: Node): EventTypes {
   }
 }
 
+/**
+ * False when a condition cannot be true for an open that failed (result, and so fd.num, below 0):
+ * a conjunct such as `fd.num>=0` (Falco's open_read/open_write macros), `fd.num>N` (N >= -1),
+ * `evt.rawres>=0`, `evt.res=SUCCESS` or `evt.failed=false`. True ("may match") otherwise; `not`
+ * and unknown checks count as may match. Used to drop failed opens in the kernel when no rule
+ * can match one.
+ */
+export function mayMatchFailedOpen(node: Node): boolean {
+  switch (node.kind) {
+    case "and":
+      return node.items.every(mayMatchFailedOpen);
+    case "or":
+      return node.items.some(mayMatchFailedOpen);
+    case "not":
+    case "macro":
+      return true;
+    case "check": {
+      const f = node.lhs.field;
+      if (node.lhs.transformers.length || node.lhs.arg !== undefined) return true;
+      const strs = node.values.filter((v): v is Extract<Value, { kind: "str" }> => v.kind === "str").map((v) => v.value);
+      if (strs.length !== node.values.length || !strs.length) return true;
+      const eq = node.op === "=" || node.op === "==" || node.op === "in";
+      if (f === "evt.failed") return !(eq && strs.every((v) => v.toLowerCase() === "false"));
+      if (f === "evt.res") return !(eq && strs.every((v) => v === "SUCCESS"));
+      if (f !== "fd.num" && f !== "evt.rawres") return true;
+      const nums = strs.map(Number);
+      if (nums.some((n) => !Number.isFinite(n))) return true;
+      // Every failed result is a negative number.
+      if (eq) return nums.some((n) => n < 0);
+      if (node.op === ">=") return nums[0]! < 0;
+      if (node.op === ">") return nums[0]! < -1;
+      return true;
+    }
+  }
+}
+
 function transform(name: string, v: FieldValue): FieldValue {
   if (v === undefined) return undefined;
   if (Array.isArray(v)) {

@@ -5,7 +5,8 @@ import type { K8sAuditEvent, SyscallEvent } from "../event.js";
 import { RuleEngine, type Alert } from "../engine.js";
 import { DEFAULT_RULES, DEFAULT_RULES_NAME as DEFAULT_RULES_NAME_FOR_TEST } from "../default-rules.js";
 import { AuditParser, decodeSockaddr } from "../sources/audit.js";
-import { parseBpftraceLine } from "../sources/bpftrace.js";
+import { ARGS_BYTES, ARGS_WORDS, parseBpftraceLine } from "../sources/bpftrace.js";
+import { probesForRules } from "../index.js";
 import { parseK8sAuditLine } from "../sources/k8s-audit.js";
 import type { FieldContext } from "./fields.js";
 import { RuleLoader } from "./ruleset.js";
@@ -36,6 +37,15 @@ const hc = (name: string): string => {
   const b = Buffer.alloc(16);
   b.write(name, "utf8");
   return `${b.readBigUInt64LE(0).toString(16)}\t${b.readBigUInt64LE(8).toString(16)}`;
+};
+
+/** argv as the exec probe prints it: its length (bytes, NUL after each argument), then the 64-bit words in hex. */
+const aw = (argv: Array<string | Buffer>): string => {
+  const raw = Buffer.concat(argv.flatMap((a) => [Buffer.isBuffer(a) ? a : Buffer.from(a, "utf8"), Buffer.of(0)]));
+  const n = Math.min(raw.length, ARGS_BYTES);
+  const b = Buffer.alloc(ARGS_BYTES);
+  raw.copy(b, 0, 0, n);
+  return [n, ...Array.from({ length: ARGS_WORDS }, (_, i) => (i * 8 < n ? b.readBigUInt64LE(i * 8).toString(16) : "0"))].join("\t");
 };
 
 const exec = (name: string, args: string[], containerId?: string): SyscallEvent => ({
@@ -147,7 +157,7 @@ describe("Falco rule files", () => {
   });
 
   it("runs the default rules on parsed bpftrace lines", () => {
-    const line = `X\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("dpkg")}\t${hc("sh")}\t/usr/bin/dpkg\\x00-l\\x00\t/usr/bin/dpkg`;
+    const line = `X\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("dpkg")}\t${hc("sh")}\t${aw(["/usr/bin/dpkg", "-l"])}\t/usr/bin/dpkg`;
     const raw = parseBpftraceLine(line)!;
     expect(raw.ev.proc).toMatchObject({ pid: 77, ppid: 70, name: "dpkg", pname: "sh", exepath: "/usr/bin/dpkg", args: ["-l"] });
     raw.ev.containerId = "b".repeat(64);
@@ -159,8 +169,44 @@ describe("Falco rule files", () => {
   });
 });
 
+describe("kernel-side filters from the rules", () => {
+  it("says which rules can match a failed open, and which probes a rule set needs", () => {
+    const def = load([DEFAULT_RULES_NAME_FOR_TEST, DEFAULT_RULES]);
+    const opens = def.rules.filter((r) => r.enabled && r.source === "syscall" && (r.eventTypes === "all" || r.eventTypes.has("openat")));
+    expect(opens.map((r) => [r.name, r.failedOpens])).toEqual([
+      ["Sensitive file opened for reading", false],
+      ["Write below a system binary directory", false],
+    ]);
+    expect(probesForRules(def.rules)).toEqual({ open: true, failedOpens: false, connect: true, setid: true });
+    // Falco's stable rules: one open rule reads failed opens on purpose (open_file_failed: fd.num=-1), so they are kept.
+    const falco = load(["falco_rules.yaml", readFileSync(fixturePath("falco-rules/rules/falco_rules.yaml"), "utf8")]);
+    const falcoOpens = falco.rules.filter((r) => r.enabled && r.source === "syscall" && (r.eventTypes === "all" || r.eventTypes.has("openat")));
+    expect(falcoOpens.filter((r) => r.failedOpens !== false).map((r) => r.name)).toEqual(["Directory traversal monitored file read"]);
+    expect(falcoOpens.length).toBeGreaterThan(1);
+    expect(probesForRules(falco.rules)).toMatchObject({ open: true, failedOpens: true });
+    const rule = (cond: string) => `- rule: r\n  desc: d\n  condition: ${cond}\n  output: o\n  priority: WARNING\n`;
+    const probes = (cond: string) => probesForRules(load(["r.yaml", rule(cond)]).rules);
+    expect(probes("evt.type=execve and proc.name=sh")).toEqual({ open: false, failedOpens: false, connect: false, setid: false });
+    expect(probes("evt.type=connect")).toEqual({ open: false, failedOpens: false, connect: true, setid: false });
+    expect(probes("evt.type in (setresuid) and user.uid != 0")).toMatchObject({ open: false, setid: true });
+    expect(probes("evt.type=openat and fd.name=/etc/shadow")).toMatchObject({ open: true, failedOpens: true });
+    expect(probes("evt.type=openat and evt.failed=true")).toMatchObject({ failedOpens: true });
+    expect(probes("evt.type=openat and fd.num>=0")).toMatchObject({ failedOpens: false });
+    expect(probes("evt.type=openat and fd.num>-1")).toMatchObject({ failedOpens: false });
+    expect(probes("evt.type=openat and fd.num>-2")).toMatchObject({ failedOpens: true });
+    expect(probes("evt.type=openat and evt.res=SUCCESS")).toMatchObject({ failedOpens: false });
+    expect(probes("evt.type=openat and evt.rawres<0")).toMatchObject({ failedOpens: true });
+    expect(probes("evt.type=openat and (fd.num>=0 or fd.name=/x)")).toMatchObject({ failedOpens: true });
+    expect(probes("evt.type=openat and not fd.num<0")).toMatchObject({ failedOpens: true });
+    // A rule not pinned to event types may match anything: every probe, failed opens too.
+    expect(probes("proc.name=nc")).toEqual({ open: true, failedOpens: true, connect: true, setid: true });
+    // Disabled rules count for nothing.
+    expect(probesForRules(load(["r.yaml", rule("proc.name=nc") + "  enabled: false\n"]).rules)).toEqual({ open: false, failedOpens: false, connect: false, setid: false });
+  });
+});
+
 describe("bpftrace lines", () => {
-  it("checks the run's nonce, keeps tabs in paths, decodes comm bytes and argv escapes", () => {
+  it("checks the run's nonce, keeps tabs in paths, decodes comm bytes and argv words", () => {
     const o = (first: string, comm: string, path: string) => `${first}\t5\t6\t1\t1000\t1000\t1\t4026531836\t${hc(comm)}\t${hc("sh")}\t0\t-100\t0\t3\t${path}`;
     expect(parseBpftraceLine(o("Oab12", "cat", "/x"), "ab12")?.ev.fd?.name).toBe("/x");
     // A line without the run's nonce (or with another one) is not an event.
@@ -171,7 +217,7 @@ describe("bpftrace lines", () => {
     expect(tabbed.ev.proc).toMatchObject({ name: "a\tb\nc", pname: "sh", pid: 5, tid: 6 });
     expect(tabbed.ev.fd?.name).toBe("/tmp/a\tb\t/etc/shadow");
     expect(parseBpftraceLine(o("O", "fifteen-chars-x", "/y"))!.ev.proc.name).toBe("fifteen-chars-x");
-    const x = parseBpftraceLine(`X\t7\t7\t1\t0\t0\t1\t1\t${hc("sh")}\t${hc("bash")}\tsh\\x00-c\\x00echo \\x01\\xff\\x00\t/bin/sh`)!;
+    const x = parseBpftraceLine(`X\t7\t7\t1\t0\t0\t1\t1\t${hc("sh")}\t${hc("bash")}\t${aw(["sh", "-c", Buffer.from([0x65, 0x63, 0x68, 0x6f, 0x20, 1, 0xff])])}\t/bin/sh`)!;
     expect(x.ev.proc.args).toEqual(["-c", Buffer.from([0x65, 0x63, 0x68, 0x6f, 0x20, 1, 0xff]).toString("utf8")]);
     expect(x.ev.proc.exepath).toBe("/bin/sh");
   });
@@ -180,7 +226,7 @@ describe("bpftrace lines", () => {
 describe("engine throughput (no kernel: the JavaScript side alone)", () => {
   it("parses and evaluates bpftrace lines with the default rules", () => {
     const lines = [
-      `X\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t/bin/cat\\x00/etc/passwd\\x00\t/bin/cat`,
+      `X\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t${aw(["/bin/cat", "/etc/passwd"])}\t/bin/cat`,
       `O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t0\t-100\t524288\t3\t/etc/passwd`,
       `O\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("cat")}\t${hc("sh")}\t0\t-100\t0\t3\t/usr/lib/x86_64-linux-gnu/libc.so.6`,
       `C\t77\t77\t70\t0\t4294967295\t9\t4026531836\t${hc("curl")}\t${hc("sh")}\t4\t3\t0\t6\t1\t443\t40000\t93.184.216.34\t10.0.0.2`,

@@ -3,7 +3,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from "yaml";
 import type { EventSourceName, RuntimeEvent } from "../event.js";
 import { ConditionError, parseCondition, sourceFromScalar, type Node, type SourcePos, type TextSource, type Value } from "./condition.js";
-import { compile, eventTypes, expandMacros, Unsupported, type CompileEnv, type EventTypes, type Predicate } from "./compile.js";
+import { compile, eventTypes, expandMacros, mayMatchFailedOpen, Unsupported, type CompileEnv, type EventTypes, type Predicate } from "./compile.js";
 import { fieldDef, splitDottedArg, type FieldContext, type FieldValue } from "./fields.js";
 
 /** The Falco engine version this implementation speaks (for required_engine_version). */
@@ -69,6 +69,8 @@ export interface CompiledRule {
   match?: Predicate;
   /** Fields the condition reads (after macros and exceptions). */
   fields?: Set<string>;
+  /** False when the rule cannot match an open that failed (see mayMatchFailedOpen). */
+  failedOpens?: boolean;
 }
 
 /** The fields a condition names (left-hand sides and val() operands). */
@@ -433,6 +435,7 @@ export class RuleLoader {
         if (ex) expanded = { kind: "and", items: [expanded, { kind: "not", item: ex }] };
         out.eventTypes = eventTypes(expanded);
         out.fields = conditionFields(expanded);
+        out.failedOpens = mayMatchFailedOpen(expanded);
         const match = compile(expanded, env);
         const produced = this.caps.eventTypes[source];
         if (out.eventTypes !== "all" && ![...out.eventTypes].some((t) => produced.includes(t))) {

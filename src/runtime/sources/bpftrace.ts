@@ -1,55 +1,85 @@
 // Kernel events through bpftrace: Bulwark writes a bpftrace program to a file, runs
 // `bpftrace -B line FILE` as a supervised child (spawn with an argument array) and parses its
 // printf lines (tab-separated, fixed field order). No native addon; bpftrace does the BPF work.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { ProcessInfo, SyscallEvent } from "../event.js";
 import { readCapped } from "../host.js";
 import { LineSplitter } from "./lines.js";
 
-/** Longest argv text and path bpftrace copies (bytes). */
-export const ARGS_BYTES = 160;
+/** Longest argv text bpftrace copies (bytes), in 64-bit words. */
+export const ARGS_WORDS = 20;
+export const ARGS_BYTES = ARGS_WORDS * 8;
 /** Longest path bpftrace copies (BPFTRACE_STRLEN; more overflows the 512-byte BPF stack of the exec probe). */
 export const PATH_BYTES = 96;
+
+/** Which probes the program attaches (default: all). The exec probe is always there: it feeds the process table. */
+export interface BpftraceProbes {
+  open?: boolean;
+  /** Opens that failed (result < 0); false drops them in the kernel. */
+  failedOpens?: boolean;
+  connect?: boolean;
+  /** setuid, setgid, setreuid, setregid, setresuid, setresgid. */
+  setid?: boolean;
+}
+
+export interface BpftraceProgramOptions {
+  /** Drop, in the kernel, tasks of the host's PID namespace. */
+  containersOnly?: boolean;
+  probes?: BpftraceProbes;
+}
 
 /**
  * The program. Every line is `KIND+NONCE\tnumbers...\tstrings` in bpftrace's plain text output
  * (not `-f json`: its JSON printing and our JSON parsing cost most of the time per event). comm
  * and the parent's comm are printed as two 64-bit numbers each (hex, little-endian bytes), not as
  * text: %r (escaped bytes) is by far the most expensive thing bpftrace prints, and raw %s text
- * could hold tabs that shift the fields after it. argv is printed with %r (escaped bytes, no tab
- * or newline can appear in it). The only raw text is a path, always last: a tab inside it cannot
+ * could hold tabs that shift the fields after it. argv is printed as numbers too (its length and
+ * ARGS_WORDS 64-bit words), not with %r. The only raw text is a path, always last: a tab inside it cannot
  * shift other fields, and a newline inside it starts a line that does not begin with a kind and
  * the run's random nonce, which the reader joins back to the line before (so no process can
  * forge an event by naming a file). Events of the watcher's own process and of bpftrace are
  * dropped in the kernel.
  */
-export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersOnly?: boolean } = {}): string {
+export function bpftraceProgram(selfPid: number, nonce = "", opts: BpftraceProgramOptions = {}): string {
+  const probes = opts.probes ?? {};
+  const opens = probes.open !== false;
+  const connects = probes.connect !== false;
+  const setids = probes.setid !== false;
   // containersOnly: tasks whose PID namespace is not the initial one (level > 0), in the kernel.
   const not = `/pid != ${selfPid} && comm != "bpftrace"${opts.containersOnly ? " && curtask->thread_pid->level > 0" : ""}/`;
   const head = `pid, tid, curtask->real_parent->tgid, uid, curtask->loginuid.val, cgroup, curtask->nsproxy->pid_ns_for_children->ns.inum, ((uint64 *)curtask->comm)[0], ((uint64 *)curtask->comm)[1], ((uint64 *)curtask->real_parent->comm)[0], ((uint64 *)curtask->real_parent->comm)[1]`;
   const headFmt = `%d\\t%d\\t%d\\t%d\\t%u\\t%llu\\t%u\\t%llx\\t%llx\\t%llx\\t%llx`;
   const k = (kind: string) => `${kind}${nonce}\\t`;
+  const argWords = Array.from({ length: ARGS_WORDS }, (_, i) => (i === 0 ? `($n > 0 ? *(uint64 *)uptr($a) : 0)` : `($n > ${i * 8} ? *(uint64 *)uptr($a + ${i * 8}) : 0)`)).join(", ");
   const setid = (name: string, n: number, argList: string[]) =>
     `tracepoint:syscalls:sys_enter_${name} ${not} { printf("${k("U")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\n", ${head}, ${n}, ${argList.map((a) => `(int64)args->${a}`).concat(["-1", "-1", "-1"]).slice(0, 3).join(", ")}); }`;
   return [
     `BEGIN { printf("R${nonce}\\n"); }`,
     // Exec: after the new image is in place, with its argv read from the new mm.
+    // argv as ARGS_WORDS 64-bit words (hex) and its length: %r (bpftrace's escaped buffer) costs
+    // about 25 us per event in bpftrace (it rebuilds a std::regex per printf); words past the
+    // length are not read (0).
     `tracepoint:sched:sched_process_exec ${not} {`,
-    `  $mm = curtask->mm; $n = $mm->arg_end - $mm->arg_start;`,
-    `  printf("${k("X")}${headFmt}\\t%r\\t%s\\n", ${head}, buf(uptr($mm->arg_start), $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n), str(args->filename));`,
+    `  $mm = curtask->mm; $a = $mm->arg_start; $n = $mm->arg_end - $a; $n = $n > ${ARGS_BYTES} ? ${ARGS_BYTES} : $n;`,
+    `  printf("${k("X")}${headFmt}\\t%d${"\\t%llx".repeat(ARGS_WORDS)}\\t%s\\n", ${head}, $n, ${argWords}, str(args->filename));`,
     `}`,
-    // open/openat: the path and flags at entry, reported with the result at exit.
+    // open/openat: the path and flags at entry, reported with the result at exit (failed ones
+    // only when a rule may match them: probes.failedOpens).
+    ...(opens ? [
     `tracepoint:syscalls:sys_enter_openat ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = args->dfd; @ok[tid] = 0; }`,
     `tracepoint:syscalls:sys_enter_open ${not} { @of[tid] = args->filename; @ofl[tid] = args->flags; @od[tid] = -100; @ok[tid] = 1; }`,
     `tracepoint:syscalls:sys_exit_openat, tracepoint:syscalls:sys_exit_open /@of[tid] != 0/ {`,
-    `  printf("${k("O")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%s\\n", ${head}, @ok[tid], @od[tid], @ofl[tid], args->ret, str(uptr(@of[tid])));`,
+    `  ${probes.failedOpens === false ? "if (args->ret >= 0) { " : ""}printf("${k("O")}${headFmt}\\t%d\\t%d\\t%d\\t%d\\t%s\\n", ${head}, @ok[tid], @od[tid], @ofl[tid], args->ret, str(uptr(@of[tid])));${probes.failedOpens === false ? " }" : ""}`,
     `  delete(@of[tid]); delete(@ofl[tid]); delete(@od[tid]); delete(@ok[tid]);`,
     `}`,
+    ] : []),
     // connect: the address at entry; at exit the result and the socket's protocol and local side.
+    ...(connects ? [
     `tracepoint:syscalls:sys_enter_connect ${not} { @cs[tid] = args->uservaddr; @cfd[tid] = args->fd; }`,
     `tracepoint:syscalls:sys_exit_connect /@cs[tid] != 0/ {`,
     `  $sa = (struct sockaddr_in *)@cs[tid]; $fam = $sa->sin_family;`,
@@ -62,18 +92,22 @@ export function bpftraceProgram(selfPid: number, nonce = "", opts: { containersO
     `  }`,
     `  delete(@cs[tid]); delete(@cfd[tid]);`,
     `}`,
+    ] : []),
+    ...(setids ? [
     setid("setuid", 0, ["uid"]),
     setid("setgid", 1, ["gid"]),
     setid("setreuid", 2, ["ruid", "euid"]),
     setid("setregid", 3, ["rgid", "egid"]),
     setid("setresuid", 4, ["ruid", "euid", "suid"]),
     setid("setresgid", 5, ["rgid", "egid", "sgid"]),
-    `END { clear(@of); clear(@ofl); clear(@od); clear(@ok); clear(@cs); clear(@cfd); }`,
+    ] : []),
+    `END { ${[...(opens ? ["@of", "@ofl", "@od", "@ok"] : []), ...(connects ? ["@cs", "@cfd"] : [])].map((m) => `clear(${m});`).join(" ")} }`,
     "",
   ].join("\n");
 }
 
-const SETID = ["setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid"] as const;
+export const SETID_TYPES = ["setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid"] as const;
+const SETID = SETID_TYPES;
 const SETID_ARGS: Record<string, string[]> = {
   setuid: ["uid"],
   setgid: ["gid"],
@@ -83,35 +117,28 @@ const SETID_ARGS: Record<string, string[]> = {
   setresgid: ["rgid", "egid", "sgid"],
 };
 
-/** bpftrace's buf() text: printable bytes as-is, others as \xNN. */
-export function decodeBuf(s: string): Buffer {
-  if (!s.includes("\\")) return Buffer.from(s, "utf8");
-  const parts: Buffer[] = [];
-  let i = 0;
-  for (;;) {
-    const j = s.indexOf("\\x", i);
-    if (j < 0) {
-      if (i < s.length) parts.push(Buffer.from(s.slice(i), "utf8"));
-      break;
-    }
-    if (j > i) parts.push(Buffer.from(s.slice(i, j), "utf8"));
-    const h = parseInt(s.slice(j + 2, j + 4), 16);
-    if (s.length >= j + 4 && Number.isInteger(h) && /^[0-9a-fA-F]{2}$/.test(s.slice(j + 2, j + 4))) {
-      parts.push(Buffer.of(h));
-      i = j + 4;
-    } else {
-      parts.push(Buffer.from("\\x"));
-      i = j + 2;
-    }
+const argvBytes = Buffer.alloc(ARGS_BYTES);
+/**
+ * argv from the exec line's words: `n` bytes (at most ARGS_BYTES) printed as 64-bit little-endian
+ * numbers in hex, arguments separated by NUL bytes. The last argument may be cut.
+ */
+export function argvFromWords(f: string[], from: number, n: number): string[] {
+  const len = Number.isInteger(n) && n > 0 ? Math.min(n, ARGS_BYTES) : 0;
+  for (let i = 0; i * 8 < len; i++) {
+    const h = f[from + i] ?? "0";
+    // Two 32-bit halves: parseInt is exact up to 2^53, a 64-bit word is not.
+    const cut = h.length > 8 ? h.length - 8 : 0;
+    argvBytes.writeUInt32LE(parseInt(h.slice(cut), 16) >>> 0, i * 8);
+    argvBytes.writeUInt32LE(cut ? parseInt(h.slice(0, cut), 16) >>> 0 : 0, i * 8 + 4);
   }
-  return Buffer.concat(parts);
-}
-
-/** argv as %r prints it: arguments separated by \x00 (the common case has no other escape). */
-export function decodeArgv(s: string): string[] {
-  const argv = s.split("\\x00");
-  if (argv.length && argv[argv.length - 1] === "") argv.pop();
-  for (let i = 0; i < argv.length; i++) if (argv[i]!.includes("\\x")) argv[i] = decodeBuf(argv[i]!).toString("utf8");
+  const argv: string[] = [];
+  let start = 0;
+  for (let i = 0; i < len; i++) {
+    if (argvBytes[i] !== 0) continue;
+    argv.push(argvBytes.toString("utf8", start, i));
+    start = i + 1;
+  }
+  if (start < len) argv.push(argvBytes.toString("utf8", start, len));
   return argv;
 }
 
@@ -187,9 +214,9 @@ export function parseBpftraceLine(line: string, nonce = "", now = Date.now()): R
   const tail = (from: number): string => (f.length === from + 1 ? f[from]! : f.slice(from).join("\t"));
   switch (kind) {
     case "X": {
-      if (f.length < 14) return undefined;
-      const argv = decodeArgv(f[12]!);
-      const exepath = tail(13);
+      if (f.length < 14 + ARGS_WORDS) return undefined;
+      const argv = argvFromWords(f, 13, num(12));
+      const exepath = tail(13 + ARGS_WORDS);
       proc.exe = argv[0] ?? exepath;
       proc.exepath = exepath;
       proc.args = argv.slice(1);
@@ -293,6 +320,72 @@ export interface BpftraceOptions {
   perfRbPages?: number;
   /** Drop, in the kernel, events of tasks in the initial PID namespace (the host's). */
   containersOnly?: boolean;
+  /** Probes to attach (default all): what the enabled rules can match (see probesForRules). */
+  probes?: BpftraceProbes;
+}
+
+/**
+ * Polls a non-blocking FIFO: reads what accumulated (256 KiB at a time, at most 16 MiB per
+ * turn), every 5 ms while 32 KiB or more come per turn, 10 ms while less, backing off to 40 ms
+ * when nothing comes. close() reads what is left
+ * (the writer has exited) and closes the descriptor.
+ */
+export class FifoReader {
+  private readonly buf = Buffer.allocUnsafe(1 << 18);
+  private readonly decoder = new StringDecoder("utf8");
+  private timer: NodeJS.Timeout | undefined;
+  private delay = 5;
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly onChunk: (text: string, drained: boolean) => void,
+  ) {
+    this.timer = setTimeout(() => this.tick(), this.delay);
+  }
+
+  /** Reads until the FIFO is empty (or the turn's cap): bytes read, and whether the writer is gone (EOF). */
+  private readAll(): { got: number; eof: boolean } {
+    let got = 0;
+    for (let i = 0; i < 64; i++) {
+      let n: number;
+      try {
+        n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") return { got, eof: false };
+        return { got, eof: true };
+      }
+      if (n === 0) return { got, eof: true };
+      got += n;
+      this.onChunk(this.decoder.write(this.buf.subarray(0, n)), n < this.buf.length);
+    }
+    return { got, eof: false };
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    const { got, eof } = this.readAll();
+    if (eof) {
+      // The writer is gone (bpftrace exited, or never started).
+      this.close();
+      return;
+    }
+    // Half the FIFO's 64 KiB or more: soon again; some: every 10 ms (a 64 KiB FIFO holds about
+    // 30 ms of 20,000 events/s); none: back off to 40 ms.
+    this.delay = got >= 32 << 10 ? 5 : got > 0 ? 10 : Math.min(40, this.delay * 2);
+    this.timer = setTimeout(() => this.tick(), this.delay);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.readAll();
+    const rest = this.decoder.end();
+    if (rest) this.onChunk(rest, true);
+    closeSync(this.fd);
+  }
 }
 
 /** Counters the watcher reports. */
@@ -325,30 +418,49 @@ export class BpftraceSource {
   private readonly nonce: string;
   /** The last event line (exec or open): a following line without the nonce continues its path. */
   private pending: string | undefined;
+  private launches = 0;
 
   constructor(private readonly opts: BpftraceOptions) {
     this.dir = mkdtempSync(join(tmpdir(), "bulwark-bpftrace-"));
     this.programFile = join(this.dir, "watch.bt");
     this.nonce = randomBytes(4).toString("hex");
-    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce, { containersOnly: !!opts.containersOnly }), { mode: 0o600 });
+    writeFileSync(this.programFile, bpftraceProgram(process.pid, this.nonce, { containersOnly: !!opts.containersOnly, ...(opts.probes ? { probes: opts.probes } : {}) }), { mode: 0o600 });
     this.done = new Promise((r) => (this.finish = r));
     this.launch();
   }
 
   private launch(): void {
     const bin = this.opts.bpftrace ?? "bpftrace";
-    const child = spawn(bin, ["-B", "line", this.programFile], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: String(this.opts.perfRbPages ?? 1024) },
-    });
-    this.child = child;
     const lines = new LineSplitter(1 << 16, (line) => this.onLine(line), () => this.stats.malformed++);
-    child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => {
+    // bpftrace's stdout is a FIFO in the private directory that the watcher polls (every 5-10 ms
+    // while there is output, backing off to 40 ms when idle), not a pipe read as a stream: a
+    // stream wakes the watcher for every write, i.e. every event (bpftrace -B line), which cost
+    // more than handling the event; polled reads take what accumulated, up to 256 KiB at a time.
+    const fifo = join(this.dir, `out-${this.launches++}`);
+    const made = spawnSync("mkfifo", ["-m", "600", fifo], { stdio: "ignore" });
+    if (made.status !== 0) {
+      this.fail(new Error(`could not create a FIFO for bpftrace's output (mkfifo ${made.error?.message ?? `exit ${made.status}`})`));
+      return;
+    }
+    // The read end first and non-blocking (polled); the write end is then opened at once and stays blocking (bpftrace waits when the FIFO is full, never loses output).
+    const rfd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const wfd = openSync(fifo, constants.O_WRONLY);
+    let child: ChildProcess;
+    try {
+      child = spawn(bin, ["-B", "line", this.programFile], {
+        stdio: ["ignore", wfd, "pipe"],
+        env: { ...process.env, BPFTRACE_STRLEN: String(PATH_BYTES), BPFTRACE_MAP_KEYS_MAX: "65536", BPFTRACE_PERF_RB_PAGES: String(this.opts.perfRbPages ?? 1024) },
+      });
+    } finally {
+      closeSync(wfd);
+    }
+    this.child = child;
+    const reader = new FifoReader(rfd, (chunk, drained) => {
       lines.push(chunk);
-      // bpftrace writes each printf whole (line-buffered): a path's continuation line comes in
-      // the same chunk, so what is pending at the end of a chunk is complete.
-      this.flushPending();
+      // bpftrace writes each printf whole (line-buffered, under the FIFO's atomic size): when
+      // the FIFO was drained, a path's continuation line came in the same read, so what is
+      // pending is complete.
+      if (drained) this.flushPending();
     });
     child.stderr!.setEncoding("utf8");
     const errLines = new LineSplitter(4096, (line) => {
@@ -360,6 +472,7 @@ export class BpftraceSource {
     child.stderr!.on("data", (chunk: string) => errLines.push(chunk));
     child.on("error", (e) => this.fail(new Error(`bpftrace could not start: ${e.message}`)));
     child.on("exit", (code, signal) => {
+      reader.close();
       lines.end();
       this.flushPending();
       if (this.stopped) {
