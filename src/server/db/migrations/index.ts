@@ -7,6 +7,7 @@ import { integrations } from "./0100_integrations.js";
 import { k8s } from "./0400_k8s.js";
 import { alerts } from "./0500_alerts.js";
 import { speed } from "./0600_speed.js";
+import { fast } from "./0700_fast.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly ServerMigration[] = [
   k8s,
   alerts,
   speed,
+  fast,
 ];
