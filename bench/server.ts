@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const sdb = await openDatabase(target === "sqlite" ? join(work, "server.db") : target, { poolSize: 20 });
   const clock = () => new Date();
   const ctx: ServerContext = {
-    db: sdb.db, dialect: sdb.dialect, queue: new SqliteQueue(sdb.db), log: stderrLogger(true), clock, audit: makeAudit(sdb.db, clock),
+    db: sdb.db, dialect: sdb.dialect, queue: new SqliteQueue(sdb.db), log: stderrLogger(!process.env["BENCH_VERBOSE"]), clock, audit: makeAudit(sdb.db, clock),
     config: { advisoryDb, workers: 0, maxUploadBytes: 1 << 26, maxBodyBytes: 1 << 20, leaseSeconds: 900, offline: true },
   };
   // Pool packages: two versions each (affected 1.0-1, not affected 1.0-3).
