@@ -90,7 +90,7 @@ const tick = () => new Promise((res) => setImmediate(res));
  * transactions write each index page fewer times (measured: 51 transactions of 2,000 rows cost
  * 2.7x the commit time of 5 of 20,000 at 1,000 images).
  */
-const rowsPerChunk = (dialect: string) => Number(process.env["BULWARK_REMATCH_ROWS"] ?? 0) || (dialect === "sqlite" ? 5000 : 20_000);
+const rowsPerChunk = (dialect: string) => (dialect === "sqlite" ? 5000 : 20_000);
 
 /**
  * SQLite: while a re-match writes, the WAL is checkpointed every 256 MB instead of every 4 MB
@@ -196,6 +196,12 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
       await tick();
     }
 
+    // PostgreSQL plans the apply statements from statistics: the stage was empty at the last
+    // analyze, and a large change moves the findings' own figures.
+    if (ctx.dialect === "postgres") {
+      await sql`ANALYZE rematch_stage`.execute(ctx.db);
+      if (staged > 10_000) await sql`ANALYZE findings`.execute(ctx.db);
+    }
     phase("match+stage");
     // Package rows per variant, to size the apply chunks.
     const rowCount = new Map<number, number>();
