@@ -39,7 +39,9 @@ export async function ensureVariants(trx: Db, items: readonly VariantInput[]): P
   const by = new Map<string, VariantInput>();
   for (const it of items) by.set(it.key, it);
   const out = new Map<string, number>();
-  const all = [...by.values()];
+  // In key order: two PostgreSQL transactions creating overlapping variants wait for each other
+  // in one order, never in a cycle.
+  const all = [...by.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (let i = 0; i < all.length; i += 200) {
     const part = all.slice(i, i + 200);
     const have = await trx.selectFrom("pkg_variants").select(["id", "key"]).where("key", "in", part.map((p) => p.key)).execute();
