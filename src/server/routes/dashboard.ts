@@ -47,8 +47,9 @@ export const dashboardRoutes: RoutePlugin = (app, ctx) => {
 
   // The overview (a few ms of summary-table reads) is cached, pre-serialised, until the next
   // findings write of this process or for 2 s (writes of other processes): a dashboard under a
-  // query load costs one computation per generation, shared by concurrent requests.
-  const overviewCache = new AnswerCache<string>(2_000, 4);
+  // query load costs one computation per generation, shared by concurrent requests. Past the 2 s
+  // (same generation) the cached answer is served while one recomputation runs in the background.
+  const overviewCache = new AnswerCache<string>(2_000, 4, true);
   app.get("/api/v1/dashboard/overview", { onRequest: [requireRole("reader")], schema: { summary: "Fleet overview for the dashboard", tags: ["dashboard"], response: { 200: { type: "object", additionalProperties: true } } } }, async (_req, reply) => {
     const body = await overviewCache.get(ctx.clock().toISOString().slice(0, 10), async () => JSON.stringify(await overview(ctx)));
     return reply.type("application/json; charset=utf-8").send(body);
