@@ -21,6 +21,7 @@ import { applyFindingsBatch, lookupKeys, refreshPackageSummary, storedInventory,
 import { AdvisoryDB, matchPackages } from "../src/index.js";
 import { makeAudit, stderrLogger, type ServerContext } from "../src/server/context.js";
 import { SqliteQueue } from "../src/server/queue/sqlite.js";
+import { ensureVariants, variantJson, variantKey } from "../src/server/variants.js";
 import { POSTGRES_TOOLS, startPostgres } from "../test/support/postgres.js";
 import { rng } from "./rng.js";
 
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const sdb = await openDatabase(target === "sqlite" ? join(work, "server.db") : target, { poolSize: 20 });
   const clock = () => new Date();
   const ctx: ServerContext = {
-    db: sdb.db, dialect: sdb.dialect, queue: new SqliteQueue(sdb.db), log: stderrLogger(true), clock, audit: makeAudit(sdb.db, clock),
+    db: sdb.db, dialect: sdb.dialect, queue: new SqliteQueue(sdb.db), log: stderrLogger(!process.env["BENCH_VERBOSE"]), clock, audit: makeAudit(sdb.db, clock),
     config: { advisoryDb, workers: 0, maxUploadBytes: 1 << 26, maxBodyBytes: 1 << 20, leaseSeconds: 900, offline: true },
   };
   // Pool packages: two versions each (affected 1.0-1, not affected 1.0-3).
@@ -66,6 +67,14 @@ async function main(): Promise<void> {
   const adb = AdvisoryDB.open(advisoryDb);
   const vulnsOf = pool.map((p) => matchPackages([p.pkg], OS, adb, {}));
   adb.close();
+  // The pool's package variants (what a stored scan creates for them).
+  const variantIds = await sdb.db.transaction().execute((trx) =>
+    ensureVariants(trx, pool.map((p) => {
+      const json = variantJson(p.pkg, OS);
+      return { key: variantKey(json), json, purl: p.pkg.purl, lookups: p.keys };
+    })),
+  );
+  const variantOf = pool.map((p) => variantIds.get(variantKey(variantJson(p.pkg, OS)))!);
 
   const t0 = performance.now();
   const rnd = rng(42);
@@ -86,9 +95,9 @@ async function main(): Promise<void> {
       const inv: Report = storedInventory({ schemaVersion: 1, tool: { name: "bulwark", version: "bench" }, artifact: { target: `bench/app${n}:1`, type: "registry", digest, os: OS, layers: [] }, packages, vulnerabilities: [], secrets: [], misconfigurations: [], errors: [] });
       imgs.push({ digest, registry: "bench", repository: `bench/app${n}`, platform: "linux/amd64", os: JSON.stringify(OS), os_eol_date: OS.eol.date, first_seen: now, last_seen: now, inventory: JSON.stringify(inv), counts: "{}", oldest_open_critical: null });
       names.push({ digest, name: `bench/app${n}:1` });
-      packages.forEach((p, idx) => pk.push({ image_digest: digest, idx, type: p.type, name: p.name, version: p.version, purl: p.purl, layer: null }));
+      packages.forEach((p, idx) => pk.push({ image_digest: digest, idx, type: p.type, name: p.name, version: p.version, purl: p.purl, layer: null, variant: variantOf[idxs[idx]!]! }));
       idxs.forEach((pi, idx) => keys.push(...pool[pi]!.keys.map((k) => ({ ...k, image_digest: digest, pkg_idx: idx }))));
-      items.push({ digest, packages, vulns: idxs.flatMap((pi) => vulnsOf[pi]!) });
+      items.push({ digest, packages, vulns: idxs.flatMap((pi) => vulnsOf[pi]!), variants: idxs.map((pi) => variantOf[pi]!) });
     }
     await sdb.db.transaction().execute(async (trx) => {
       for (let i = 0; i < imgs.length; i += 20) await trx.insertInto("images").values(imgs.slice(i, i + 20) as never).execute();

@@ -22,16 +22,34 @@ export function roleAtLeast(have: Role, want: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(want);
 }
 
+/** How long a verified token is trusted without a database lookup (a revocation takes effect within it). */
+export const TOKEN_CACHE_MS = 10_000;
+
 /** Reads `Authorization: Bearer T`, sets request.principal; 401 when missing or wrong. */
 export function authenticate(ctx: ServerContext) {
+  // Verified token hashes (never the tokens), briefly: the lookup was a statement per request.
+  // Failures are not cached (a wrong token always costs a lookup); the map is bounded.
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (req: FastifyRequest): Promise<void> => {
     if (req.routeOptions.config?.public) return;
     const header = req.headers.authorization;
     const m = typeof header === "string" ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
     if (!m) throw new HttpError(401, "UNAUTHORIZED", "missing bearer token");
-    const row = await ctx.db.selectFrom("tokens").select(["id", "name", "role", "revoked_at"]).where("hash", "=", hashToken(m[1]!)).executeTakeFirst();
-    if (!row || row.revoked_at) throw new HttpError(401, "UNAUTHORIZED", "invalid or revoked token");
+    const hash = hashToken(m[1]!);
+    const now = Date.now();
+    const hit = verified.get(hash);
+    if (hit && hit.until > now) {
+      req.principal = hit.principal;
+      return;
+    }
+    const row = await ctx.db.selectFrom("tokens").select(["id", "name", "role", "revoked_at"]).where("hash", "=", hash).executeTakeFirst();
+    if (!row || row.revoked_at) {
+      verified.delete(hash);
+      throw new HttpError(401, "UNAUTHORIZED", "invalid or revoked token");
+    }
     req.principal = { tokenId: row.id, name: row.name, role: row.role };
+    verified.set(hash, { principal: req.principal, until: now + TOKEN_CACHE_MS });
+    if (verified.size > 1000) verified.delete(verified.keys().next().value!);
   };
 }
 

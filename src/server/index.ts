@@ -10,6 +10,7 @@ import { PgBossQueue } from "./queue/pgboss.js";
 import { SqliteQueue } from "./queue/sqlite.js";
 import type { JobQueue } from "./queue/types.js";
 import { refreshAdvisories } from "./rematch.js";
+import { startCredentialedWorkers } from "./integrations/harbor.js";
 import { startScanWorkers } from "./scan-jobs.js";
 import { secretKeyFromEnv } from "./secrets.js";
 
@@ -142,7 +143,10 @@ export async function startWorker(opts: ServerOptions & { database: string }): P
   }
   const ctx = await makeContext(sdb, opts, opts.workers ?? 2);
   await startScanWorkers(ctx, ctx.config.workers);
-  ctx.log.info(`bulwark worker: ${ctx.config.workers} scan workers on ${sdb.label}`);
+  // Credentialed scans (Harbor requests, watches with logins) carry encrypted credentials: a
+  // worker given the server's BULWARK_SECRET_KEY can decrypt them, so it takes them too.
+  if (ctx.config.secretKey) await startCredentialedWorkers(ctx);
+  ctx.log.info(`bulwark worker: ${ctx.config.workers} scan workers${ctx.config.secretKey ? " and credentialed scans" : ""} on ${sdb.label}`);
   return { ctx, close: async () => (await ctx.queue.stop(), await sdb.close()) };
 }
 

@@ -5,6 +5,8 @@ import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { matchPackages, type OSInfo, type Package, type Report, type Vulnerability } from "../index.js";
 import { SEVERITY_RANK } from "./db/migrations/0600_speed.js";
 import type { Database, FindingsTable } from "./db/schema.js";
+import { bumpGeneration } from "./generation.js";
+import { ensureVariants, lockFleet, variantJson, variantKey } from "./variants.js";
 
 export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] as const;
 
@@ -65,7 +67,12 @@ export async function storeReport(db: Kysely<Database>, report: Report, opts: St
   const now = opts.now.toISOString();
   const inv = storedInventory(report);
   const os = report.artifact.os;
-  return db.transaction().execute(async (trx) => {
+  const variantInputs = report.packages.map((p) => {
+    const json = variantJson(p, os);
+    return { key: variantKey(json), json, purl: p.purl, lookups: lookupKeys(p, os) };
+  });
+  const out = await db.transaction().execute(async (trx) => {
+    await lockFleet(trx, opts.dialect, "shared");
     await lockImage(trx, opts.dialect, digest);
     const existing = await trx.selectFrom("images").select("digest").where("digest", "=", digest).executeTakeFirst();
     const row = {
@@ -93,20 +100,24 @@ export async function storeReport(db: Kysely<Database>, report: Report, opts: St
 
     await trx.deleteFrom("package_keys").where("image_digest", "=", digest).execute();
     await trx.deleteFrom("packages").where("image_digest", "=", digest).execute();
-    const pkgRows = report.packages.map((p, idx) => ({ image_digest: digest, idx, type: p.type, name: p.name, version: p.version, purl: p.purl, layer: p.locations.find((l) => l.layer)?.layer?.digest ?? null }));
+    const variantIds = await ensureVariants(trx, variantInputs);
+    const variants = variantInputs.map((v) => variantIds.get(v.key)!);
+    const pkgRows = report.packages.map((p, idx) => ({ image_digest: digest, idx, type: p.type, name: p.name, version: p.version, purl: p.purl, layer: p.locations.find((l) => l.layer)?.layer?.digest ?? null, variant: variants[idx]! }));
     for (const chunk of chunks(pkgRows, 100)) await trx.insertInto("packages").values(chunk).execute();
     const keyRows = new Map<string, { ecosystem: string; name: string; image_digest: string; pkg_idx: number }>();
-    report.packages.forEach((p, idx) => {
-      for (const k of lookupKeys(p, os)) keyRows.set(`${k.ecosystem}\0${k.name}\0${idx}`, { ...k, image_digest: digest, pkg_idx: idx });
+    report.packages.forEach((_p, idx) => {
+      for (const k of variantInputs[idx]!.lookups) keyRows.set(`${k.ecosystem}\0${k.name}\0${idx}`, { ...k, image_digest: digest, pkg_idx: idx });
     });
     for (const chunk of chunks([...keyRows.values()], 150)) await trx.insertInto("package_keys").values(chunk).execute();
 
-    const { added, resolved } = await applyFindings(trx, digest, report.packages, report.vulnerabilities, now);
+    const { added, resolved } = await applyFindings(trx, digest, report.packages, report.vulnerabilities, now, undefined, variants);
     // A new image without findings still gets its (zero) summary row.
     await refreshImageSummaries(trx, [digest]);
     if (opts.scanId) await trx.updateTable("scans").set({ status: "done", digest, finished_at: now, error: null }).where("id", "=", opts.scanId).execute();
     return { digest, added, resolved };
   });
+  bumpGeneration();
+  return out;
 }
 
 function chunks<T>(rows: T[], n: number): T[][] {
@@ -124,6 +135,8 @@ export interface FindingsUpdate {
   vulns: readonly Vulnerability[];
   /** Purls whose findings are replaced (all of the image's findings when omitted). */
   scope?: ReadonlySet<string>;
+  /** pkg_variants ids of `packages` (same positions), stored with each finding. */
+  variants?: readonly (number | null)[];
 }
 export interface FindingsResult {
   added: number;
@@ -158,10 +171,10 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
   const scoped = live.every(({ it }) => it.scope);
   const purls = scoped ? [...new Set(live.flatMap(({ it }) => [...it.scope!]))] : [];
   const usePurls = scoped && purls.length <= 2000;
-  type Old = { image_digest: string; vuln_id: string; purl: string; resolved_at: string | null; pkg_idx: number; layer: string | null; data: string; severity: string; first_seen: string; package: string; advisory_id: string };
+  type Old = { image_digest: string; vuln_id: string; purl: string; resolved_at: string | null; pkg_idx: number; layer: string | null; data: string; severity: string; first_seen: string; package: string; advisory_id: string; variant?: number | null | undefined };
   const oldBy = new Map<string, Map<string, Old>>();
   for (const part of chunks(digests, 200)) {
-    let q = trx.selectFrom("findings").select(["image_digest", "vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data", "severity", "first_seen", "package", "advisory_id"]).where("image_digest", "in", part);
+    let q = trx.selectFrom("findings").select(["image_digest", "vuln_id", "purl", "resolved_at", "pkg_idx", "layer", "data", "severity", "first_seen", "package", "advisory_id", "variant"]).where("image_digest", "in", part);
     if (usePurls) q = q.where("purl", "in", purls);
     for (const r of await q.execute()) {
       let m = oldBy.get(r.image_digest);
@@ -203,14 +216,15 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
         severity: v.severity,
         advisory_id: v.source.id,
         data: dataOf(v),
+        variant: it.variants?.[idxByPurl.get(v.package.purl) ?? -1] ?? null,
       };
       const prev = old.get(key);
-      if (prev && prev.resolved_at === null && prev.data === values.data && prev.pkg_idx === values.pkg_idx && prev.layer === values.layer) continue; // unchanged
+      if (prev && prev.resolved_at === null && prev.data === values.data && prev.pkg_idx === values.pkg_idx && prev.layer === values.layer && (prev.variant ?? null) === values.variant) continue; // unchanged
       const reopened = !prev || prev.resolved_at !== null;
       const row = { image_digest: it.digest, vuln_id: v.id, purl: v.package.purl, ...values, first_seen: reopened ? now : prev.first_seen, resolved_at: null };
       // An open finding whose indexed columns stay (a fixed version or description changed): only
       // the other columns are written, which leaves the indexes alone (5x cheaper on SQLite).
-      if (!reopened && prev.severity === values.severity && prev.package === values.package && prev.advisory_id === values.advisory_id) dataUpdates.push(row);
+      if (!reopened && prev.severity === values.severity && prev.package === values.package && prev.advisory_id === values.advisory_id && (prev.variant ?? null) === values.variant) dataUpdates.push(row);
       else upserts.push(row);
       changed.add(it.digest);
       if (reopened) {
@@ -242,7 +256,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
         oc.columns(["image_digest", "vuln_id", "purl"]).doUpdateSet((eb) => ({
           pkg_idx: eb.ref("excluded.pkg_idx"), package: eb.ref("excluded.package"), version: eb.ref("excluded.version"), fixed_version: eb.ref("excluded.fixed_version"),
           layer: eb.ref("excluded.layer"), severity: eb.ref("excluded.severity"), advisory_id: eb.ref("excluded.advisory_id"), data: eb.ref("excluded.data"),
-          first_seen: eb.ref("excluded.first_seen"), resolved_at: null,
+          first_seen: eb.ref("excluded.first_seen"), resolved_at: null, variant: eb.ref("excluded.variant"),
         })),
       )
       .execute();
@@ -282,9 +296,10 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
 }
 
 /** applyFindingsBatch for one image (the summaries of the packages included). */
-export async function applyFindings(trx: Db, digest: string, packages: readonly Package[], vulns: readonly Vulnerability[], now: string, scope?: ReadonlySet<string>): Promise<FindingsResult> {
+export async function applyFindings(trx: Db, digest: string, packages: readonly Package[], vulns: readonly Vulnerability[], now: string, scope?: ReadonlySet<string>, variants?: readonly (number | null)[]): Promise<FindingsResult> {
   const item: FindingsUpdate = { digest, packages, vulns };
   if (scope) item.scope = scope;
+  if (variants) item.variants = variants;
   const { results, touchedPackages } = await applyFindingsBatch(trx, [item], now);
   await refreshPackageSummary(trx, [...touchedPackages]);
   return results[0]!;

@@ -39,6 +39,7 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
     let ctx: ServerContext;
     let inject: (url: string) => Promise<{ status: number; body: Record<string, unknown> }>;
     let close: () => Promise<void>;
+    let app: Awaited<ReturnType<Awaited<ReturnType<typeof loadServer>>["buildServer"]>>;
 
     beforeAll(async () => {
       mkdirSync(join(work, "osv1"));
@@ -68,7 +69,7 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
       await rematchChanged(ctx); // the server has seen the database
       const { buildServer } = await loadServer();
       const token = (await createToken(sdb.db, "reader", "reader")).token;
-      const app = await buildServer(ctx);
+      app = await buildServer(ctx);
       inject = async (url) => {
         const r = await app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
         return { status: r.statusCode, body: r.json() as Record<string, unknown> };
@@ -211,6 +212,34 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
       const list = await inject("/api/v1/images?severity=CRITICAL&limit=1000");
       const crit = await sql<{ image_digest: string }>`SELECT DISTINCT image_digest FROM findings WHERE resolved_at IS NULL AND severity = 'CRITICAL' ORDER BY image_digest`.execute(sdb.db);
       expect((list.body["images"] as { digest: string }[]).map((i) => i.digest).sort()).toEqual(crit.rows.map((c) => c.image_digest));
+    });
+
+    it("serves cached answers only until the next findings write: a new image is in the CVE answer and the overview right after it is stored", async () => {
+      const id = "CVE-2097-1007";
+      const first = await inject(`/api/v1/images?cve=${id}&limit=1000`);
+      const again = await inject(`/api/v1/images?cve=${id}&limit=1000`);
+      expect(again.body).toEqual(first.body);
+      const before = (first.body["images"] as Img[]).map((i) => i.digest);
+      const overview0 = (await inject("/api/v1/dashboard/overview")).body as { images: number };
+      const digest = `sha256:${"ab".repeat(32)}`;
+      expect(before).not.toContain(digest);
+      const adb = AdvisoryDB.open(advisoryDb);
+      const packages = [pkg("pkg7", "1.0-1")];
+      const report: Report = { schemaVersion: 1, tool: { name: "bulwark", version: "test" }, artifact: { target: "t/new:1", type: "registry", digest, os: OS, layers: [], names: ["t/new:1"] }, packages, vulnerabilities: matchPackages(packages, OS, adb, {}), secrets: [], misconfigurations: [], errors: [] };
+      adb.close();
+      expect(report.vulnerabilities.map((v) => v.id)).toContain(id);
+      await storeReport(sdb.db, report, { now: new Date(), dialect: sdb.dialect });
+      const after = (await inject(`/api/v1/images?cve=${id}&limit=1000`)).body["images"] as Img[];
+      expect(after.map((i) => i.digest)).toEqual([...before, digest].sort());
+      expect(after.find((i) => i.digest === digest)!.names).toEqual(["t/new:1"]);
+      expect(((await inject("/api/v1/dashboard/overview")).body as { images: number }).images).toBe(overview0.images + 1);
+      // The stored package has its variant, and the finding the variant it was matched from.
+      const row = await sdb.db.selectFrom("packages").select("variant").where("image_digest", "=", digest).executeTakeFirstOrThrow();
+      const f = await sdb.db.selectFrom("findings").select("variant").where("image_digest", "=", digest).where("vuln_id", "=", id).executeTakeFirstOrThrow();
+      expect(row.variant).toBeTypeOf("number");
+      expect(f.variant).toBe(row.variant);
+      // A wrong token is refused every time (only verified tokens are cached).
+      for (let i = 0; i < 2; i++) expect((await app.inject({ method: "GET", url: `/api/v1/images?cve=${id}`, headers: { authorization: "Bearer bwk_wrong" } })).statusCode).toBe(401);
     });
   });
 }

@@ -45,6 +45,8 @@ export interface PackagesTable {
   purl: string;
   /** Layer digest (or diffID) that introduced it. */
   layer: string | null;
+  /** 0700_fast: pkg_variants.id (what the matcher sees of it). */
+  variant?: number | null;
 }
 
 /** The re-match index: advisory lookup key (ecosystem base, normalised name) → package rows. */
@@ -71,6 +73,8 @@ export interface FindingsTable {
   resolved_at: string | null;
   /** The Vulnerability JSON of the latest match (for exports). */
   data: string;
+  /** 0700_fast: the package variant it was matched from. */
+  variant?: number | null;
 }
 
 export interface ScansTable {
@@ -229,6 +233,34 @@ export interface RuntimeAlertsTable {
   posted_by: string;
 }
 
+/** 0700_fast: distinct packages as the matcher sees them ([os, package] JSON). */
+export interface PkgVariantsTable {
+  id: Generated<number>;
+  key: string;
+  purl: string;
+  json: string;
+}
+/** 0700_fast: advisory lookup keys of each variant. */
+export interface VariantKeysTable {
+  ecosystem: string;
+  name: string;
+  variant: number;
+}
+/** 0700_fast: a running re-match's results per variant (scratch). */
+export interface RematchStageTable {
+  run: string;
+  variant: number;
+  vuln_id: string;
+  purl: string;
+  package: string;
+  version: string;
+  fixed_version: string | null;
+  layer: string | null;
+  severity: string;
+  advisory_id: string;
+  data: string;
+}
+
 export interface Database {
   images: ImagesTable;
   image_names: ImageNamesTable;
@@ -250,4 +282,7 @@ export interface Database {
   image_summary: ImageSummaryTable;
   package_summary: PackageSummaryTable;
   finding_daily: FindingDailyTable;
+  pkg_variants: PkgVariantsTable;
+  variant_keys: VariantKeysTable;
+  rematch_stage: RematchStageTable;
 }

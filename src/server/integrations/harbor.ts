@@ -77,7 +77,7 @@ export function credentialedJobHandler(ctx: ServerContext, onDone?: (scanId: str
       const report = await scan(`registry:${image}`, opts);
       const host = image.slice(0, image.indexOf("/"));
       const repository = image.slice(host.length + 1).replace(/@.*$/, "");
-      const { digest } = await storeReport(ctx.db, report, { now: ctx.clock(), names: [image], registry: host, repository, scanId });
+      const { digest } = await storeReport(ctx.db, report, { now: ctx.clock(), names: [image], registry: host, repository, scanId, dialect: ctx.dialect });
       onDone?.(scanId, digest);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { RoutePlugin } from "../app.js";
 import { requireRole } from "../auth.js";
+import { AnswerCache } from "../cache.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
 import { imageDetail, overview } from "../integrations/dashboard.js";
 
@@ -44,7 +45,15 @@ export const dashboardRoutes: RoutePlugin = (app, ctx) => {
     });
   }
 
-  app.get("/api/v1/dashboard/overview", { onRequest: [requireRole("reader")], schema: { summary: "Fleet overview for the dashboard", tags: ["dashboard"], response: { 200: { type: "object", additionalProperties: true } } } }, async () => overview(ctx));
+  // The overview (a few ms of summary-table reads) is cached, pre-serialised, until the next
+  // findings write of this process or for 2 s (writes of other processes): a dashboard under a
+  // query load costs one computation per generation, shared by concurrent requests. Past the 2 s
+  // (same generation) the cached answer is served while one recomputation runs in the background.
+  const overviewCache = new AnswerCache<string>(2_000, 4, true);
+  app.get("/api/v1/dashboard/overview", { onRequest: [requireRole("reader")], schema: { summary: "Fleet overview for the dashboard", tags: ["dashboard"], response: { 200: { type: "object", additionalProperties: true } } } }, async (_req, reply) => {
+    const body = await overviewCache.get(ctx.clock().toISOString().slice(0, 10), async () => JSON.stringify(await overview(ctx)));
+    return reply.type("application/json; charset=utf-8").send(body);
+  });
 
   app.get<{ Params: { digest: string } }>(
     "/api/v1/dashboard/images/:digest",

@@ -6,6 +6,7 @@ import { compareVersions, getWriter, type Report, type Vulnerability } from "../
 import type { RoutePlugin } from "../app.js";
 import { requireRole } from "../auth.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
+import { AnswerCache } from "../cache.js";
 import { SEVERITIES } from "../store.js";
 
 const DIGEST = { type: "string", pattern: "^(local:)?sha256:[a-f0-9]{64}$", maxLength: 80 } as const;
@@ -78,6 +79,46 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     return out;
   };
 
+  /**
+   * One page of `?cve=`: two statements. The page of image digests (in digest order, after the
+   * cursor) is a UNION of the partial indexes over open findings by id and by advisory id, and the
+   * page's findings are read in the same statement; then the page's names.
+   */
+  const cveCache = new AnswerCache<string>(2_000, 2_000);
+  const cveAnswer = async (cve: string, limit: number, offset: number, cursor: string | undefined): Promise<string> => {
+    const want = offset + limit + 1;
+    const after = cursor === undefined ? sql`` : sql` AND image_digest > ${cursor}`;
+    const cols = sql.raw("f.image_digest, f.vuln_id, f.package, f.version, f.fixed_version, f.layer, f.severity, f.purl, f.advisory_id, f.first_seen, f.resolved_at");
+    // UNION (not UNION ALL) drops a finding found by both ranges (id and advisory id equal).
+    const rows = (
+      await sql<FindingRow & { image_digest: string }>`WITH page AS (
+          SELECT image_digest FROM findings WHERE vuln_id = ${cve} AND resolved_at IS NULL${after}
+          UNION SELECT image_digest FROM findings WHERE advisory_id = ${cve} AND resolved_at IS NULL${after}
+          ORDER BY image_digest LIMIT ${want})
+        SELECT ${cols} FROM findings f WHERE f.vuln_id = ${cve} AND f.resolved_at IS NULL AND f.image_digest IN (SELECT image_digest FROM page)
+        UNION SELECT ${cols} FROM findings f WHERE f.advisory_id = ${cve} AND f.resolved_at IS NULL AND f.image_digest IN (SELECT image_digest FROM page)
+        ORDER BY image_digest, purl, vuln_id`.execute(ctx.db)
+    ).rows;
+    const all: string[] = [];
+    const by = new Map<string, FindingRow[]>();
+    for (const r of rows) {
+      let list = by.get(r.image_digest);
+      if (!list) {
+        by.set(r.image_digest, (list = []));
+        all.push(r.image_digest);
+      }
+      list.push(r);
+    }
+    const digests = all.slice(offset, offset + limit);
+    const more = all.length > offset + limit;
+    if (!digests.length) return '{"images":[]}';
+    const names = await namesOf(digests);
+    return JSON.stringify({
+      images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })),
+      ...(more ? { nextCursor: digests.at(-1)! } : {}),
+    });
+  };
+
   app.get<{ Querystring: { cve?: string; package?: string; version?: string; severity?: string; eol?: boolean; sort?: string; limit: number; offset: number; cursor?: string } }>(
     "/api/v1/images",
     {
@@ -102,44 +143,17 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
         response: { 200: { type: "object", required: ["images"], properties: { images: { type: "array", items: IMAGE_SUMMARY }, nextCursor: { type: "string", description: "present when more images follow: pass it as cursor" } } }, 400: ERROR_SCHEMA, 401: ERROR_SCHEMA },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
       if (q.cve !== undefined && q.package !== undefined) throw new HttpError(400, "INVALID_REQUEST", "give cve or package, not both");
       if (q.version !== undefined && q.package === undefined) throw new HttpError(400, "INVALID_REQUEST", "version needs package");
       if (q.cursor !== undefined && q.cve === undefined && q.package === undefined) throw new HttpError(400, "INVALID_REQUEST", "cursor needs cve or package (other lists page with offset)");
       if (q.cve !== undefined) {
-        // One page of image digests (in digest order, after the cursor) from the partial indexes
-        // over open findings by id and by advisory id, then that page's findings: two index
-        // ranges each, a few hundred rows at most, whatever the fleet size.
-        const cve = q.cve;
-        const want = q.offset + q.limit + 1;
-        const pageOf = (col: "vuln_id" | "advisory_id") => {
-          let sel = ctx.db.selectFrom("findings").select("image_digest").where(col, "=", cve).where("resolved_at", "is", null);
-          if (q.cursor !== undefined) sel = sel.where("image_digest", ">", q.cursor);
-          return sel;
-        };
-        // UNION of the two ordered index ranges (SQLite merges them as it reads, up to the limit).
-        const all = (await pageOf("vuln_id").union(pageOf("advisory_id")).orderBy("image_digest").limit(want).execute()).map((r) => r.image_digest);
-        const digests = all.slice(q.offset, q.offset + q.limit);
-        const more = all.length > q.offset + q.limit;
-        if (!digests.length) return { images: [] };
-        const rowsOf = (col: "vuln_id" | "advisory_id") =>
-          ctx.db
-            .selectFrom("findings")
-            .select(["image_digest", "vuln_id", "package", "version", "fixed_version", "layer", "severity", "purl", "advisory_id", "first_seen", "resolved_at"])
-            .where(col, "=", cve)
-            .where("resolved_at", "is", null)
-            .where("image_digest", ">=", digests[0]!)
-            .where("image_digest", "<=", digests.at(-1)!);
-        // UNION drops a row found by both ranges (id and advisory id equal).
-        const rows = await rowsOf("vuln_id").union(rowsOf("advisory_id")).orderBy("image_digest").orderBy("purl").orderBy("vuln_id").execute();
-        const by = new Map<string, FindingRow[]>(digests.map((d) => [d, []]));
-        for (const r of rows) by.get(r.image_digest)?.push(r);
-        const names = await namesOf(digests);
-        return {
-          images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })),
-          ...(more ? { nextCursor: digests.at(-1)! } : {}),
-        };
+        // Answered from a short-lived cache (the data generation bumps on every findings write;
+        // identical concurrent requests share one computation), pre-serialised.
+        const key = JSON.stringify([q.cve, q.limit, q.offset, q.cursor ?? null]);
+        const body = await cveCache.get(key, () => cveAnswer(q.cve!, q.limit, q.offset, q.cursor));
+        return reply.type("application/json; charset=utf-8").send(body);
       }
       if (q.package !== undefined) {
         // Package rows in digest order (index packages_name_digest), read in slices until the page

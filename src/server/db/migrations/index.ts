@@ -8,6 +8,7 @@ import { k8s } from "./0400_k8s.js";
 import { alerts } from "./0500_alerts.js";
 import { speed } from "./0600_speed.js";
 import { k8sClusters } from "./0800_k8s_clusters.js";
+import { fast } from "./0700_fast.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly ServerMigration[] = [
   alerts,
   speed,
   k8sClusters,
+  fast,
 ];
