@@ -7,8 +7,8 @@ import { integrations } from "./0100_integrations.js";
 import { k8s } from "./0400_k8s.js";
 import { alerts } from "./0500_alerts.js";
 import { speed } from "./0600_speed.js";
-import { k8sClusters } from "./0800_k8s_clusters.js";
 import { fast } from "./0700_fast.js";
+import { k8sClusters } from "./0800_k8s_clusters.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -23,6 +23,6 @@ export const MIGRATIONS: readonly ServerMigration[] = [
   k8s,
   alerts,
   speed,
-  k8sClusters,
   fast,
+  k8sClusters,
 ];
