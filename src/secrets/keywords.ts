@@ -37,21 +37,27 @@ export class KeywordIndex {
     const states = this.ends.length;
     // Byte classes: bytes >= 0x80 all go back to the start state (class 0 with every byte no
     // keyword holds); ASCII bytes are grouped by their column of the transition table.
+    // Columns are compared by a hash, then element by element with the class's first byte.
     this.byteClass = new Uint8Array(256);
-    const columns = new Map<string, number>();
+    const moveOf = (st: number, b: number): number => (b < 128 ? this.moves[(st << 7) | b]! : 0);
+    const byHash = new Map<number, number[]>();
     const representative: number[] = [];
     for (let b = 0; b < 256; b++) {
-      const column: number[] = [];
-      for (let st = 0; st < states; st++) column.push(b < 128 ? this.moves[(st << 7) | b]! : 0);
-      const key = column.join(",");
-      let c = columns.get(key);
+      let h = 0;
+      for (let st = 0; st < states; st++) h = (Math.imul(h, 31) + moveOf(st, b)) | 0;
+      const candidates = byHash.get(h) ?? [];
+      let c = candidates.find((k) => {
+        const r = representative[k]!;
+        for (let st = 0; st < states; st++) if (moveOf(st, r) !== moveOf(st, b)) return false;
+        return true;
+      });
       if (c === undefined) {
-        columns.set(key, (c = columns.size));
-        representative.push(b);
+        c = representative.push(b) - 1;
+        byHash.set(h, [...candidates, c]);
       }
       this.byteClass[b] = c;
     }
-    const classes = (this.classes = columns.size);
+    const classes = (this.classes = representative.length);
     this.classMoves = new Int32Array(states * classes);
     for (let st = 0; st < states; st++) {
       for (let c = 0; c < classes; c++) {
