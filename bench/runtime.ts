@@ -16,7 +16,7 @@
 // (its container events of that type), reported lost by bpftrace, the time from the phase's
 // start to its last event handled, and CPU of bpftrace (/proc/PID/stat) and of Node
 // (process.cpuUsage: the watcher runs in this process) over that time, with the load average.
-import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { watchRuntime, type RuntimeEvent } from "../src/runtime/index.js";
@@ -24,34 +24,11 @@ import { bpftraceUnavailable } from "../src/runtime/sources/bpftrace.js";
 import { busyLoopElf } from "../test/support/busy-elf.js";
 import { buildImage, writeOciLayout } from "../test/support/image-builder.js";
 import { busyboxLayer, missingRunc, startRuncContainer, type RuncContainer } from "../test/support/runc-container.js";
+import { bpftracePid, cpuMsOf } from "../test/support/proc-stat.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function bpftracePid(): number | undefined {
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (stat.includes("(bpftrace)") && Number(rest[1]) === process.pid) return Number(d);
-    } catch {
-      // Gone.
-    }
-  }
-  return undefined;
-}
 
-/** user+system CPU of a process in ms (clock ticks of 10 ms). */
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 
 interface PhaseResult {
   phase: string;

@@ -9,7 +9,7 @@ import { AdvisoryDB, dbStatus, matchPackages, updateDb, type Package, type Repor
 import type { ServerContext } from "./context.js";
 import type { RematchStageTable } from "./db/schema.js";
 import { bumpGeneration } from "./generation.js";
-import { refreshImageSummaries, refreshPackageSummary } from "./store.js";
+import { DailyCounts, refreshImageSummaries, refreshPackageSummary } from "./store.js";
 import { lockFleet } from "./variants.js";
 
 export interface RematchResult {
@@ -306,12 +306,8 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
   };
   const out: ChunkResult = { added: 0, resolved: 0, packages: 0, images: new Set(), touchedImages: new Set(), touchedPackages: new Set() };
   const V = sql.join(variants.map((v) => sql`${v}`));
-  const daily = new Map<string, { opened: number; closed: number }>();
-  const event = (severity: string, kind: "opened" | "closed") => {
-    let d = daily.get(severity);
-    if (!d) daily.set(severity, (d = { opened: 0, closed: 0 }));
-    d[kind]++;
-  };
+  const daily = new DailyCounts();
+  const event = (severity: string, kind: "opened" | "closed") => daily.add(severity, kind);
   await ctx.db.transaction().execute(async (trx) => {
     await lockFleet(trx, ctx.dialect, "exclusive");
     for (const r of (await sql<{ image_digest: string }>`SELECT image_digest FROM packages WHERE variant IN (${V})`.execute(trx)).rows) {
@@ -382,19 +378,7 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
       event(o.severity, "opened");
     }
     phase("a:insert");
-    if (daily.size) {
-      const day = now.slice(0, 10);
-      await trx
-        .insertInto("finding_daily")
-        .values([...daily].map(([severity, d]) => ({ day, severity, ...d })))
-        .onConflict((oc) =>
-          oc.columns(["day", "severity"]).doUpdateSet({
-            opened: sql<number>`${sql.ref("finding_daily.opened")} + ${sql.ref("excluded.opened")}`,
-            closed: sql<number>`${sql.ref("finding_daily.closed")} + ${sql.ref("excluded.closed")}`,
-          }),
-        )
-        .execute();
-    }
+    await daily.write(trx, now.slice(0, 10));
   });
   phase("a:daily+commit");
   return out;

@@ -61,6 +61,32 @@ export async function lockImage(trx: Transaction<Database>, dialect: "sqlite" | 
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/** Findings opened and closed per severity in one write, for `finding_daily`. */
+export class DailyCounts {
+  readonly bySeverity = new Map<string, { opened: number; closed: number }>();
+
+  add(severity: string, kind: "opened" | "closed"): void {
+    let d = this.bySeverity.get(severity);
+    if (!d) this.bySeverity.set(severity, (d = { opened: 0, closed: 0 }));
+    d[kind]++;
+  }
+
+  /** Adds the counts to `finding_daily` for `day` (YYYY-MM-DD). */
+  async write(db: Db, day: string): Promise<void> {
+    if (this.bySeverity.size === 0) return;
+    await db
+      .insertInto("finding_daily")
+      .values([...this.bySeverity].map(([severity, d]) => ({ day, severity, ...d })))
+      .onConflict((oc) =>
+        oc.columns(["day", "severity"]).doUpdateSet({
+          opened: sql<number>`${sql.ref("finding_daily.opened")} + ${sql.ref("excluded.opened")}`,
+          closed: sql<number>`${sql.ref("finding_daily.closed")} + ${sql.ref("excluded.closed")}`,
+        }),
+      )
+      .execute();
+  }
+}
+
 /** Stores `report` (matched: its vulnerabilities are the image's current findings). */
 export async function storeReport(db: Kysely<Database>, report: Report, opts: StoreOptions): Promise<{ digest: string; added: number; resolved: number }> {
   const digest = imageDigest(report);
@@ -187,12 +213,8 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
   const upserts: Insertable<FindingsTable>[] = [];
   const dataUpdates: Insertable<FindingsTable>[] = [];
   const resolves: { digest: string; vuln_id: string; purl: string }[] = [];
-  const daily = new Map<string, { opened: number; closed: number }>();
-  const event = (severity: string, kind: "opened" | "closed") => {
-    let d = daily.get(severity);
-    if (!d) daily.set(severity, (d = { opened: 0, closed: 0 }));
-    d[kind]++;
-  };
+  const daily = new DailyCounts();
+  const event = (severity: string, kind: "opened" | "closed") => daily.add(severity, kind);
   const changed = new Set<string>();
   for (const { it, i } of live) {
     const res = results[i]!;
@@ -279,18 +301,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
       .where((eb) => eb(eb.refTuple("image_digest", "vuln_id", "purl"), "in", part.map((r) => eb.tuple(r.digest, r.vuln_id, r.purl))))
       .execute();
   }
-  if (daily.size) {
-    await trx
-      .insertInto("finding_daily")
-      .values([...daily].map(([severity, d]) => ({ day, severity, ...d })))
-      .onConflict((oc) =>
-        oc.columns(["day", "severity"]).doUpdateSet({
-          opened: sql<number>`${sql.ref("finding_daily.opened")} + ${sql.ref("excluded.opened")}`,
-          closed: sql<number>`${sql.ref("finding_daily.closed")} + ${sql.ref("excluded.closed")}`,
-        }),
-      )
-      .execute();
-  }
+  await daily.write(trx, day);
   await refreshImageSummaries(trx, [...changed]);
   return { results, touchedPackages, changed: [...changed] };
 }

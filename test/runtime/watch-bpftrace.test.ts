@@ -1,7 +1,7 @@
 // The runtime watcher on real kernel events: bpftrace started by Bulwark, a real runc container
 // doing what each default rule is about, and each rule must fire exactly for its own event.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,29 +10,13 @@ import { bpftraceUnavailable } from "../../src/runtime/sources/bpftrace.js";
 import { buildImage, writeOciLayout, type EntrySpec } from "../support/image-builder.js";
 import { BUSYBOX_APPLETS, busyboxLayer, missingRunc, startRuncContainer, type RuncContainer } from "../support/runc-container.js";
 import { missingOnHost, missingTool } from "../support/tools.js";
+import { bpftracePid, cpuMsOf } from "../support/proc-stat.js";
+import { staticElf } from "../support/busy-elf.js";
 
 /** A 138-byte static x86-64 program: setuid(0), then exit(0). Written here, byte by byte. */
 function setuidZeroElf(): Buffer {
-  const code = Buffer.from([0x31, 0xff, 0xb8, 0x69, 0, 0, 0, 0x0f, 0x05, 0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05]);
-  const h = Buffer.alloc(120);
-  h.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
-  h.writeUInt16LE(2, 16); // ET_EXEC
-  h.writeUInt16LE(0x3e, 18); // x86-64
-  h.writeUInt32LE(1, 20);
-  h.writeBigUInt64LE(0x400078n, 24); // entry
-  h.writeBigUInt64LE(64n, 32); // phoff
-  h.writeUInt16LE(64, 52);
-  h.writeUInt16LE(56, 54);
-  h.writeUInt16LE(1, 56);
-  h.writeUInt32LE(1, 64); // PT_LOAD
-  h.writeUInt32LE(5, 68); // R+X
-  h.writeBigUInt64LE(0n, 72);
-  h.writeBigUInt64LE(0x400000n, 80);
-  h.writeBigUInt64LE(0x400000n, 88);
-  h.writeBigUInt64LE(138n, 96);
-  h.writeBigUInt64LE(138n, 104);
-  h.writeBigUInt64LE(0x1000n, 112);
-  return Buffer.concat([h, code]);
+  // setuid(0), then exit(0).
+  return staticElf(Buffer.from([0x31, 0xff, 0xb8, 0x69, 0, 0, 0, 0x0f, 0x05, 0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05]));
 }
 
 const why =
@@ -44,32 +28,7 @@ const why =
     return u ? missingOnHost("runtime watch (bpftrace) tests", false, u) : undefined;
   })();
 
-/** bpftrace started by this process (the watcher's child). */
-function bpftracePid(): number | undefined {
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (stat.includes("(bpftrace)") && Number(rest[1]) === process.pid) return Number(d);
-    } catch {
-      // Gone.
-    }
-  }
-  return undefined;
-}
 
-/** user+system CPU of a process (ms), from /proc/PID/stat (clock ticks of 10 ms). */
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -108,6 +108,14 @@ export function busyLoopElf(o: BusyLoopOptions): Buffer {
   const dataAt = tsAt + ts.length;
   const body = Buffer.concat([Buffer.from(code), ts, data]);
   for (const [at, label] of fix) body.writeInt32LE((label === "ts" ? tsAt : dataAt) - (at + 4), at);
+  return staticElf(body);
+}
+
+/**
+ * A static x86-64 ELF executable of one R+X segment: the ELF and program headers, then `body`,
+ * which is entered at its first byte (loaded at 0x400000 + 120).
+ */
+export function staticElf(body: Buffer): Buffer {
   const h = Buffer.alloc(HEADER);
   h.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
   h.writeUInt16LE(2, 16); // ET_EXEC
