@@ -9,7 +9,8 @@ import { freePort } from "./registry-server.js";
 
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
 /** What missingTool() needs to check before startPostgres(). */
-export const POSTGRES_TOOLS = [`${PG_BIN}/initdb`];
+/** What the tests need: the server binaries, and (as root) setpriv to run them as `nobody`. */
+export const POSTGRES_TOOLS = [`${PG_BIN}/initdb`, ...(process.getuid?.() === 0 ? ["setpriv"] : [])];
 
 export interface PostgresServer {
   /** postgres://bulwark:PASSWORD@127.0.0.1:PORT/bulwark */

@@ -15,6 +15,7 @@ export const MISSING_TOOL_MARK = "skipped for a missing tool";
 export const TOOL_PACKAGES: Record<string, string> = {
   "docker-registry": "docker-registry",
   htpasswd: "apache2-utils",
+  setpriv: "util-linux",
   rpm: "rpm",
   rpmdb: "rpm",
   go: "golang-go",

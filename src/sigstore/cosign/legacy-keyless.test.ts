@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { missingTool } from "../../../test/support/tools.js";
 import { bundledTrustedRootJson, parseTrustedRoot } from "../core/index.js";
 import { verifyLegacyKeylessSignature } from "./keyless.js";
@@ -78,15 +78,21 @@ describe("converting a legacy layer", () => {
 });
 
 describe.skipIf(missingTool("openssl cross-check of the fixture certificate", ["openssl"]) !== undefined)("verifying the real keyless signature", () => {
-  // The certificate's real identity and issuer, read by openssl, not by the code under test.
+  // The certificate's real identity and issuer, read by openssl, not by the code under test
+  // (in beforeAll: a skipped describe's body still runs when the tests are collected).
   const certFile = join(work, "leaf.pem");
-  writeFileSync(certFile, LAYER.annotations[COSIGN.certificateAnnotation]!);
-  const san = execFileSync("openssl", ["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"], { encoding: "utf8" });
-  const email = /email:(\S+)/.exec(san)?.[1] ?? "";
-  const text = execFileSync("openssl", ["x509", "-in", certFile, "-noout", "-text"], { encoding: "utf8" });
-  // Fulcio's issuer extension 1.3.6.1.4.1.57264.1.1 (openssl prints it as an unknown OID with its raw value).
-  const issuer = /1\.3\.6\.1\.4\.1\.57264\.1\.1:\s*\n\s*(https:\/\/\S+)/.exec(text)?.[1] ?? "";
-  const identity = { certificateIdentity: email, certificateOidcIssuer: issuer };
+  let email = "";
+  let issuer = "";
+  let identity = { certificateIdentity: "", certificateOidcIssuer: "" };
+  beforeAll(() => {
+    writeFileSync(certFile, LAYER.annotations[COSIGN.certificateAnnotation]!);
+    const san = execFileSync("openssl", ["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"], { encoding: "utf8" });
+    email = /email:(\S+)/.exec(san)?.[1] ?? "";
+    const text = execFileSync("openssl", ["x509", "-in", certFile, "-noout", "-text"], { encoding: "utf8" });
+    // Fulcio's issuer extension 1.3.6.1.4.1.57264.1.1 (openssl prints it as an unknown OID with its raw value).
+    issuer = /1\.3\.6\.1\.4\.1\.57264\.1\.1:\s*\n\s*(https:\/\/\S+)/.exec(text)?.[1] ?? "";
+    identity = { certificateIdentity: email, certificateOidcIssuer: issuer };
+  });
 
   it("verifies with the certificate's identity and issuer, and the digest the payload names", async () => {
     expect(email).toMatch(/@/);
