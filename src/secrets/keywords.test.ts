@@ -84,7 +84,7 @@ describe("keyword automaton", () => {
     expect(yes).toBeLessThan(corpus.length);
   });
 
-  it("present() names exactly the keywords a line holds, overlapping ones included", () => {
+  it("present() and collect() name exactly the keywords a line holds, overlapping ones included", () => {
     const escaped = new Map(keywords.map((k) => [k, new RegExp(k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i")]));
     const reference = (line: string): string[] => keywords.filter((k) => escaped.get(k)!.test(line)).sort();
     const corpus = files(new URL("./testdata", import.meta.url).pathname).flatMap((f) => readFileSync(f, "utf8").split("\n"));
@@ -99,10 +99,19 @@ describe("keyword automaton", () => {
       }
       corpus.push(line);
     }
+    // collect() (what the scanner uses): each keyword's payload, here its number, once and in order.
+    const unique = [...new Set(keywords)];
+    const numbers = new Map(unique.map((k, i) => [k, i]));
+    const withNumbers = new KeywordIndex(unique).withPayloads((k) => [numbers.get(k)!]);
+    const seen = new Uint8Array(unique.length);
     let hits = 0;
     for (const line of corpus) {
       const got = [...index.present(line)].sort();
       expect(got, JSON.stringify(line)).toEqual(reference(line));
+      const out: number[] = [];
+      withNumbers.collect(line, seen, out);
+      expect(out, JSON.stringify(line)).toEqual([...new Set(reference(line).map((k) => numbers.get(k)!))].sort((a, b) => a - b));
+      expect(seen.every((v) => v === 0)).toBe(true);
       hits += got.length;
     }
     expect(hits).toBeGreaterThan(1000);
