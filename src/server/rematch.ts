@@ -8,6 +8,7 @@ import { sql, type Insertable } from "kysely";
 import { AdvisoryDB, dbStatus, matchPackages, updateDb, type Package, type Report } from "../index.js";
 import type { ServerContext } from "./context.js";
 import type { RematchStageTable } from "./db/schema.js";
+import { collectFindingData, FindingData, findingDataKey } from "./finding-data.js";
 import { bumpGeneration } from "./generation.js";
 import { DailyCounts, refreshImageSummaries, refreshPackageSummary } from "./store.js";
 import { lockFleet } from "./variants.js";
@@ -68,6 +69,15 @@ export function refreshAdvisories(ctx: ServerContext, opts: { update?: boolean }
       }
     }
     const rematch = await rematchChanged(ctx);
+    // Finding JSON that the re-match (or replaced scans) left unnamed goes: one pass over findings.
+    if (rematch.images > 0) {
+      const t = Date.now();
+      const n = await ctx.db.transaction().execute(async (trx) => {
+        await lockFleet(trx, ctx.dialect, "exclusive");
+        return collectFindingData(trx, ctx.dialect);
+      });
+      ctx.log.info(`finding data: ${n} records no finding names removed in ${Date.now() - t} ms`);
+    }
     const out: RefreshResult = { updated, rematch };
     if (updateError) out.updateError = updateError;
     return out;
@@ -175,6 +185,8 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
     const nowIso = now.toISOString();
     const ids = [...variants].sort((a, b) => a - b);
     let staged = 0;
+    // The finding JSON of each variant's results, saved with the variant's apply chunk.
+    const dataOf = new Map<number, Map<string, string>>();
     for (const part of chunked(ids, 500)) {
       const rows = await ctx.db.selectFrom("pkg_variants").select(["id", "json"]).where("id", "in", part).execute();
       const stage: Insertable<RematchStageTable>[] = [];
@@ -185,9 +197,14 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
           const k = `${v.id}\0${v.package.purl}`;
           if (seenKeys.has(k)) continue;
           seenKeys.add(k);
+          const json = JSON.stringify(v);
+          const key = findingDataKey(json);
+          let m = dataOf.get(Number(r.id));
+          if (!m) dataOf.set(Number(r.id), (m = new Map()));
+          m.set(key, json);
           stage.push({
             run, variant: Number(r.id), vuln_id: v.id, purl: v.package.purl, package: v.package.name, version: v.installedVersion, fixed_version: v.fixedVersions[0] ?? null,
-            layer: v.package.layer?.digest ?? null, severity: v.severity, advisory_id: v.source.id, data: JSON.stringify(v),
+            layer: v.package.layer?.digest ?? null, severity: v.severity, advisory_id: v.source.id, data: `@${key}`,
           });
         }
       }
@@ -233,7 +250,9 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
     phase("chunking");
     await walForBulk(ctx, async () => {
       for (const chunk of applyChunks) {
-        const r = await applyChunk(ctx, run, chunk, nowIso, phases);
+        const fd = new FindingData();
+        for (const v of chunk) for (const [key, json] of dataOf.get(v) ?? []) fd.add(key, json);
+        const r = await applyChunk(ctx, run, chunk, nowIso, phases, fd);
         added += r.added;
         resolved += r.resolved;
         packages += r.packages;
@@ -297,7 +316,7 @@ interface ChunkResult {
 }
 
 /** Applies the staged results of `variants` to every package row of those variants, in one transaction. */
-async function applyChunk(ctx: ServerContext, run: string, variants: readonly number[], now: string, phases: Record<string, number>): Promise<ChunkResult> {
+async function applyChunk(ctx: ServerContext, run: string, variants: readonly number[], now: string, phases: Record<string, number>, fd: FindingData): Promise<ChunkResult> {
   let mark = Date.now();
   const phase = (name: string) => {
     const t = Date.now();
@@ -310,6 +329,7 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
   const event = (severity: string, kind: "opened" | "closed") => daily.add(severity, kind);
   await ctx.db.transaction().execute(async (trx) => {
     await lockFleet(trx, ctx.dialect, "exclusive");
+    await fd.save(trx);
     for (const r of (await sql<{ image_digest: string }>`SELECT image_digest FROM packages WHERE variant IN (${V})`.execute(trx)).rows) {
       out.packages++;
       out.images.add(r.image_digest);

@@ -5,6 +5,7 @@ import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { matchPackages, type OSInfo, type Package, type Report, type Vulnerability } from "../index.js";
 import { SEVERITY_RANK } from "./db/migrations/0600_speed.js";
 import type { Database, FindingsTable } from "./db/schema.js";
+import { FindingData, findingDataKey } from "./finding-data.js";
 import { bumpGeneration } from "./generation.js";
 import { ensureVariants, lockFleet, variantJson, variantKey } from "./variants.js";
 
@@ -170,12 +171,15 @@ export interface FindingsResult {
   addedIds: string[];
 }
 
-// Vulnerability objects are shared between images by the re-match memo: serialise each once.
-const jsonOf = new WeakMap<Vulnerability, string>();
-const dataOf = (v: Vulnerability): string => {
-  let s = jsonOf.get(v);
-  if (s === undefined) jsonOf.set(v, (s = JSON.stringify(v)));
-  return s;
+// Vulnerability objects are shared between images by the match memo: serialise and hash each once.
+const jsonOf = new WeakMap<Vulnerability, [json: string, key: string]>();
+const dataOf = (v: Vulnerability, fd: FindingData): string => {
+  let e = jsonOf.get(v);
+  if (e === undefined) {
+    const json = JSON.stringify(v);
+    jsonOf.set(v, (e = [json, findingDataKey(json)]));
+  }
+  return fd.add(e[1], e[0]);
 };
 
 /**
@@ -216,6 +220,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
   const daily = new DailyCounts();
   const event = (severity: string, kind: "opened" | "closed") => daily.add(severity, kind);
   const changed = new Set<string>();
+  const fd = new FindingData();
   for (const { it, i } of live) {
     const res = results[i]!;
     const idxByPurl = new Map<string, number>();
@@ -237,7 +242,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
         layer: v.package.layer?.digest ?? null,
         severity: v.severity,
         advisory_id: v.source.id,
-        data: dataOf(v),
+        data: dataOf(v, fd),
         variant: it.variants?.[idxByPurl.get(v.package.purl) ?? -1] ?? null,
       };
       const prev = old.get(key);
@@ -270,6 +275,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
     }
   }
 
+  if (upserts.length || dataUpdates.length) await fd.save(trx);
   for (const part of chunks(upserts, 50)) {
     await trx
       .insertInto("findings")

@@ -12,6 +12,7 @@ import { AdvisoryDB, importPaths, matchPackages, type Package, type Report } fro
 import { makeAudit, type ServerContext } from "../../src/server/context.js";
 import { openDatabase } from "../../src/server/db/connect.js";
 import { MIGRATIONS } from "../../src/server/db/migrations/index.js";
+import { storedReport } from "../../src/server/integrations/harbor.js";
 import { SqliteQueue } from "../../src/server/queue/sqlite.js";
 import { rematchChanged } from "../../src/server/rematch.js";
 import { lookupKeys, storedInventory } from "../../src/server/store.js";
@@ -75,6 +76,9 @@ describe("migration 0700_fast on a database written before it", () => {
       // The server had seen the first database; the advisory is then withdrawn (fixed in 0.1).
       const clock = () => new Date();
       const ctx: ServerContext = { db: sdb.db, dialect: sdb.dialect, queue: new SqliteQueue(sdb.db), log: quiet, clock, audit: makeAudit(sdb.db, clock), config: { advisoryDb, workers: 0, maxUploadBytes: 1 << 24, maxBodyBytes: 1 << 20, leaseSeconds: 900, offline: true } };
+      // Rows written before 0900_finding_data keep their inline JSON, and the readers take it.
+      const legacy = await storedReport(ctx, digests[0]!);
+      expect(legacy?.vulnerabilities.map((v) => [v.id, v.fixedVersions])).toEqual([["CVE-2096-0001", ["1.0-2"]]]);
       const seed = await rematchChanged(ctx);
       expect(seed).toMatchObject({ mode: "full", added: 0, resolved: 0, images: 2, packages: 4 });
       mkdirSync(join(work, "osv2"));

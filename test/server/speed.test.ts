@@ -12,6 +12,8 @@ import { AdvisoryDB, importPaths, loadServer, matchPackages, type Package, type 
 import { createToken } from "../../src/server/auth.js";
 import { makeAudit, type ServerContext } from "../../src/server/context.js";
 import { openDatabase, type ServerDatabase } from "../../src/server/db/connect.js";
+import { collectFindingData, findingDataKey } from "../../src/server/finding-data.js";
+import { storedReport } from "../../src/server/integrations/harbor.js";
 import { SqliteQueue } from "../../src/server/queue/sqlite.js";
 import { rematchChanged } from "../../src/server/rematch.js";
 import { storeReport } from "../../src/server/store.js";
@@ -138,13 +140,14 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
     };
 
     it("?cve= pages through the partial indexes and answers what a scan of the findings answers (by alias and by advisory id)", async () => {
-      for (const id of ["CVE-2097-1001", "TEST-P1", "TEST-EXTRA", "TEST-P0"]) {
+      // Page sizes from one image up: the ranges are read in slices that may cut an image's findings.
+      for (const [id, limit] of ["CVE-2097-1001", "TEST-P1", "TEST-EXTRA", "TEST-P0"].flatMap((id) => [1, 3, 4].map((l) => [id, l] as const))) {
         const expected = await plain(id);
         expect(expected.length, id).toBeGreaterThan(0);
-        const { images, pages: n } = await pages(`cve=${id}`, 4);
+        const { images, pages: n } = await pages(`cve=${id}`, limit);
         expect(flat(images), id).toEqual([...expected].sort());
         expect(new Set(images.map((i) => i.digest)).size).toBe(images.length);
-        expect(n).toBe(Math.max(1, Math.ceil(images.length / 4)));
+        expect(n).toBe(Math.max(1, Math.ceil(images.length / limit)));
         expect(images.map((i) => i.digest)).toEqual([...images.map((i) => i.digest)].sort());
         expect(images.every((i) => i.names.length === 1)).toBe(true);
       }
@@ -240,6 +243,56 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
       expect(f.variant).toBe(row.variant);
       // A wrong token is refused every time (only verified tokens are cached).
       for (let i = 0; i < 2; i++) expect((await app.inject({ method: "GET", url: `/api/v1/images?cve=${id}`, headers: { authorization: "Bearer bwk_wrong" } })).statusCode).toBe(401);
+    });
+
+    it("stores each finding JSON once (findings name it by content key); exports read it back; unnamed records are collected", async () => {
+      const refs = await sql<{ data: string }>`SELECT data FROM findings`.execute(sdb.db);
+      expect(refs.rows.length).toBeGreaterThan(0);
+      expect(refs.rows.every((r) => /^@[A-Za-z0-9_-]{24}$/.test(r.data))).toBe(true);
+      const named = new Set(refs.rows.map((r) => r.data.slice(1)));
+      // Images that share a package variant share its finding JSON.
+      expect(named.size).toBeLessThan(refs.rows.length);
+      const stored = await sdb.db.selectFrom("finding_data").select(["key", "data"]).execute();
+      const byKey = new Map(stored.map((r) => [r.key, r.data]));
+      for (const k of named) expect(byKey.has(k), k).toBe(true);
+      for (const r of stored) expect(findingDataKey(r.data)).toBe(r.key);
+      // The re-match above replaced pkg4's and pkg3's JSON: the old records are named by nothing.
+      const orphans = stored.filter((r) => !named.has(r.key)).map((r) => r.key);
+      expect(orphans.length).toBeGreaterThan(0);
+      expect(await collectFindingData(sdb.db, sdb.dialect)).toBe(orphans.length);
+      const left = await sdb.db.selectFrom("finding_data").select("key").execute();
+      expect(new Set(left.map((r) => r.key))).toEqual(named);
+      // The stored report of an image (Harbor's report, the VEX export) carries the matcher's own findings for its packages.
+      const digest = digestOf(1);
+      const report = (await storedReport(ctx, digest))!;
+      const adb = AdvisoryDB.open(advisoryDb);
+      const want = matchPackages(report.packages, OS, adb, {});
+      adb.close();
+      const key = (v: { id: string; package: { purl: string } }) => `${v.id} ${v.package.purl}`;
+      expect(report.vulnerabilities.length).toBeGreaterThan(0);
+      expect(report.vulnerabilities.map(key).sort()).toEqual(want.map(key).sort());
+      for (const v of report.vulnerabilities) expect(v.fixedVersions, key(v)).toEqual(want.find((w) => key(w) === key(v))!.fixedVersions);
+    });
+
+    it("?cve= pages stay exact when an image has several findings under the id (a read may cut an image short)", async () => {
+      const adb = AdvisoryDB.open(advisoryDb);
+      for (let n = 0; n < 5; n++) {
+        // 3 to 23 affected versions of pkg1: more findings under one id than a first read takes.
+        const packages = Array.from({ length: 3 + n * 5 }, (_, k) => pkg("pkg1", `1.0-0.${k + 1}`));
+        const digest = `sha256:${(0xc0 + n).toString(16).repeat(32)}`;
+        const report: Report = { schemaVersion: 1, tool: { name: "bulwark", version: "test" }, artifact: { target: `t/multi${n}:1`, type: "registry", digest, os: OS, layers: [], names: [`t/multi${n}:1`] }, packages, vulnerabilities: matchPackages(packages, OS, adb, {}), secrets: [], misconfigurations: [], errors: [] };
+        expect(report.vulnerabilities.filter((v) => v.id === "CVE-2097-1001")).toHaveLength(packages.length);
+        await storeReport(sdb.db, report, { now: new Date(), dialect: sdb.dialect });
+      }
+      adb.close();
+      for (const id of ["CVE-2097-1001", "TEST-P1"]) {
+        const expected = [...(await plain(id))].sort();
+        for (const limit of [1, 2, 3, 5, 1000]) {
+          const { images } = await pages(`cve=${id}`, limit);
+          expect(flat(images), `${id} limit ${limit}`).toEqual(expected);
+          expect(images.filter((i) => i.findings.length >= 3).map((i) => i.findings.length)).toEqual([3, 8, 13, 18, 23]);
+        }
+      }
     });
   });
 }

@@ -71,7 +71,10 @@ export interface FindingsTable {
   advisory_id: string;
   first_seen: string;
   resolved_at: string | null;
-  /** The Vulnerability JSON of the latest match (for exports). */
+  /**
+   * The Vulnerability JSON of the latest match (for exports): "@" + a finding_data key
+   * (0900_finding_data), or the JSON itself in rows written before.
+   */
   data: string;
   /** 0700_fast: the package variant it was matched from. */
   variant?: number | null;
@@ -261,6 +264,12 @@ export interface RematchStageTable {
   data: string;
 }
 
+/** 0900_finding_data: finding JSON by content key (sha256, base64url, 24 characters). */
+export interface FindingDataTable {
+  key: string;
+  data: string;
+}
+
 export interface Database {
   images: ImagesTable;
   image_names: ImageNamesTable;
@@ -285,4 +294,5 @@ export interface Database {
   pkg_variants: PkgVariantsTable;
   variant_keys: VariantKeysTable;
   rematch_stage: RematchStageTable;
+  finding_data: FindingDataTable;
 }

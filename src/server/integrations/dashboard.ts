@@ -1,6 +1,7 @@
 // The dashboard's queries: one overview answer (from the summary tables the store keeps), an
 // image page, and exports. Same SQL on SQLite and PostgreSQL.
 import type { ServerContext } from "../context.js";
+import { resolveFindingData } from "../finding-data.js";
 
 type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNKNOWN";
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
@@ -105,7 +106,7 @@ export async function imageDetail(ctx: ServerContext, digest: string) {
     namesOf(ctx, [digest]),
     ctx.db.selectFrom("image_layers").selectAll().where("digest", "=", digest).orderBy("idx").execute(),
     ctx.db.selectFrom("packages").select(["name", "version", "type", "purl", "layer"]).where("image_digest", "=", digest).orderBy("name").execute(),
-    ctx.db.selectFrom("findings").select(["vuln_id", "package", "version", "fixed_version", "severity", "layer", "first_seen", "data"]).where("image_digest", "=", digest).where("resolved_at", "is", null).execute(),
+    ctx.db.selectFrom("findings").select(["vuln_id", "package", "version", "fixed_version", "severity", "layer", "first_seen", "data"]).where("image_digest", "=", digest).where("resolved_at", "is", null).execute().then((rows) => resolveFindingData(ctx.db, rows)),
   ]);
   const layerIndex = new Map<string, number>();
   for (const l of layers) {

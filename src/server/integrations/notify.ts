@@ -6,6 +6,7 @@ import type { Severity } from "../../index.js";
 import { deliverDue, queueFindings, type EngineOptions, type NotifyStore, type StoredRule } from "../../integrations/notify/engine.js";
 import type { Delivery, NotificationFinding, NotificationRule } from "../../integrations/notify/types.js";
 import type { ServerContext } from "../context.js";
+import { resolveFindingData } from "../finding-data.js";
 import { HttpError } from "../http-error.js";
 import { decryptSecret, encryptSecret } from "../secrets.js";
 import { idb } from "./schema.js";
@@ -187,6 +188,7 @@ export async function pollNewFindings(ctx: ServerContext, opts: EngineOptions = 
 type FindingRow = { image_digest: string; vuln_id: string; package: string; version: string; fixed_version: string | null; severity: string; first_seen: string; data: string };
 
 async function toFindings(ctx: ServerContext, rows: FindingRow[]): Promise<NotificationFinding[]> {
+  await resolveFindingData(ctx.db, rows);
   const digests = [...new Set(rows.map((r) => r.image_digest))];
   const names = new Map<string, string[]>();
   for (let i = 0; i < digests.length; i += 500) {

@@ -6,6 +6,7 @@ import { compareVersions, getWriter, type Report, type Vulnerability } from "../
 import type { RoutePlugin } from "../app.js";
 import { requireRole } from "../auth.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
+import { resolveFindingData } from "../finding-data.js";
 import { AnswerCache } from "../cache.js";
 import { SEVERITIES } from "../store.js";
 
@@ -80,34 +81,52 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
   };
 
   /**
-   * One page of `?cve=`: two statements. The page of image digests (in digest order, after the
-   * cursor) is a UNION of the partial indexes over open findings by id and by advisory id, and the
-   * page's findings are read in the same statement; then the page's names.
+   * One page of `?cve=`: open findings in digest order after the cursor, read as two ranges of the
+   * partial indexes (by id, findings_open_vuln, and by advisory id, findings_open_advisory; for a
+   * CVE the second is empty), merged here; then the page's names. Each range reads only about the
+   * rows the page needs (no sort, no union of the whole ranges): a range that fills its limit may
+   * have cut its last image short, so only images before the earliest such cut are taken, and the
+   * next read goes on from there (sized from the rows per image seen so far).
    */
   const cveCache = new AnswerCache<string>(2_000, 2_000);
+  type CveRow = FindingRow & { image_digest: string };
+  const cols = sql.raw("f.image_digest, f.vuln_id, f.package, f.version, f.fixed_version, f.layer, f.severity, f.purl, f.advisory_id, f.first_seen, f.resolved_at");
+  const cveRange = async (column: "vuln_id" | "advisory_id", cve: string, after: string | undefined, n: number): Promise<CveRow[]> =>
+    (
+      await sql<CveRow>`SELECT ${cols} FROM findings f WHERE f.${sql.ref(column)} = ${cve} AND f.resolved_at IS NULL${after === undefined ? sql`` : sql` AND f.image_digest > ${after}`}
+        ORDER BY f.image_digest, f.purl LIMIT ${n}`.execute(ctx.db)
+    ).rows;
   const cveAnswer = async (cve: string, limit: number, offset: number, cursor: string | undefined): Promise<string> => {
     const want = offset + limit + 1;
-    const after = cursor === undefined ? sql`` : sql` AND image_digest > ${cursor}`;
-    const cols = sql.raw("f.image_digest, f.vuln_id, f.package, f.version, f.fixed_version, f.layer, f.severity, f.purl, f.advisory_id, f.first_seen, f.resolved_at");
-    // UNION (not UNION ALL) drops a finding found by both ranges (id and advisory id equal).
-    const rows = (
-      await sql<FindingRow & { image_digest: string }>`WITH page AS (
-          SELECT image_digest FROM findings WHERE vuln_id = ${cve} AND resolved_at IS NULL${after}
-          UNION SELECT image_digest FROM findings WHERE advisory_id = ${cve} AND resolved_at IS NULL${after}
-          ORDER BY image_digest LIMIT ${want})
-        SELECT ${cols} FROM findings f WHERE f.vuln_id = ${cve} AND f.resolved_at IS NULL AND f.image_digest IN (SELECT image_digest FROM page)
-        UNION SELECT ${cols} FROM findings f WHERE f.advisory_id = ${cve} AND f.resolved_at IS NULL AND f.image_digest IN (SELECT image_digest FROM page)
-        ORDER BY image_digest, purl, vuln_id`.execute(ctx.db)
-    ).rows;
     const all: string[] = [];
     const by = new Map<string, FindingRow[]>();
-    for (const r of rows) {
-      let list = by.get(r.image_digest);
-      if (!list) {
-        by.set(r.image_digest, (list = []));
-        all.push(r.image_digest);
+    let rowsRead = 0;
+    let after = cursor;
+    let n = want + 8;
+    for (;;) {
+      const byId = await cveRange("vuln_id", cve, after, n);
+      const byAdvisory = await cveRange("advisory_id", cve, after, n);
+      // Images at or past a range's cut may be incomplete in it: taken by the next read.
+      const cuts = [byId, byAdvisory].filter((r) => r.length === n).map((r) => r.at(-1)!.image_digest);
+      const frontier = cuts.length ? cuts.sort()[0]! : undefined;
+      const batch = new Map<string, Map<string, FindingRow>>();
+      for (const r of [...byId, ...byAdvisory]) {
+        if (frontier !== undefined && r.image_digest >= frontier) continue;
+        let m = batch.get(r.image_digest);
+        if (!m) batch.set(r.image_digest, (m = new Map()));
+        // A finding in both ranges (its id is its advisory id) once.
+        m.set(`${r.vuln_id}\0${r.purl}`, r);
       }
-      list.push(r);
+      for (const d of [...batch.keys()].sort()) {
+        all.push(d);
+        by.set(d, [...batch.get(d)!.values()].sort((x, y) => (x.purl < y.purl ? -1 : x.purl > y.purl ? 1 : x.vuln_id < y.vuln_id ? -1 : x.vuln_id > y.vuln_id ? 1 : 0)));
+        rowsRead += batch.get(d)!.size;
+      }
+      if (frontier === undefined || all.length >= want) break;
+      if (batch.size) after = all.at(-1)!;
+      // Rows for the images still wanted, at the rows per image seen so far (or twice as many
+      // when one image filled the whole read).
+      n = batch.size ? Math.max(16, Math.ceil(((want - all.length) * rowsRead) / all.length) + 8) : n * 2;
     }
     const digests = all.slice(offset, offset + limit);
     const more = all.length > offset + limit;
@@ -366,7 +385,7 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     const r = await loadImage(digest);
     const report = JSON.parse(r.inventory) as Report;
     if (withFindings) {
-      const rows = await ctx.db.selectFrom("findings").select("data").where("image_digest", "=", digest).where("resolved_at", "is", null).orderBy("vuln_id").orderBy("purl").execute();
+      const rows = await resolveFindingData(ctx.db, await ctx.db.selectFrom("findings").select("data").where("image_digest", "=", digest).where("resolved_at", "is", null).orderBy("vuln_id").orderBy("purl").execute());
       report.vulnerabilities = rows.map((f) => JSON.parse(f.data) as Vulnerability);
     }
     return report;

@@ -9,6 +9,7 @@ import { alerts } from "./0500_alerts.js";
 import { speed } from "./0600_speed.js";
 import { fast } from "./0700_fast.js";
 import { k8sClusters } from "./0800_k8s_clusters.js";
+import { findingData } from "./0900_finding_data.js";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly ServerMigration[] = [
   speed,
   fast,
   k8sClusters,
+  findingData,
 ];
