@@ -109,7 +109,7 @@ const rowsPerChunk = (dialect: string) => (dialect === "sqlite" ? 5000 : 20_000)
  */
 async function walForBulk<T>(ctx: ServerContext, fn: () => Promise<T>): Promise<T> {
   if (ctx.dialect !== "sqlite") return fn();
-  await sql`PRAGMA wal_autocheckpoint = 65536`.execute(ctx.db);
+  await sql`PRAGMA wal_autocheckpoint = 262144`.execute(ctx.db);
   try {
     return await fn();
   } finally {

@@ -104,8 +104,8 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     let after = cursor;
     let n = want + 8;
     for (;;) {
-      const byId = await cveRange("vuln_id", cve, after, n);
-      const byAdvisory = await cveRange("advisory_id", cve, after, n);
+      // Both at once on PostgreSQL (the pool); one after the other on SQLite (one connection).
+      const [byId, byAdvisory] = await Promise.all([cveRange("vuln_id", cve, after, n), cveRange("advisory_id", cve, after, n)]);
       // Images at or past a range's cut may be incomplete in it: taken by the next read.
       const cuts = [byId, byAdvisory].filter((r) => r.length === n).map((r) => r.at(-1)!.image_digest);
       const frontier = cuts.length ? cuts.sort()[0]! : undefined;
