@@ -80,6 +80,8 @@ export async function openDatabase(location: string | undefined, opts: OpenOptio
       handle.pragma("cache_size = -131072");
       handle.pragma("mmap_size = 1073741824");
       handle.pragma("temp_store = MEMORY");
+      // A re-match lets the WAL grow to 1 GB between checkpoints: truncated back to 64 MB once reset.
+      handle.pragma("journal_size_limit = 67108864");
     } catch (e) {
       throw new UserError("INPUT", `cannot open server database ${file}: ${(e as Error).message}`, { cause: e });
     }

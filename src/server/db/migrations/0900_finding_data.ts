@@ -13,6 +13,7 @@ export const findingData: ServerMigration = {
   async up(raw: Kysely<unknown>) {
     await raw.schema
       .createTable("finding_data")
+      .ifNotExists()
       .addColumn("key", "text", (c) => c.primaryKey())
       .addColumn("data", "text", (c) => c.notNull())
       .execute();
