@@ -326,7 +326,6 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
   const out: ChunkResult = { added: 0, resolved: 0, packages: 0, images: new Set(), touchedImages: new Set(), touchedPackages: new Set() };
   const V = sql.join(variants.map((v) => sql`${v}`));
   const daily = new DailyCounts();
-  const event = (severity: string, kind: "opened" | "closed") => daily.add(severity, kind);
   await ctx.db.transaction().execute(async (trx) => {
     await lockFleet(trx, ctx.dialect, "exclusive");
     await fd.save(trx);
@@ -344,7 +343,7 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
       out.resolved++;
       out.touchedImages.add(g.image_digest);
       out.touchedPackages.add(g.package);
-      event(g.severity, "closed");
+      daily.add(g.severity, "closed");
     }
     phase("a:resolve");
     // Open findings whose indexed columns change (severity, package name, advisory): rewritten
@@ -364,8 +363,8 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
       out.touchedImages.add(m.image_digest);
       out.touchedPackages.add(m.old_package).add(m.package);
       if (m.old_severity !== m.severity || m.old_package !== m.package) {
-        event(m.old_severity, "closed");
-        event(m.severity, "opened");
+        daily.add(m.old_severity, "closed");
+        daily.add(m.severity, "opened");
       }
     }
     phase("a:moved");
@@ -395,7 +394,7 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
       out.added++;
       out.touchedImages.add(o.image_digest);
       out.touchedPackages.add(o.package);
-      event(o.severity, "opened");
+      daily.add(o.severity, "opened");
     }
     phase("a:insert");
     await daily.write(trx, now.slice(0, 10));

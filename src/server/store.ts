@@ -218,7 +218,6 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
   const dataUpdates: Insertable<FindingsTable>[] = [];
   const resolves: { digest: string; vuln_id: string; purl: string }[] = [];
   const daily = new DailyCounts();
-  const event = (severity: string, kind: "opened" | "closed") => daily.add(severity, kind);
   const changed = new Set<string>();
   const fd = new FindingData();
   for (const { it, i } of live) {
@@ -257,11 +256,11 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
       if (reopened) {
         res.added++;
         res.addedIds.push(v.id);
-        event(v.severity, "opened");
+        daily.add(v.severity, "opened");
         touchedPackages.add(v.package.name);
       } else if (prev.severity !== v.severity || prev.package !== v.package.name) {
-        event(prev.severity, "closed");
-        event(v.severity, "opened");
+        daily.add(prev.severity, "closed");
+        daily.add(v.severity, "opened");
         touchedPackages.add(prev.package).add(v.package.name);
       }
     }
@@ -270,7 +269,7 @@ export async function applyFindingsBatch(trx: Db, items: readonly FindingsUpdate
       resolves.push({ digest: it.digest, vuln_id: r.vuln_id, purl: r.purl });
       res.resolved++;
       changed.add(it.digest);
-      event(r.severity, "closed");
+      daily.add(r.severity, "closed");
       touchedPackages.add(r.package);
     }
   }
