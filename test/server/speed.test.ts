@@ -15,7 +15,7 @@ import { openDatabase, type ServerDatabase } from "../../src/server/db/connect.j
 import { collectFindingData, findingDataKey } from "../../src/server/finding-data.js";
 import { storedReport } from "../../src/server/integrations/harbor.js";
 import { SqliteQueue } from "../../src/server/queue/sqlite.js";
-import { rematchChanged } from "../../src/server/rematch.js";
+import { refreshAdvisories, rematchChanged } from "../../src/server/rematch.js";
 import { storeReport } from "../../src/server/store.js";
 import { POSTGRES_TOOLS, startPostgres, type PostgresServer } from "../support/postgres.js";
 import { missingTool } from "../support/tools.js";
@@ -272,6 +272,16 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
       expect(report.vulnerabilities.length).toBeGreaterThan(0);
       expect(report.vulnerabilities.map(key).sort()).toEqual(want.map(key).sort());
       for (const v of report.vulnerabilities) expect(v.fixedVersions, key(v)).toEqual(want.find((w) => key(w) === key(v))!.fixedVersions);
+      // refreshAdvisories collects by itself after a re-match that replaced JSON (pkg6's new fixed version).
+      mkdirSync(join(work, "osv3"));
+      writeFileSync(join(work, "osv3", "6.json"), osv("TEST-P6", "pkg6", "1.0-2+b2", { modified: "2026-04-01T00:00:00Z", aliases: ["CVE-2097-1006"] }));
+      await importPaths(advisoryDb, [join(work, "osv3")]);
+      const refreshed = await refreshAdvisories(ctx, { update: false });
+      expect(refreshed.rematch.images).toBeGreaterThan(0);
+      const namedNow = new Set((await sql<{ data: string }>`SELECT data FROM findings`.execute(sdb.db)).rows.map((r) => r.data.slice(1)));
+      const storedNow = (await sdb.db.selectFrom("finding_data").select("key").execute()).map((r) => r.key);
+      expect(new Set(storedNow)).toEqual(namedNow);
+      expect(storedNow.some((k) => !named.has(k))).toBe(true);
     });
 
     it("?cve= pages stay exact when an image has several findings under the id (a read may cut an image short)", async () => {
