@@ -239,7 +239,7 @@ export async function benchServer(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const one = (target: string) => {
     const out = execFileSync(process.execPath, [self, target, String(images)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24 });
-    return JSON.parse(out.trim().split("\n").pop()!) as { database: string; loadSeconds: number; rematch: { seconds: number; cpuSeconds: number; pairs: number; images: number; added: number; collectSeconds: number; collectedRecords: number }; cveQuery: { p50ms: number; p99ms: number; serverBusyMsPerRequest: number; imagesPerAnswer: number }; overview: { aloneP50ms: number; aloneMaxMs: number; duringCveLoadMaxMs: number | null }; loadAverage: number[] };
+    return JSON.parse(out.trim().split("\n").pop()!) as { database: string; loadSeconds: number; rematch: { seconds: number; cpuSeconds: number; pairs: number; images: number; added: number; collectSeconds: number; collectedRecords: number }; cveQuery: { p50ms: number; p99ms: number; serverBusyMsPerRequest: number; imagesPerAnswer: number; throughputPerS: number; serverP99ms: number; serverThreadBusy: number; clientThreadBusy: number }; overview: { aloneP50ms: number; aloneMaxMs: number; duringCveLoadMaxMs: number | null }; loadAverage: number[] };
   };
   const show = (r: ReturnType<typeof one>) => {
     const ok = (v: number, t: number) => (v < t ? "ok" : "OVER");
@@ -247,6 +247,7 @@ export async function benchServer(): Promise<void> {
     console.log(`  re-match of ${r.rematch.pairs} changed pairs (${r.rematch.images} images, +${r.rematch.added} findings)`.padEnd(84) + ` ${r.rematch.seconds} s (${r.rematch.cpuSeconds} s CPU; target < 60 s) ${ok(r.rematch.seconds, 60)}`);
     console.log(`  then (refreshAdvisories) finding JSON no finding names removed: ${r.rematch.collectedRecords} records`.padEnd(84) + ` ${r.rematch.collectSeconds} s`);
     console.log(`  GET /api/v1/images?cve=ID, 50 concurrent, p99 (p50 ${r.cveQuery.p50ms} ms, ${r.cveQuery.imagesPerAnswer} images/answer)`.padEnd(84) + ` ${r.cveQuery.p99ms} ms (${r.cveQuery.serverBusyMsPerRequest} ms server busy/request; target < 100 ms) ${ok(r.cveQuery.p99ms, 100)}`);
+    console.log(`    ${r.cveQuery.throughputPerS} answers/s; server-side p99 ${r.cveQuery.serverP99ms} ms; threads busy: server ${r.cveQuery.serverThreadBusy}, clients ${r.cveQuery.clientThreadBusy}`);
     const worst = Math.max(r.overview.aloneMaxMs, r.overview.duringCveLoadMaxMs ?? 0);
     console.log(`  GET /api/v1/dashboard/overview, worst alone / during the CVE load`.padEnd(84) + ` ${r.overview.aloneMaxMs} / ${r.overview.duringCveLoadMaxMs ?? "-"} ms (p50 ${r.overview.aloneP50ms} ms; target < 300 ms) ${ok(worst, 300)}`);
   };
