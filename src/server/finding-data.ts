@@ -1,9 +1,12 @@
 // Finding JSON stored once (migration 0900_finding_data; docs/server.md, "Finding data").
 // findings.data holds "@" + the content key of its Vulnerability JSON in finding_data; rows
 // written before the migration hold the JSON itself. Writers call `FindingData.ref` for each
-// JSON and `save` in the same transaction; readers pass their rows through `resolveFindingData`.
+// JSON and `save` in the same transaction. Readers that need the whole findings (exports) use
+// `openVulnerabilities`, one statement; readers that take a field of it pass their rows through
+// `resolveFindingData`.
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
+import type { Vulnerability } from "../index.js";
 import type { Db } from "./store.js";
 
 const REF = "@";
@@ -15,19 +18,10 @@ export const findingDataKey = (json: string): string => createHash("sha256").upd
 export class FindingData {
   private readonly pending = new Map<string, string>();
 
-  /** The findings.data value for `json`; `json` is saved by the next `save`. */
-  ref(json: string): string {
-    return this.add(findingDataKey(json), json);
-  }
-
-  /** `ref` with the key computed already. */
+  /** The findings.data value for `json` (whose key is `key`); `json` is saved by the next `save`. */
   add(key: string, json: string): string {
     this.pending.set(key, json);
     return REF + key;
-  }
-
-  get size(): number {
-    return this.pending.size;
   }
 
   /** Inserts the JSONs not stored yet (in the caller's transaction, before the findings that name them). */
@@ -40,7 +34,21 @@ export class FindingData {
   }
 }
 
-/** Replaces findings.data references in `rows` by the JSON they name (in place; inline JSON stays). */
+/**
+ * An image's open findings as Vulnerability objects (in id, purl order), each finding's JSON read
+ * in the same statement as the finding: a collection between two statements cannot remove it.
+ */
+export async function openVulnerabilities(db: Db, digest: string): Promise<Vulnerability[]> {
+  const rows = await sql<{ data: string }>`SELECT COALESCE(d.data, f.data) AS data FROM findings f LEFT JOIN finding_data d ON d.key = substr(f.data, 2)
+    WHERE f.image_digest = ${digest} AND f.resolved_at IS NULL ORDER BY f.vuln_id, f.purl`.execute(db);
+  return rows.rows.map((r) => JSON.parse(r.data) as Vulnerability);
+}
+
+/**
+ * Replaces findings.data references in `rows` by the JSON they name (in place; inline JSON stays).
+ * A second statement: JSON collected in between (its finding re-matched meanwhile) reads as `{}`,
+ * so this serves readers of single fields (a title), not exports.
+ */
 export async function resolveFindingData<T extends { data: string }>(db: Db, rows: T[]): Promise<T[]> {
   const keys = [...new Set(rows.filter((r) => r.data.startsWith(REF)).map((r) => r.data.slice(REF.length)))];
   if (!keys.length) return rows;
@@ -51,8 +59,6 @@ export async function resolveFindingData<T extends { data: string }>(db: Db, row
   for (const r of rows) {
     if (!r.data.startsWith(REF)) continue;
     const data = by.get(r.data.slice(REF.length));
-    // A missing record cannot happen within one transaction; read outside one, a concurrent
-    // collection could race a write: an empty object keeps the row readable.
     r.data = data ?? "{}";
   }
   return rows;

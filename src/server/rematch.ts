@@ -173,12 +173,7 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
     }
 
     const phases: Record<string, number> = {};
-    let mark = Date.now();
-    const phase = (name: string) => {
-      const t = Date.now();
-      phases[name] = (phases[name] ?? 0) + t - mark;
-      mark = t;
-    };
+    const phase = phaseClock(phases, started);
     phase("variants");
     // (b) Match each variant once; (c) stage the results.
     const now = ctx.clock();
@@ -263,7 +258,7 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
         await tick();
       }
     });
-    mark = Date.now();
+    phase.restart();
     await ctx.db.deleteFrom("rematch_stage").where("run", "=", run).execute();
     phase("unstage");
 
@@ -306,6 +301,17 @@ export async function rematchChanged(ctx: ServerContext): Promise<RematchResult>
   }
 }
 
+/** Adds the time since the previous call (or `restart`) to `phases[name]`. */
+function phaseClock(phases: Record<string, number>, start = Date.now()): ((name: string) => void) & { restart(): void } {
+  let mark = start;
+  const phase = (name: string) => {
+    const t = Date.now();
+    phases[name] = (phases[name] ?? 0) + t - mark;
+    mark = t;
+  };
+  return Object.assign(phase, { restart: () => void (mark = Date.now()) });
+}
+
 interface ChunkResult {
   added: number;
   resolved: number;
@@ -317,15 +323,18 @@ interface ChunkResult {
 
 /** Applies the staged results of `variants` to every package row of those variants, in one transaction. */
 async function applyChunk(ctx: ServerContext, run: string, variants: readonly number[], now: string, phases: Record<string, number>, fd: FindingData): Promise<ChunkResult> {
-  let mark = Date.now();
-  const phase = (name: string) => {
-    const t = Date.now();
-    phases[name] = (phases[name] ?? 0) + t - mark;
-    mark = t;
-  };
+  const phase = phaseClock(phases);
   const out: ChunkResult = { added: 0, resolved: 0, packages: 0, images: new Set(), touchedImages: new Set(), touchedPackages: new Set() };
   const V = sql.join(variants.map((v) => sql`${v}`));
   const daily = new DailyCounts();
+  /** A finding opened or closed: its image, package and severity's day count. */
+  const count = (f: { image_digest: string; severity: string; package: string }, kind: "opened" | "closed") => {
+    if (kind === "opened") out.added++;
+    else out.resolved++;
+    out.touchedImages.add(f.image_digest);
+    out.touchedPackages.add(f.package);
+    daily.add(f.severity, kind);
+  };
   await ctx.db.transaction().execute(async (trx) => {
     await lockFleet(trx, ctx.dialect, "exclusive");
     await fd.save(trx);
@@ -339,12 +348,7 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
       WHERE resolved_at IS NULL AND variant IN (${V})
         AND NOT EXISTS (SELECT 1 FROM rematch_stage s WHERE s.run = ${run} AND s.variant = findings.variant AND s.vuln_id = findings.vuln_id AND s.purl = findings.purl)
       RETURNING image_digest, severity, package`.execute(trx);
-    for (const g of gone.rows) {
-      out.resolved++;
-      out.touchedImages.add(g.image_digest);
-      out.touchedPackages.add(g.package);
-      daily.add(g.severity, "closed");
-    }
+    for (const g of gone.rows) count(g, "closed");
     phase("a:resolve");
     // Open findings whose indexed columns change (severity, package name, advisory): rewritten
     // with their first_seen kept; a severity change closes the old severity and opens the new.
@@ -390,12 +394,7 @@ async function applyChunk(ctx: ServerContext, run: string, variants: readonly nu
         resolved_at = NULL, data = excluded.data
       WHERE findings.resolved_at IS NOT NULL
       RETURNING image_digest, severity, package`.execute(trx);
-    for (const o of opened.rows) {
-      out.added++;
-      out.touchedImages.add(o.image_digest);
-      out.touchedPackages.add(o.package);
-      daily.add(o.severity, "opened");
-    }
+    for (const o of opened.rows) count(o, "opened");
     phase("a:insert");
     await daily.write(trx, now.slice(0, 10));
   });

@@ -2,11 +2,11 @@
 // whose data carries the robot credentials sealed with BULWARK_SECRET_KEY; reports are built from
 // what the store holds for the digest.
 import { randomUUID } from "node:crypto";
-import { getWriter, scan, UserError, type Report, type ScanOptions, type Vulnerability } from "../../index.js";
+import { getWriter, scan, UserError, type Report, type ScanOptions } from "../../index.js";
 import type { HarborArtifact } from "../../integrations/harbor/report.js";
 import type { HarborScanTarget } from "../../integrations/harbor/request.js";
 import type { Principal, ServerContext } from "../context.js";
-import { resolveFindingData } from "../finding-data.js";
+import { openVulnerabilities } from "../finding-data.js";
 import type { QueueJob } from "../queue/types.js";
 import { decryptSecret, encryptSecret } from "../secrets.js";
 import { storeReport } from "../store.js";
@@ -116,8 +116,7 @@ export async function storedReport(ctx: ServerContext, digest: string): Promise<
   const img = await ctx.db.selectFrom("images").select(["inventory"]).where("digest", "=", digest).executeTakeFirst();
   if (!img) return undefined;
   const report = JSON.parse(img.inventory) as Report;
-  const rows = await resolveFindingData(ctx.db, await ctx.db.selectFrom("findings").select(["data"]).where("image_digest", "=", digest).where("resolved_at", "is", null).orderBy("vuln_id").execute());
-  report.vulnerabilities = rows.map((r) => JSON.parse(r.data) as Vulnerability);
+  report.vulnerabilities = await openVulnerabilities(ctx.db, digest);
   return report;
 }
 

@@ -2,11 +2,11 @@
 // of life, by age of the oldest open critical; one image's details, packages, findings, history;
 // SBOM and VEX exports of a stored image.
 import { sql } from "kysely";
-import { compareVersions, getWriter, type Report, type Vulnerability } from "../../index.js";
+import { compareVersions, getWriter, type Report } from "../../index.js";
 import type { RoutePlugin } from "../app.js";
 import { requireRole } from "../auth.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
-import { resolveFindingData } from "../finding-data.js";
+import { openVulnerabilities } from "../finding-data.js";
 import { AnswerCache } from "../cache.js";
 import { SEVERITIES } from "../store.js";
 
@@ -384,10 +384,7 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
   const storedReport = async (digest: string, withFindings: boolean): Promise<Report> => {
     const r = await loadImage(digest);
     const report = JSON.parse(r.inventory) as Report;
-    if (withFindings) {
-      const rows = await resolveFindingData(ctx.db, await ctx.db.selectFrom("findings").select("data").where("image_digest", "=", digest).where("resolved_at", "is", null).orderBy("vuln_id").orderBy("purl").execute());
-      report.vulnerabilities = rows.map((f) => JSON.parse(f.data) as Vulnerability);
-    }
+    if (withFindings) report.vulnerabilities = await openVulnerabilities(ctx.db, digest);
     return report;
   };
 

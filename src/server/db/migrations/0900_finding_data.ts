@@ -3,7 +3,7 @@
 // under a content key and findings.data holds "@" + that key. A re-match that changes a fixed
 // version then writes a few hundred bytes per finding row instead of the whole JSON, and the
 // findings table shrinks by about four fifths. Rows written before this migration keep their
-// inline JSON (findings.data starting with "{"): the readers take both (findingData.ts), and a
+// inline JSON (findings.data starting with "{"): the readers take both (src/server/finding-data.ts), and a
 // row is converted when its finding is next written.
 import type { Kysely } from "kysely";
 import type { ServerMigration } from "./index.js";
