@@ -1,11 +1,11 @@
 // `npm run bench`: builds the benchmark image once (cached in .bench-cache/), then measures in
 // one run: Node's own zlib gunzipping the layer blobs (the floor), a cold `sbom`, a warm
 // (cached) rescan, and peak RSS. Each `sbom` runs in a fresh process.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createGunzip } from "node:zlib";
 import Database from "better-sqlite3";
 import { AdvisoryDB, type Package } from "../src/index.js";
@@ -46,6 +46,18 @@ function measure(target: string, cacheDir: string, mode: string, db?: string, en
   const args = [join(here, "measure.js"), target, cacheDir, mode, ...(db ? [db] : [])];
   const out = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   return JSON.parse(out.trim().split("\n").pop()!) as Run;
+}
+
+/** One CLI run (dist/bulwark.mjs), timed around its process, its report written to a temporary file. */
+function measureCli(args: string[]): { ms: number; maxRssMB: number } {
+  const out = join(tmpdir(), `bw-bench-cli-${process.pid}.json`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(join(here, "peak-rss.js")).href, join(here, "..", "bulwark.mjs"), ...args, "-o", out], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const ms = performance.now() - t0;
+  rmSync(out, { force: true });
+  const kb = /bench-peak-rss-kb (\d+)\s*$/.exec(r.stderr ?? "");
+  if (r.status !== 0 || !kb) throw new Error(`bulwark ${args.join(" ")}: exit ${r.status}: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+  return { ms, maxRssMB: Number(kb[1]) / 1024 };
 }
 
 function dbPackages(path: string, n: number): Package[] {
@@ -267,6 +279,9 @@ async function benchReal(): Promise<void> {
   const plainMs = median(plain.map((r) => r.ms));
   const secretMs = median(secret.map((r) => r.ms));
   rows.push(["cold sbom + secret scanning", `${(secretMs / 1000).toFixed(2)} s (+${((100 * (secretMs - plainMs)) / plainMs).toFixed(0)}% over ${(plainMs / 1000).toFixed(2)} s, target < 30%), peak RSS ${Math.max(...secret.map((r) => r.maxRssMB)).toFixed(0)} MB`]);
+  // The same through the CLI, as users run it (its start-up and writers included).
+  const cli = [0, 1, 2].map(() => measureCli(["scan", target, "--scanners", "secret", "--no-cache", "-q", "--format", "json"]));
+  rows.push(["CLI: bulwark scan --scanners secret, cold", `${(median(cli.map((r) => r.ms)) / 1000).toFixed(2)} s, peak RSS ${Math.max(...cli.map((r) => r.maxRssMB)).toFixed(0)} MB (target <= 250 MB)`]);
   // The pipeline must not change results: one thread without a budget, workers, a tight budget.
   const envs: Record<string, string>[] = [{}, { BULWARK_WORKERS: "0" }, { BULWARK_MEMORY_BUDGET_MB: "8" }];
   const reports = envs.map((env, i) => {
