@@ -43,4 +43,29 @@ describe("AnswerCache", () => {
     bumpGeneration();
     expect(await cache.get("k", slow)).toBe(3); // a write: waited for
   });
+
+  it("keeps the settled answers within their weight limit, dropping the oldest first", async () => {
+    const cache = new AnswerCache<string>(60_000, 100, false, { max: 10, of: (v) => v.length });
+    let calls = 0;
+    const answer = (v: string) => async () => (++calls, v);
+    await cache.get("a", answer("xxxx"));
+    await cache.get("b", answer("yyyy"));
+    expect(cache.stats()).toEqual({ entries: 2, weight: 8 });
+    await cache.get("c", answer("zzzz"));
+    // 12 > 10: "a" (the oldest) is dropped; "b" and "c" are still answered from the cache.
+    expect(cache.stats()).toEqual({ entries: 2, weight: 8 });
+    expect(await cache.get("b", answer("new"))).toBe("yyyy");
+    expect(await cache.get("c", answer("new"))).toBe("zzzz");
+    expect(await cache.get("a", answer("again"))).toBe("again");
+    expect(calls).toBe(4);
+    // An answer heavier than the whole limit is not kept.
+    await cache.get("big", answer("0123456789ab"));
+    expect(cache.stats().weight).toBeLessThanOrEqual(10);
+    expect(await cache.get("big", answer("recomputed"))).toBe("recomputed");
+    // Replacing an entry (a generation bump) does not count the old weight twice.
+    bumpGeneration();
+    await cache.get("k", answer("12"));
+    await cache.get("k", answer("34"));
+    expect(cache.stats().weight).toBeLessThanOrEqual(10);
+  });
 });

@@ -10,19 +10,34 @@ import { currentGeneration } from "./generation.js";
 
 interface Entry<T> {
   generation: number;
+  /** Weight counted against maxWeight once settled (0 until then). */
+  weight: number;
   at: number;
   value: Promise<T>;
   settled: boolean;
   refreshing: boolean;
 }
 
+export interface CacheWeight<T> {
+  /** The most the settled entries may weigh together (the oldest are dropped first). */
+  max: number;
+  of(value: T): number;
+}
+
 export class AnswerCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  private weight = 0;
 
+  /**
+   * `max` entries at most; with `weight`, also at most `weight.max` of their weight (answers of
+   * the CVE query are tens of KB each: 2,000 of them held 100 MB of strings that the garbage
+   * collector then had to move and sweep, under the very load the cache is for).
+   */
   constructor(
     private readonly ttlMs: number,
     private readonly max: number,
     private readonly refreshAhead = false,
+    private readonly weigh?: CacheWeight<T>,
   ) {}
 
   get(key: string, compute: () => Promise<T>): Promise<T> {
@@ -38,8 +53,12 @@ export class AnswerCache<T> {
           // Replaces the entry once computed (start() stored it already; keep serving the old one until then).
           this.entries.set(key, hit);
           next.value.then(
-            () => {
-              if (this.entries.get(key) === hit) this.entries.set(key, next);
+            (value) => {
+              if (this.entries.get(key) === hit) {
+                this.forget(key, hit);
+                this.entries.set(key, next);
+                this.count(key, next, value);
+              }
             },
             () => {
               hit.refreshing = false;
@@ -53,23 +72,50 @@ export class AnswerCache<T> {
   }
 
   private start(key: string, generation: number, now: number, compute: () => Promise<T>): Entry<T> {
-    const entry: Entry<T> = { generation, at: now, value: compute(), settled: false, refreshing: false };
-    this.entries.delete(key);
+    const entry: Entry<T> = { generation, weight: 0, at: now, value: compute(), settled: false, refreshing: false };
+    const old = this.entries.get(key);
+    if (old) this.forget(key, old);
     this.entries.set(key, entry);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size > this.max) this.dropOldest();
     entry.value.then(
-      () => {
+      (value) => {
         entry.settled = true;
+        this.count(key, entry, value);
       },
       // A failure is not remembered.
       () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
+        if (this.entries.get(key) === entry) this.forget(key, entry);
       },
     );
     return entry;
   }
 
+  /** Counts a settled entry's weight while it is the key's entry; drops the oldest above the limit. */
+  private count(key: string, entry: Entry<T>, value: T): void {
+    if (!this.weigh || this.entries.get(key) !== entry || entry.weight) return;
+    entry.weight = this.weigh.of(value);
+    this.weight += entry.weight;
+    while (this.weight > this.weigh.max && this.entries.size) this.dropOldest();
+  }
+
+  private forget(key: string, entry: Entry<T>): void {
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+    this.weight -= entry.weight;
+    entry.weight = 0;
+  }
+
+  private dropOldest(): void {
+    const [key, entry] = this.entries.entries().next().value!;
+    this.forget(key, entry);
+  }
+
+  /** Entries held, and their total weight (tests, diagnostics). */
+  stats(): { entries: number; weight: number } {
+    return { entries: this.entries.size, weight: this.weight };
+  }
+
   clear(): void {
     this.entries.clear();
+    this.weight = 0;
   }
 }

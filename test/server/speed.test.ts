@@ -151,6 +151,17 @@ for (const backend of [{ name: "SQLite", skip: false }, { name: "PostgreSQL", sk
         expect(images.map((i) => i.digest)).toEqual([...images.map((i) => i.digest)].sort());
         expect(images.every((i) => i.names.length === 1)).toBe(true);
       }
+      // Every field of every finding as stored, keys in the API's order (the database builds each
+      // finding's JSON on this path), nulls included; names as stored.
+      for (const id of ["CVE-2097-1001", "TEST-P0"]) {
+        const answer = await inject(`/api/v1/images?cve=${id}&limit=1000`);
+        const rows = await sdb.db.selectFrom("findings").selectAll().where((eb) => eb.or([eb("vuln_id", "=", id), eb("advisory_id", "=", id)])).where("resolved_at", "is", null).execute();
+        const want = rows.map((r) => JSON.stringify([r.image_digest, { id: r.vuln_id, package: r.package, version: r.version, fixedVersion: r.fixed_version, layer: r.layer, severity: r.severity, purl: r.purl, advisory: r.advisory_id, firstSeen: r.first_seen, resolvedAt: r.resolved_at }]));
+        const got = (answer.body["images"] as Img[]).flatMap((i) => i.findings.map((f) => JSON.stringify([i.digest, f])));
+        expect(got.sort(), id).toEqual(want.sort());
+        const names = await sdb.db.selectFrom("image_names").select(["digest", "name"]).where("digest", "in", rows.map((r) => r.image_digest)).execute();
+        expect((answer.body["images"] as Img[]).flatMap((i) => i.names.map((n) => `${i.digest} ${n}`)).sort()).toEqual(names.map((n) => `${n.digest} ${n.name}`).sort());
+      }
       // One page with the default limit: no cursor.
       const all = await inject("/api/v1/images?cve=CVE-2097-1001");
       expect(all.body["nextCursor"]).toBeUndefined();

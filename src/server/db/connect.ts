@@ -1,6 +1,6 @@
 // One data-access layer for both databases: Kysely over better-sqlite3 (embedded default) or pg.
 import Sqlite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
+import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -48,16 +48,46 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
+/**
+ * Reads rows as arrays of column values, with `?` placeholders, for the hottest read paths (the
+ * CVE query): no row objects, no query builder. On SQLite it reads through a second, read-only
+ * connection, which sees the last committed state (WAL) and does not queue behind a write
+ * transaction of the main connection (a re-match chunk); on PostgreSQL through the pool.
+ */
+export type RowReader = (text: string, params: readonly unknown[]) => Promise<unknown[][]>;
+
+const readers = new WeakMap<Kysely<Database>, RowReader>();
+
+/** `?` placeholders as PostgreSQL's `$1, $2, ...` (the statements passed here hold no other `?`). */
+function dollarParams(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+/** The row reader of a database opened by openDatabase; otherwise one through Kysely (slower, same rows). */
+export function rowReader(db: Kysely<Database>): RowReader {
+  const known = readers.get(db);
+  if (known) return known;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  return async (text, params) => {
+    const r = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(postgres ? dollarParams(text) : text, [...params]));
+    return r.rows.map((row) => Object.values(row));
+  };
+}
+
 export async function openDatabase(location: string | undefined, opts: OpenOptions = {}): Promise<ServerDatabase> {
   const where = location ?? defaultDatabasePath();
   let db: Kysely<Database>;
   let dialect: SqlDialect;
+  let reader: RowReader;
+  let closeReader = (): void => {};
   if (isPostgresUrl(where)) {
     dialect = "postgres";
     const pool = new pg.Pool({ connectionString: where, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
     // An idle client's error (server restart) must not crash the process.
     pool.on("error", () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    reader = async (text, params) => (await pool.query({ text: dollarParams(text), values: [...params], rowMode: "array" })).rows as unknown[][];
     try {
       await sql`SELECT 1`.execute(db);
     } catch (e) {
@@ -86,8 +116,41 @@ export async function openDatabase(location: string | undefined, opts: OpenOptio
       throw new UserError("INPUT", `cannot open server database ${file}: ${(e as Error).message}`, { cause: e });
     }
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(handle) }) });
+    // Opened on first use (after the migrations made the tables): a read-only connection.
+    let ro: Sqlite.Database | undefined;
+    const statements = new Map<string, Sqlite.Statement>();
+    reader = async (text, params) => {
+      if (!ro) {
+        ro = new Sqlite(file, { readonly: true, fileMustExist: true });
+        ro.pragma("busy_timeout = 10000");
+        ro.pragma("cache_size = -32768");
+        ro.pragma("mmap_size = 1073741824");
+      }
+      let stmt = statements.get(text);
+      if (!stmt) {
+        stmt = ro.prepare(text).raw(true);
+        statements.set(text, stmt);
+        if (statements.size > 100) statements.delete(statements.keys().next().value!);
+      }
+      return stmt.all(...params) as unknown[][];
+    };
+    closeReader = () => {
+      statements.clear();
+      ro?.close();
+      ro = undefined;
+    };
   }
-  const out: ServerDatabase = { db, dialect, location: where, label: redactUrl(where), close: () => db.destroy() };
+  readers.set(db, reader);
+  const out: ServerDatabase = {
+    db,
+    dialect,
+    location: where,
+    label: redactUrl(where),
+    close: async () => {
+      closeReader();
+      await db.destroy();
+    },
+  };
   if (opts.migrate !== false) {
     try {
       await migrate(out);

@@ -8,6 +8,7 @@ import { requireRole } from "../auth.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
 import { openVulnerabilities } from "../finding-data.js";
 import { AnswerCache } from "../cache.js";
+import { rowReader } from "../db/connect.js";
 import { SEVERITIES } from "../store.js";
 
 const DIGEST = { type: "string", pattern: "^(local:)?sha256:[a-f0-9]{64}$", maxLength: 80 } as const;
@@ -71,15 +72,6 @@ function versionFilter(spec: string | undefined): ((ecosystem: string, v: string
 }
 
 export const imageRoutes: RoutePlugin = (app, ctx) => {
-  const namesOf = async (digests: string[]): Promise<Map<string, string[]>> => {
-    const out = new Map<string, string[]>(digests.map((d) => [d, []]));
-    for (let i = 0; i < digests.length; i += 500) {
-      const rows = await ctx.db.selectFrom("image_names").select(["digest", "name"]).where("digest", "in", digests.slice(i, i + 500)).orderBy("name").execute();
-      for (const r of rows) out.get(r.digest)?.push(r.name);
-    }
-    return out;
-  };
-
   /**
    * One page of `?cve=`: open findings in digest order after the cursor, read as two ranges of the
    * partial indexes (by id, findings_open_vuln, and by advisory id, findings_open_advisory; for a
@@ -87,19 +79,43 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
    * rows the page needs (no sort, no union of the whole ranges): a range that fills its limit may
    * have cut its last image short, so only images before the earliest such cut are taken, and the
    * next read goes on from there (sized from the rows per image seen so far).
+   * The hot path of the fleet API: rows are read as arrays (rowReader: no row objects, no query
+   * builder; on SQLite from a read-only connection that does not wait behind a re-match's write
+   * transaction), and each finding's JSON is built by the database, so the answer is assembled
+   * from strings.
    */
-  const cveCache = new AnswerCache<string>(2_000, 2_000);
-  type CveRow = FindingRow & { image_digest: string };
-  const cols = sql.raw("f.image_digest, f.vuln_id, f.package, f.version, f.fixed_version, f.layer, f.severity, f.purl, f.advisory_id, f.first_seen, f.resolved_at");
+  // At most 16 MB of answers (a page of 100 images is ~40 KB): enough for the repeated and the
+  // identical concurrent questions it is for, without keeping every answer of a load of distinct ones.
+  const cveCache = new AnswerCache<string>(2_000, 2_000, false, { max: 16 * 2 ** 20, of: (body) => body.length });
+  const read = rowReader(ctx.db);
+  // Each finding as the API's JSON object (keys in findingOut's order), built by the database.
+  const findingJson =
+    ctx.dialect === "postgres"
+      ? "json_build_object('id', f.vuln_id, 'package', f.package, 'version', f.version, 'fixedVersion', f.fixed_version, 'layer', f.layer, 'severity', f.severity, 'purl', f.purl, 'advisory', f.advisory_id, 'firstSeen', f.first_seen, 'resolvedAt', f.resolved_at)::text"
+      : "json_object('id', f.vuln_id, 'package', f.package, 'version', f.version, 'fixedVersion', f.fixed_version, 'layer', f.layer, 'severity', f.severity, 'purl', f.purl, 'advisory', f.advisory_id, 'firstSeen', f.first_seen, 'resolvedAt', f.resolved_at)";
+  /** [image_digest, vuln_id, purl, finding JSON] */
+  type CveRow = [string, string, string, string];
+  const rangeSql = (column: "vuln_id" | "advisory_id", after: boolean): string =>
+    `SELECT f.image_digest, f.vuln_id, f.purl, ${findingJson} FROM findings f WHERE f.${column} = ? AND f.resolved_at IS NULL${after ? " AND f.image_digest > ?" : ""} ORDER BY f.image_digest, f.purl LIMIT ?`;
+  const RANGES = { vuln_id: [rangeSql("vuln_id", false), rangeSql("vuln_id", true)], advisory_id: [rangeSql("advisory_id", false), rangeSql("advisory_id", true)] } as const;
   const cveRange = async (column: "vuln_id" | "advisory_id", cve: string, after: string | undefined, n: number): Promise<CveRow[]> =>
-    (
-      await sql<CveRow>`SELECT ${cols} FROM findings f WHERE f.${sql.ref(column)} = ${cve} AND f.resolved_at IS NULL${after === undefined ? sql`` : sql` AND f.image_digest > ${after}`}
-        ORDER BY f.image_digest, f.purl LIMIT ${n}`.execute(ctx.db)
-    ).rows;
+    (await read(RANGES[column][after === undefined ? 0 : 1], after === undefined ? [cve, n] : [cve, after, n])) as CveRow[];
+  const NAMES_SQL = new Map<number, string>();
+  /** Names of each digest (in name order), read as arrays. */
+  const namesOf = async (digests: string[]): Promise<Map<string, string[]>> => {
+    const out = new Map<string, string[]>(digests.map((d) => [d, []]));
+    for (let i = 0; i < digests.length; i += 500) {
+      const slice = digests.slice(i, i + 500);
+      let text = NAMES_SQL.get(slice.length);
+      if (!text) NAMES_SQL.set(slice.length, (text = `SELECT digest, name FROM image_names WHERE digest IN (${slice.map(() => "?").join(", ")}) ORDER BY name`));
+      for (const [d, name] of (await read(text, slice)) as [string, string][]) out.get(d)?.push(name);
+    }
+    return out;
+  };
   const cveAnswer = async (cve: string, limit: number, offset: number, cursor: string | undefined): Promise<string> => {
     const want = offset + limit + 1;
     const all: string[] = [];
-    const by = new Map<string, FindingRow[]>();
+    const by = new Map<string, CveRow[]>();
     let rowsRead = 0;
     let after = cursor;
     let n = want + 8;
@@ -107,19 +123,19 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
       // Both at once on PostgreSQL (the pool); one after the other on SQLite (one connection).
       const [byId, byAdvisory] = await Promise.all([cveRange("vuln_id", cve, after, n), cveRange("advisory_id", cve, after, n)]);
       // Images at or past a range's cut may be incomplete in it: taken by the next read.
-      const cuts = [byId, byAdvisory].filter((r) => r.length === n).map((r) => r.at(-1)!.image_digest);
+      const cuts = [byId, byAdvisory].filter((r) => r.length === n).map((r) => r.at(-1)![0]);
       const frontier = cuts.length ? cuts.sort()[0]! : undefined;
-      const batch = new Map<string, Map<string, FindingRow>>();
-      for (const r of [...byId, ...byAdvisory]) {
-        if (frontier !== undefined && r.image_digest >= frontier) continue;
-        let m = batch.get(r.image_digest);
-        if (!m) batch.set(r.image_digest, (m = new Map()));
+      const batch = new Map<string, Map<string, CveRow>>();
+      for (const r of byAdvisory.length ? [...byId, ...byAdvisory] : byId) {
+        if (frontier !== undefined && r[0] >= frontier) continue;
+        let m = batch.get(r[0]);
+        if (!m) batch.set(r[0], (m = new Map()));
         // A finding in both ranges (its id is its advisory id) once.
-        m.set(`${r.vuln_id}\0${r.purl}`, r);
+        m.set(`${r[1]}\0${r[2]}`, r);
       }
       for (const d of [...batch.keys()].sort()) {
         all.push(d);
-        by.set(d, [...batch.get(d)!.values()].sort((x, y) => (x.purl < y.purl ? -1 : x.purl > y.purl ? 1 : x.vuln_id < y.vuln_id ? -1 : x.vuln_id > y.vuln_id ? 1 : 0)));
+        by.set(d, [...batch.get(d)!.values()].sort((x, y) => (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0)));
         rowsRead += batch.get(d)!.size;
       }
       if (frontier === undefined || all.length >= want) break;
@@ -132,10 +148,8 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     const more = all.length > offset + limit;
     if (!digests.length) return '{"images":[]}';
     const names = await namesOf(digests);
-    return JSON.stringify({
-      images: digests.map((d) => ({ digest: d, names: names.get(d) ?? [], findings: by.get(d)!.map(findingOut) })),
-      ...(more ? { nextCursor: digests.at(-1)! } : {}),
-    });
+    const images = digests.map((d) => `{"digest":${JSON.stringify(d)},"names":${JSON.stringify(names.get(d) ?? [])},"findings":[${by.get(d)!.map((r) => r[3]).join(",")}]}`);
+    return `{"images":[${images.join(",")}]${more ? `,"nextCursor":${JSON.stringify(digests.at(-1)!)}` : ""}}`;
   };
 
   app.get<{ Querystring: { cve?: string; package?: string; version?: string; severity?: string; eol?: boolean; sort?: string; limit: number; offset: number; cursor?: string } }>(
