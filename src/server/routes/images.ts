@@ -8,6 +8,7 @@ import { requireRole } from "../auth.js";
 import { ERROR_SCHEMA, HttpError } from "../http-error.js";
 import { openVulnerabilities } from "../finding-data.js";
 import { AnswerCache } from "../cache.js";
+import { inTurn, waitTurn } from "../turns.js";
 import { rowReader } from "../db/connect.js";
 import { SEVERITIES } from "../store.js";
 
@@ -185,12 +186,14 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
         // Answered from a short-lived cache (the data generation bumps on every findings write;
         // identical concurrent requests share one computation), pre-serialised.
         const key = JSON.stringify([q.cve, q.limit, q.offset, q.cursor ?? null]);
-        const body = await cveCache.get(key, () => cveAnswer(q.cve!, q.limit, q.offset, q.cursor));
+        const body = await cveCache.get(key, () => inTurn(() => cveAnswer(q.cve!, q.limit, q.offset, q.cursor)));
         return reply.type("application/json; charset=utf-8").send(body);
       }
       if (q.package !== undefined) {
         // Package rows in digest order (index packages_name_digest), read in slices until the page
         // (after the cursor) is full: the version filter runs here, with the ecosystem's comparator.
+        // In turn with the other heavy queries (turns.ts).
+        await waitTurn();
         type PkgRow = { image_digest: string; idx: number; name: string; version: string; purl: string; type: string; layer: string | null; ecosystem: string | null };
         const match = versionFilter(q.version);
         const by = new Map<string, PkgRow[]>();
