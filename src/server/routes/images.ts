@@ -94,13 +94,20 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     ctx.dialect === "postgres"
       ? "json_build_object('id', f.vuln_id, 'package', f.package, 'version', f.version, 'fixedVersion', f.fixed_version, 'layer', f.layer, 'severity', f.severity, 'purl', f.purl, 'advisory', f.advisory_id, 'firstSeen', f.first_seen, 'resolvedAt', f.resolved_at)::text"
       : "json_object('id', f.vuln_id, 'package', f.package, 'version', f.version, 'fixedVersion', f.fixed_version, 'layer', f.layer, 'severity', f.severity, 'purl', f.purl, 'advisory', f.advisory_id, 'firstSeen', f.first_seen, 'resolvedAt', f.resolved_at)";
-  /** [image_digest, vuln_id, purl, finding JSON] */
-  type CveRow = [string, string, string, string];
-  const rangeSql = (column: "vuln_id" | "advisory_id", after: boolean): string =>
-    `SELECT f.image_digest, f.vuln_id, f.purl, ${findingJson} FROM findings f WHERE f.${column} = ? AND f.resolved_at IS NULL${after ? " AND f.image_digest > ?" : ""} ORDER BY f.image_digest, f.purl LIMIT ?`;
-  const RANGES = { vuln_id: [rangeSql("vuln_id", false), rangeSql("vuln_id", true)], advisory_id: [rangeSql("advisory_id", false), rangeSql("advisory_id", true)] } as const;
-  const cveRange = async (column: "vuln_id" | "advisory_id", cve: string, after: string | undefined, n: number): Promise<CveRow[]> =>
-    (await read(RANGES[column][after === undefined ? 0 : 1], after === undefined ? [cve, n] : [cve, after, n])) as CveRow[];
+  // Each finding's image names as a JSON array (in name order), also built by the database.
+  const namesJson =
+    ctx.dialect === "postgres"
+      ? "(SELECT coalesce(json_agg(n.name ORDER BY n.name), '[]'::json) FROM image_names n WHERE n.digest = f.image_digest)::text"
+      : "(SELECT json_group_array(name) FROM (SELECT n.name FROM image_names n WHERE n.digest = f.image_digest ORDER BY n.name))";
+  /** [range (1: by id, 2: by advisory id), image_digest, vuln_id, purl, finding JSON, names JSON] */
+  type CveRow = [number, string, string, string, string, string];
+  const rangeSql = (range: 1 | 2, column: "vuln_id" | "advisory_id", after: boolean): string =>
+    `SELECT ${range} AS range_no, f.image_digest, f.vuln_id, f.purl, ${findingJson} AS finding, ${namesJson} AS names FROM findings f WHERE f.${column} = ? AND f.resolved_at IS NULL${after ? " AND f.image_digest > ?" : ""} ORDER BY f.image_digest, f.purl LIMIT ?`;
+  // Both ranges in one statement: one round trip per read on PostgreSQL.
+  const pageSql = (after: boolean): string => `SELECT * FROM (${rangeSql(1, "vuln_id", after)}) by_id UNION ALL SELECT * FROM (${rangeSql(2, "advisory_id", after)}) by_advisory`;
+  const PAGE = [pageSql(false), pageSql(true)] as const;
+  const cveRanges = async (cve: string, after: string | undefined, n: number): Promise<CveRow[]> =>
+    (await read(PAGE[after === undefined ? 0 : 1], after === undefined ? [cve, n, cve, n] : [cve, after, n, cve, after, n])) as CveRow[];
   const NAMES_SQL = new Map<number, string>();
   /** Names of each digest (in name order), read as arrays. */
   const namesOf = async (digests: string[]): Promise<Map<string, string[]>> => {
@@ -121,22 +128,28 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     let after = cursor;
     let n = want + 8;
     for (;;) {
-      // Both at once on PostgreSQL (the pool); one after the other on SQLite (one connection).
-      const [byId, byAdvisory] = await Promise.all([cveRange("vuln_id", cve, after, n), cveRange("advisory_id", cve, after, n)]);
-      // Images at or past a range's cut may be incomplete in it: taken by the next read.
-      const cuts = [byId, byAdvisory].filter((r) => r.length === n).map((r) => r.at(-1)![0]);
+      const rows = await cveRanges(cve, after, n);
+      // Images at or past a range's cut may be incomplete in it: taken by the next read. A range
+      // that filled its limit was cut at its last (greatest) digest.
+      const count = [0, 0, 0];
+      const last = ["", "", ""];
+      for (const r of rows) {
+        count[r[0]]!++;
+        if (r[1] > last[r[0]]!) last[r[0]] = r[1];
+      }
+      const cuts = [1, 2].filter((k) => count[k] === n).map((k) => last[k]!);
       const frontier = cuts.length ? cuts.sort()[0]! : undefined;
       const batch = new Map<string, Map<string, CveRow>>();
-      for (const r of byAdvisory.length ? [...byId, ...byAdvisory] : byId) {
-        if (frontier !== undefined && r[0] >= frontier) continue;
-        let m = batch.get(r[0]);
-        if (!m) batch.set(r[0], (m = new Map()));
+      for (const r of rows) {
+        if (frontier !== undefined && r[1] >= frontier) continue;
+        let m = batch.get(r[1]);
+        if (!m) batch.set(r[1], (m = new Map()));
         // A finding in both ranges (its id is its advisory id) once.
-        m.set(`${r[1]}\0${r[2]}`, r);
+        m.set(`${r[2]}\0${r[3]}`, r);
       }
       for (const d of [...batch.keys()].sort()) {
         all.push(d);
-        by.set(d, [...batch.get(d)!.values()].sort((x, y) => (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0)));
+        by.set(d, [...batch.get(d)!.values()].sort((x, y) => (x[3] < y[3] ? -1 : x[3] > y[3] ? 1 : x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0)));
         rowsRead += batch.get(d)!.size;
       }
       if (frontier === undefined || all.length >= want) break;
@@ -148,8 +161,10 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
     const digests = all.slice(offset, offset + limit);
     const more = all.length > offset + limit;
     if (!digests.length) return '{"images":[]}';
-    const names = await namesOf(digests);
-    const images = digests.map((d) => `{"digest":${JSON.stringify(d)},"names":${JSON.stringify(names.get(d) ?? [])},"findings":[${by.get(d)!.map((r) => r[3]).join(",")}]}`);
+    const images = digests.map((d) => {
+      const rows = by.get(d)!;
+      return `{"digest":${JSON.stringify(d)},"names":${rows[0]![5]},"findings":[${rows.map((r) => r[4]).join(",")}]}`;
+    });
     return `{"images":[${images.join(",")}]${more ? `,"nextCursor":${JSON.stringify(digests.at(-1)!)}` : ""}}`;
   };
 
