@@ -62,10 +62,12 @@ describe("AnswerCache", () => {
     await cache.get("big", answer("0123456789ab"));
     expect(cache.stats().weight).toBeLessThanOrEqual(10);
     expect(await cache.get("big", answer("recomputed"))).toBe("recomputed");
-    // Replacing an entry (a generation bump) does not count the old weight twice.
+    // Replacing an entry (after a generation bump) takes the old one's weight away.
+    const fresh = new AnswerCache<string>(60_000, 100, false, { max: 10, of: (v) => v.length });
+    await fresh.get("k", answer("12"));
+    expect(fresh.stats()).toEqual({ entries: 1, weight: 2 });
     bumpGeneration();
-    await cache.get("k", answer("12"));
-    await cache.get("k", answer("34"));
-    expect(cache.stats().weight).toBeLessThanOrEqual(10);
+    expect(await fresh.get("k", answer("3456"))).toBe("3456");
+    expect(fresh.stats()).toEqual({ entries: 1, weight: 4 });
   });
 });

@@ -49,16 +49,13 @@ export class AnswerCache<T> {
       if (this.refreshAhead && hit.settled) {
         if (!hit.refreshing) {
           hit.refreshing = true;
-          const next = this.start(key, generation, now, compute);
-          // Replaces the entry once computed (start() stored it already; keep serving the old one until then).
-          this.entries.set(key, hit);
+          // Computed beside the entry it replaces, which is served until then.
+          const next = this.make(key, generation, now, compute);
           next.value.then(
             (value) => {
-              if (this.entries.get(key) === hit) {
-                this.forget(key, hit);
-                this.entries.set(key, next);
-                this.count(key, next, value);
-              }
+              if (this.entries.get(key) !== hit) return;
+              this.store(key, next);
+              this.count(key, next, value);
             },
             () => {
               hit.refreshing = false;
@@ -72,11 +69,14 @@ export class AnswerCache<T> {
   }
 
   private start(key: string, generation: number, now: number, compute: () => Promise<T>): Entry<T> {
+    const entry = this.make(key, generation, now, compute);
+    this.store(key, entry);
+    return entry;
+  }
+
+  /** A new entry for `key`, not stored yet; it counts its weight once settled if it is stored by then. */
+  private make(key: string, generation: number, now: number, compute: () => Promise<T>): Entry<T> {
     const entry: Entry<T> = { generation, weight: 0, at: now, value: compute(), settled: false, refreshing: false };
-    const old = this.entries.get(key);
-    if (old) this.forget(key, old);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.max) this.dropOldest();
     entry.value.then(
       (value) => {
         entry.settled = true;
@@ -88,6 +88,14 @@ export class AnswerCache<T> {
       },
     );
     return entry;
+  }
+
+  /** `entry` becomes the key's (the newest); the previous one and, above `max`, the oldest go. */
+  private store(key: string, entry: Entry<T>): void {
+    const old = this.entries.get(key);
+    if (old) this.forget(key, old);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.max) this.dropOldest();
   }
 
   /** Counts a settled entry's weight while it is the key's entry; drops the oldest above the limit. */

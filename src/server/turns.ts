@@ -3,8 +3,9 @@
 // requests. Without it, every request read in one poll of the sockets was answered before the
 // loop looked at the sockets again; one that arrived meanwhile waited for that whole batch and
 // then for its own, so under a steady load the slowest answers took twice the median
-// (measured, 50 concurrent clients at 10,000 images: p99 96-266 ms against 67-75 ms in turns,
-// same throughput; docs/server.md). Work that awaits real I/O (PostgreSQL) still overlaps: only
+// (measured, 50 concurrent clients at 10,000 images, runs alternated: p99 95.6-266 ms in six
+// runs without turns, 67-117 ms in twelve runs with them, 9 of them under 100 ms, at the same
+// throughput; docs/server.md). Work that awaits real I/O (PostgreSQL) still overlaps: only
 // the starts are spaced.
 
 const queue: (() => void)[] = [];

@@ -1,6 +1,6 @@
 // One data-access layer for both databases: Kysely over better-sqlite3 (embedded default) or pg.
 import Sqlite from "better-sqlite3";
-import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -64,15 +64,11 @@ function dollarParams(text: string): string {
   return text.replace(/\?/g, () => `$${++n}`);
 }
 
-/** The row reader of a database opened by openDatabase; otherwise one through Kysely (slower, same rows). */
+/** The row reader of a database opened by openDatabase. */
 export function rowReader(db: Kysely<Database>): RowReader {
-  const known = readers.get(db);
-  if (known) return known;
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  return async (text, params) => {
-    const r = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(postgres ? dollarParams(text) : text, [...params]));
-    return r.rows.map((row) => Object.values(row));
-  };
+  const reader = readers.get(db);
+  if (!reader) throw new Error("rowReader: this database was not opened by openDatabase");
+  return reader;
 }
 
 export async function openDatabase(location: string | undefined, opts: OpenOptions = {}): Promise<ServerDatabase> {

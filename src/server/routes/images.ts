@@ -44,9 +44,12 @@ interface FindingRow {
   first_seen: string;
   resolved_at: string | null;
 }
-const findingOut = (f: FindingRow) => ({
-  id: f.vuln_id, package: f.package, version: f.version, fixedVersion: f.fixed_version, layer: f.layer, severity: f.severity, purl: f.purl, advisory: f.advisory_id, firstSeen: f.first_seen, resolvedAt: f.resolved_at,
-});
+/** The API's finding fields, in order, and the findings columns they come from. */
+const FINDING_FIELDS = [
+  ["id", "vuln_id"], ["package", "package"], ["version", "version"], ["fixedVersion", "fixed_version"], ["layer", "layer"],
+  ["severity", "severity"], ["purl", "purl"], ["advisory", "advisory_id"], ["firstSeen", "first_seen"], ["resolvedAt", "resolved_at"],
+] as const satisfies readonly (readonly [string, keyof FindingRow])[];
+const findingOut = (f: FindingRow) => Object.fromEntries(FINDING_FIELDS.map(([field, column]) => [field, f[column]]));
 
 /** `V` (exact), or comma-separated constraints `>=A,<B` (ecosystem comparators). */
 function versionFilter(spec: string | undefined): ((ecosystem: string, v: string) => boolean) | undefined {
@@ -89,11 +92,9 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
   // identical concurrent questions it is for, without keeping every answer of a load of distinct ones.
   const cveCache = new AnswerCache<string>(2_000, 2_000, false, { max: 16 * 2 ** 20, of: (body) => body.length });
   const read = rowReader(ctx.db);
-  // Each finding as the API's JSON object (keys in findingOut's order), built by the database.
-  const findingJson =
-    ctx.dialect === "postgres"
-      ? "json_build_object('id', f.vuln_id, 'package', f.package, 'version', f.version, 'fixedVersion', f.fixed_version, 'layer', f.layer, 'severity', f.severity, 'purl', f.purl, 'advisory', f.advisory_id, 'firstSeen', f.first_seen, 'resolvedAt', f.resolved_at)::text"
-      : "json_object('id', f.vuln_id, 'package', f.package, 'version', f.version, 'fixedVersion', f.fixed_version, 'layer', f.layer, 'severity', f.severity, 'purl', f.purl, 'advisory', f.advisory_id, 'firstSeen', f.first_seen, 'resolvedAt', f.resolved_at)";
+  // Each finding as the API's JSON object (findingOut's fields, in its order), built by the database.
+  const findingArgs = FINDING_FIELDS.map(([field, column]) => `'${field}', f.${column}`).join(", ");
+  const findingJson = ctx.dialect === "postgres" ? `json_build_object(${findingArgs})::text` : `json_object(${findingArgs})`;
   // Each finding's image names as a JSON array (in name order), also built by the database.
   const namesJson =
     ctx.dialect === "postgres"
@@ -108,15 +109,12 @@ export const imageRoutes: RoutePlugin = (app, ctx) => {
   const PAGE = [pageSql(false), pageSql(true)] as const;
   const cveRanges = async (cve: string, after: string | undefined, n: number): Promise<CveRow[]> =>
     (await read(PAGE[after === undefined ? 0 : 1], after === undefined ? [cve, n, cve, n] : [cve, after, n, cve, after, n])) as CveRow[];
-  const NAMES_SQL = new Map<number, string>();
-  /** Names of each digest (in name order), read as arrays. */
+  /** Names of each digest, in name order (the image lists; the CVE query reads them per row). */
   const namesOf = async (digests: string[]): Promise<Map<string, string[]>> => {
     const out = new Map<string, string[]>(digests.map((d) => [d, []]));
     for (let i = 0; i < digests.length; i += 500) {
-      const slice = digests.slice(i, i + 500);
-      let text = NAMES_SQL.get(slice.length);
-      if (!text) NAMES_SQL.set(slice.length, (text = `SELECT digest, name FROM image_names WHERE digest IN (${slice.map(() => "?").join(", ")}) ORDER BY name`));
-      for (const [d, name] of (await read(text, slice)) as [string, string][]) out.get(d)?.push(name);
+      const rows = await ctx.db.selectFrom("image_names").select(["digest", "name"]).where("digest", "in", digests.slice(i, i + 500)).orderBy("name").execute();
+      for (const r of rows) out.get(r.digest)?.push(r.name);
     }
     return out;
   };
